@@ -1,0 +1,34 @@
+// Builds the server (dist/server/main.js) and the browser client (dist/public/).
+// Type checking is done by `tsc --noEmit` before this runs (npm run build).
+import { build } from "esbuild";
+import { cp, mkdir, rm } from "node:fs/promises";
+
+await rm("dist", { recursive: true, force: true });
+await mkdir("dist/public", { recursive: true });
+await cp("public", "dist/public", { recursive: true });
+
+await Promise.all([
+  build({
+    entryPoints: ["src/server/main.ts"],
+    outfile: "dist/server/main.js",
+    bundle: true,
+    platform: "node",
+    target: "node20",
+    format: "esm",
+    packages: "external",
+    sourcemap: true,
+    logLevel: "warning",
+  }),
+  build({
+    entryPoints: { app: "src/client/main.ts" },
+    outdir: "dist/public",
+    bundle: true,
+    platform: "browser",
+    target: ["chrome110", "firefox115", "safari16"],
+    format: "esm",
+    minify: true,
+    sourcemap: true,
+    logLevel: "warning",
+  }),
+]);
+console.log("built dist/server and dist/public");

@@ -1,0 +1,54 @@
+/** The browser client's entry: picks the screen from the address. */
+import { ROOM_NAME_PATTERN } from "../protocol/constants.js";
+import type { RoomName } from "../protocol/messages.js";
+import { language } from "./i18n/index.js";
+import { LocalMedia } from "./media.js";
+import { Meeting, savedSession } from "./meeting.js";
+import { homeScreen } from "./ui/home.js";
+import { prejoinScreen } from "./ui/prejoin.js";
+import { MeetingScreen } from "./ui/meeting-view.js";
+import { leftScreen } from "./ui/left.js";
+
+const app = document.getElementById("app")!;
+
+function show(screen: HTMLElement): void {
+  document.documentElement.lang = language();
+  app.replaceChildren(screen);
+}
+
+async function enterRoom(room: RoomName): Promise<void> {
+  const media = new LocalMedia();
+  await media.open();
+  const saved = savedSession(room);
+  const join = (name: string) => {
+    const screen = new MeetingScreen(media, {
+      toggleAudio: () => void media.setAudio(!media.audioOn).then(() => afterChange()),
+      toggleVideo: () => void media.setVideo(!media.videoOn).then(() => afterChange()),
+      leave: () => {
+        meeting.leave();
+        media.stop();
+        show(leftScreen(() => location.reload()));
+      },
+    });
+    const meeting = new Meeting(room, name, media, screen);
+    const afterChange = () => {
+      screen.syncControls();
+      void meeting.mediaChanged();
+    };
+    show(screen.element);
+    window.addEventListener("resize", () => screen.relayout());
+    meeting.start();
+  };
+  // A reload in the meeting comes straight back in, as the same participant.
+  if (saved?.resumeToken) return join(saved.name);
+  const draw = () => show(prejoinScreen(media, join, draw));
+  draw();
+}
+
+const match = /^\/r\/([^/]+)\/?$/.exec(location.pathname);
+const room = match ? decodeURIComponent(match[1]!) : "";
+if (ROOM_NAME_PATTERN.test(room)) void enterRoom(room);
+else {
+  const draw = () => show(homeScreen(draw));
+  draw();
+}

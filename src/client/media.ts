@@ -1,0 +1,96 @@
+/**
+ * This participant's camera and microphone: opening them, switching them
+ * on and off, choosing devices, and saying in plain words what went wrong.
+ * One MediaStream object lives for the whole page; tracks come and go in it.
+ */
+export type DeviceProblem = "blocked" | "missing" | "in-use";
+
+const VIDEO_CONSTRAINTS: MediaTrackConstraints = { width: { ideal: 640 }, height: { ideal: 480 }, frameRate: { ideal: 24 } };
+
+export class LocalMedia {
+  readonly stream = new MediaStream();
+  audioOn = true;
+  videoOn = true;
+  audioDeviceId: string | undefined;
+  videoDeviceId: string | undefined;
+  problem: DeviceProblem | undefined;
+
+  get audioTrack(): MediaStreamTrack | undefined {
+    return this.stream.getAudioTracks()[0];
+  }
+
+  get videoTrack(): MediaStreamTrack | undefined {
+    return this.stream.getVideoTracks()[0];
+  }
+
+  /** Opens microphone and camera (whichever is on). Never throws: problems land in `problem`. */
+  async open(): Promise<void> {
+    if (this.audioOn) await this.acquire("audio");
+    if (this.videoOn) await this.acquire("video");
+  }
+
+  async setAudio(on: boolean): Promise<void> {
+    this.audioOn = on;
+    if (on && !this.audioTrack) await this.acquire("audio");
+    // A muted microphone keeps its track (disabled) so unmuting is instant.
+    if (this.audioTrack) this.audioTrack.enabled = on;
+  }
+
+  async setVideo(on: boolean): Promise<void> {
+    this.videoOn = on;
+    if (on) await this.acquire("video");
+    else this.release("video"); // the camera light goes off
+  }
+
+  async selectDevice(kind: "audio" | "video", deviceId: string): Promise<void> {
+    if (kind === "audio") this.audioDeviceId = deviceId;
+    else this.videoDeviceId = deviceId;
+    if (kind === "audio" ? this.audioOn : this.videoOn) {
+      this.release(kind);
+      await this.acquire(kind);
+      if (kind === "audio" && this.audioTrack) this.audioTrack.enabled = this.audioOn;
+    }
+  }
+
+  async devices(): Promise<MediaDeviceInfo[]> {
+    return navigator.mediaDevices?.enumerateDevices().catch(() => []) ?? [];
+  }
+
+  stop(): void {
+    this.release("audio");
+    this.release("video");
+  }
+
+  private async acquire(kind: "audio" | "video"): Promise<void> {
+    const deviceId = kind === "audio" ? this.audioDeviceId : this.videoDeviceId;
+    const constraints: MediaTrackConstraints = {
+      ...(kind === "video" ? VIDEO_CONSTRAINTS : { echoCancellation: true, noiseSuppression: true }),
+      ...(deviceId ? { deviceId: { exact: deviceId } } : {}),
+    };
+    try {
+      if (!navigator.mediaDevices) throw Object.assign(new Error("no media devices"), { name: "NotFoundError" });
+      const stream = await navigator.mediaDevices.getUserMedia({ [kind]: constraints });
+      this.release(kind);
+      for (const track of stream.getTracks()) this.stream.addTrack(track);
+      this.problem = undefined;
+    } catch (error) {
+      this.problem = problemOf(error);
+      if (kind === "audio") this.audioOn = false;
+      else this.videoOn = false;
+    }
+  }
+
+  private release(kind: "audio" | "video"): void {
+    for (const track of kind === "audio" ? this.stream.getAudioTracks() : this.stream.getVideoTracks()) {
+      track.stop();
+      this.stream.removeTrack(track);
+    }
+  }
+}
+
+function problemOf(error: unknown): DeviceProblem {
+  const name = error instanceof Error ? error.name : "";
+  if (name === "NotAllowedError" || name === "SecurityError") return "blocked";
+  if (name === "NotReadableError" || name === "AbortError") return "in-use";
+  return "missing";
+}

@@ -1,0 +1,242 @@
+/**
+ * One participant's meeting, from "Join" to "Leave": signaling, the
+ * publisher and subscriber peer connections, the list of participants, and
+ * rejoining after a dropped connection or a reload. It drives a view and
+ * contains no DOM code itself.
+ */
+import { PROTOCOL_VERSION } from "../protocol/constants.js";
+import type { Participant, ParticipantId, RoomName } from "../protocol/messages.js";
+import { SignalingClient } from "./signaling.js";
+import { Publisher } from "./rtc/publisher.js";
+import { Subscriber, type RemoteTracks } from "./rtc/subscriber.js";
+import type { LocalMedia } from "./media.js";
+
+export type MeetingStatus = "connecting" | "connected" | "reconnecting" | "left";
+
+export interface MeetingView {
+  status(status: MeetingStatus): void;
+  participants(self: Participant, others: Participant[]): void;
+  remoteTracks(tracks: Map<ParticipantId, RemoteTracks>): void;
+  speaking(id: ParticipantId | undefined): void;
+  joined(participant: Participant): void;
+  left(participant: Participant): void;
+}
+
+/** Kept in sessionStorage so a reload comes back as the same participant. */
+export interface SavedSession {
+  name: string;
+  resumeToken?: string;
+}
+
+const sessionKey = (room: RoomName) => `treff.session.${room}`;
+
+export function savedSession(room: RoomName): SavedSession | undefined {
+  try {
+    const raw = sessionStorage.getItem(sessionKey(room));
+    return raw ? (JSON.parse(raw) as SavedSession) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const SPEAKING_THRESHOLD = 0.02;
+
+export class Meeting {
+  private readonly signaling: SignalingClient;
+  private publisher: Publisher | undefined;
+  private subscriber: Subscriber | undefined;
+  private selfId: ParticipantId | undefined;
+  private resumeToken: string | undefined;
+  private readonly others = new Map<ParticipantId, Participant>();
+  private iceServers: RTCIceServer[] = [];
+  private speakingTimer: number | undefined;
+  private leaving = false;
+  /** The publishing participants we last asked to receive, to skip needless updates. */
+  private subscribedKey = "";
+
+  constructor(
+    private readonly room: RoomName,
+    private readonly name: string,
+    private readonly media: LocalMedia,
+    private readonly view: MeetingView,
+  ) {
+    this.resumeToken = savedSession(room)?.resumeToken;
+    this.signaling = new SignalingClient({
+      open: () => this.sendJoin(),
+      close: () => {
+        if (this.leaving) return;
+        this.teardownMedia();
+        this.view.status("reconnecting");
+      },
+    });
+    this.registerHandlers();
+  }
+
+  start(): void {
+    this.view.status("connecting");
+    this.signaling.connect();
+    this.speakingTimer = window.setInterval(() => void this.updateSpeaking(), 250);
+  }
+
+  leave(): void {
+    this.leaving = true;
+    this.signaling.send({ type: "leave" });
+    this.signaling.stop();
+    this.teardownMedia();
+    window.clearInterval(this.speakingTimer);
+    sessionStorage.removeItem(sessionKey(this.room));
+    this.view.status("left");
+  }
+
+  /** The local microphone or camera changed: tell the publisher and everyone else. */
+  async mediaChanged(): Promise<void> {
+    await this.publisher?.replaceTrack("audio", this.media.audioTrack ?? null);
+    await this.publisher?.replaceTrack("video", this.media.videoTrack ?? null);
+    this.signaling.send({ type: "mediaState", audio: this.media.audioOn, video: this.media.videoOn });
+    this.renderParticipants();
+  }
+
+  private self(): Participant {
+    return {
+      id: this.selfId ?? "self",
+      name: this.name,
+      audio: this.media.audioOn,
+      video: this.media.videoOn,
+      publishing: true,
+    };
+  }
+
+  private sendJoin(): void {
+    this.signaling.send({
+      type: "join",
+      version: PROTOCOL_VERSION,
+      room: this.room,
+      name: this.name,
+      ...(this.resumeToken ? { resumeToken: this.resumeToken } : {}),
+    });
+    // Publishing does not wait for `joined`: the server handles our messages in order.
+    void this.startPublishing();
+  }
+
+  private async startPublishing(): Promise<void> {
+    this.publisher?.close();
+    const publisher = new Publisher(this.iceServers, this.media.stream, (candidate) =>
+      this.signaling.send({ type: "trickle", target: "publisher", candidate }),
+    );
+    this.publisher = publisher;
+    this.watchConnection(publisher.pc);
+    const sdp = await publisher.createOffer();
+    if (this.publisher === publisher) this.signaling.send({ type: "publish", sdp });
+  }
+
+  private registerHandlers(): void {
+    const s = this.signaling;
+    s.on("joined", (m) => {
+      this.selfId = m.participantId;
+      this.resumeToken = m.resumeToken;
+      this.iceServers = m.iceServers;
+      sessionStorage.setItem(sessionKey(this.room), JSON.stringify({ name: this.name, resumeToken: m.resumeToken } satisfies SavedSession));
+      this.others.clear();
+      for (const p of m.participants) this.others.set(p.id, p);
+      this.subscribedKey = "";
+      this.view.status("connected");
+      this.signaling.send({ type: "mediaState", audio: this.media.audioOn, video: this.media.videoOn });
+      this.renderParticipants();
+      this.updateSubscription();
+    });
+    s.on("participantJoined", (m) => {
+      this.others.set(m.participant.id, m.participant);
+      this.view.joined(m.participant);
+      this.renderParticipants();
+      this.updateSubscription();
+    });
+    s.on("participantUpdated", (m) => {
+      this.others.set(m.participant.id, m.participant);
+      this.renderParticipants();
+      this.updateSubscription();
+    });
+    s.on("participantLeft", (m) => {
+      const participant = this.others.get(m.participantId);
+      this.others.delete(m.participantId);
+      if (participant) this.view.left(participant);
+      this.renderParticipants();
+      this.updateSubscription();
+    });
+    s.on("publisherAnswer", (m) => void this.publisher?.acceptAnswer(m.sdp));
+    s.on("subscriberOffer", (m) => void this.answerSubscriber(m.sdp, m.streams));
+    s.on("error", (m) => console.warn(`treff: ${m.code}: ${m.message}`));
+  }
+
+  private renderParticipants(): void {
+    this.view.participants(this.self(), [...this.others.values()]);
+  }
+
+  /** Receives everyone who publishes. (Later: only the tiles on screen.) */
+  private updateSubscription(): void {
+    const wanted = [...this.others.values()].filter((p) => p.publishing).map((p) => p.id);
+    const key = wanted.join(",");
+    if (key === this.subscribedKey) return;
+    this.subscribedKey = key;
+    this.signaling.send({ type: "subscribe", participants: wanted });
+  }
+
+  private async answerSubscriber(sdp: string, streams: Parameters<Subscriber["handleOffer"]>[1]): Promise<void> {
+    if (!this.subscriber) {
+      this.subscriber = new Subscriber(
+        this.iceServers,
+        (candidate) => this.signaling.send({ type: "trickle", target: "subscriber", candidate }),
+        (tracks) => this.showRemoteTracks(tracks),
+      );
+      this.watchConnection(this.subscriber.pc);
+    }
+    const answer = await this.subscriber.handleOffer(sdp, streams);
+    this.signaling.send({ type: "subscriberAnswer", sdp: answer });
+  }
+
+  /** A peer connection that fails is rebuilt by reconnecting the whole session. */
+  private watchConnection(pc: RTCPeerConnection): void {
+    pc.addEventListener("connectionstatechange", () => {
+      if (pc.connectionState === "failed" && !this.leaving) this.signaling.reconnect();
+    });
+  }
+
+  private teardownMedia(): void {
+    this.publisher?.close();
+    this.publisher = undefined;
+    this.subscriber?.close();
+    this.subscriber = undefined;
+    this.subscribedKey = "";
+    this.showRemoteTracks(new Map());
+  }
+
+  private async updateSpeaking(): Promise<void> {
+    let loudest: ParticipantId | undefined;
+    let level = SPEAKING_THRESHOLD;
+    for (const receiver of this.subscriber?.audioReceivers() ?? []) {
+      for (const source of receiver.getSynchronizationSources()) {
+        if ((source.audioLevel ?? 0) > level) {
+          level = source.audioLevel ?? 0;
+          loudest = this.participantOfTrack(receiver.track);
+        }
+      }
+    }
+    if (this.media.audioOn && this.publisher) {
+      const own = await this.publisher.localAudioLevel().catch(() => 0);
+      if (own > level) loudest = this.selfId;
+    }
+    this.view.speaking(loudest);
+  }
+
+  /** Audio track id → participant, for the speaking indicator. */
+  private readonly trackOwners = new Map<string, ParticipantId>();
+
+  private participantOfTrack(track: MediaStreamTrack): ParticipantId | undefined {
+    return this.trackOwners.get(track.id);
+  }
+
+  private showRemoteTracks(tracks: Map<ParticipantId, RemoteTracks>): void {
+    this.trackOwners.clear();
+    for (const [id, t] of tracks) if (t.audio) this.trackOwners.set(t.audio.id, id);
+    this.view.remoteTracks(tracks);
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * The publisher peer connection: sends this participant's microphone and
+ * camera to the media server, the camera as VP8 in three simulcast layers
+ * so each receiver can get the size it needs.
+ */
+import type { IceCandidate } from "../../protocol/messages.js";
+
+/** Highest layer first, as Janus expects; each a quarter of the pixels of the one above. */
+export const SIMULCAST_ENCODINGS: RTCRtpEncodingParameters[] = [
+  { rid: "h", maxBitrate: 1_200_000 },
+  { rid: "m", maxBitrate: 400_000, scaleResolutionDownBy: 2 },
+  { rid: "l", maxBitrate: 120_000, scaleResolutionDownBy: 4 },
+];
+
+export class Publisher {
+  readonly pc: RTCPeerConnection;
+  private readonly audio: RTCRtpTransceiver;
+  private readonly video: RTCRtpTransceiver;
+
+  constructor(
+    iceServers: RTCIceServer[],
+    stream: MediaStream,
+    onCandidate: (candidate: IceCandidate | null) => void,
+  ) {
+    this.pc = new RTCPeerConnection({ iceServers, bundlePolicy: "max-bundle", rtcpMuxPolicy: "require" });
+    this.pc.onicecandidate = (event) => onCandidate(event.candidate ? event.candidate.toJSON() as IceCandidate : null);
+    const audioTrack = stream.getAudioTracks()[0];
+    const videoTrack = stream.getVideoTracks()[0];
+    // Both transceivers exist even without a device, so a track can be added later without renegotiating.
+    this.audio = this.pc.addTransceiver(audioTrack ?? "audio", { direction: "sendonly", streams: [stream] });
+    this.video = this.pc.addTransceiver(videoTrack ?? "video", {
+      direction: "sendonly",
+      streams: [stream],
+      sendEncodings: SIMULCAST_ENCODINGS,
+    });
+    preferVp8(this.video);
+  }
+
+  async createOffer(): Promise<string> {
+    const offer = await this.pc.createOffer();
+    await this.pc.setLocalDescription(offer);
+    return offer.sdp ?? "";
+  }
+
+  async acceptAnswer(sdp: string): Promise<void> {
+    await this.pc.setRemoteDescription({ type: "answer", sdp });
+  }
+
+  /** Swaps the camera or microphone track without renegotiation. */
+  async replaceTrack(kind: "audio" | "video", track: MediaStreamTrack | null): Promise<void> {
+    await (kind === "audio" ? this.audio : this.video).sender.replaceTrack(track);
+  }
+
+  /** Audio level 0..1 of what this participant sends, for the speaking indicator. */
+  async localAudioLevel(): Promise<number> {
+    const stats = await this.audio.sender.getStats();
+    let level = 0;
+    stats.forEach((report: { type: string; kind?: string; audioLevel?: number }) => {
+      if (report.type === "media-source" && report.kind === "audio") level = report.audioLevel ?? 0;
+    });
+    return level;
+  }
+
+  close(): void {
+    this.pc.onicecandidate = null;
+    this.pc.close();
+  }
+}
+
+function preferVp8(transceiver: RTCRtpTransceiver): void {
+  const capabilities = RTCRtpSender.getCapabilities?.("video");
+  if (!capabilities || !transceiver.setCodecPreferences) return;
+  const rank = (c: { mimeType: string }) => (c.mimeType.toLowerCase() === "video/vp8" ? 0 : 1);
+  transceiver.setCodecPreferences([...capabilities.codecs].sort((a, b) => rank(a) - rank(b)));
+}

@@ -1,0 +1,62 @@
+/**
+ * The one subscriber peer connection that receives everyone else's audio
+ * and video. The media server offers, we answer; every offer says which
+ * mid carries whose stream, and the tracks are handed out by participant.
+ */
+import type { IceCandidate, ParticipantId, SubscribedStream } from "../../protocol/messages.js";
+
+export interface RemoteTracks {
+  audio?: MediaStreamTrack;
+  video?: MediaStreamTrack;
+}
+
+export class Subscriber {
+  readonly pc: RTCPeerConnection;
+  /** Serialises negotiations: an offer is applied only after the previous one finished. */
+  private negotiation: Promise<void> = Promise.resolve();
+
+  constructor(
+    iceServers: RTCIceServer[],
+    onCandidate: (candidate: IceCandidate | null) => void,
+    private readonly onTracks: (tracks: Map<ParticipantId, RemoteTracks>) => void,
+  ) {
+    this.pc = new RTCPeerConnection({ iceServers, bundlePolicy: "max-bundle", rtcpMuxPolicy: "require" });
+    this.pc.onicecandidate = (event) => onCandidate(event.candidate ? event.candidate.toJSON() as IceCandidate : null);
+  }
+
+  /** Applies an offer and resolves with the answer SDP to send back. */
+  handleOffer(sdp: string, streams: SubscribedStream[]): Promise<string> {
+    const run = this.negotiation.then(async () => {
+      await this.pc.setRemoteDescription({ type: "offer", sdp });
+      const answer = await this.pc.createAnswer();
+      await this.pc.setLocalDescription(answer);
+      this.onTracks(this.tracksByParticipant(streams));
+      return answer.sdp ?? "";
+    });
+    this.negotiation = run.then(() => undefined, () => undefined);
+    return run;
+  }
+
+  /** Receivers of one participant's audio, for the speaking indicator. */
+  audioReceivers(): RTCRtpReceiver[] {
+    return this.pc.getReceivers().filter((r) => r.track.kind === "audio");
+  }
+
+  close(): void {
+    this.pc.onicecandidate = null;
+    this.pc.close();
+  }
+
+  private tracksByParticipant(streams: SubscribedStream[]): Map<ParticipantId, RemoteTracks> {
+    const byMid = new Map(this.pc.getTransceivers().map((t) => [t.mid, t] as const));
+    const result = new Map<ParticipantId, RemoteTracks>();
+    for (const stream of streams) {
+      const transceiver = byMid.get(stream.mid);
+      if (!transceiver) continue;
+      const entry = result.get(stream.participantId) ?? {};
+      entry[stream.kind] = transceiver.receiver.track;
+      result.set(stream.participantId, entry);
+    }
+    return result;
+  }
+}

@@ -1,0 +1,36 @@
+/** The home page: start a new meeting or go to one by name. */
+import { ROOM_NAME_PATTERN } from "../../protocol/constants.js";
+import { t } from "../i18n/index.js";
+import { h } from "./dom.js";
+import { languageSwitch } from "./language-switch.js";
+
+export function homeScreen(redraw: () => void): HTMLElement {
+  const nameInput = h("input", { id: "room-name", name: "room", autocomplete: "off", pattern: "[A-Za-z0-9_\\-]+", maxlength: 64 });
+  const error = h("p", { class: "error", role: "alert" });
+  const create = h("button", { type: "button", class: "primary", onclick: async () => {
+    create.disabled = true;
+    try {
+      const response = await fetch("/api/meetings", { method: "POST" });
+      const { room } = (await response.json()) as { room: string };
+      location.assign(`/r/${room}`);
+    } catch {
+      error.textContent = t("serverUnreachable");
+      create.disabled = false;
+    }
+  } }, t("newMeeting"));
+  const form = h("form", { class: "join-by-name", onsubmit: (event: Event) => {
+    event.preventDefault();
+    const room = nameInput.value.trim().replace(/\s+/g, "-");
+    if (ROOM_NAME_PATTERN.test(room)) location.assign(`/r/${room}`);
+  } }, h("label", { for: "room-name" }, t("orJoin")), h("div", { class: "row" }, nameInput, h("button", { type: "submit" }, t("go"))));
+  return h(
+    "main",
+    { class: "home card" },
+    languageSwitch(redraw),
+    h("h1", {}, t("appName")),
+    h("p", { class: "tagline" }, t("tagline")),
+    create,
+    error,
+    form,
+  );
+}

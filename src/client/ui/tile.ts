@@ -1,0 +1,88 @@
+/**
+ * One participant's tile: video (or initials when the camera is off),
+ * name, a microphone-off indicator and the speaking highlight. Remote audio
+ * plays through a separate <audio> element so the <video> can stay muted
+ * and autoplay is never blocked.
+ */
+import type { Participant } from "../../protocol/messages.js";
+import { t } from "../i18n/index.js";
+import { h, icon } from "./dom.js";
+
+export class Tile {
+  readonly element: HTMLElement;
+  private readonly video: HTMLVideoElement;
+  private readonly audio: HTMLAudioElement | undefined;
+  private readonly avatar: HTMLElement;
+  private readonly nameLabel: HTMLElement;
+  private readonly mutedIcon: HTMLElement;
+  private videoTrack: MediaStreamTrack | undefined;
+  private audioTrack: MediaStreamTrack | undefined;
+
+  constructor(
+    participant: Participant,
+    private readonly isSelf: boolean,
+    private readonly onAudioBlocked: () => void,
+  ) {
+    this.video = h("video", { autoplay: true, playsinline: true, "aria-hidden": "true" });
+    this.video.muted = true; // audio goes through this.audio; a muted video may always autoplay
+    if (isSelf) this.video.classList.add("mirrored");
+    this.avatar = h("div", { class: "avatar", "aria-hidden": "true" });
+    this.nameLabel = h("span", { class: "name" });
+    this.mutedIcon = h("span", { class: "muted", role: "img", "aria-label": t("muted") }, icon("micOff"));
+    this.audio = isSelf ? undefined : h("audio", { autoplay: true });
+    this.element = h(
+      "figure",
+      { class: "tile", "data-participant": participant.id, "data-self": isSelf ? "true" : undefined },
+      this.video,
+      this.avatar,
+      h("figcaption", {}, this.mutedIcon, this.nameLabel),
+      this.audio,
+    );
+    this.update(participant);
+  }
+
+  update(participant: Participant): void {
+    const name = this.isSelf ? t("youSuffix", { name: participant.name }) : participant.name;
+    this.nameLabel.textContent = name;
+    this.element.setAttribute("aria-label", name);
+    this.avatar.textContent = initials(participant.name);
+    this.mutedIcon.hidden = participant.audio;
+    this.element.classList.toggle("camera-off", !participant.video || !this.videoTrack);
+  }
+
+  setSpeaking(speaking: boolean): void {
+    this.element.classList.toggle("speaking", speaking);
+  }
+
+  setVideo(track: MediaStreamTrack | undefined): void {
+    if (track === this.videoTrack) return;
+    this.videoTrack = track;
+    this.video.srcObject = track ? new MediaStream([track]) : null;
+    this.element.classList.toggle("camera-off", !track);
+    if (track) this.play(this.video);
+  }
+
+  setAudio(track: MediaStreamTrack | undefined): void {
+    if (!this.audio || track === this.audioTrack) return;
+    this.audioTrack = track;
+    this.audio.srcObject = track ? new MediaStream([track]) : null;
+    if (track) this.play(this.audio);
+  }
+
+  /** Retries playback after the person clicked "Turn on sound". */
+  resumeAudio(): void {
+    if (this.audio?.srcObject) this.play(this.audio);
+  }
+
+  private play(element: HTMLMediaElement): void {
+    element.play().catch((error: Error) => {
+      if (error.name === "NotAllowedError" && element === this.audio) this.onAudioBlocked();
+    });
+  }
+}
+
+function initials(name: string): string {
+  const parts = name.trim().split(/\s+/).filter(Boolean);
+  const letters = parts.length > 1 ? [parts[0]![0], parts[parts.length - 1]![0]] : [parts[0]?.[0]];
+  return letters.join("").toUpperCase();
+}

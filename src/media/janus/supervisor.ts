@@ -1,0 +1,244 @@
+/**
+ * Where Treff's connection to Janus comes from: either a Janus that Treff
+ * runs itself (JanusSupervisor: writes the minimal configuration, starts the
+ * process, waits until it answers, restarts it if it dies) or an external
+ * Janus given by URL (ExternalJanus: connects and reconnects).
+ *
+ * Both emit `up` with a fresh connection and `down` when it is lost, so the
+ * media plane above them does not care which one it has.
+ */
+import { EventEmitter } from "node:events";
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
+import { mkdtemp, mkdir, rm, symlink, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { JanusConnection } from "./client.js";
+import {
+  JANUS_FILES,
+  JANUS_LIBRARIES,
+  janusMainConfig,
+  janusVideoRoomConfig,
+  janusWebSocketConfig,
+  type JanusConfigOptions,
+} from "./config.js";
+import { redactAddresses, type Logger } from "../../server/log.js";
+
+export type JanusBackendEvents = { up: [JanusConnection]; down: [] };
+
+export interface JanusBackend extends EventEmitter<JanusBackendEvents> {
+  /** Resolves with the first working connection. */
+  start(): Promise<JanusConnection>;
+  /** The current connection, if Janus is up. */
+  readonly connection: JanusConnection | undefined;
+  stop(): Promise<void>;
+}
+
+const READY_TIMEOUT_MS = 15_000;
+const MAX_RESTART_DELAY_MS = 10_000;
+
+/** Folders where distributions install the Janus plugin libraries. */
+const LIBRARY_DIRS = [
+  "/usr/lib/x86_64-linux-gnu/janus",
+  "/usr/lib/aarch64-linux-gnu/janus",
+  "/usr/lib/janus",
+  "/usr/local/lib/janus",
+  "/opt/janus/lib/janus",
+];
+
+export function findJanusLibraryDir(explicit?: string): string | undefined {
+  const candidates = explicit ? [explicit] : LIBRARY_DIRS;
+  return candidates.find((dir) => existsSync(join(dir, "plugins", JANUS_LIBRARIES.plugin)));
+}
+
+export interface SupervisorOptions extends Omit<JanusConfigOptions, "runtimeDir" | "apiSecret"> {
+  /** The janus executable. */
+  binary: string;
+  /** Folder with plugins/ and transports/ of the installed Janus. */
+  libraryDir: string;
+  log: Logger;
+}
+
+/** Runs Treff's own Janus as a child process. */
+export class JanusSupervisor extends EventEmitter<JanusBackendEvents> implements JanusBackend {
+  private child: ChildProcess | undefined;
+  private current: JanusConnection | undefined;
+  private runtimeDir: string | undefined;
+  private readonly apiSecret = randomBytes(24).toString("base64url");
+  private stopping = false;
+  private restarts = 0;
+
+  constructor(private readonly options: SupervisorOptions) {
+    super();
+  }
+
+  get connection(): JanusConnection | undefined {
+    return this.current;
+  }
+
+  async start(): Promise<JanusConnection> {
+    this.runtimeDir = await mkdtemp(join(tmpdir(), "treff-janus-"));
+    await this.writeConfiguration(this.runtimeDir);
+    return this.launch();
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.current?.close();
+    this.current = undefined;
+    const child = this.child;
+    if (child && child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((resolve) => child.once("exit", resolve));
+      child.kill("SIGTERM");
+      const killer = setTimeout(() => child.kill("SIGKILL"), 3_000);
+      await exited;
+      clearTimeout(killer);
+    }
+    if (this.runtimeDir) await rm(this.runtimeDir, { recursive: true, force: true });
+  }
+
+  private async writeConfiguration(dir: string): Promise<void> {
+    const config: JanusConfigOptions = { ...this.options, runtimeDir: dir, apiSecret: this.apiSecret };
+    // mkdtemp creates the folder with mode 0700: the secret and socket stay private.
+    await writeFile(join(dir, JANUS_FILES.config), janusMainConfig(config), { mode: 0o600 });
+    await writeFile(join(dir, JANUS_FILES.videoroom), janusVideoRoomConfig(), { mode: 0o600 });
+    await writeFile(join(dir, JANUS_FILES.websockets), janusWebSocketConfig(config), { mode: 0o600 });
+    for (const sub of [JANUS_FILES.plugins, JANUS_FILES.transports, JANUS_FILES.empty]) await mkdir(join(dir, sub));
+    const lib = this.options.libraryDir;
+    await symlink(join(lib, "plugins", JANUS_LIBRARIES.plugin), join(dir, JANUS_FILES.plugins, JANUS_LIBRARIES.plugin));
+    await symlink(
+      join(lib, "transports", JANUS_LIBRARIES.transport),
+      join(dir, JANUS_FILES.transports, JANUS_LIBRARIES.transport),
+    );
+  }
+
+  private async launch(): Promise<JanusConnection> {
+    const dir = this.runtimeDir!;
+    const { log } = this.options;
+    await rm(join(dir, JANUS_FILES.socket), { force: true });
+    const child = spawn(this.options.binary, ["--configs-folder", dir, "--config", join(dir, JANUS_FILES.config), "--disable-colors"], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    this.child = child;
+    const forward = (chunk: Buffer) => {
+      for (const line of chunk.toString().split("\n")) {
+        if (!line.trim()) continue;
+        const text = redactAddresses(line);
+        if (/\[ERR\]|FATAL/.test(line)) log.warn({ janus: text }, "janus");
+        else log.debug({ janus: text }, "janus");
+      }
+    };
+    child.stdout?.on("data", forward);
+    child.stderr?.on("data", forward);
+    const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+    child.once("error", (error) => log.error({ err: error.message }, "could not start janus"));
+    child.once("exit", (code, signal) => this.onExit(child, code, signal));
+
+    const url = `ws+unix://${join(dir, JANUS_FILES.socket)}`;
+    const deadline = Date.now() + READY_TIMEOUT_MS;
+    while (!this.stopping) {
+      if (child.exitCode !== null || child.signalCode !== null) throw new Error(`janus exited during start (code ${child.exitCode})`);
+      if (existsSync(join(dir, JANUS_FILES.socket))) {
+        try {
+          const connection = await JanusConnection.connect(url, this.apiSecret);
+          await connection.info();
+          this.current = connection;
+          connection.once("close", () => {
+            // Janus closed the API socket but kept running: restart it for a clean state.
+            if (this.current === connection && !this.stopping) child.kill("SIGKILL");
+          });
+          this.restarts = 0;
+          log.info({ pid: child.pid }, "janus is up");
+          this.emit("up", connection);
+          return connection;
+        } catch {
+          // not ready yet
+        }
+      }
+      if (Date.now() > deadline) {
+        child.kill("SIGKILL");
+        await exited;
+        throw new Error(`janus did not answer within ${READY_TIMEOUT_MS} ms`);
+      }
+      await sleep(50);
+    }
+    throw new Error("stopped while starting janus");
+  }
+
+  private onExit(child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
+    if (child !== this.child || this.stopping) return;
+    const wasUp = this.current !== undefined;
+    this.current?.close();
+    this.current = undefined;
+    this.options.log.error({ code, signal }, "janus exited; restarting");
+    if (wasUp) this.emit("down");
+    const delay = Math.min(250 * 2 ** this.restarts++, MAX_RESTART_DELAY_MS);
+    setTimeout(() => {
+      if (this.stopping) return;
+      this.launch().catch((error: Error) => {
+        this.options.log.error({ err: error.message }, "janus restart failed");
+        if (!this.stopping) this.onExit(this.child!, null, null);
+      });
+    }, delay).unref();
+  }
+}
+
+/** Uses a Janus that someone else runs, reconnecting when the connection drops. */
+export class ExternalJanus extends EventEmitter<JanusBackendEvents> implements JanusBackend {
+  private current: JanusConnection | undefined;
+  private stopping = false;
+
+  constructor(
+    private readonly url: string,
+    private readonly apiSecret: string | undefined,
+    private readonly log: Logger,
+  ) {
+    super();
+  }
+
+  get connection(): JanusConnection | undefined {
+    return this.current;
+  }
+
+  async start(): Promise<JanusConnection> {
+    const connection = await JanusConnection.connect(this.url, this.apiSecret, 5_000);
+    await connection.info();
+    this.adopt(connection);
+    return connection;
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.current?.close();
+    this.current = undefined;
+  }
+
+  private adopt(connection: JanusConnection): void {
+    this.current = connection;
+    this.log.info("connected to external janus");
+    this.emit("up", connection);
+    connection.once("close", () => {
+      if (this.stopping) return;
+      this.current = undefined;
+      this.log.error("lost the connection to external janus; reconnecting");
+      this.emit("down");
+      void this.reconnect();
+    });
+  }
+
+  private async reconnect(): Promise<void> {
+    for (let attempt = 0; !this.stopping; attempt++) {
+      await sleep(Math.min(250 * 2 ** attempt, MAX_RESTART_DELAY_MS));
+      try {
+        const connection = await JanusConnection.connect(this.url, this.apiSecret, 5_000);
+        await connection.info();
+        if (this.stopping) return connection.close();
+        return this.adopt(connection);
+      } catch {
+        // keep trying
+      }
+    }
+  }
+}

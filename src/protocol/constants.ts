@@ -1,0 +1,16 @@
+/**
+ * The protocol's plain constants, apart from the schemas in messages.ts so
+ * the browser bundle can use them without shipping the schema library.
+ */
+
+/** Bumped whenever a message changes incompatibly. */
+export const PROTOCOL_VERSION = 1;
+
+/** Largest message either side may send, in bytes of UTF-8 JSON. */
+export const MAX_MESSAGE_BYTES = 64 * 1024;
+
+/** The WebSocket endpoint, relative to the page origin. */
+export const SIGNALING_PATH = "/ws";
+
+/** Room names: letters, digits, `-` and `_`, 1 to 64 of them. */
+export const ROOM_NAME_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;

@@ -1,0 +1,222 @@
+/**
+ * The whole Treff signaling protocol: every message that travels over the
+ * WebSocket between a browser and the Treff server, in both directions.
+ *
+ * Each message is declared once as a zod schema; its TypeScript type is
+ * inferred from the schema, so server validation and client typing can never
+ * drift apart. docs/protocol.md describes each message with a JSON example.
+ *
+ * Messages are JSON objects with a `type` discriminator. The client starts
+ * with `join` (which carries PROTOCOL_VERSION); everything else is only
+ * accepted after the server answered `joined`.
+ */
+import { z } from "zod";
+import { MAX_MESSAGE_BYTES, ROOM_NAME_PATTERN } from "./constants.js";
+
+export { MAX_MESSAGE_BYTES, PROTOCOL_VERSION, ROOM_NAME_PATTERN, SIGNALING_PATH } from "./constants.js";
+
+// ---------------------------------------------------------------------------
+// Shared value types
+
+/**
+ * A room name as it appears in `/r/<name>`: letters, digits, `-` and `_`.
+ * Rooms created with "New meeting" get 22 random base64url characters
+ * (132 bits); people may also type shorter names.
+ */
+export const RoomName = z.string().regex(ROOM_NAME_PATTERN, "room names have 1–64 letters, digits, '-' or '_'");
+export type RoomName = z.infer<typeof RoomName>;
+
+/** Opaque participant id, unique within a room, chosen by the server. */
+export const ParticipantId = z.string().min(1).max(32).regex(/^[A-Za-z0-9_-]+$/);
+export type ParticipantId = z.infer<typeof ParticipantId>;
+
+/** A display name: trimmed, 1..64 characters, no control characters. */
+export const DisplayName = z
+  .string()
+  .transform((s) => s.trim())
+  .pipe(
+    z
+      .string()
+      .min(1, "a name is required")
+      .max(64, "names have at most 64 characters")
+      // eslint-disable-next-line no-control-regex
+      .regex(/^[^\u0000-\u001f\u007f]*$/, "names may not contain control characters"),
+  );
+
+/** An SDP blob (offer or answer). Bounded by the message size limit. */
+const Sdp = z.string().min(1).max(MAX_MESSAGE_BYTES);
+
+/** Which of a participant's two peer connections a candidate belongs to. */
+export const PeerConnectionRole = z.enum(["publisher", "subscriber"]);
+export type PeerConnectionRole = z.infer<typeof PeerConnectionRole>;
+
+/** An ICE candidate as produced by RTCIceCandidate.toJSON(). */
+export const IceCandidate = z.object({
+  candidate: z.string().max(1024),
+  sdpMid: z.string().max(64).nullish(),
+  sdpMLineIndex: z.number().int().min(0).max(1024).nullish(),
+});
+export type IceCandidate = z.infer<typeof IceCandidate>;
+
+/** What every participant knows about every other participant. */
+export const Participant = z.object({
+  id: ParticipantId,
+  name: z.string(),
+  /** Microphone is on (sending audio). */
+  audio: z.boolean(),
+  /** Camera is on (sending video). */
+  video: z.boolean(),
+  /** The participant's media reaches the media server and can be subscribed to. */
+  publishing: z.boolean(),
+});
+export type Participant = z.infer<typeof Participant>;
+
+/** An ICE server handed to the browser (STUN/TURN), as in RTCIceServer. */
+export const IceServer = z.object({
+  urls: z.array(z.string()),
+  username: z.string().optional(),
+  credential: z.string().optional(),
+});
+export type IceServer = z.infer<typeof IceServer>;
+
+// ---------------------------------------------------------------------------
+// Client -> server
+
+export const ClientMessage = z.discriminatedUnion("type", [
+  /** Enter a room. The first message on every connection. */
+  z.object({
+    type: z.literal("join"),
+    version: z.number().int(),
+    room: RoomName,
+    name: DisplayName,
+    /** From an earlier `joined`: reclaims the same participant after a reconnect or reload. */
+    resumeToken: z.string().max(128).optional(),
+  }),
+  /** Start publishing: an SDP offer for the publisher peer connection. */
+  z.object({ type: z.literal("publish"), sdp: Sdp }),
+  /**
+   * The complete set of participants whose media this client wants to
+   * receive. The server adds and removes streams on the one subscriber
+   * peer connection to match, and sends a `subscriberOffer` when it changes.
+   */
+  z.object({ type: z.literal("subscribe"), participants: z.array(ParticipantId).max(500) }),
+  /** The SDP answer to the latest `subscriberOffer`. */
+  z.object({ type: z.literal("subscriberAnswer"), sdp: Sdp }),
+  /** A trickled ICE candidate; `null` means gathering is complete. */
+  z.object({ type: z.literal("trickle"), target: PeerConnectionRole, candidate: IceCandidate.nullable() }),
+  /** The sender switched their microphone or camera on or off. */
+  z.object({ type: z.literal("mediaState"), audio: z.boolean(), video: z.boolean() }),
+  /** Leave the room for good (closing the socket does the same). */
+  z.object({ type: z.literal("leave") }),
+]);
+export type ClientMessage = z.infer<typeof ClientMessage>;
+export type ClientMessageType = ClientMessage["type"];
+
+// ---------------------------------------------------------------------------
+// Server -> client
+
+/** Every error the server can report; `message` adds a human-readable detail. */
+export const ErrorCode = z.enum([
+  "bad-json", // not parseable JSON
+  "bad-message", // JSON, but not a valid message (wrong types, missing fields)
+  "unknown-type", // a `type` this protocol does not have
+  "too-large", // over MAX_MESSAGE_BYTES
+  "rate-limited", // too many messages; the connection closes if it goes on
+  "unsupported-version", // `join.version` is not PROTOCOL_VERSION
+  "not-joined", // a message that needs a room before `join`
+  "already-joined", // a second `join` on the same connection
+  "unknown-participant", // a participant id that is not in the sender's room
+  "not-publishing", // a subscriber/publisher message out of order
+  "media-unavailable", // the media server is down or refused; retry later
+  "internal", // a bug; the message was dropped and nothing else changed
+]);
+export type ErrorCode = z.infer<typeof ErrorCode>;
+
+/** How the server identifies a stream inside the subscriber peer connection. */
+export const SubscribedStream = z.object({
+  /** The transceiver's mid in the subscriber peer connection. */
+  mid: z.string(),
+  participantId: ParticipantId,
+  kind: z.enum(["audio", "video"]),
+});
+export type SubscribedStream = z.infer<typeof SubscribedStream>;
+
+export const ServerMessage = z.discriminatedUnion("type", [
+  /** The answer to `join`: who you are and who is here. */
+  z.object({
+    type: z.literal("joined"),
+    participantId: ParticipantId,
+    /** Keep it for the life of the page; send it in `join` to come back as the same participant. */
+    resumeToken: z.string(),
+    /** Everyone else in the room, in order of arrival. */
+    participants: z.array(Participant),
+    iceServers: z.array(IceServer),
+  }),
+  z.object({ type: z.literal("participantJoined"), participant: Participant }),
+  z.object({ type: z.literal("participantUpdated"), participant: Participant }),
+  z.object({ type: z.literal("participantLeft"), participantId: ParticipantId }),
+  /** The media server's SDP answer to `publish`. */
+  z.object({ type: z.literal("publisherAnswer"), sdp: z.string() }),
+  /** A new SDP offer for the subscriber peer connection; reply with `subscriberAnswer`. */
+  z.object({ type: z.literal("subscriberOffer"), sdp: z.string(), streams: z.array(SubscribedStream) }),
+  z.object({
+    type: z.literal("error"),
+    code: ErrorCode,
+    message: z.string(),
+    /** The `type` of the client message that caused it, when known. */
+    inReplyTo: z.string().optional(),
+  }),
+]);
+export type ServerMessage = z.infer<typeof ServerMessage>;
+
+/** The server message with a given `type`, e.g. `ServerMessageOf<"joined">`. */
+export type ServerMessageOf<T extends ServerMessage["type"]> = Extract<ServerMessage, { type: T }>;
+export type ClientMessageOf<T extends ClientMessageType> = Extract<ClientMessage, { type: T }>;
+
+/** WebSocket close codes Treff uses besides the standard ones. */
+export const CloseCode = {
+  /** The participant left or was replaced by a newer connection (resume). */
+  replaced: 4001,
+  /** Too many messages, or too many invalid ones. */
+  abuse: 4008,
+} as const;
+
+export type ParseResult =
+  | { ok: true; message: ClientMessage }
+  | { ok: false; code: ErrorCode; message: string; inReplyTo?: string };
+
+const knownClientTypes = new Set<string>(ClientMessage.options.map((o) => o.shape.type.value));
+
+/**
+ * Turns raw WebSocket data into a validated client message, or into the
+ * error the server should answer with. Never throws.
+ */
+export function parseClientMessage(raw: string): ParseResult {
+  if (utf8Length(raw) > MAX_MESSAGE_BYTES) {
+    return { ok: false, code: "too-large", message: `messages are limited to ${MAX_MESSAGE_BYTES} bytes` };
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch {
+    return { ok: false, code: "bad-json", message: "the message is not valid JSON" };
+  }
+  const type =
+    typeof json === "object" && json !== null && "type" in json && typeof json.type === "string" ? json.type : undefined;
+  if (type === undefined) return { ok: false, code: "bad-message", message: "a message needs a string field 'type'" };
+  if (!knownClientTypes.has(type)) {
+    return { ok: false, code: "unknown-type", message: `unknown message type '${type.slice(0, 40)}'` };
+  }
+  const result = ClientMessage.safeParse(json);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const where = issue?.path.length ? issue.path.join(".") : "message";
+    return { ok: false, code: "bad-message", message: `${where}: ${issue?.message ?? "invalid"}`, inReplyTo: type };
+  }
+  return { ok: true, message: result.data };
+}
+
+function utf8Length(s: string): number {
+  // A UTF-16 code unit is at most 3 UTF-8 bytes: skip the encoding when it cannot matter.
+  return s.length * 3 <= MAX_MESSAGE_BYTES ? s.length : new TextEncoder().encode(s).length;
+}

@@ -1,0 +1,84 @@
+/**
+ * Assembles a running Treff: media plane (own or external Janus), room
+ * registry, HTTP server and signaling. Used by main.ts and by the tests.
+ */
+import type { Server } from "node:http";
+import type { FastifyInstance } from "fastify";
+import type { Config } from "./config.js";
+import { describeConfig } from "./config.js";
+import { createHttpServer } from "./http.js";
+import type { Logger } from "./log.js";
+import { publicDir } from "./paths.js";
+import { Signaling } from "./signaling.js";
+import { LocalRoomRegistry } from "../cluster/registry.js";
+import { ExternalJanus, JanusSupervisor, findJanusLibraryDir, type JanusBackend } from "../media/janus/supervisor.js";
+import { JanusMediaPlane } from "../media/janus/videoroom.js";
+import type { MediaPlane } from "../media/media-plane.js";
+
+export interface TreffServer {
+  /** http://host:port, with the port actually bound. */
+  readonly url: string;
+  readonly registry: LocalRoomRegistry;
+  readonly mediaPlane: MediaPlane;
+  readonly signaling: Signaling;
+  close(): Promise<void>;
+}
+
+/** WebSocket close code for "the media server restarted, reconnect" (1012: service restart). */
+export const MEDIA_RESTART_CLOSE_CODE = 1012;
+
+export function createJanusBackend(config: Config, log: Logger): JanusBackend {
+  if (config.janus.url) return new ExternalJanus(config.janus.url, config.janus.apiSecret, log);
+  const libraryDir = findJanusLibraryDir(config.janus.libraryDir);
+  if (!libraryDir) {
+    throw new Error(
+      "cannot find the Janus VideoRoom plugin: install Janus (apt-get install janus) or set JANUS_LIB_DIR, or use an external Janus with JANUS_URL",
+    );
+  }
+  return new JanusSupervisor({ ...config.janus, libraryDir, log });
+}
+
+export async function startTreff(config: Config, log: Logger, options: { publicDir?: string } = {}): Promise<TreffServer> {
+  log.info({ config: describeConfig(config) }, "starting treff");
+  const backend = createJanusBackend(config, log);
+  await backend.start();
+  const mediaPlane = new JanusMediaPlane(backend, { publisherBitrate: config.janus.publisherBitrate });
+  const registry = new LocalRoomRegistry({ mediaPlane, log, iceServers: () => config.iceServers });
+  mediaPlane.on("down", () => {
+    log.warn("media server went away; asking every participant to reconnect");
+    void registry.shutdownAll(MEDIA_RESTART_CLOSE_CODE, "media server restarted");
+  });
+
+  let http: FastifyInstance;
+  let signaling: Signaling;
+  try {
+    http = await createHttpServer({ publicDir: options.publicDir ?? publicDir(), mediaAvailable: () => mediaPlane.available });
+    signaling = new Signaling(http.server as Server, { registry, log });
+    await http.listen({ host: config.host, port: config.port });
+  } catch (error) {
+    await mediaPlane.close();
+    throw error;
+  }
+  const address = http.server.address();
+  const port = typeof address === "object" && address ? address.port : config.port;
+  const host = config.host.includes(":") ? `[${config.host}]` : config.host;
+  const url = `http://${host}:${port}`;
+  log.info({ url }, "treff is listening");
+
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    registry,
+    mediaPlane,
+    signaling,
+    close() {
+      closing ??= (async () => {
+        signaling.close();
+        await registry.shutdownAll(1001, "server shutting down");
+        await http.close();
+        await mediaPlane.close();
+      })();
+      return closing;
+    },
+  };
+}

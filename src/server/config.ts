@@ -1,0 +1,124 @@
+/**
+ * Treff's one typed configuration. Defaults work with no file at all;
+ * a JSON file (TREFF_CONFIG=path) overrides them, environment variables
+ * override the file. Validated at start: an error names the field and the fix.
+ */
+import { readFileSync } from "node:fs";
+import { z } from "zod";
+import { IceServer } from "../protocol/messages.js";
+
+const LogLevel = z.enum(["debug", "info", "warn", "error", "silent"]);
+
+export const Config = z.object({
+  /** Address the HTTP server binds to. `localhost` lets browsers use camera and microphone without TLS. */
+  host: z.string().min(1).default("localhost"),
+  port: z.coerce.number().int().min(0).max(65535).default(8080),
+  logLevel: LogLevel.default("info"),
+  janus: z
+    .object({
+      /** An external Janus (`ws://host:port` or `ws+unix:///path`). Unset: Treff runs its own. */
+      url: z.string().url().optional(),
+      /** The external Janus' API secret. */
+      apiSecret: z.string().optional(),
+      /** The Janus executable Treff starts. */
+      binary: z.string().default("janus"),
+      /** Folder with Janus' plugins/ and transports/; found automatically when unset. */
+      libraryDir: z.string().optional(),
+      /** Interfaces or address prefixes for media (Janus ice_enforce_list), e.g. "eth0". Empty: all. */
+      iceInterfaces: z.string().default(""),
+      /** Janus' own log level (0–7); 3 and below keep participant addresses out of its output. */
+      logLevel: z.coerce.number().int().min(0).max(7).default(3),
+      /** UDP port range for media, e.g. "20000-40000". Empty: any. */
+      rtpPortRange: z
+        .string()
+        .regex(/^(\d+-\d+)?$/, "use min-max, e.g. 20000-40000")
+        .default(""),
+      /** Public IP to announce when Janus is behind 1:1 NAT (cloud VMs). */
+      nat1To1: z.string().default(""),
+      /** Bitrate cap per publisher, bit/s. */
+      publisherBitrate: z.coerce.number().int().min(64_000).default(2_000_000),
+    })
+    .prefault({}),
+  /** STUN/TURN servers for browsers. None by default: no third party learns who connects. */
+  iceServers: z.array(IceServer).default([]),
+});
+export type Config = z.infer<typeof Config>;
+
+/** Environment variables and the config fields they set. */
+const ENVIRONMENT: Record<string, string[]> = {
+  HOST: ["host"],
+  PORT: ["port"],
+  LOG_LEVEL: ["logLevel"],
+  JANUS_URL: ["janus", "url"],
+  JANUS_API_SECRET: ["janus", "apiSecret"],
+  JANUS_BINARY: ["janus", "binary"],
+  JANUS_LIB_DIR: ["janus", "libraryDir"],
+  JANUS_ICE_INTERFACES: ["janus", "iceInterfaces"],
+  JANUS_LOG_LEVEL: ["janus", "logLevel"],
+  JANUS_RTP_PORT_RANGE: ["janus", "rtpPortRange"],
+  JANUS_NAT_1_1: ["janus", "nat1To1"],
+};
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+/** Builds the configuration from an optional file and the environment. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Record<string, unknown> = {}): Config {
+  const raw: Record<string, unknown> = {};
+  if (env.TREFF_CONFIG) {
+    try {
+      Object.assign(raw, JSON.parse(readFileSync(env.TREFF_CONFIG, "utf8")));
+    } catch (error) {
+      throw new ConfigError(`cannot read TREFF_CONFIG=${env.TREFF_CONFIG}: ${(error as Error).message}`);
+    }
+  }
+  for (const [name, path] of Object.entries(ENVIRONMENT)) {
+    const value = env[name];
+    if (value !== undefined && value !== "") setPath(raw, path, value);
+  }
+  return parseConfig(deepMerge(raw, overrides));
+}
+
+export function parseConfig(raw: unknown): Config {
+  const result = Config.safeParse(raw);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((issue) => {
+    const field = issue.path.join(".");
+    const env = Object.entries(ENVIRONMENT).find(([, path]) => path.join(".") === field)?.[0];
+    return `  ${field}${env ? ` (env ${env})` : ""}: ${issue.message}`;
+  });
+  throw new ConfigError(`invalid configuration:\n${lines.join("\n")}`);
+}
+
+/** The configuration as it may be logged: secrets masked. */
+export function describeConfig(config: Config): Record<string, unknown> {
+  return {
+    ...config,
+    janus: { ...config.janus, apiSecret: config.janus.apiSecret ? "***" : undefined },
+    iceServers: config.iceServers.map((s) => ({ urls: s.urls, credential: s.credential ? "***" : undefined })),
+  };
+}
+
+function setPath(target: Record<string, unknown>, path: string[], value: unknown): void {
+  let node = target;
+  for (const key of path.slice(0, -1)) {
+    if (typeof node[key] !== "object" || node[key] === null) node[key] = {};
+    node = node[key] as Record<string, unknown>;
+  }
+  node[path[path.length - 1]!] = value;
+}
+
+function deepMerge(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(over)) {
+    const existing = out[key];
+    out[key] =
+      isPlainObject(value) && isPlainObject(existing) ? deepMerge(existing, value) : value;
+  }
+  return out;
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}

@@ -1,0 +1,254 @@
+/**
+ * The signaling WebSocket: one connection per browser tab.
+ *
+ * Every incoming frame is size-checked, parsed and validated against the
+ * protocol before anything acts on it; a bad one gets a typed `error` and
+ * changes nothing. A connection that floods or keeps sending garbage is
+ * closed; everyone else is unaffected. Messages of one connection are
+ * handled in order.
+ */
+import type { IncomingMessage, Server } from "node:http";
+import type { Duplex } from "node:stream";
+import { WebSocketServer, type WebSocket, type RawData } from "ws";
+import {
+  CloseCode,
+  MAX_MESSAGE_BYTES,
+  PROTOCOL_VERSION,
+  SIGNALING_PATH,
+  parseClientMessage,
+  type ClientMessage,
+  type ClientMessageType,
+  type ErrorCode,
+  type ServerMessage,
+} from "../protocol/messages.js";
+import type { RoomRegistry } from "../cluster/registry.js";
+import { ParticipantNotFoundError, type LiveRoom, type Member, type ParticipantLink } from "./live-room.js";
+import type { Logger } from "./log.js";
+import { MediaError } from "../media/media-plane.js";
+import { TokenBucket } from "./token-bucket.js";
+
+export interface SignalingOptions {
+  registry: RoomRegistry;
+  log: Logger;
+  /** Interval of WebSocket pings; a connection that misses one is dropped. */
+  heartbeatMs?: number;
+}
+
+/** Frames above this are not even read into memory: ws closes the connection (1009). */
+const HARD_FRAME_LIMIT = 1024 * 1024;
+/** Sustained rate per connection, and the burst above it. */
+const MESSAGES_PER_SECOND = 50;
+const MESSAGE_BURST = 200;
+/** Rejected messages (invalid or over the rate) a connection may send before it is closed. */
+const MAX_REJECTED = 100;
+
+export class Signaling {
+  private readonly wss: WebSocketServer;
+  private readonly heartbeat: NodeJS.Timeout;
+  private readonly connections = new Set<ClientConnection>();
+
+  constructor(
+    server: Server,
+    private readonly options: SignalingOptions,
+  ) {
+    this.wss = new WebSocketServer({ noServer: true, maxPayload: HARD_FRAME_LIMIT, perMessageDeflate: false });
+    server.on("upgrade", (request, socket, head) => this.onUpgrade(request, socket, head));
+    this.heartbeat = setInterval(() => {
+      for (const connection of this.connections) connection.checkAlive();
+    }, options.heartbeatMs ?? 10_000);
+    this.heartbeat.unref();
+  }
+
+  get connectionCount(): number {
+    return this.connections.size;
+  }
+
+  close(): void {
+    clearInterval(this.heartbeat);
+    for (const connection of this.connections) connection.terminate();
+    this.wss.close();
+  }
+
+  private onUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const url = new URL(request.url ?? "/", "http://treff");
+    if (url.pathname !== SIGNALING_PATH || !isSameOrigin(request)) {
+      // Cross-site WebSocket hijacking guard: only pages from this origin may connect.
+      socket.end("HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n");
+      return;
+    }
+    this.wss.handleUpgrade(request, socket, head, (ws) => {
+      const connection = new ClientConnection(ws, this.options);
+      this.connections.add(connection);
+      ws.once("close", () => this.connections.delete(connection));
+    });
+  }
+}
+
+/** The Origin header, when a browser sends one, must name the host the request went to. */
+function isSameOrigin(request: IncomingMessage): boolean {
+  const origin = request.headers.origin;
+  if (!origin) return true; // not a browser (tests, the example client): nothing to hijack
+  try {
+    return new URL(origin).host === request.headers.host;
+  } catch {
+    return false;
+  }
+}
+
+class ClientConnection implements ParticipantLink {
+  private readonly limiter = new TokenBucket(MESSAGE_BURST, MESSAGES_PER_SECOND);
+  private rejected = 0;
+  private alive = true;
+  private room: LiveRoom | undefined;
+  private member: Member | undefined;
+  private joining = false;
+  /** Messages are handled strictly in order, one at a time. */
+  private queue: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly ws: WebSocket,
+    private readonly options: SignalingOptions,
+  ) {
+    // Registered before anything is awaited, so no early message is lost.
+    ws.on("message", (data, isBinary) => this.onFrame(data, isBinary));
+    ws.on("pong", () => (this.alive = true));
+    ws.on("close", () => this.onClose());
+    ws.on("error", () => ws.terminate());
+  }
+
+  send(message: ServerMessage): void {
+    if (this.ws.readyState === this.ws.OPEN) this.ws.send(JSON.stringify(message));
+  }
+
+  close(code: number, reason: string): void {
+    this.ws.close(code, reason);
+  }
+
+  terminate(): void {
+    this.ws.terminate();
+  }
+
+  checkAlive(): void {
+    if (!this.alive) return this.ws.terminate();
+    this.alive = false;
+    this.ws.ping();
+  }
+
+  private onFrame(data: RawData, isBinary: boolean): void {
+    if (!this.limiter.take()) {
+      if (this.reject("rate-limited", "too many messages; slow down")) return;
+      return;
+    }
+    const size = Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : data.byteLength;
+    if (size > MAX_MESSAGE_BYTES) {
+      this.reject("too-large", `messages are limited to ${MAX_MESSAGE_BYTES} bytes`);
+      return;
+    }
+    if (isBinary) {
+      this.reject("bad-message", "only text messages are accepted");
+      return;
+    }
+    const parsed = parseClientMessage(data.toString());
+    if (!parsed.ok) {
+      this.reject(parsed.code, parsed.message, parsed.inReplyTo);
+      return;
+    }
+    const message = parsed.message;
+    this.queue = this.queue.then(() => this.handle(message)).catch((error: unknown) => this.fail(message.type, error));
+  }
+
+  /** Answers with an error; returns true when the connection was closed for abuse. */
+  private reject(code: ErrorCode, message: string, inReplyTo?: string): boolean {
+    this.rejected++;
+    if (this.rejected > MAX_REJECTED) {
+      this.options.log.info("closing a signaling connection for abuse");
+      this.ws.close(CloseCode.abuse, "too many invalid or excess messages");
+      return true;
+    }
+    this.send({ type: "error", code, message, ...(inReplyTo ? { inReplyTo } : {}) });
+    return false;
+  }
+
+  private fail(inReplyTo: ClientMessageType, error: unknown): void {
+    if (error instanceof ParticipantNotFoundError) {
+      this.send({ type: "error", code: "not-joined", message: "you are no longer in this room", inReplyTo });
+      return;
+    }
+    const text = error instanceof Error ? error.message : String(error);
+    const mediaProblem = error instanceof MediaError;
+    this.options.log.warn({ inReplyTo, err: text }, "request failed");
+    this.send({
+      type: "error",
+      code: mediaProblem ? "media-unavailable" : "internal",
+      message: mediaProblem ? "the media server could not do that; try again" : "the server could not handle that message",
+      inReplyTo,
+    });
+  }
+
+  private async handle(message: ClientMessage): Promise<void> {
+    if (message.type === "join") return this.join(message);
+    const { room, member } = this;
+    if (!room || !member) {
+      this.send({ type: "error", code: "not-joined", message: "send 'join' first", inReplyTo: message.type });
+      return;
+    }
+    switch (message.type) {
+      case "publish": {
+        const sdp = await room.publish(member.id, message.sdp);
+        this.send({ type: "publisherAnswer", sdp });
+        return;
+      }
+      case "subscribe": {
+        const unknown = await room.subscribe(member.id, message.participants);
+        if (unknown.length > 0) {
+          this.send({
+            type: "error",
+            code: "unknown-participant",
+            message: `not in this room: ${unknown.slice(0, 5).join(", ")}`,
+            inReplyTo: "subscribe",
+          });
+        }
+        return;
+      }
+      case "subscriberAnswer":
+        return room.answerSubscription(member.id, message.sdp);
+      case "trickle":
+        return room.trickle(member.id, message.target, message.candidate);
+      case "mediaState":
+        return room.setMediaState(member.id, message.audio, message.video);
+      case "leave":
+        this.ws.close(1000, "left");
+        return;
+    }
+  }
+
+  private async join(message: Extract<ClientMessage, { type: "join" }>): Promise<void> {
+    if (this.member || this.joining) {
+      this.send({ type: "error", code: "already-joined", message: "this connection is already in a room", inReplyTo: "join" });
+      return;
+    }
+    if (message.version !== PROTOCOL_VERSION) {
+      this.send({
+        type: "error",
+        code: "unsupported-version",
+        message: `this server speaks protocol version ${PROTOCOL_VERSION}; reload the page`,
+        inReplyTo: "join",
+      });
+      return;
+    }
+    this.joining = true;
+    try {
+      const { room, member } = await this.options.registry.join(message.room, this, message.name, message.resumeToken);
+      this.room = room;
+      this.member = member;
+    } finally {
+      this.joining = false;
+    }
+  }
+
+  private onClose(): void {
+    this.queue = this.queue.then(async () => {
+      if (this.room && this.member) await this.room.leave(this.member.id, this);
+    });
+  }
+}

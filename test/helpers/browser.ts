@@ -1,0 +1,98 @@
+/**
+ * Real headless Chromium (Debian's package) for the end-to-end tests and
+ * benchmarks, with a fake camera and microphone. Each participant is its
+ * own browser context: separate storage, separate media, like separate people.
+ */
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
+export const CHROMIUM_ARGS = [
+  "--no-sandbox",
+  "--use-fake-device-for-media-stream",
+  "--use-fake-ui-for-media-stream",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--disable-gpu",
+  "--no-first-run",
+  "--disable-quic",
+  // Media stays on this machine: let WebRTC use the loopback interface Janus listens on.
+  "--allow-loopback-in-peer-connection",
+];
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
+}
+
+export interface ParticipantPage {
+  context: BrowserContext;
+  page: Page;
+  /** Every URL the page requested (documents, scripts, fetches, WebSockets). */
+  requests: string[];
+}
+
+export async function newParticipant(
+  browser: Browser,
+  options: { locale?: string; viewport?: { width: number; height: number } } = {},
+): Promise<ParticipantPage> {
+  const context = await browser.newContext({
+    locale: options.locale ?? "en-US",
+    viewport: options.viewport ?? { width: 960, height: 600 },
+    permissions: ["camera", "microphone"],
+  });
+  // Test-only instrumentation: remember every peer connection so tests can read getStats().
+  await context.addInitScript(() => {
+    const Original = window.RTCPeerConnection;
+    const list: RTCPeerConnection[] = [];
+    (window as unknown as { __treffPeerConnections: RTCPeerConnection[] }).__treffPeerConnections = list;
+    window.RTCPeerConnection = class extends Original {
+      constructor(config?: RTCConfiguration) {
+        super(config);
+        list.push(this);
+      }
+    } as typeof RTCPeerConnection;
+  });
+  const page = await context.newPage();
+  const requests: string[] = [];
+  page.on("request", (request) => requests.push(request.url()));
+  page.on("websocket", (ws) => requests.push(ws.url()));
+  return { context, page, requests };
+}
+
+/** Fills in the name on the pre-join screen and clicks "Join" (or "Beitreten"). */
+export async function joinFromPrejoin(page: Page, name: string, joinLabel = "Join"): Promise<void> {
+  await page.getByRole("textbox", { name: /^Name$/ }).fill(name);
+  await page.getByRole("button", { name: joinLabel, exact: true }).click();
+}
+
+/**
+ * The remote videos that show moving pictures: tiles of other participants
+ * whose <video> plays and whose track's receiver decoded frames.
+ */
+export async function playingRemoteNames(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const names: string[] = [];
+    for (const tile of document.querySelectorAll<HTMLElement>("figure.tile:not([data-self])")) {
+      const video = tile.querySelector("video");
+      if (!video || video.paused || video.readyState < 2 || video.videoWidth === 0) continue;
+      names.push(tile.querySelector(".name")?.textContent ?? "");
+    }
+    return names.sort();
+  });
+}
+
+/** Total frames decoded by the page's receiving peer connections (getStats framesDecoded). */
+export async function framesDecoded(page: Page): Promise<number> {
+  return page.evaluate(async () => {
+    const w = window as unknown as { __treffPeerConnections?: RTCPeerConnection[] };
+    let total = 0;
+    for (const pc of w.__treffPeerConnections ?? []) {
+      const stats = await pc.getStats();
+      stats.forEach((r: { type: string; kind?: string; framesDecoded?: number }) => {
+        if (r.type === "inbound-rtp" && r.kind === "video") total += r.framesDecoded ?? 0;
+      });
+    }
+    return total;
+  });
+}
