@@ -21,6 +21,8 @@ export interface TreffServer {
   readonly registry: LocalRoomRegistry;
   readonly mediaPlane: MediaPlane;
   readonly signaling: Signaling;
+  /** Where the Janus connection comes from (tests inspect and kill Janus through it). */
+  readonly janus: JanusBackend;
   close(): Promise<void>;
 }
 
@@ -71,6 +73,7 @@ export async function startTreff(config: Config, log: Logger, options: { publicD
     registry,
     mediaPlane,
     signaling,
+    janus: backend,
     close() {
       closing ??= (async () => {
         signaling.close();

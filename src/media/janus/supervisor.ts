@@ -78,6 +78,16 @@ export class JanusSupervisor extends EventEmitter<JanusBackendEvents> implements
     return this.current;
   }
 
+  /** The Janus process id while it runs. */
+  get pid(): number | undefined {
+    return this.child?.exitCode === null ? this.child.pid : undefined;
+  }
+
+  /** The private folder with Janus' generated configuration. */
+  get configDir(): string | undefined {
+    return this.runtimeDir;
+  }
+
   async start(): Promise<JanusConnection> {
     this.runtimeDir = await mkdtemp(join(tmpdir(), "treff-janus-"));
     await this.writeConfiguration(this.runtimeDir);
