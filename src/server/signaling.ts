@@ -63,9 +63,14 @@ export class Signaling {
     return this.connections.size;
   }
 
+  /** Cuts every connection without a closing handshake, as a network failure would. */
+  dropConnections(): void {
+    for (const connection of this.connections) connection.terminate();
+  }
+
   close(): void {
     clearInterval(this.heartbeat);
-    for (const connection of this.connections) connection.terminate();
+    this.dropConnections();
     this.wss.close();
   }
 

@@ -82,6 +82,23 @@ export async function playingRemoteNames(page: Page): Promise<string[]> {
   });
 }
 
+/**
+ * Decoded-frame counts of every remote tile's <video>, by displayed name.
+ * A tile counts only if its video is playing; the tests compare two reads
+ * to prove frames keep arriving.
+ */
+export async function remoteFrameCounts(page: Page): Promise<Record<string, number>> {
+  return page.evaluate(() => {
+    const counts: Record<string, number> = {};
+    for (const tile of document.querySelectorAll<HTMLElement>("figure.tile:not([data-self])")) {
+      const video = tile.querySelector("video");
+      const name = tile.querySelector(".name")?.textContent ?? "";
+      if (video && !video.paused) counts[name] = video.getVideoPlaybackQuality().totalVideoFrames;
+    }
+    return counts;
+  });
+}
+
 /** Total frames decoded by the page's receiving peer connections (getStats framesDecoded). */
 export async function framesDecoded(page: Page): Promise<number> {
   return page.evaluate(async () => {

@@ -114,18 +114,20 @@ export class MeetingScreen implements MeetingView {
     announce(t("leftAnnouncement", { name: participant.name }));
   }
 
-  /** Columns and rows so that all tiles fit the screen at the largest 16:9 size. */
+  /** Columns and tile width so that all tiles fit the screen at the largest 16:9 size. */
   private layout(count: number): void {
-    const width = this.grid.clientWidth || window.innerWidth;
-    const height = this.grid.clientHeight || window.innerHeight;
-    let best = { cols: 1, size: 0 };
+    const style = getComputedStyle(this.grid);
+    const gap = parseFloat(style.columnGap) || 0;
+    const width = (this.grid.clientWidth || window.innerWidth) - (parseFloat(style.paddingLeft) || 0) * 2;
+    const height = (this.grid.clientHeight || window.innerHeight) - (parseFloat(style.paddingTop) || 0) * 2;
+    let best = { cols: 1, tileWidth: 0 };
     for (let cols = 1; cols <= count; cols++) {
       const rows = Math.ceil(count / cols);
-      const tileWidth = Math.min(width / cols, (height / rows) * (16 / 9));
-      if (tileWidth > best.size) best = { cols, size: tileWidth };
+      const tileWidth = Math.min((width - gap * (cols - 1)) / cols, ((height - gap * (rows - 1)) / rows) * (16 / 9));
+      if (tileWidth > best.tileWidth) best = { cols, tileWidth };
     }
     this.grid.style.setProperty("--cols", String(best.cols));
-    this.grid.style.setProperty("--rows", String(Math.ceil(count / best.cols)));
+    this.grid.style.setProperty("--tile-w", `${Math.max(80, Math.floor(best.tileWidth))}px`);
   }
 
   relayout(): void {

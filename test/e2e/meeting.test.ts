@@ -1,0 +1,212 @@
+/**
+ * A meeting as people have it: real headless Chromium participants (each its
+ * own browser context, fake camera and microphone) against the real server
+ * and a real Janus. Assertions are about what a person sees: names on tiles
+ * and remote videos that play with decoded frames.
+ */
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdirSync } from "node:fs";
+import type { Browser } from "playwright-core";
+import {
+  framesDecoded,
+  joinFromPrejoin,
+  launchBrowser,
+  newParticipant,
+  playingRemoteNames,
+  remoteFrameCounts,
+  type ParticipantPage,
+} from "../helpers/browser.js";
+import { startTestServer, type TestServer } from "../helpers/server.js";
+import { sameMembers, waitUntil } from "../helpers/wait.js";
+
+const SCREENSHOTS = "test-output/screenshots";
+
+/** Waits until `p` shows exactly `names` as playing remote videos, then checks frames keep coming. */
+async function seesPlaying(p: ParticipantPage, names: string[], who: string): Promise<void> {
+  await waitUntil(`${who} to see ${names.join(", ") || "nobody"} playing`, () => playingRemoteNames(p.page), (seen) =>
+    sameMembers(seen, names),
+  );
+  if (names.length === 0) return;
+  const first = await remoteFrameCounts(p.page);
+  await waitUntil(
+    `${who}'s remote videos to decode new frames`,
+    () => remoteFrameCounts(p.page),
+    (now) => names.every((n) => (now[n] ?? 0) > (first[n] ?? 0) && (now[n] ?? 0) > 0),
+  );
+}
+
+describe("meeting with three browsers", () => {
+  let server: TestServer;
+  let browser: Browser;
+  const people: Record<string, ParticipantPage> = {};
+  let roomUrl: string;
+
+  before(async () => {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    server = await startTestServer();
+    browser = await launchBrowser();
+    roomUrl = `${server.url}/r/e2e-${Date.now().toString(36)}`;
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  test("the home page creates an unguessable meeting and opens its pre-join screen", async () => {
+    const p = await newParticipant(browser);
+    await p.page.goto(server.url);
+    await p.page.getByRole("button", { name: "New meeting" }).click();
+    await p.page.waitForURL(/\/r\/[A-Za-z0-9_-]{22}$/);
+    await p.page.getByRole("heading", { name: "Ready to join?" }).waitFor();
+    await p.context.close();
+  });
+
+  test("pre-join shows a camera preview, a labelled name field and the controls", async () => {
+    const alice = await newParticipant(browser);
+    people.Alice = alice;
+    await alice.page.goto(roomUrl);
+    await alice.page.getByRole("textbox", { name: "Name" }).waitFor();
+    await alice.page.getByRole("button", { name: "Turn microphone off" }).waitFor();
+    await alice.page.getByRole("button", { name: "Turn camera off" }).waitFor();
+    await alice.page.getByRole("combobox", { name: "Camera" }).waitFor();
+    await alice.page.getByRole("combobox", { name: "Microphone" }).waitFor();
+    await waitUntil("the preview to play", () => alice.page.locator("video.preview").evaluate((v: HTMLVideoElement) => v.videoWidth), (w) => w > 0);
+    // Joining without a name is refused with a message, nothing is sent.
+    await alice.page.getByRole("button", { name: "Join", exact: true }).click();
+    await alice.page.getByRole("alert").filter({ hasText: "Please enter your name." }).waitFor();
+    await alice.page.screenshot({ path: `${SCREENSHOTS}/prejoin-en.png` });
+  });
+
+  test("two participants see and hear each other", async () => {
+    const bob = await newParticipant(browser);
+    people.Bob = bob;
+    await joinFromPrejoin(people.Alice!.page, "Alice");
+    await bob.page.goto(roomUrl);
+    await joinFromPrejoin(bob.page, "Bob");
+    await seesPlaying(people.Alice!, ["Bob"], "Alice");
+    await seesPlaying(bob, ["Alice"], "Bob");
+    // Remote audio arrives too: an <audio> element per remote participant with a live track.
+    const audio = await bob.page.evaluate(() =>
+      [...document.querySelectorAll<HTMLAudioElement>("figure.tile audio")].map((a) => {
+        const stream = a.srcObject as MediaStream | null;
+        return stream?.getAudioTracks()[0]?.readyState ?? "none";
+      }),
+    );
+    assert.deepEqual(audio, ["live"]);
+  });
+
+  test("a late joiner sees everyone, and everyone sees the late joiner", async () => {
+    const carol = await newParticipant(browser);
+    people.Carol = carol;
+    await carol.page.goto(roomUrl);
+    await joinFromPrejoin(carol.page, "Carol");
+    await seesPlaying(carol, ["Alice", "Bob"], "Carol");
+    await seesPlaying(people.Alice!, ["Bob", "Carol"], "Alice");
+    await seesPlaying(people.Bob!, ["Alice", "Carol"], "Bob");
+    for (const p of Object.values(people)) assert.ok((await framesDecoded(p.page)) > 0);
+    await carol.page.getByText("3 in the meeting").waitFor();
+    await people.Alice!.page.screenshot({ path: `${SCREENSHOTS}/meeting-3-en.png` });
+  });
+
+  test("muting the microphone shows the indicator on the others' tile", async () => {
+    const bob = people.Bob!;
+    await bob.page.getByRole("button", { name: "Turn microphone off" }).click();
+    await bob.page.getByRole("button", { name: "Turn microphone on" }).waitFor();
+    const bobTile = people.Alice!.page.getByRole("figure", { name: "Bob" });
+    await bobTile.getByRole("img", { name: "Microphone off" }).waitFor();
+    await bob.page.getByRole("button", { name: "Turn microphone on" }).click();
+    await bobTile.getByRole("img", { name: "Microphone off" }).waitFor({ state: "hidden" });
+  });
+
+  test("turning the camera off shows initials to the others instead of video", async () => {
+    const carol = people.Carol!;
+    await carol.page.getByRole("button", { name: "Turn camera off" }).click();
+    await waitUntil("Carol's tile to show camera-off for Alice", () =>
+      people.Alice!.page.locator('figure.tile[aria-label="Carol"]').evaluate((el) => el.classList.contains("camera-off")),
+      (off) => off,
+    );
+    await carol.page.getByRole("button", { name: "Turn camera on" }).click();
+    await seesPlaying(people.Alice!, ["Bob", "Carol"], "Alice");
+  });
+
+  test("a reload comes back into the meeting as the same person, seen by all", async () => {
+    const bob = people.Bob!;
+    await bob.page.reload();
+    await seesPlaying(bob, ["Alice", "Carol"], "Bob after reload");
+    await seesPlaying(people.Alice!, ["Bob", "Carol"], "Alice");
+    await seesPlaying(people.Carol!, ["Alice", "Bob"], "Carol");
+    // Still one tile per person: the reload replaced Bob, it did not add a second Bob.
+    assert.equal(await people.Alice!.page.locator("figure.tile").count(), 3);
+  });
+
+  test("after the signaling connection drops, everyone rejoins automatically", async () => {
+    server.signaling.dropConnections();
+    await seesPlaying(people.Alice!, ["Bob", "Carol"], "Alice after drop");
+    await seesPlaying(people.Bob!, ["Alice", "Carol"], "Bob after drop");
+    await seesPlaying(people.Carol!, ["Alice", "Bob"], "Carol after drop");
+  });
+
+  test("someone who leaves disappears for the others; so does a closed tab", async () => {
+    const carol = people.Carol!;
+    await carol.page.getByRole("button", { name: "Leave meeting" }).click();
+    await carol.page.getByRole("heading", { name: "You left the meeting" }).waitFor();
+    await seesPlaying(people.Alice!, ["Bob"], "Alice after Carol left");
+    await seesPlaying(people.Bob!, ["Alice"], "Bob after Carol left");
+
+    await people.Bob!.page.close();
+    await waitUntil("Bob's tile to disappear for Alice", () => people.Alice!.page.locator("figure.tile").count(), (n) => n === 1, 5_000);
+    await people.Alice!.page.getByText("Nobody else is here yet", { exact: false }).waitFor();
+  });
+
+  test("every request of every page went to Treff's own origin", () => {
+    const origin = new URL(server.url);
+    const foreign = Object.values(people)
+      .flatMap((p) => p.requests)
+      .filter((url) => {
+        const u = new URL(url);
+        return u.host !== origin.host || !["http:", "ws:"].includes(u.protocol);
+      });
+    assert.deepEqual(foreign, []);
+    assert.ok(Object.values(people).every((p) => p.requests.some((u) => u.startsWith("ws:"))));
+  });
+
+  test("the last one out closes the room: no Janus room or session is left", async () => {
+    await people.Alice!.page.getByRole("button", { name: "Leave meeting" }).click();
+    await waitUntil("the registry to be empty", async () => server.registry.size, (n) => n === 0, 5_000);
+    await waitUntil("every Janus session to be gone", async () => server.janus.connection?.sessions.size ?? -1, (n) => n === 0, 5_000);
+    for (const p of Object.values(people)) await p.context.close();
+  });
+});
+
+describe("German interface", () => {
+  let server: TestServer;
+  let browser: Browser;
+
+  before(async () => {
+    server = await startTestServer({ logLevel: "warn" });
+    browser = await launchBrowser();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  test("a browser that prefers German gets the German pre-join screen and meeting", async () => {
+    const p = await newParticipant(browser, { locale: "de-DE" });
+    await p.page.goto(`${server.url}/r/besprechung`);
+    await p.page.getByRole("heading", { name: "Bereit zum Beitreten?" }).waitFor();
+    await p.page.getByRole("button", { name: "Mikrofon ausschalten" }).waitFor();
+    await p.page.getByRole("combobox", { name: "Kamera" }).waitFor();
+    assert.equal(await p.page.evaluate(() => document.documentElement.lang), "de");
+    await p.page.screenshot({ path: `${SCREENSHOTS}/prejoin-de.png` });
+    await joinFromPrejoin(p.page, "Jürgen", "Beitreten");
+    await p.page.getByRole("toolbar", { name: "Steuerung der Besprechung" }).waitFor();
+    await p.page.getByRole("button", { name: "Besprechung verlassen" }).waitFor();
+    await p.page.getByText("Noch niemand sonst ist hier", { exact: false }).waitFor();
+    await p.page.screenshot({ path: `${SCREENSHOTS}/meeting-1-de.png` });
+    await p.context.close();
+  });
+});

@@ -1,0 +1,30 @@
+/** Starts a real Treff (with its own real Janus) on loopback for a test, and captures its log. */
+import { Writable } from "node:stream";
+import { startTreff, type TreffServer } from "../../src/server/app.js";
+import { parseConfig } from "../../src/server/config.js";
+import { createLogger, type LogLevel } from "../../src/server/log.js";
+
+export interface TestServer extends TreffServer {
+  /** Every line Treff logged (including Janus' output it forwards). */
+  readonly logLines: string[];
+}
+
+export async function startTestServer(options: { logLevel?: LogLevel; config?: Record<string, unknown> } = {}): Promise<TestServer> {
+  const logLines: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      logLines.push(...chunk.toString().split("\n").filter(Boolean));
+      done();
+    },
+  });
+  const config = parseConfig({
+    host: "127.0.0.1",
+    port: 0,
+    logLevel: options.logLevel ?? "debug",
+    // Media only on the loopback interface: tests never leave this machine.
+    janus: { iceInterfaces: "lo" },
+    ...options.config,
+  });
+  const server = await startTreff(config, createLogger(config.logLevel, sink));
+  return Object.assign(server, { logLines });
+}
