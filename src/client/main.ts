@@ -18,26 +18,27 @@ function show(screen: HTMLElement): void {
 
 async function enterRoom(room: RoomName): Promise<void> {
   const media = new LocalMedia();
+  const meeting = new Meeting(room, media);
+  meeting.connect();
   await media.open();
   const saved = savedSession(room);
   const join = (name: string) => {
+    const afterChange = () => {
+      screen.syncControls();
+      void meeting.mediaChanged();
+    };
     const screen = new MeetingScreen(media, {
-      toggleAudio: () => void media.setAudio(!media.audioOn).then(() => afterChange()),
-      toggleVideo: () => void media.setVideo(!media.videoOn).then(() => afterChange()),
+      toggleAudio: () => void media.setAudio(!media.audioOn).then(afterChange),
+      toggleVideo: () => void media.setVideo(!media.videoOn).then(afterChange),
       leave: () => {
         meeting.leave();
         media.stop();
         show(leftScreen(() => location.reload()));
       },
     });
-    const meeting = new Meeting(room, name, media, screen);
-    const afterChange = () => {
-      screen.syncControls();
-      void meeting.mediaChanged();
-    };
     show(screen.element);
     window.addEventListener("resize", () => screen.relayout());
-    meeting.start();
+    meeting.join(name, screen);
   };
   // A reload in the meeting comes straight back in, as the same participant.
   if (saved?.resumeToken) return join(saved.name);

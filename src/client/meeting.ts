@@ -4,14 +4,15 @@
  * rejoining after a dropped connection or a reload. It drives a view and
  * contains no DOM code itself.
  */
-import { PROTOCOL_VERSION } from "../protocol/constants.js";
+import { CloseCode, PROTOCOL_VERSION } from "../protocol/constants.js";
 import type { Participant, ParticipantId, RoomName } from "../protocol/messages.js";
 import { SignalingClient } from "./signaling.js";
 import { Publisher } from "./rtc/publisher.js";
 import { Subscriber, type RemoteTracks } from "./rtc/subscriber.js";
 import type { LocalMedia } from "./media.js";
 
-export type MeetingStatus = "connecting" | "connected" | "reconnecting" | "left";
+/** `replaced`: the same person joined from another tab; `refused`: the server closed us for good. */
+export type MeetingStatus = "connecting" | "connected" | "reconnecting" | "left" | "replaced" | "refused";
 
 export interface MeetingView {
   status(status: MeetingStatus): void;
@@ -51,30 +52,43 @@ export class Meeting {
   private iceServers: RTCIceServer[] = [];
   private speakingTimer: number | undefined;
   private leaving = false;
+  /** Set by join(): until then the socket is open but nobody is in the room. */
+  private name: string | undefined;
+  /** The current connection's `welcome` arrived (it carries the ICE servers). */
+  private welcomed = false;
+  private retryTimer: number | undefined;
+  private view: MeetingView | undefined;
   /** The publishing participants we last asked to receive, to skip needless updates. */
   private subscribedKey = "";
 
   constructor(
     private readonly room: RoomName,
-    private readonly name: string,
     private readonly media: LocalMedia,
-    private readonly view: MeetingView,
   ) {
     this.resumeToken = savedSession(room)?.resumeToken;
     this.signaling = new SignalingClient({
-      open: () => this.sendJoin(),
-      close: () => {
-        if (this.leaving) return;
+      open: () => {},
+      close: (code, final) => {
+        this.welcomed = false;
+        window.clearTimeout(this.retryTimer);
+        if (this.leaving || this.name === undefined) return;
         this.teardownMedia();
-        this.view.status("reconnecting");
+        this.view?.status(final ? (code === CloseCode.replaced ? "replaced" : "refused") : "reconnecting");
       },
     });
     this.registerHandlers();
   }
 
-  start(): void {
-    this.view.status("connecting");
+  /** Opens the signaling connection early (on the pre-join screen), so joining waits for no handshake. */
+  connect(): void {
     this.signaling.connect();
+  }
+
+  join(name: string, view: MeetingView): void {
+    this.name = name;
+    this.view = view;
+    view.status("connecting");
+    if (this.welcomed) this.sendJoin();
     this.speakingTimer = window.setInterval(() => void this.updateSpeaking(), 250);
   }
 
@@ -85,7 +99,7 @@ export class Meeting {
     this.teardownMedia();
     window.clearInterval(this.speakingTimer);
     sessionStorage.removeItem(sessionKey(this.room));
-    this.view.status("left");
+    this.view?.status("left");
   }
 
   /** The local microphone or camera changed: tell the publisher and everyone else. */
@@ -99,7 +113,7 @@ export class Meeting {
   private self(): Participant {
     return {
       id: this.selfId ?? "self",
-      name: this.name,
+      name: this.name ?? "",
       audio: this.media.audioOn,
       video: this.media.videoOn,
       publishing: true,
@@ -111,7 +125,7 @@ export class Meeting {
       type: "join",
       version: PROTOCOL_VERSION,
       room: this.room,
-      name: this.name,
+      name: this.name ?? "",
       ...(this.resumeToken ? { resumeToken: this.resumeToken } : {}),
     });
     // Publishing does not wait for `joined`: the server handles our messages in order.
@@ -131,22 +145,26 @@ export class Meeting {
 
   private registerHandlers(): void {
     const s = this.signaling;
+    s.on("welcome", (m) => {
+      this.iceServers = m.iceServers;
+      this.welcomed = true;
+      if (this.name !== undefined && !this.leaving) this.sendJoin();
+    });
     s.on("joined", (m) => {
       this.selfId = m.participantId;
       this.resumeToken = m.resumeToken;
-      this.iceServers = m.iceServers;
-      sessionStorage.setItem(sessionKey(this.room), JSON.stringify({ name: this.name, resumeToken: m.resumeToken } satisfies SavedSession));
+      sessionStorage.setItem(sessionKey(this.room), JSON.stringify({ name: this.name ?? "", resumeToken: m.resumeToken } satisfies SavedSession));
       this.others.clear();
       for (const p of m.participants) this.others.set(p.id, p);
       this.subscribedKey = "";
-      this.view.status("connected");
+      this.view?.status("connected");
       this.signaling.send({ type: "mediaState", audio: this.media.audioOn, video: this.media.videoOn });
       this.renderParticipants();
       this.updateSubscription();
     });
     s.on("participantJoined", (m) => {
       this.others.set(m.participant.id, m.participant);
-      this.view.joined(m.participant);
+      this.view?.joined(m.participant);
       this.renderParticipants();
       this.updateSubscription();
     });
@@ -158,17 +176,23 @@ export class Meeting {
     s.on("participantLeft", (m) => {
       const participant = this.others.get(m.participantId);
       this.others.delete(m.participantId);
-      if (participant) this.view.left(participant);
+      if (participant) this.view?.left(participant);
       this.renderParticipants();
       this.updateSubscription();
     });
     s.on("publisherAnswer", (m) => void this.publisher?.acceptAnswer(m.sdp));
     s.on("subscriberOffer", (m) => void this.answerSubscriber(m.sdp, m.streams));
-    s.on("error", (m) => console.warn(`treff: ${m.code}: ${m.message}`));
+    s.on("error", (m) => {
+      console.warn(`treff: ${m.code}: ${m.message}`);
+      // The media server may be restarting: try the whole join again shortly.
+      if (m.inReplyTo === "join" && (m.code === "media-unavailable" || m.code === "internal")) {
+        this.retryTimer = window.setTimeout(() => this.signaling.reconnect(), 1_000);
+      }
+    });
   }
 
   private renderParticipants(): void {
-    this.view.participants(this.self(), [...this.others.values()]);
+    this.view?.participants(this.self(), [...this.others.values()]);
   }
 
   /** Receives everyone who publishes. (Later: only the tiles on screen.) */
@@ -224,7 +248,7 @@ export class Meeting {
       const own = await this.publisher.localAudioLevel().catch(() => 0);
       if (own > level) loudest = this.selfId;
     }
-    this.view.speaking(loudest);
+    this.view?.speaking(loudest);
   }
 
   /** Audio track id → participant, for the speaking indicator. */
@@ -237,6 +261,6 @@ export class Meeting {
   private showRemoteTracks(tracks: Map<ParticipantId, RemoteTracks>): void {
     this.trackOwners.clear();
     for (const [id, t] of tracks) if (t.audio) this.trackOwners.set(t.audio.id, id);
-    this.view.remoteTracks(tracks);
+    this.view?.remoteTracks(tracks);
   }
 }

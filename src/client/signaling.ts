@@ -3,7 +3,7 @@
  * per message type, and automatic reconnection with backoff. Whoever uses
  * it re-joins on `open` after a reconnect.
  */
-import { SIGNALING_PATH } from "../protocol/constants.js";
+import { FINAL_CLOSE_CODES, SIGNALING_PATH } from "../protocol/constants.js";
 import type { ClientMessage, ServerMessage } from "../protocol/messages.js";
 
 type Handlers = { [T in ServerMessage["type"]]?: (message: Extract<ServerMessage, { type: T }>) => void };
@@ -11,8 +11,8 @@ type Handlers = { [T in ServerMessage["type"]]?: (message: Extract<ServerMessage
 export interface SignalingEvents {
   /** The socket is open (first time or after a reconnect). */
   open(reconnected: boolean): void;
-  /** The socket closed; Treff will try again unless stop() was called. */
-  close(code: number): void;
+  /** The socket closed; unless `final` (or stop() was called) it reconnects by itself. */
+  close(code: number, final: boolean): void;
 }
 
 export class SignalingClient {
@@ -43,7 +43,9 @@ export class SignalingClient {
     socket.onclose = (event) => {
       if (this.socket !== socket) return;
       this.socket = undefined;
-      this.events.close(event.code);
+      const final = FINAL_CLOSE_CODES.includes(event.code);
+      if (final) this.stopped = true;
+      this.events.close(event.code, final);
       if (this.stopped) return;
       const delay = Math.min(250 * 2 ** this.attempts++, 5_000);
       window.setTimeout(() => this.stopped || this.connect(), delay);

@@ -11,6 +11,11 @@ export class MediaError extends Error {
   override name = "MediaError";
 }
 
+/** A request that makes no sense in the current state (e.g. an answer without an offer). */
+export class OutOfOrderError extends Error {
+  override name = "OutOfOrderError";
+}
+
 /** A participant's published media as the media server knows it. */
 export type FeedId = number;
 

@@ -14,3 +14,14 @@ export const SIGNALING_PATH = "/ws";
 
 /** Room names: letters, digits, `-` and `_`, 1 to 64 of them. */
 export const ROOM_NAME_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** WebSocket close codes Treff uses besides the standard ones. */
+export const CloseCode = {
+  /** Another connection took over this participant (`join` with its resume token). */
+  replaced: 4001,
+  /** Too many messages, or too many invalid ones. */
+  abuse: 4008,
+} as const;
+
+/** Close codes after which a client must not reconnect on its own. */
+export const FINAL_CLOSE_CODES: readonly number[] = [CloseCode.replaced, CloseCode.abuse];

@@ -11,17 +11,17 @@
  * accepted after the server answered `joined`.
  */
 import { z } from "zod";
-import { MAX_MESSAGE_BYTES, ROOM_NAME_PATTERN } from "./constants.js";
+import { MAX_MESSAGE_BYTES, PROTOCOL_VERSION, ROOM_NAME_PATTERN } from "./constants.js";
 
-export { MAX_MESSAGE_BYTES, PROTOCOL_VERSION, ROOM_NAME_PATTERN, SIGNALING_PATH } from "./constants.js";
+export { CloseCode, MAX_MESSAGE_BYTES, PROTOCOL_VERSION, ROOM_NAME_PATTERN, SIGNALING_PATH } from "./constants.js";
 
 // ---------------------------------------------------------------------------
 // Shared value types
 
 /**
  * A room name as it appears in `/r/<name>`: letters, digits, `-` and `_`.
- * Rooms created with "New meeting" get 22 random base64url characters
- * (132 bits); people may also type shorter names.
+ * Rooms created with "New meeting" get 16 random bytes as 22 base64url
+ * characters (128 bits); people may also type shorter names.
  */
 export const RoomName = z.string().regex(ROOM_NAME_PATTERN, "room names have 1–64 letters, digits, '-' or '_'");
 export type RoomName = z.infer<typeof RoomName>;
@@ -83,13 +83,17 @@ export type IceServer = z.infer<typeof IceServer>;
 // Client -> server
 
 export const ClientMessage = z.discriminatedUnion("type", [
-  /** Enter a room. The first message on every connection. */
+  /** Enter a room. Nothing else is accepted before it. */
   z.object({
     type: z.literal("join"),
     version: z.number().int(),
     room: RoomName,
     name: DisplayName,
-    /** From an earlier `joined`: reclaims the same participant after a reconnect or reload. */
+    /**
+     * From an earlier `joined`: if that participant is still in the room (its old
+     * connection has not closed yet, e.g. a silent network drop), this connection
+     * takes over its id and the old one is closed with 4001.
+     */
     resumeToken: z.string().max(128).optional(),
   }),
   /** Start publishing: an SDP offer for the publisher peer connection. */
@@ -126,7 +130,7 @@ export const ErrorCode = z.enum([
   "not-joined", // a message that needs a room before `join`
   "already-joined", // a second `join` on the same connection
   "unknown-participant", // a participant id that is not in the sender's room
-  "not-publishing", // a subscriber/publisher message out of order
+  "out-of-order", // e.g. `subscriberAnswer` when no offer is outstanding
   "media-unavailable", // the media server is down or refused; retry later
   "internal", // a bug; the message was dropped and nothing else changed
 ]);
@@ -142,6 +146,13 @@ export const SubscribedStream = z.object({
 export type SubscribedStream = z.infer<typeof SubscribedStream>;
 
 export const ServerMessage = z.discriminatedUnion("type", [
+  /** Sent once as soon as the connection opens: the server's version and how to reach its media. */
+  z.object({
+    type: z.literal("welcome"),
+    version: z.number().int(),
+    /** STUN/TURN servers for both peer connections (may be empty: direct connection only). */
+    iceServers: z.array(IceServer),
+  }),
   /** The answer to `join`: who you are and who is here. */
   z.object({
     type: z.literal("joined"),
@@ -150,7 +161,6 @@ export const ServerMessage = z.discriminatedUnion("type", [
     resumeToken: z.string(),
     /** Everyone else in the room, in order of arrival. */
     participants: z.array(Participant),
-    iceServers: z.array(IceServer),
   }),
   z.object({ type: z.literal("participantJoined"), participant: Participant }),
   z.object({ type: z.literal("participantUpdated"), participant: Participant }),
@@ -173,13 +183,6 @@ export type ServerMessage = z.infer<typeof ServerMessage>;
 export type ServerMessageOf<T extends ServerMessage["type"]> = Extract<ServerMessage, { type: T }>;
 export type ClientMessageOf<T extends ClientMessageType> = Extract<ClientMessage, { type: T }>;
 
-/** WebSocket close codes Treff uses besides the standard ones. */
-export const CloseCode = {
-  /** The participant left or was replaced by a newer connection (resume). */
-  replaced: 4001,
-  /** Too many messages, or too many invalid ones. */
-  abuse: 4008,
-} as const;
 
 export type ParseResult =
   | { ok: true; message: ClientMessage }
@@ -206,6 +209,16 @@ export function parseClientMessage(raw: string): ParseResult {
   if (type === undefined) return { ok: false, code: "bad-message", message: "a message needs a string field 'type'" };
   if (!knownClientTypes.has(type)) {
     return { ok: false, code: "unknown-type", message: `unknown message type '${type.slice(0, 40)}'` };
+  }
+  // The version is checked before the shape, so a client of another version hears
+  // "wrong version" rather than a complaint about a field that changed.
+  if (type === "join" && (json as { version?: unknown }).version !== PROTOCOL_VERSION) {
+    return {
+      ok: false,
+      code: "unsupported-version",
+      message: `this server speaks protocol version ${PROTOCOL_VERSION}; reload the page`,
+      inReplyTo: "join",
+    };
   }
   const result = ClientMessage.safeParse(json);
   if (!result.success) {

@@ -45,7 +45,7 @@ export async function startTreff(config: Config, log: Logger, options: { publicD
   const backend = createJanusBackend(config, log);
   await backend.start();
   const mediaPlane = new JanusMediaPlane(backend, { publisherBitrate: config.janus.publisherBitrate });
-  const registry = new LocalRoomRegistry({ mediaPlane, log, iceServers: () => config.iceServers });
+  const registry = new LocalRoomRegistry({ mediaPlane, log });
   mediaPlane.on("down", () => {
     log.warn("media server went away; asking every participant to reconnect");
     void registry.shutdownAll(MEDIA_RESTART_CLOSE_CODE, "media server restarted");
@@ -55,7 +55,7 @@ export async function startTreff(config: Config, log: Logger, options: { publicD
   let signaling: Signaling;
   try {
     http = await createHttpServer({ publicDir: options.publicDir ?? publicDir(), mediaAvailable: () => mediaPlane.available });
-    signaling = new Signaling(http.server as Server, { registry, log });
+    signaling = new Signaling(http.server as Server, { registry, log, iceServers: () => config.iceServers });
     await http.listen({ host: config.host, port: config.port });
   } catch (error) {
     await mediaPlane.close();
@@ -76,8 +76,9 @@ export async function startTreff(config: Config, log: Logger, options: { publicD
     janus: backend,
     close() {
       closing ??= (async () => {
-        signaling.close();
+        // Participants first, with a proper close (1001 "going away"), then whatever is left.
         await registry.shutdownAll(1001, "server shutting down");
+        signaling.close();
         await http.close();
         await mediaPlane.close();
       })();

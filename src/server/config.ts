@@ -35,6 +35,8 @@ export const Config = z.object({
         .default(""),
       /** Public IP to announce when Janus is behind 1:1 NAT (cloud VMs). */
       nat1To1: z.string().default(""),
+      /** ICE-lite (see media/janus/config.ts): on unless Janus must discover its own address. */
+      iceLite: z.stringbool().or(z.boolean()).default(true),
       /** Bitrate cap per publisher, bit/s. */
       publisherBitrate: z.coerce.number().int().min(64_000).default(2_000_000),
     })
@@ -57,6 +59,7 @@ const ENVIRONMENT: Record<string, string[]> = {
   JANUS_LOG_LEVEL: ["janus", "logLevel"],
   JANUS_RTP_PORT_RANGE: ["janus", "rtpPortRange"],
   JANUS_NAT_1_1: ["janus", "nat1To1"],
+  JANUS_ICE_LITE: ["janus", "iceLite"],
 };
 
 export class ConfigError extends Error {

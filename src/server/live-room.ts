@@ -8,7 +8,7 @@
  * anywhere.
  */
 import { createHash, randomBytes } from "node:crypto";
-import type { IceCandidate, IceServer, ParticipantId, PeerConnectionRole, ServerMessage } from "../protocol/messages.js";
+import { CloseCode, type IceCandidate, type ParticipantId, type PeerConnectionRole, type ServerMessage } from "../protocol/messages.js";
 import { Room, type Delivery } from "../meeting/room.js";
 import { SerialQueue } from "../meeting/serial-queue.js";
 import type { FeedId, MediaParticipant, MediaPlane, MediaRoom } from "../media/media-plane.js";
@@ -33,8 +33,6 @@ export interface Member {
 export interface RoomContext {
   mediaPlane: MediaPlane;
   log: Logger;
-  /** STUN/TURN servers handed to each participant in `joined`. */
-  iceServers: () => IceServer[];
 }
 
 /** Thrown by a join on a room that has just closed; the registry retries on a fresh room. */
@@ -77,14 +75,15 @@ export class LiveRoom {
       if (this.closed) throw new RoomClosedError();
       const resumed = resumeToken ? this.findByResumeHash(hash(resumeToken)) : undefined;
       if (resumed) {
-        resumed.link.close(4001, "replaced by a newer connection");
+        resumed.link.close(CloseCode.replaced, "replaced by a newer connection");
         await this.removeMember(resumed.id);
       }
-      this.media ??= await this.context.mediaPlane.createRoom();
       let media: MediaParticipant;
       try {
+        this.media ??= await this.context.mediaPlane.createRoom();
         media = await this.media.join();
       } catch (error) {
+        // Nobody got in: an empty room must not linger in the registry.
         if (this.room.isEmpty) await this.close();
         throw error;
       }
@@ -95,7 +94,7 @@ export class LiveRoom {
       this.participantOfFeed.set(media.feedId, id);
       this.wireMedia(member);
       const { others, deliveries } = this.room.add(id, name);
-      link.send({ type: "joined", participantId: id, resumeToken: token, participants: others, iceServers: this.context.iceServers() });
+      link.send({ type: "joined", participantId: id, resumeToken: token, participants: others });
       this.deliver(deliveries);
       return member;
     });

@@ -1,8 +1,7 @@
 /**
  * Logging. Treff logs what operators need to run it and nothing about the
  * people in a meeting: no IP addresses, display names, room names or message
- * contents at any level below `debug` (see docs/privacy.md). pino writes one
- * JSON object per line to stdout.
+ * contents. pino writes one JSON object per line to stdout.
  */
 import { pino } from "pino";
 
@@ -29,8 +28,6 @@ export function createLogger(level: LogLevel, destination?: NodeJS.WritableStrea
 }
 
 const IPV4 = /\b(?:\d{1,3}\.){3}\d{1,3}\b/g;
-// Two or more hex groups joined by colons, with an optional `::` — enough to catch
-// every IPv6 address Janus or libnice prints without eating times like 12:30.
 // IPv6 in full form (seven colons) or shortened with `::`. Times like 08:09:02 do not match.
 const IPV6 = /\b(?:[0-9a-f]{1,4}:){7}[0-9a-f]{1,4}\b|(?:\b[0-9a-f]{1,4}(?::[0-9a-f]{1,4})*)?::(?:[0-9a-f]{1,4}(?::[0-9a-f]{1,4})*\b)?/gi;
 

@@ -4,8 +4,8 @@
  * Every incoming frame is size-checked, parsed and validated against the
  * protocol before anything acts on it; a bad one gets a typed `error` and
  * changes nothing. A connection that floods or keeps sending garbage is
- * closed; everyone else is unaffected. Messages of one connection are
- * handled in order.
+ * closed; everyone else is unaffected. Nothing but `join` is handled
+ * before the connection's join has finished.
  */
 import type { IncomingMessage, Server } from "node:http";
 import type { Duplex } from "node:stream";
@@ -17,19 +17,23 @@ import {
   SIGNALING_PATH,
   parseClientMessage,
   type ClientMessage,
+  type ClientMessageOf,
   type ClientMessageType,
   type ErrorCode,
+  type IceServer,
   type ServerMessage,
 } from "../protocol/messages.js";
 import type { RoomRegistry } from "../cluster/registry.js";
 import { ParticipantNotFoundError, type LiveRoom, type Member, type ParticipantLink } from "./live-room.js";
 import type { Logger } from "./log.js";
-import { MediaError } from "../media/media-plane.js";
+import { MediaError, OutOfOrderError } from "../media/media-plane.js";
 import { TokenBucket } from "./token-bucket.js";
 
 export interface SignalingOptions {
   registry: RoomRegistry;
   log: Logger;
+  /** STUN/TURN servers announced in `welcome`. */
+  iceServers: () => IceServer[];
   /** Interval of WebSocket pings; a connection that misses one is dropped. */
   heartbeatMs?: number;
 }
@@ -106,9 +110,8 @@ class ClientConnection implements ParticipantLink {
   private alive = true;
   private room: LiveRoom | undefined;
   private member: Member | undefined;
-  private joining = false;
-  /** Messages are handled strictly in order, one at a time. */
-  private queue: Promise<void> = Promise.resolve();
+  /** Settles when the latest `join` on this connection has been handled. */
+  private joined: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly ws: WebSocket,
@@ -119,6 +122,7 @@ class ClientConnection implements ParticipantLink {
     ws.on("pong", () => (this.alive = true));
     ws.on("close", () => this.onClose());
     ws.on("error", () => ws.terminate());
+    this.send({ type: "welcome", version: PROTOCOL_VERSION, iceServers: options.iceServers() });
   }
 
   send(message: ServerMessage): void {
@@ -141,7 +145,7 @@ class ClientConnection implements ParticipantLink {
 
   private onFrame(data: RawData, isBinary: boolean): void {
     if (!this.limiter.take()) {
-      if (this.reject("rate-limited", "too many messages; slow down")) return;
+      this.reject("rate-limited", "too many messages; slow down");
       return;
     }
     const size = Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : data.byteLength;
@@ -159,24 +163,32 @@ class ClientConnection implements ParticipantLink {
       return;
     }
     const message = parsed.message;
-    this.queue = this.queue.then(() => this.handle(message)).catch((error: unknown) => this.fail(message.type, error));
+    // Everything waits for a pending join; after that, messages start in arrival order but do not
+    // wait for each other, so a slow publish does not hold up a subscription. Janus queues
+    // candidates that arrive before their SDP, and the media participant orders its own
+    // subscription changes.
+    const run = this.joined.then(() => this.handle(message)).catch((error: unknown) => this.fail(message.type, error));
+    if (message.type === "join") this.joined = run;
   }
 
-  /** Answers with an error; returns true when the connection was closed for abuse. */
-  private reject(code: ErrorCode, message: string, inReplyTo?: string): boolean {
+  /** Answers with an error, or closes the connection once it has sent too many bad messages. */
+  private reject(code: ErrorCode, message: string, inReplyTo?: string): void {
     this.rejected++;
     if (this.rejected > MAX_REJECTED) {
-      this.options.log.info("closing a signaling connection for abuse");
+      if (this.rejected === MAX_REJECTED + 1) this.options.log.info("closing a signaling connection for abuse");
       this.ws.close(CloseCode.abuse, "too many invalid or excess messages");
-      return true;
+      return;
     }
     this.send({ type: "error", code, message, ...(inReplyTo ? { inReplyTo } : {}) });
-    return false;
   }
 
   private fail(inReplyTo: ClientMessageType, error: unknown): void {
     if (error instanceof ParticipantNotFoundError) {
       this.send({ type: "error", code: "not-joined", message: "you are no longer in this room", inReplyTo });
+      return;
+    }
+    if (error instanceof OutOfOrderError) {
+      this.send({ type: "error", code: "out-of-order", message: error.message, inReplyTo });
       return;
     }
     const text = error instanceof Error ? error.message : String(error);
@@ -227,32 +239,19 @@ class ClientConnection implements ParticipantLink {
     }
   }
 
-  private async join(message: Extract<ClientMessage, { type: "join" }>): Promise<void> {
-    if (this.member || this.joining) {
+  private async join(message: ClientMessageOf<"join">): Promise<void> {
+    // Joins of one connection run one after another (see onFrame), so no other join is pending here.
+    if (this.member) {
       this.send({ type: "error", code: "already-joined", message: "this connection is already in a room", inReplyTo: "join" });
       return;
     }
-    if (message.version !== PROTOCOL_VERSION) {
-      this.send({
-        type: "error",
-        code: "unsupported-version",
-        message: `this server speaks protocol version ${PROTOCOL_VERSION}; reload the page`,
-        inReplyTo: "join",
-      });
-      return;
-    }
-    this.joining = true;
-    try {
-      const { room, member } = await this.options.registry.join(message.room, this, message.name, message.resumeToken);
-      this.room = room;
-      this.member = member;
-    } finally {
-      this.joining = false;
-    }
+    const { room, member } = await this.options.registry.join(message.room, this, message.name, message.resumeToken);
+    this.room = room;
+    this.member = member;
   }
 
   private onClose(): void {
-    this.queue = this.queue.then(async () => {
+    void this.joined.then(async () => {
       if (this.room && this.member) await this.room.leave(this.member.id, this);
     });
   }

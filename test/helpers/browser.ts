@@ -41,6 +41,9 @@ export async function newParticipant(
     viewport: options.viewport ?? { width: 960, height: 600 },
     permissions: ["camera", "microphone"],
   });
+  // tsx compiles test code with esbuild's keepNames, which wraps named functions in a
+  // `__name(...)` helper; functions handed to page.evaluate carry that call into the page.
+  await context.addInitScript({ content: "window.__name = (fn) => fn;" });
   // Test-only instrumentation: remember every peer connection so tests can read getStats().
   await context.addInitScript(() => {
     const Original = window.RTCPeerConnection;

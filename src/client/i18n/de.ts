@@ -38,6 +38,8 @@ export const de: Record<MessageKey, string> = {
   deviceBlocked: "Der Browser sperrt Kamera und Mikrofon für diese Seite. Erlauben Sie sie in der Adressleiste und laden Sie neu.",
   deviceInUse: "Kamera oder Mikrofon werden von einem anderen Programm benutzt. Schließen Sie es und versuchen Sie es erneut.",
   serverUnreachable: "Der Besprechungsserver ist nicht erreichbar. Prüfen Sie Ihre Verbindung; Treff versucht es weiter.",
+  replacedElsewhere: "Sie sind jetzt in einem anderen Tab oder Fenster in dieser Besprechung. Dieses ist getrennt.",
+  connectionRefused: "Der Server hat diese Verbindung beendet. Laden Sie die Seite neu, um wieder beizutreten.",
   mediaFailed: "Ton und Bild konnten nicht verbunden werden. Neuer Versuch…",
   meetingControls: "Steuerung der Besprechung",
   videoGrid: "Videos der Teilnehmenden",

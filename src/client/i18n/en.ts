@@ -36,6 +36,8 @@ export const en = {
   deviceBlocked: "The browser blocks camera and microphone for this page. Allow them in the address bar, then reload.",
   deviceInUse: "The camera or microphone is used by another program. Close it and try again.",
   serverUnreachable: "The meeting server cannot be reached. Check your connection; Treff keeps trying.",
+  replacedElsewhere: "You are in this meeting in another tab or window now. This one is disconnected.",
+  connectionRefused: "The server closed this connection. Reload the page to join again.",
   mediaFailed: "Audio and video could not connect. Trying again…",
   meetingControls: "Meeting controls",
   videoGrid: "Participants' videos",

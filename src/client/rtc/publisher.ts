@@ -1,7 +1,8 @@
 /**
  * The publisher peer connection: sends this participant's microphone and
- * camera to the media server, the camera as VP8 in three simulcast layers
- * so each receiver can get the size it needs.
+ * camera to the media server, the camera as VP8 in three simulcast layers.
+ * Janus forwards the highest layer a receiver's bandwidth allows; choosing
+ * the layer by tile size comes with the layouts (issue 5).
  */
 import type { IceCandidate } from "../../protocol/messages.js";
 

@@ -59,7 +59,13 @@ export class MeetingScreen implements MeetingView {
   }
 
   status(status: MeetingStatus): void {
-    const text = status === "connecting" ? t("connecting") : status === "reconnecting" ? t("reconnecting") : "";
+    const texts: Partial<Record<MeetingStatus, string>> = {
+      connecting: t("connecting"),
+      reconnecting: t("reconnecting"),
+      replaced: t("replacedElsewhere"),
+      refused: t("connectionRefused"),
+    };
+    const text = texts[status] ?? "";
     this.statusLine.textContent = text;
     this.statusLine.hidden = !text;
   }

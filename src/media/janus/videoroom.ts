@@ -9,6 +9,7 @@
 import { EventEmitter } from "node:events";
 import { randomInt } from "node:crypto";
 import type { IceCandidate, PeerConnectionRole } from "../../protocol/messages.js";
+import { OutOfOrderError } from "../media-plane.js";
 import type {
   FeedId,
   MediaParticipant,
@@ -149,7 +150,7 @@ class JanusParticipant extends EventEmitter<MediaParticipantEvents> implements M
   }
 
   async answerSubscription(answerSdp: string): Promise<void> {
-    if (!this.subscriber) throw new Error("there is no subscription to answer");
+    if (!this.subscriber) throw new OutOfOrderError("there is no subscriber offer to answer");
     await this.subscriber.message({ request: "start" }, { type: "answer", sdp: answerSdp });
   }
 

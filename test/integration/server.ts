@@ -1,0 +1,38 @@
+/**
+ * Starts the real Treff for an integration test file: HTTP, signaling and
+ * its own real Janus (media only on loopback), silent.
+ */
+import { randomBytes } from "node:crypto";
+import { startTreff, type TreffServer } from "../../src/server/app.js";
+import { parseConfig } from "../../src/server/config.js";
+import { createLogger } from "../../src/server/log.js";
+import { SIGNALING_PATH } from "../../src/protocol/messages.js";
+import { waitUntil } from "../helpers/wait.js";
+
+export function startServer(): Promise<TreffServer> {
+  const config = parseConfig({ host: "127.0.0.1", port: 0, logLevel: "silent", janus: { iceInterfaces: "lo" } });
+  return startTreff(config, createLogger("silent"));
+}
+
+/** The signaling WebSocket URL of a running server. */
+export function signalingUrl(server: TreffServer, path = SIGNALING_PATH): string {
+  return `${server.url.replace(/^http/, "ws")}${path}`;
+}
+
+/** A fresh room name, so tests in one file never meet each other. */
+export function newRoom(label = "room"): string {
+  return `${label}-${randomBytes(6).toString("base64url")}`;
+}
+
+/**
+ * Waits until the server is back to idle: no room, no signaling connection,
+ * no Janus session. After every test's clients have closed, anything else is a leak.
+ */
+export async function waitUntilIdle(server: TreffServer, timeoutMs = 5_000): Promise<void> {
+  const state = async () => ({
+    rooms: server.registry.size,
+    connections: server.signaling.connectionCount,
+    janusSessions: server.janus.connection?.sessions.size ?? 0,
+  });
+  await waitUntil("the server to be idle", state, (s) => s.rooms === 0 && s.connections === 0 && s.janusSessions === 0, timeoutMs, 20);
+}

@@ -1,0 +1,234 @@
+import { after, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ConfigError, describeConfig, loadConfig, parseConfig } from "../../src/server/config.js";
+
+const DEFAULTS = {
+  host: "localhost",
+  port: 8080,
+  logLevel: "info",
+  janus: {
+    binary: "janus",
+    iceInterfaces: "",
+    logLevel: 3,
+    rtpPortRange: "",
+    nat1To1: "",
+    iceLite: true,
+    publisherBitrate: 2_000_000,
+  },
+  iceServers: [],
+};
+
+const dir = mkdtempSync(join(tmpdir(), "treff-config-test-"));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Writes a config file and returns its path. */
+function configFile(name: string, content: unknown): string {
+  const path = join(dir, name);
+  writeFileSync(path, typeof content === "string" ? content : JSON.stringify(content));
+  return path;
+}
+
+/** The ConfigError loadConfig throws for `env`. */
+function configError(env: NodeJS.ProcessEnv): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    assert.ok(error instanceof ConfigError, `expected a ConfigError, got ${String(error)}`);
+    assert.equal(error.name, "ConfigError");
+    return error;
+  }
+  assert.fail(`expected a ConfigError for ${JSON.stringify(env)}`);
+}
+
+describe("loadConfig", () => {
+  test("an empty environment gives the defaults", () => {
+    assert.deepEqual(loadConfig({}), DEFAULTS);
+  });
+
+  test("empty environment variables count as unset", () => {
+    assert.deepEqual(loadConfig({ PORT: "", HOST: "", JANUS_URL: "", TREFF_CONFIG: "" }), DEFAULTS);
+  });
+
+  test("environment variables override the defaults", () => {
+    const config = loadConfig({
+      HOST: "0.0.0.0",
+      PORT: "9000",
+      LOG_LEVEL: "warn",
+      JANUS_URL: "ws://127.0.0.1:8188",
+      JANUS_API_SECRET: "s3cret",
+      JANUS_BINARY: "/opt/janus/bin/janus",
+      JANUS_LIB_DIR: "/opt/janus/lib/janus",
+      JANUS_ICE_INTERFACES: "eth0",
+      JANUS_LOG_LEVEL: "5",
+      JANUS_RTP_PORT_RANGE: "20000-40000",
+      JANUS_NAT_1_1: "203.0.113.7",
+      JANUS_ICE_LITE: "false",
+    });
+    assert.deepEqual(config, {
+      host: "0.0.0.0",
+      port: 9000,
+      logLevel: "warn",
+      janus: {
+        url: "ws://127.0.0.1:8188",
+        apiSecret: "s3cret",
+        binary: "/opt/janus/bin/janus",
+        libraryDir: "/opt/janus/lib/janus",
+        iceInterfaces: "eth0",
+        logLevel: 5,
+        rtpPortRange: "20000-40000",
+        nat1To1: "203.0.113.7",
+        iceLite: false,
+        publisherBitrate: 2_000_000,
+      },
+      iceServers: [],
+    });
+  });
+
+  for (const [value, expected] of [["false", false], ["0", false], ["off", false], ["true", true], ["yes", true]] as const) {
+    test(`JANUS_ICE_LITE=${value} is ${expected}`, () => {
+      assert.equal(loadConfig({ JANUS_ICE_LITE: value }).janus.iceLite, expected);
+    });
+  }
+
+  test("a Unix-socket Janus URL is accepted", () => {
+    assert.equal(loadConfig({ JANUS_URL: "ws+unix:///run/janus/janus.sock" }).janus.url, "ws+unix:///run/janus/janus.sock");
+  });
+
+  test("overrides (command-line flags) win over the environment", () => {
+    const config = loadConfig({ PORT: "9000", JANUS_BINARY: "/env/janus" }, { port: 9100, janus: { logLevel: 1 } });
+    assert.equal(config.port, 9100);
+    assert.equal(config.janus.binary, "/env/janus");
+    assert.equal(config.janus.logLevel, 1);
+  });
+
+  const invalid: [env: NodeJS.ProcessEnv, field: string, variable: string][] = [
+    [{ PORT: "eighty" }, "port", "PORT"],
+    [{ PORT: "70000" }, "port", "PORT"],
+    [{ PORT: "-1" }, "port", "PORT"],
+    [{ PORT: "80.5" }, "port", "PORT"],
+    [{ LOG_LEVEL: "verbose" }, "logLevel", "LOG_LEVEL"],
+    [{ JANUS_URL: "not a url" }, "janus.url", "JANUS_URL"],
+    [{ JANUS_LOG_LEVEL: "8" }, "janus.logLevel", "JANUS_LOG_LEVEL"],
+    [{ JANUS_RTP_PORT_RANGE: "20000" }, "janus.rtpPortRange", "JANUS_RTP_PORT_RANGE"],
+    [{ JANUS_ICE_LITE: "maybe" }, "janus.iceLite", "JANUS_ICE_LITE"],
+  ];
+  for (const [env, field, variable] of invalid) {
+    test(`${JSON.stringify(env)} is a ConfigError naming ${field} and ${variable}`, () => {
+      const error = configError(env);
+      assert.match(error.message, /^invalid configuration:\n/);
+      assert.ok(error.message.includes(`  ${field} (env ${variable}): `), error.message);
+    });
+  }
+
+  test("the rtp port range error says how to fix it", () => {
+    assert.ok(configError({ JANUS_RTP_PORT_RANGE: "any" }).message.includes("use min-max, e.g. 20000-40000"));
+  });
+
+  test("every invalid field is listed, one per line", () => {
+    const lines = configError({ PORT: "x", LOG_LEVEL: "loud" }).message.split("\n");
+    assert.equal(lines.length, 3);
+    assert.ok(lines.some((l) => l.startsWith("  port (env PORT): ")));
+    assert.ok(lines.some((l) => l.startsWith("  logLevel (env LOG_LEVEL): ")));
+  });
+
+  test(
+    "a PORT of only whitespace is an error, not port 0",
+    { todo: "z.coerce.number() turns ' ' into 0, so PORT=' ' silently binds a random port" },
+    () => {
+      const error = configError({ PORT: " " });
+      assert.ok(error.message.includes("port (env PORT)"));
+    },
+  );
+});
+
+describe("loadConfig with TREFF_CONFIG", () => {
+  test("the file overrides the defaults, including fields without an environment variable", () => {
+    const path = configFile("file.json", {
+      host: "::",
+      janus: { publisherBitrate: 500_000, iceInterfaces: "lo", iceLite: false },
+      iceServers: [{ urls: ["turn:turn.example.org:3478"], username: "u", credential: "c" }],
+    });
+    assert.deepEqual(loadConfig({ TREFF_CONFIG: path }), {
+      ...DEFAULTS,
+      host: "::",
+      janus: { ...DEFAULTS.janus, publisherBitrate: 500_000, iceInterfaces: "lo", iceLite: false },
+      iceServers: [{ urls: ["turn:turn.example.org:3478"], username: "u", credential: "c" }],
+    });
+  });
+
+  test("the environment wins over the file, field by field", () => {
+    const path = configFile("both.json", { port: 7000, host: "file-host", janus: { binary: "/file/janus", logLevel: 2 } });
+    const config = loadConfig({ TREFF_CONFIG: path, PORT: "7100", JANUS_LOG_LEVEL: "4" });
+    assert.equal(config.port, 7100);
+    assert.equal(config.host, "file-host");
+    assert.equal(config.janus.binary, "/file/janus");
+    assert.equal(config.janus.logLevel, 4);
+  });
+
+  test("an invalid value in the file names the field", () => {
+    const path = configFile("invalid.json", { janus: { publisherBitrate: 10 } });
+    assert.ok(configError({ TREFF_CONFIG: path }).message.includes("  janus.publisherBitrate: "));
+  });
+
+  test("a missing file is a ConfigError naming the path", () => {
+    const path = join(dir, "does-not-exist.json");
+    const error = configError({ TREFF_CONFIG: path });
+    assert.ok(error.message.startsWith(`cannot read TREFF_CONFIG=${path}: `), error.message);
+    assert.ok(error.message.includes("ENOENT"), error.message);
+  });
+
+  test("a directory is a ConfigError", () => {
+    assert.ok(configError({ TREFF_CONFIG: dir }).message.startsWith(`cannot read TREFF_CONFIG=${dir}: `));
+  });
+
+  test("a file that is not JSON is a ConfigError", () => {
+    const path = configFile("broken.json", "{ port: 80 ");
+    assert.ok(configError({ TREFF_CONFIG: path }).message.startsWith(`cannot read TREFF_CONFIG=${path}: `));
+  });
+});
+
+describe("parseConfig", () => {
+  test("fills in defaults for a partial janus section", () => {
+    assert.deepEqual(parseConfig({ janus: { binary: "/x/janus" } }).janus, { ...DEFAULTS.janus, binary: "/x/janus" });
+  });
+
+  test("throws a ConfigError naming the nested field", () => {
+    assert.throws(() => parseConfig({ iceServers: [{ urls: "stun:x" }] }), (error: unknown) => {
+      assert.ok(error instanceof ConfigError);
+      assert.ok(error.message.includes("  iceServers.0.urls: "), error.message);
+      return true;
+    });
+  });
+});
+
+describe("describeConfig", () => {
+  test("masks the Janus API secret and ICE credentials and keeps everything else", () => {
+    const config = parseConfig({
+      janus: { apiSecret: "janus-secret-value" },
+      iceServers: [{ urls: ["turn:t.example.org"], username: "turn-user", credential: "turn-password" }],
+    });
+    const described = describeConfig(config);
+    assert.deepEqual(described, {
+      ...DEFAULTS,
+      janus: { ...DEFAULTS.janus, apiSecret: "***" },
+      iceServers: [{ urls: ["turn:t.example.org"], credential: "***" }],
+    });
+    const text = JSON.stringify(described);
+    for (const secret of ["janus-secret-value", "turn-password", "turn-user"]) assert.ok(!text.includes(secret), secret);
+  });
+
+  test("shows no mask where there is no secret", () => {
+    const described = describeConfig(parseConfig({ iceServers: [{ urls: ["stun:s.example.org"] }] }));
+    assert.equal((described.janus as { apiSecret?: string }).apiSecret, undefined);
+    assert.deepEqual(described.iceServers, [{ urls: ["stun:s.example.org"], credential: undefined }]);
+  });
+
+  test("does not change the configuration it describes", () => {
+    const config = parseConfig({ janus: { apiSecret: "keep" } });
+    describeConfig(config);
+    assert.equal(config.janus.apiSecret, "keep");
+  });
+});

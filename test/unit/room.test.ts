@@ -1,0 +1,180 @@
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { Room } from "../../src/meeting/room.js";
+
+/** A participant as Room.add creates it. */
+const fresh = (id: string, name: string) => ({ id, name, audio: true, video: true, publishing: false });
+
+/** A room with a, b and c (in that order), deliveries discarded. */
+function roomOfThree(): Room {
+  const room = new Room();
+  room.add("a", "Ann");
+  room.add("b", "Bob");
+  room.add("c", "Cem");
+  return room;
+}
+
+describe("Room.add", () => {
+  test("the first participant sees nobody and tells nobody", () => {
+    const room = new Room();
+    assert.deepEqual(room.add("a", "Ann"), { others: [], deliveries: [] });
+    assert.equal(room.size, 1);
+    assert.equal(room.isEmpty, false);
+    assert.equal(room.has("a"), true);
+  });
+
+  test("a newcomer learns who is here; everyone else learns about the newcomer", () => {
+    const room = new Room();
+    room.add("a", "Ann");
+    room.add("b", "Bob");
+    const message = { type: "participantJoined", participant: fresh("c", "Cem") };
+    assert.deepEqual(room.add("c", "Cem"), {
+      others: [fresh("a", "Ann"), fresh("b", "Bob")],
+      deliveries: [
+        { to: "a", message },
+        { to: "b", message },
+      ],
+    });
+  });
+
+  test("others carry the current media state", () => {
+    const room = new Room();
+    room.add("a", "Ann");
+    room.update("a", { audio: false, publishing: true });
+    assert.deepEqual(room.add("b", "Bob").others, [{ ...fresh("a", "Ann"), audio: false, publishing: true }]);
+  });
+
+  test("adding an id that is already there throws and changes nothing", () => {
+    const room = roomOfThree();
+    assert.throws(() => room.add("b", "Bobby"), { message: "participant b is already in the room" });
+    assert.deepEqual(room.get("b"), fresh("b", "Bob"));
+    assert.equal(room.size, 3);
+  });
+});
+
+describe("Room.remove", () => {
+  test("tells the others, not the one who left", () => {
+    const room = roomOfThree();
+    const message = { type: "participantLeft", participantId: "b" };
+    assert.deepEqual(room.remove("b"), [
+      { to: "a", message },
+      { to: "c", message },
+    ]);
+    assert.equal(room.has("b"), false);
+    assert.deepEqual(room.list().map((p) => p.id), ["a", "c"]);
+  });
+
+  test("removing someone absent does nothing", () => {
+    const room = roomOfThree();
+    assert.deepEqual(room.remove("zed"), []);
+    assert.equal(room.size, 3);
+  });
+
+  test("removing twice tells the others once", () => {
+    const room = roomOfThree();
+    assert.equal(room.remove("a").length, 2);
+    assert.deepEqual(room.remove("a"), []);
+  });
+
+  test("the last one leaving empties the room without deliveries", () => {
+    const room = new Room();
+    room.add("a", "Ann");
+    assert.deepEqual(room.remove("a"), []);
+    assert.equal(room.isEmpty, true);
+    assert.equal(room.size, 0);
+  });
+});
+
+describe("Room.update", () => {
+  test("a change is delivered to everyone else with the whole participant", () => {
+    const room = roomOfThree();
+    const message = { type: "participantUpdated", participant: { ...fresh("a", "Ann"), video: false } };
+    assert.deepEqual(room.update("a", { video: false }), [
+      { to: "b", message },
+      { to: "c", message },
+    ]);
+    assert.deepEqual(room.get("a"), { ...fresh("a", "Ann"), video: false });
+  });
+
+  test("no change, no delivery", () => {
+    const room = roomOfThree();
+    assert.deepEqual(room.update("a", { audio: true, video: true, publishing: false }), []);
+    assert.deepEqual(room.update("a", {}), []);
+  });
+
+  test("setting the same value twice delivers once", () => {
+    const room = roomOfThree();
+    assert.equal(room.update("b", { publishing: true }).length, 2);
+    assert.deepEqual(room.update("b", { publishing: true }), []);
+    assert.equal(room.get("b")?.publishing, true);
+  });
+
+  test("updating someone absent does nothing", () => {
+    const room = roomOfThree();
+    assert.deepEqual(room.update("zed", { audio: false }), []);
+    assert.equal(room.has("zed"), false);
+  });
+});
+
+describe("Room.resolveSubscription", () => {
+  test("splits wanted ids into publishing and unknown; self is unknown; non-publishing is neither", () => {
+    const room = roomOfThree();
+    room.add("d", "Dia");
+    room.update("b", { publishing: true });
+    room.update("c", { publishing: true });
+    room.update("a", { publishing: true });
+    // a: self (publishing), b/c: publishing, d: present but not publishing, x: absent.
+    assert.deepEqual(room.resolveSubscription("a", ["c", "x", "a", "d", "b"]), {
+      publishing: ["c", "b"],
+      unknown: ["x", "a"],
+    });
+  });
+
+  test("duplicates count once", () => {
+    const room = roomOfThree();
+    room.update("b", { publishing: true });
+    assert.deepEqual(room.resolveSubscription("a", ["b", "b", "x", "x"]), { publishing: ["b"], unknown: ["x"] });
+  });
+
+  test("an empty wish gives empty lists", () => {
+    assert.deepEqual(roomOfThree().resolveSubscription("a", []), { publishing: [], unknown: [] });
+  });
+});
+
+describe("Room.list and Room.get", () => {
+  test("list is in order of arrival, also after someone leaves and comes back", () => {
+    const room = roomOfThree();
+    room.remove("a");
+    room.add("a", "Ann");
+    room.update("b", { audio: false });
+    assert.deepEqual(room.list().map((p) => p.id), ["b", "c", "a"]);
+  });
+
+  test("get of an absent id is undefined", () => {
+    assert.equal(roomOfThree().get("zed"), undefined);
+  });
+
+  test("get, list, add's others and deliveries are copies: mutating them does not change the room", () => {
+    const room = roomOfThree();
+    const got = room.get("a")!;
+    got.name = "Mallory";
+    got.publishing = true;
+    const listed = room.list();
+    listed[1]!.audio = false;
+    listed.pop();
+    const { others, deliveries } = room.add("d", "Dia");
+    others[0]!.video = false;
+    const joined = deliveries[0]!.message;
+    assert.equal(joined.type, "participantJoined");
+    if (joined.type === "participantJoined") joined.participant.name = "Eve";
+
+    assert.deepEqual(room.list(), [fresh("a", "Ann"), fresh("b", "Bob"), fresh("c", "Cem"), fresh("d", "Dia")]);
+  });
+
+  test("an update's delivered participant is a copy", () => {
+    const room = roomOfThree();
+    const [delivery] = room.update("a", { audio: false });
+    if (delivery?.message.type === "participantUpdated") delivery.message.participant.audio = true;
+    assert.equal(room.get("a")?.audio, false);
+  });
+});
