@@ -21,6 +21,7 @@ async function enterRoom(room: RoomName): Promise<void> {
   const meeting = new Meeting(room, media);
   meeting.connect();
   await media.open();
+  meeting.prepare();
   const saved = savedSession(room);
   const join = (name: string) => {
     const afterChange = () => {

@@ -5,7 +5,7 @@
  * contains no DOM code itself.
  */
 import { CloseCode, PROTOCOL_VERSION } from "../protocol/constants.js";
-import type { Participant, ParticipantId, RoomName } from "../protocol/messages.js";
+import type { IceCandidate, Participant, ParticipantId, RoomName } from "../protocol/messages.js";
 import { SignalingClient } from "./signaling.js";
 import { Publisher } from "./rtc/publisher.js";
 import { Subscriber, type RemoteTracks } from "./rtc/subscriber.js";
@@ -42,6 +42,13 @@ export function savedSession(room: RoomName): SavedSession | undefined {
 
 const SPEAKING_THRESHOLD = 0.02;
 
+interface PreparedPublisher {
+  publisher: Publisher;
+  offer: Promise<string>;
+  /** Sends the candidates gathered so far, and from now on each as it comes. */
+  goLive(): void;
+}
+
 export class Meeting {
   private readonly signaling: SignalingClient;
   private publisher: Publisher | undefined;
@@ -56,6 +63,9 @@ export class Meeting {
   private name: string | undefined;
   /** The current connection's `welcome` arrived (it carries the ICE servers). */
   private welcomed = false;
+  /** Camera and microphone are open (or failed to open): the publisher can be prepared. */
+  private mediaReady = false;
+  private prepared: PreparedPublisher | undefined;
   private retryTimer: number | undefined;
   private view: MeetingView | undefined;
   /** The publishing participants we last asked to receive, to skip needless updates. */
@@ -132,15 +142,53 @@ export class Meeting {
     void this.startPublishing();
   }
 
+  /**
+   * A publisher peer connection with its offer, made ahead of time: on the
+   * pre-join screen the offer is ready before the person clicks "Join", so
+   * joining waits for no SDP work. Candidates wait until the offer has been sent.
+   */
+  private createPublisher(): PreparedPublisher {
+    const buffered: (IceCandidate | null)[] = [];
+    let live = false;
+    const trickle = (candidate: IceCandidate | null) => this.signaling.send({ type: "trickle", target: "publisher", candidate });
+    const publisher = new Publisher(this.iceServers, this.media.stream, (candidate) => {
+      if (live) trickle(candidate);
+      else buffered.push(candidate);
+    });
+    return {
+      publisher,
+      offer: publisher.createOffer(),
+      goLive: () => {
+        live = true;
+        buffered.splice(0).forEach(trickle);
+      },
+    };
+  }
+
+  /** Prepares the publisher once camera/microphone are open and the server's `welcome` is in. */
+  prepare(): void {
+    this.mediaReady = true;
+    this.prepareIfReady();
+  }
+
+  private prepareIfReady(): void {
+    if (this.mediaReady && this.welcomed && this.name === undefined) this.prepared ??= this.createPublisher();
+  }
+
   private async startPublishing(): Promise<void> {
+    const prepared = this.prepared ?? this.createPublisher();
+    this.prepared = undefined;
     this.publisher?.close();
-    const publisher = new Publisher(this.iceServers, this.media.stream, (candidate) =>
-      this.signaling.send({ type: "trickle", target: "publisher", candidate }),
-    );
+    const { publisher } = prepared;
     this.publisher = publisher;
     this.watchConnection(publisher.pc);
-    const sdp = await publisher.createOffer();
-    if (this.publisher === publisher) this.signaling.send({ type: "publish", sdp });
+    // The person may have switched a device off or on since the offer was made.
+    await publisher.replaceTrack("audio", this.media.audioTrack ?? null);
+    await publisher.replaceTrack("video", this.media.videoTrack ?? null);
+    const sdp = await prepared.offer;
+    if (this.publisher !== publisher) return;
+    this.signaling.send({ type: "publish", sdp });
+    prepared.goLive();
   }
 
   private registerHandlers(): void {
@@ -149,6 +197,7 @@ export class Meeting {
       this.iceServers = m.iceServers;
       this.welcomed = true;
       if (this.name !== undefined && !this.leaving) this.sendJoin();
+      else this.prepareIfReady();
     });
     s.on("joined", (m) => {
       this.selfId = m.participantId;
@@ -227,6 +276,8 @@ export class Meeting {
   private teardownMedia(): void {
     this.publisher?.close();
     this.publisher = undefined;
+    this.prepared?.publisher.close();
+    this.prepared = undefined;
     this.subscriber?.close();
     this.subscriber = undefined;
     this.subscribedKey = "";

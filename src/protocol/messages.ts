@@ -40,7 +40,7 @@ export const DisplayName = z
       .min(1, "a name is required")
       .max(64, "names have at most 64 characters")
       // eslint-disable-next-line no-control-regex
-      .regex(/^[^\u0000-\u001f\u007f]*$/, "names may not contain control characters"),
+      .regex(/^\P{Cc}*$/u, "names may not contain control characters"),
   );
 
 /** An SDP blob (offer or answer). Bounded by the message size limit. */

@@ -7,12 +7,15 @@ import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { IceServer } from "../protocol/messages.js";
 
+/** A whole number, from JSON or from an environment variable's digits (not " ", "1e3" or "0x1F"). */
+const WholeNumber = z.union([z.number(), z.string().trim().regex(/^\d+$/, "expected a whole number").transform(Number)]).pipe(z.number().int());
+
 const LogLevel = z.enum(["debug", "info", "warn", "error", "silent"]);
 
 export const Config = z.object({
   /** Address the HTTP server binds to. `localhost` lets browsers use camera and microphone without TLS. */
   host: z.string().min(1).default("localhost"),
-  port: z.coerce.number().int().min(0).max(65535).default(8080),
+  port: WholeNumber.pipe(z.number().min(0).max(65535)).default(8080),
   logLevel: LogLevel.default("info"),
   janus: z
     .object({
@@ -27,7 +30,7 @@ export const Config = z.object({
       /** Interfaces or address prefixes for media (Janus ice_enforce_list), e.g. "eth0". Empty: all. */
       iceInterfaces: z.string().default(""),
       /** Janus' own log level (0–7); 3 and below keep participant addresses out of its output. */
-      logLevel: z.coerce.number().int().min(0).max(7).default(3),
+      logLevel: WholeNumber.pipe(z.number().min(0).max(7)).default(3),
       /** UDP port range for media, e.g. "20000-40000". Empty: any. */
       rtpPortRange: z
         .string()
@@ -38,7 +41,7 @@ export const Config = z.object({
       /** ICE-lite (see media/janus/config.ts): on unless Janus must discover its own address. */
       iceLite: z.stringbool().or(z.boolean()).default(true),
       /** Bitrate cap per publisher, bit/s. */
-      publisherBitrate: z.coerce.number().int().min(64_000).default(2_000_000),
+      publisherBitrate: WholeNumber.pipe(z.number().min(64_000)).default(2_000_000),
     })
     .prefault({}),
   /** STUN/TURN servers for browsers. None by default: no third party learns who connects. */
