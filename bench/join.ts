@@ -12,12 +12,12 @@
 import { writeFileSync, readFileSync, existsSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
 import { joinFromPrejoin, launchBrowser, newParticipant, playingRemoteNames, type ParticipantPage } from "../test/helpers/browser.js";
-import { startTestServer } from "../test/helpers/server.js";
+import { startTestServer, testMediaInterface } from "../test/helpers/server.js";
 import { sameMembers, waitUntil } from "../test/helpers/wait.js";
 import { machineDescription, percentile, replaceSection } from "./report.js";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 12);
-const SIZES = [2, 3, 4];
+const SIZES = (process.env.BENCH_SIZES ?? "2,3,4").split(",").map(Number);
 
 /** Records, inside the page, when signaling messages arrive and peer connections connect. */
 function instrument(): void {
@@ -132,7 +132,9 @@ const PHASES: [string, string][] = [
 ];
 
 async function main(): Promise<void> {
-  const server = await startTestServer({ logLevel: "warn" });
+  // BENCH_JANUS is JSON merged into the Janus settings, for experiments (e.g. {"iceLite":false}).
+  const janus = JSON.parse(process.env.BENCH_JANUS ?? "{}") as Record<string, unknown>;
+  const server = await startTestServer({ logLevel: "warn", config: { janus: { iceInterfaces: testMediaInterface(), ...janus } } });
   const browser = await launchBrowser();
   const rows: string[] = [];
   const phaseRows: string[] = [];

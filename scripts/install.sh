@@ -11,6 +11,7 @@ packages=()
 command -v janus >/dev/null 2>&1 || packages+=(janus)
 [ -x /usr/bin/chromium ] || packages+=(chromium)
 command -v node >/dev/null 2>&1 || packages+=(nodejs npm)
+command -v ip >/dev/null 2>&1 || packages+=(iproute2)   # the tests' loopback media interface
 if [ ${#packages[@]} -gt 0 ]; then
   echo "installing ${packages[*]}"
   $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq

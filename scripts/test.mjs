@@ -20,6 +20,8 @@ const files = wanted.flatMap((suite) =>
     .sort()
     .map((f) => join("test", suite, f)),
 );
+// The end-to-end and integration suites want a loopback-range address for media (see the script).
+if (wanted.some((s) => s !== "unit")) spawnSync("bash", ["scripts/media-loopback.sh"], { stdio: "inherit" });
 const result = spawnSync(
   process.execPath,
   ["--import", "tsx", "--test", "--test-concurrency=1", "--test-timeout=180000", "--test-reporter=spec", ...files],

@@ -12,12 +12,13 @@ import {
   framesDecoded,
   joinFromPrejoin,
   launchBrowser,
+  mediaPeerAddresses,
   newParticipant,
   playingRemoteNames,
   remoteFrameCounts,
   type ParticipantPage,
 } from "../helpers/browser.js";
-import { startTestServer, type TestServer } from "../helpers/server.js";
+import { startTestServer, testMediaInterface, type TestServer } from "../helpers/server.js";
 import { sameMembers, waitUntil } from "../helpers/wait.js";
 
 const SCREENSHOTS = "test-output/screenshots";
@@ -106,6 +107,13 @@ describe("meeting with three browsers", () => {
     await seesPlaying(people.Alice!, ["Bob", "Carol"], "Alice");
     await seesPlaying(people.Bob!, ["Alice", "Carol"], "Bob");
     for (const p of Object.values(people)) assert.ok((await framesDecoded(p.page)) > 0);
+    if (testMediaInterface()) {
+      // Media stays in the loopback range: every connected pair's remote end is 127.0.0.2.
+      for (const p of Object.values(people)) {
+        const addresses = await waitUntil("publisher and subscriber pairs", () => mediaPeerAddresses(p.page), (a) => a.length >= 2);
+        assert.ok(addresses.every((a) => a.startsWith("127.")), `loopback media only: ${addresses.join(", ")}`);
+      }
+    }
     await carol.page.getByText("3 in the meeting").waitFor();
     await people.Alice!.page.screenshot({ path: `${SCREENSHOTS}/meeting-3-en.png` });
   });

@@ -102,6 +102,26 @@ export async function remoteFrameCounts(page: Page): Promise<Record<string, numb
   });
 }
 
+/** The remote addresses of every peer connection's selected (nominated, succeeded) candidate pair. */
+export async function mediaPeerAddresses(page: Page): Promise<string[]> {
+  return page.evaluate(async () => {
+    const w = window as unknown as { __treffPeerConnections?: RTCPeerConnection[] };
+    const addresses: string[] = [];
+    for (const pc of w.__treffPeerConnections ?? []) {
+      if (pc.connectionState === "closed") continue;
+      const stats = await pc.getStats();
+      const byId = new Map<string, { address?: string }>();
+      stats.forEach((r: { id: string; address?: string }) => byId.set(r.id, r));
+      stats.forEach((r: { type: string; nominated?: boolean; state?: string; remoteCandidateId?: string }) => {
+        if (r.type === "candidate-pair" && r.nominated && r.state === "succeeded") {
+          addresses.push(byId.get(r.remoteCandidateId ?? "")?.address ?? "?");
+        }
+      });
+    }
+    return addresses;
+  });
+}
+
 /** Total frames decoded by the page's receiving peer connections (getStats framesDecoded). */
 export async function framesDecoded(page: Page): Promise<number> {
   return page.evaluate(async () => {

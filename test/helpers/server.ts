@@ -1,4 +1,5 @@
 /** Starts a real Treff (with its own real Janus) on loopback for a test, and captures its log. */
+import { execFileSync } from "node:child_process";
 import { Writable } from "node:stream";
 import { startTreff, type TreffServer } from "../../src/server/app.js";
 import { parseConfig } from "../../src/server/config.js";
@@ -7,6 +8,20 @@ import { createLogger, type LogLevel } from "../../src/server/log.js";
 export interface TestServer extends TreffServer {
   /** Every line Treff logged (including Janus' output it forwards). */
   readonly logLines: string[];
+}
+
+/**
+ * The interface Janus should use for media in tests: `treff0` with 127.0.0.2
+ * when scripts/media-loopback.sh could create it, else every interface.
+ */
+export function testMediaInterface(): string {
+  try {
+    return execFileSync("ip", ["-brief", "address", "show", "treff0"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).includes("127.0.0.2")
+      ? "treff0"
+      : "";
+  } catch {
+    return "";
+  }
 }
 
 export async function startTestServer(options: { logLevel?: LogLevel; config?: Record<string, unknown> } = {}): Promise<TestServer> {
@@ -21,8 +36,8 @@ export async function startTestServer(options: { logLevel?: LogLevel; config?: R
     host: "127.0.0.1",
     port: 0,
     logLevel: options.logLevel ?? "debug",
-    // Media only on the loopback interface: tests never leave this machine.
-    janus: { iceInterfaces: "lo" },
+    // Media on 127.0.0.2 (see scripts/media-loopback.sh): tests never leave this machine.
+    janus: { iceInterfaces: testMediaInterface() },
     ...options.config,
   });
   const server = await startTreff(config, createLogger(config.logLevel, sink));

@@ -18,8 +18,8 @@ export interface JanusConfigOptions {
   apiSecret: string;
   /**
    * Interfaces or address prefixes Janus may offer as ICE candidates
-   * (Janus `ice_enforce_list`), e.g. "lo" for a test on one machine or
-   * "eth0". Empty: every interface.
+   * (Janus `ice_enforce_list`), e.g. "eth0". Empty: every interface. Janus
+   * never uses interfaces flagged LOOPBACK (see scripts/media-loopback.sh).
    */
   iceInterfaces: string;
   /** Janus log level 0–7. At 3 (warnings) and below Janus prints no participant address. */
