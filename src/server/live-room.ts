@@ -109,30 +109,32 @@ export class LiveRoom {
     });
   }
 
-  publish(id: ParticipantId, sdp: string): Promise<string> {
-    return this.member(id).media.publish(sdp);
+  // Each operation below takes the Member its connection got from join(): a connection that was
+  // replaced (resume) or removed holds a stale Member and is refused, so it can never act for
+  // whoever holds the participant id now.
+
+  publish(member: Member, sdp: string): Promise<string> {
+    return this.current(member).media.publish(sdp);
   }
 
-  /** Subscribes `id` to exactly the given participants; returns the ids that are not in the room. */
-  async subscribe(id: ParticipantId, wanted: readonly ParticipantId[]): Promise<ParticipantId[]> {
-    const member = this.member(id);
-    const { publishing, unknown } = this.room.resolveSubscription(id, wanted);
+  /** Subscribes to exactly the given participants; returns the ids that are not in the room. */
+  async subscribe(member: Member, wanted: readonly ParticipantId[]): Promise<ParticipantId[]> {
+    const { publishing, unknown } = this.room.resolveSubscription(this.current(member).id, wanted);
     const feeds = publishing.map((p) => this.members.get(p)!.media.feedId);
     await member.media.subscribe(feeds);
     return unknown;
   }
 
-  answerSubscription(id: ParticipantId, sdp: string): Promise<void> {
-    return this.member(id).media.answerSubscription(sdp);
+  answerSubscription(member: Member, sdp: string): Promise<void> {
+    return this.current(member).media.answerSubscription(sdp);
   }
 
-  trickle(id: ParticipantId, target: PeerConnectionRole, candidate: IceCandidate | null): Promise<void> {
-    return this.member(id).media.trickle(target, candidate);
+  trickle(member: Member, target: PeerConnectionRole, candidate: IceCandidate | null): Promise<void> {
+    return this.current(member).media.trickle(target, candidate);
   }
 
-  setMediaState(id: ParticipantId, audio: boolean, video: boolean): void {
-    this.member(id);
-    this.deliver(this.room.update(id, { audio, video }));
+  setMediaState(member: Member, audio: boolean, video: boolean): void {
+    this.deliver(this.room.update(this.current(member).id, { audio, video }));
   }
 
   /** Ends the room for everyone (the media server went away). */
@@ -146,9 +148,8 @@ export class LiveRoom {
     });
   }
 
-  private member(id: ParticipantId): Member {
-    const member = this.members.get(id);
-    if (!member) throw new ParticipantNotFoundError(`participant ${id} is not in this room`);
+  private current(member: Member): Member {
+    if (this.members.get(member.id) !== member) throw new ParticipantNotFoundError("this connection is no longer in the room");
     return member;
   }
 

@@ -158,6 +158,11 @@ class ClientConnection implements ParticipantLink {
       return;
     }
     const parsed = parseClientMessage(data.toString());
+    if (!parsed.ok && parsed.code === "unsupported-version") {
+      // An honest client of another version, not abuse: answer without counting it.
+      this.send({ type: "error", code: parsed.code, message: parsed.message, inReplyTo: "join" });
+      return;
+    }
     if (!parsed.ok) {
       this.reject(parsed.code, parsed.message, parsed.inReplyTo);
       return;
@@ -211,12 +216,12 @@ class ClientConnection implements ParticipantLink {
     }
     switch (message.type) {
       case "publish": {
-        const sdp = await room.publish(member.id, message.sdp);
+        const sdp = await room.publish(member, message.sdp);
         this.send({ type: "publisherAnswer", sdp });
         return;
       }
       case "subscribe": {
-        const unknown = await room.subscribe(member.id, message.participants);
+        const unknown = await room.subscribe(member, message.participants);
         if (unknown.length > 0) {
           this.send({
             type: "error",
@@ -228,11 +233,11 @@ class ClientConnection implements ParticipantLink {
         return;
       }
       case "subscriberAnswer":
-        return room.answerSubscription(member.id, message.sdp);
+        return room.answerSubscription(member, message.sdp);
       case "trickle":
-        return room.trickle(member.id, message.target, message.candidate);
+        return room.trickle(member, message.target, message.candidate);
       case "mediaState":
-        return room.setMediaState(member.id, message.audio, message.video);
+        return room.setMediaState(member, message.audio, message.video);
       case "leave":
         this.ws.close(1000, "left");
         return;

@@ -25,12 +25,13 @@ export interface Closed {
 type Type = ServerMessage["type"];
 
 interface Waiter {
-  type: Type;
   match: (message: ServerMessage) => boolean;
   resolve: (message: ServerMessage) => void;
 }
 
 const open = new Set<TestClient>();
+/** Frames any client received that were not valid server messages. */
+const violations: string[] = [];
 
 export class TestClient {
   /** Every message the server sent, in order. */
@@ -157,7 +158,7 @@ export class TestClient {
     if (index >= 0) return Promise.resolve(this.unread.splice(index, 1)[0]!);
     let waiter: Waiter | undefined;
     const arrived = new Promise<ServerMessage>((resolve) => {
-      waiter = { type: types[0]!, match, resolve };
+      waiter = { match, resolve };
       this.waiters.add(waiter);
     });
     return withTimeout(arrived, timeoutMs, () => {
@@ -176,6 +177,7 @@ export class TestClient {
     }
     if (!parsed?.success) {
       this.invalid.push(text.slice(0, 300));
+      violations.push(text.slice(0, 300));
       return;
     }
     const message = parsed.data;
@@ -205,9 +207,13 @@ function socketOf(ws: WebSocket): Duplex {
   return socket;
 }
 
-/** Closes every client that is still open (for `after` hooks). */
+/**
+ * Closes every client that is still open (for `after` hooks), then fails if
+ * the server ever sent any client a message the protocol does not have.
+ */
 export async function closeAllClients(): Promise<void> {
   await Promise.all([...open].map((client) => client.close()));
+  if (violations.length) throw new Error(`the server sent invalid messages: ${violations.splice(0).join(" | ")}`);
 }
 
 async function withTimeout<T>(promise: Promise<T>, ms: number, what: () => string): Promise<T> {

@@ -1,6 +1,8 @@
 /**
  * Starts the real Treff for an integration test file: HTTP, signaling and
- * its own real Janus (media only on loopback), silent.
+ * its own real Janus, silent. Media candidates stay on this machine: Janus
+ * skips interfaces flagged LOOPBACK, so it uses `treff0` (127.0.0.2, made
+ * by scripts/media-loopback.sh) when that exists.
  */
 import { randomBytes } from "node:crypto";
 import { startTreff, type TreffServer } from "../../src/server/app.js";
@@ -8,9 +10,10 @@ import { parseConfig } from "../../src/server/config.js";
 import { createLogger } from "../../src/server/log.js";
 import { SIGNALING_PATH } from "../../src/protocol/messages.js";
 import { waitUntil } from "../helpers/wait.js";
+import { testMediaInterface } from "../helpers/server.js";
 
 export function startServer(): Promise<TreffServer> {
-  const config = parseConfig({ host: "127.0.0.1", port: 0, logLevel: "silent", janus: { iceInterfaces: "lo" } });
+  const config = parseConfig({ host: "127.0.0.1", port: 0, logLevel: "silent", janus: { iceInterfaces: testMediaInterface() } });
   return startTreff(config, createLogger("silent"));
 }
 

@@ -80,7 +80,8 @@ export class JanusSupervisor extends EventEmitter<JanusBackendEvents> implements
 
   /** The Janus process id while it runs. */
   get pid(): number | undefined {
-    return this.child?.exitCode === null ? this.child.pid : undefined;
+    const child = this.child;
+    return child && child.exitCode === null && child.signalCode === null ? child.pid : undefined;
   }
 
   /** The private folder with Janus' generated configuration. */
