@@ -172,7 +172,9 @@ export class Meeting {
   }
 
   private prepareIfReady(): void {
-    if (this.mediaReady && this.welcomed && this.name === undefined) this.prepared ??= this.createPublisher();
+    if (!this.mediaReady || !this.welcomed || this.name !== undefined) return;
+    this.prepared ??= this.createPublisher();
+    this.subscriber ??= this.createSubscriber();
   }
 
   private async startPublishing(): Promise<void> {
@@ -253,15 +255,18 @@ export class Meeting {
     this.signaling.send({ type: "subscribe", participants: wanted });
   }
 
+  private createSubscriber(): Subscriber {
+    const subscriber = new Subscriber(
+      this.iceServers,
+      (candidate) => this.signaling.send({ type: "trickle", target: "subscriber", candidate }),
+      (tracks) => this.showRemoteTracks(tracks),
+    );
+    this.watchConnection(subscriber.pc);
+    return subscriber;
+  }
+
   private async answerSubscriber(sdp: string, streams: Parameters<Subscriber["handleOffer"]>[1]): Promise<void> {
-    if (!this.subscriber) {
-      this.subscriber = new Subscriber(
-        this.iceServers,
-        (candidate) => this.signaling.send({ type: "trickle", target: "subscriber", candidate }),
-        (tracks) => this.showRemoteTracks(tracks),
-      );
-      this.watchConnection(this.subscriber.pc);
-    }
+    this.subscriber ??= this.createSubscriber();
     const answer = await this.subscriber.handleOffer(sdp, streams);
     this.signaling.send({ type: "subscriberAnswer", sdp: answer });
   }

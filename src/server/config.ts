@@ -38,8 +38,12 @@ export const Config = z.object({
         .default(""),
       /** Public IP to announce when Janus is behind 1:1 NAT (cloud VMs). */
       nat1To1: z.string().default(""),
-      /** ICE-lite (see media/janus/config.ts): on unless Janus must discover its own address. */
-      iceLite: z.stringbool().or(z.boolean()).default(true),
+      /**
+       * ICE-lite (see media/janus/config.ts). Off by default: measured here, full ICE
+       * connects faster, because with ICE-lite Janus drops the browser's first DTLS
+       * hello until the browser has nominated a pair (see BENCHMARKS.md).
+       */
+      iceLite: z.stringbool().or(z.boolean()).default(false),
       /** Bitrate cap per publisher, bit/s. */
       publisherBitrate: WholeNumber.pipe(z.number().min(64_000)).default(2_000_000),
     })

@@ -15,7 +15,7 @@ const DEFAULTS = {
     logLevel: 3,
     rtpPortRange: "",
     nat1To1: "",
-    iceLite: true,
+    iceLite: false,
     publisherBitrate: 2_000_000,
   },
   iceServers: [],
@@ -65,7 +65,7 @@ describe("loadConfig", () => {
       JANUS_LOG_LEVEL: "5",
       JANUS_RTP_PORT_RANGE: "20000-40000",
       JANUS_NAT_1_1: "203.0.113.7",
-      JANUS_ICE_LITE: "false",
+      JANUS_ICE_LITE: "true",
     });
     assert.deepEqual(config, {
       host: "0.0.0.0",
@@ -80,7 +80,7 @@ describe("loadConfig", () => {
         logLevel: 5,
         rtpPortRange: "20000-40000",
         nat1To1: "203.0.113.7",
-        iceLite: false,
+        iceLite: true,
         publisherBitrate: 2_000_000,
       },
       iceServers: [],
@@ -147,13 +147,13 @@ describe("loadConfig with TREFF_CONFIG", () => {
   test("the file overrides the defaults, including fields without an environment variable", () => {
     const path = configFile("file.json", {
       host: "::",
-      janus: { publisherBitrate: 500_000, iceInterfaces: "lo", iceLite: false },
+      janus: { publisherBitrate: 500_000, iceInterfaces: "lo", iceLite: true },
       iceServers: [{ urls: ["turn:turn.example.org:3478"], username: "u", credential: "c" }],
     });
     assert.deepEqual(loadConfig({ TREFF_CONFIG: path }), {
       ...DEFAULTS,
       host: "::",
-      janus: { ...DEFAULTS.janus, publisherBitrate: 500_000, iceInterfaces: "lo", iceLite: false },
+      janus: { ...DEFAULTS.janus, publisherBitrate: 500_000, iceInterfaces: "lo", iceLite: true },
       iceServers: [{ urls: ["turn:turn.example.org:3478"], username: "u", credential: "c" }],
     });
   });

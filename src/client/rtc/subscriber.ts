@@ -20,7 +20,9 @@ export class Subscriber {
     onCandidate: (candidate: IceCandidate | null) => void,
     private readonly onTracks: (tracks: Map<ParticipantId, RemoteTracks>) => void,
   ) {
-    this.pc = new RTCPeerConnection({ iceServers, bundlePolicy: "max-bundle", rtcpMuxPolicy: "require" });
+    // A candidate pool gathers local candidates as soon as the connection exists, so the
+    // first answer does not wait for gathering (the client creates it before joining).
+    this.pc = new RTCPeerConnection({ iceServers, bundlePolicy: "max-bundle", rtcpMuxPolicy: "require", iceCandidatePoolSize: 1 });
     this.pc.onicecandidate = (event) => onCandidate(event.candidate ? event.candidate.toJSON() as IceCandidate : null);
   }
 

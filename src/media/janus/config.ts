@@ -30,8 +30,7 @@ export interface JanusConfigOptions {
   nat1To1: string;
   /**
    * ICE-lite: Janus answers connectivity checks but sends none; the browser
-   * nominates the first pair that works. Right for a server whose candidates
-   * are directly reachable (or reached through TURN), and it saves round trips.
+   * nominates. Only for a server whose candidates are directly reachable.
    */
   iceLite: boolean;
 }
