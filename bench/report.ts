@@ -1,5 +1,5 @@
 /** Shared pieces of the benchmarks: statistics, the machine description, BENCHMARKS.md sections. */
-import { execFileSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { cpus, totalmem } from "node:os";
 import { readFileSync } from "node:fs";
 import { CHROMIUM_PATH } from "../test/helpers/browser.js";
@@ -12,12 +12,10 @@ export function percentile(values: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))]!;
 }
 
+/** The first line a command prints for its version (Janus exits non-zero after printing it). */
 function versionOf(command: string, args: string[]): string {
-  try {
-    return execFileSync(command, args, { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).split("\n")[0]!.trim();
-  } catch {
-    return `${command}: unknown`;
-  }
+  const result = spawnSync(command, args, { encoding: "utf8" });
+  return (result.stdout || result.stderr || "").split("\n")[0]?.trim() || `${command}: unknown`;
 }
 
 export async function machineDescription(): Promise<string> {

@@ -37,9 +37,10 @@ async function enterRoom(room: RoomName): Promise<void> {
         show(leftScreen(() => location.reload()));
       },
     });
+    // Join first, draw second: the join and the prepared offer leave before any layout work.
+    meeting.join(name, screen);
     show(screen.element);
     window.addEventListener("resize", () => screen.relayout());
-    meeting.join(name, screen);
   };
   // A reload in the meeting comes straight back in, as the same participant.
   if (saved?.resumeToken) return join(saved.name);

@@ -114,8 +114,7 @@ export class Meeting {
 
   /** The local microphone or camera changed: tell the publisher and everyone else. */
   async mediaChanged(): Promise<void> {
-    await this.publisher?.replaceTrack("audio", this.media.audioTrack ?? null);
-    await this.publisher?.replaceTrack("video", this.media.videoTrack ?? null);
+    await this.publisher?.useTracks(this.media.audioTrack, this.media.videoTrack);
     this.signaling.send({ type: "mediaState", audio: this.media.audioOn, video: this.media.videoOn });
     this.renderParticipants();
   }
@@ -185,8 +184,7 @@ export class Meeting {
     this.publisher = publisher;
     this.watchConnection(publisher.pc);
     // The person may have switched a device off or on since the offer was made.
-    await publisher.replaceTrack("audio", this.media.audioTrack ?? null);
-    await publisher.replaceTrack("video", this.media.videoTrack ?? null);
+    await publisher.useTracks(this.media.audioTrack, this.media.videoTrack);
     const sdp = await prepared.offer;
     if (this.publisher !== publisher) return;
     this.signaling.send({ type: "publish", sdp });

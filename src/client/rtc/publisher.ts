@@ -47,9 +47,13 @@ export class Publisher {
     await this.pc.setRemoteDescription({ type: "answer", sdp });
   }
 
-  /** Swaps the camera or microphone track without renegotiation. */
-  async replaceTrack(kind: "audio" | "video", track: MediaStreamTrack | null): Promise<void> {
-    await (kind === "audio" ? this.audio : this.video).sender.replaceTrack(track);
+  /** Sends these tracks (none: silence or no video), without renegotiation; unchanged ones are left alone. */
+  async useTracks(audio: MediaStreamTrack | undefined, video: MediaStreamTrack | undefined): Promise<void> {
+    const swaps = [
+      [this.audio.sender, audio ?? null],
+      [this.video.sender, video ?? null],
+    ] as const;
+    await Promise.all(swaps.filter(([sender, track]) => sender.track !== track).map(([sender, track]) => sender.replaceTrack(track)));
   }
 
   /** Audio level 0..1 of what this participant sends, for the speaking indicator. */
