@@ -134,7 +134,7 @@ const PHASES: [string, string][] = [
 async function main(): Promise<void> {
   // BENCH_JANUS is JSON merged into the Janus settings, for experiments (e.g. {"iceLite":false}).
   const janus = JSON.parse(process.env.BENCH_JANUS ?? "{}") as Record<string, unknown>;
-  const server = await startTestServer({ logLevel: "warn", config: { janus: { iceInterfaces: testMediaInterface(), ...janus } } });
+  const server = await startTestServer({ logLevel: "warn", config: { janus: { iceInterfaces: testMediaInterface(), ...janus }, meetings: { lobby: false } } });
   const browser = await launchBrowser();
   const rows: string[] = [];
   const phaseRows: string[] = [];

@@ -9,6 +9,7 @@ sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"
 packages=()
 command -v janus >/dev/null 2>&1 || packages+=(janus)
+command -v turnserver >/dev/null 2>&1 || packages+=(coturn)   # TURN, for the tests (they start their own)
 [ -x /usr/bin/chromium ] || packages+=(chromium)
 command -v node >/dev/null 2>&1 || packages+=(nodejs npm)
 command -v ip >/dev/null 2>&1 || packages+=(iproute2)   # the tests' loopback media interface

@@ -28,13 +28,18 @@ async function enterRoom(room: RoomName): Promise<void> {
       screen.syncControls();
       void meeting.mediaChanged();
     };
-    const screen = new MeetingScreen(media, {
+    const screen = new MeetingScreen(media, meeting, {
       toggleAudio: () => void media.setAudio(!media.audioOn).then(afterChange),
       toggleVideo: () => void media.setVideo(!media.videoOn).then(afterChange),
       leave: () => {
         meeting.leave();
         media.stop();
-        show(leftScreen(() => location.reload()));
+        show(leftScreen("leftTitle", () => location.reload()));
+      },
+      farewell: (reason) => {
+        media.stop();
+        const title = reason === "refused" ? "farewellRefused" : reason === "removed" ? "farewellRemoved" : "farewellEnded";
+        show(leftScreen(title, reason === "ended" ? undefined : () => location.reload()));
       },
     });
     // Join first, draw second: the join and the prepared offer leave before any layout work.
@@ -51,6 +56,7 @@ async function enterRoom(room: RoomName): Promise<void> {
 const match = /^\/r\/([^/]+)\/?$/.exec(location.pathname);
 const room = match ? decodeURIComponent(match[1]!) : "";
 if (ROOM_NAME_PATTERN.test(room)) void enterRoom(room);
+else if (/^\/check\/?$/.test(location.pathname)) void import("./ui/check.js").then((check) => check.checkPage(show));
 else {
   const draw = () => show(homeScreen(draw));
   draw();

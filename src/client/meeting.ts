@@ -5,7 +5,17 @@
  * contains no DOM code itself.
  */
 import { CloseCode, PROTOCOL_VERSION } from "../protocol/constants.js";
-import type { IceCandidate, Participant, ParticipantId, RoomName } from "../protocol/messages.js";
+import type {
+  ErrorCode,
+  IceCandidate,
+  LobbyEntry,
+  ModeratorAction,
+  Participant,
+  ParticipantId,
+  Role,
+  RoomName,
+  ServerMessageOf,
+} from "../protocol/messages.js";
 import { SignalingClient } from "./signaling.js";
 import { Publisher } from "./rtc/publisher.js";
 import { Subscriber, type RemoteTracks } from "./rtc/subscriber.js";
@@ -21,7 +31,35 @@ export interface MeetingView {
   speaking(id: ParticipantId | undefined): void;
   joined(participant: Participant): void;
   left(participant: Participant): void;
+  /** This person waits in the lobby; `hostPresent`: a moderator is there to let them in. */
+  lobby(hostPresent: boolean): void;
+  /** For moderators: who waits in the lobby now. */
+  lobbyList(waiting: LobbyEntry[]): void;
+  roomState(state: { locked: boolean; passwordSet: boolean }): void;
+  chat(message: ServerMessageOf<"chat">): void;
+  /** The join was refused for a reason the person can act on (password, locked). */
+  joinProblem(code: ErrorCode): void;
+  /** The server ended this person's part in the meeting for good. */
+  farewell(reason: ServerMessageOf<"farewell">["reason"]): void;
+  /** Microphone or camera changed without the person's click (a moderator muted them). */
+  controlsChanged(): void;
 }
+
+/** The moderator key for a room: from the moderator link's fragment, or kept from before. */
+export function moderatorKeyFor(room: RoomName): string | undefined {
+  const fromLink = /(?:^#|&)moderator=([A-Za-z0-9_-]+)/.exec(location.hash)?.[1];
+  if (fromLink) {
+    localStorage.setItem(moderatorStorageKey(room), fromLink);
+    // The fragment never reaches the server; drop it from the address bar so a copied guest link does not carry it.
+    history.replaceState(null, "", location.pathname + location.search);
+  }
+  return fromLink ?? localStorage.getItem(moderatorStorageKey(room)) ?? undefined;
+}
+
+const moderatorStorageKey = (room: RoomName) => `treff.moderator.${room}`;
+
+/** Errors in reply to `join` that the person can do something about. */
+const JOIN_PROBLEMS: readonly ErrorCode[] = ["password-required", "wrong-password", "too-many-attempts", "locked"];
 
 /** Kept in sessionStorage so a reload comes back as the same participant. */
 export interface SavedSession {
@@ -44,7 +82,7 @@ const SPEAKING_THRESHOLD = 0.02;
 
 interface PreparedPublisher {
   publisher: Publisher;
-  offer: Promise<string>;
+  offer: Promise<void>;
   /** Sends the candidates gathered so far, and from now on each as it comes. */
   goLive(): void;
 }
@@ -70,12 +108,17 @@ export class Meeting {
   private view: MeetingView | undefined;
   /** The publishing participants we last asked to receive, to skip needless updates. */
   private subscribedKey = "";
+  private role: Role = "participant";
+  private moderatorKey: string | undefined;
+  /** The meeting password the person typed, sent with every join of this page. */
+  private password: string | undefined;
 
   constructor(
     private readonly room: RoomName,
     private readonly media: LocalMedia,
   ) {
     this.resumeToken = savedSession(room)?.resumeToken;
+    this.moderatorKey = moderatorKeyFor(room);
     this.signaling = new SignalingClient({
       open: () => {},
       close: (code, final) => {
@@ -112,6 +155,67 @@ export class Meeting {
     this.view?.status("left");
   }
 
+  /** Tries the join again with the meeting password the person typed. */
+  retryJoin(password: string): void {
+    this.password = password;
+    this.view?.status("connecting");
+    if (this.welcomed) this.sendJoin();
+  }
+
+  sendChat(text: string): void {
+    this.signaling.send({ type: "chat", text });
+  }
+
+  // Moderator requests: the server checks the role; the UI offers them only to moderators.
+  admit(who: ParticipantId[] | "all"): void {
+    this.signaling.send({ type: "admit", participants: who });
+  }
+
+  refuse(id: ParticipantId): void {
+    this.signaling.send({ type: "refuse", participant: id });
+  }
+
+  moderate(id: ParticipantId, action: ModeratorAction): void {
+    this.signaling.send({ type: "moderate", participant: id, action });
+  }
+
+  lock(locked: boolean): void {
+    this.signaling.send({ type: "lock", locked });
+  }
+
+  setPassword(password: string | null): void {
+    this.signaling.send({ type: "setPassword", password });
+  }
+
+  endMeeting(): void {
+    this.signaling.send({ type: "endMeeting" });
+  }
+
+  get isModerator(): boolean {
+    return this.role === "moderator";
+  }
+
+  /** The moderator link of this meeting, for moderators to hand on (the key travels in the fragment). */
+  moderatorLink(): string | undefined {
+    return this.moderatorKey ? `${location.origin}/r/${this.room}#moderator=${this.moderatorKey}` : undefined;
+  }
+
+  private setRole(role: Role, moderatorKey: string | undefined): void {
+    this.role = role;
+    if (moderatorKey) {
+      this.moderatorKey = moderatorKey;
+      localStorage.setItem(moderatorStorageKey(this.room), moderatorKey);
+    }
+  }
+
+  /** A moderator muted us or stopped our camera: do it here, so the person sees it on their own controls. */
+  private async obeyModerator(action: "mute-audio" | "stop-video"): Promise<void> {
+    if (action === "mute-audio") await this.media.setAudio(false);
+    else await this.media.setVideo(false);
+    await this.mediaChanged();
+    this.view?.controlsChanged();
+  }
+
   /** The local microphone or camera changed: tell the publisher and everyone else. */
   async mediaChanged(): Promise<void> {
     await this.publisher?.useTracks(this.media.audioTrack, this.media.videoTrack);
@@ -123,6 +227,7 @@ export class Meeting {
     return {
       id: this.selfId ?? "self",
       name: this.name ?? "",
+      role: this.role,
       audio: this.media.audioOn,
       video: this.media.videoOn,
       publishing: true,
@@ -136,6 +241,8 @@ export class Meeting {
       room: this.room,
       name: this.name ?? "",
       ...(this.resumeToken ? { resumeToken: this.resumeToken } : {}),
+      ...(this.moderatorKey ? { moderatorKey: this.moderatorKey } : {}),
+      ...(this.password !== undefined ? { password: this.password } : {}),
     });
     // Publishing does not wait for `joined`: the server handles our messages in order.
     void this.startPublishing();
@@ -185,9 +292,9 @@ export class Meeting {
     this.watchConnection(publisher.pc);
     // The person may have switched a device off or on since the offer was made.
     await publisher.useTracks(this.media.audioTrack, this.media.videoTrack);
-    const sdp = await prepared.offer;
+    await prepared.offer;
     if (this.publisher !== publisher) return;
-    this.signaling.send({ type: "publish", sdp });
+    this.signaling.send({ type: "publish", sdp: publisher.offerSdp() });
     prepared.goLive();
   }
 
@@ -202,6 +309,7 @@ export class Meeting {
     s.on("joined", (m) => {
       this.selfId = m.participantId;
       this.resumeToken = m.resumeToken;
+      this.setRole(m.role, m.moderatorKey);
       sessionStorage.setItem(sessionKey(this.room), JSON.stringify({ name: this.name ?? "", resumeToken: m.resumeToken } satisfies SavedSession));
       this.others.clear();
       for (const p of m.participants) this.others.set(p.id, p);
@@ -231,8 +339,29 @@ export class Meeting {
     });
     s.on("publisherAnswer", (m) => void this.publisher?.acceptAnswer(m.sdp));
     s.on("subscriberOffer", (m) => void this.answerSubscriber(m.sdp, m.streams));
+    s.on("lobby", (m) => this.view?.lobby(m.hostPresent));
+    s.on("lobbyChanged", (m) => this.view?.lobbyList(m.waiting));
+    s.on("roomState", (m) => this.view?.roomState(m));
+    s.on("roleChanged", (m) => {
+      this.setRole(m.role, m.moderatorKey);
+      this.renderParticipants();
+    });
+    s.on("chat", (m) => this.view?.chat(m));
+    s.on("moderated", (m) => void this.obeyModerator(m.action));
+    s.on("farewell", (m) => {
+      this.leaving = true;
+      this.teardownMedia();
+      window.clearInterval(this.speakingTimer);
+      sessionStorage.removeItem(sessionKey(this.room));
+      this.view?.farewell(m.reason);
+    });
     s.on("error", (m) => {
       console.warn(`treff: ${m.code}: ${m.message}`);
+      if (m.inReplyTo === "join" && JOIN_PROBLEMS.includes(m.code)) {
+        this.teardownMedia();
+        this.view?.joinProblem(m.code);
+        return;
+      }
       // The media server may be restarting: try the whole join again shortly.
       if (m.inReplyTo === "join" && (m.code === "media-unavailable" || m.code === "internal")) {
         this.retryTimer = window.setTimeout(() => this.signaling.reconnect(), 1_000);

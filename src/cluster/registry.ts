@@ -3,14 +3,14 @@
  * memory; a Redis-backed registry for several Treff nodes will implement
  * the same interface, so nothing else needs to know which one runs.
  */
-import type { ParticipantLink, Member, RoomContext } from "../server/live-room.js";
+import type { Admission, JoinRequest, RoomContext } from "../server/live-room.js";
 import { LiveRoom, RoomClosedError } from "../server/live-room.js";
 import type { RoomName } from "../protocol/messages.js";
 
 export interface RoomRegistry {
-  /** Joins the named room, creating it if nobody is in it. */
-  join(name: RoomName, link: ParticipantLink, displayName: string, resumeToken?: string): Promise<{ room: LiveRoom; member: Member }>;
-  /** Number of rooms with people in them. */
+  /** Joins the named room (or its lobby), creating the room if nobody is in it. */
+  join(name: RoomName, request: JoinRequest): Promise<{ room: LiveRoom; admission: Admission }>;
+  /** Number of rooms with people in them (or in their lobby). */
   readonly size: number;
   /** Ends every room (e.g. the media server restarted). */
   shutdownAll(code: number, reason: string): Promise<void>;
@@ -25,13 +25,12 @@ export class LocalRoomRegistry implements RoomRegistry {
     return this.rooms.size;
   }
 
-  async join(name: RoomName, link: ParticipantLink, displayName: string, resumeToken?: string) {
+  async join(name: RoomName, request: JoinRequest) {
     // A room can close between our lookup and our turn in its queue; then a fresh one takes its place.
     for (;;) {
       const room = this.roomNamed(name);
       try {
-        const member = await room.join(link, displayName, resumeToken);
-        return { room, member };
+        return { room, admission: await room.join(request) };
       } catch (error) {
         if (!(error instanceof RoomClosedError)) throw error;
       }
@@ -45,7 +44,7 @@ export class LocalRoomRegistry implements RoomRegistry {
   private roomNamed(name: RoomName): LiveRoom {
     let room = this.rooms.get(name);
     if (!room || room.isClosed) {
-      const created: LiveRoom = new LiveRoom(this.context, () => {
+      const created: LiveRoom = new LiveRoom(name, this.context, () => {
         if (this.rooms.get(name) === created) this.rooms.delete(name);
       });
       room = created;

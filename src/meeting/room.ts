@@ -1,10 +1,14 @@
 /**
- * A room's membership as plain data, and what each change tells whom.
+ * A room's membership as plain data, and what each change tells whom:
+ * the participants (with their roles), the lobby of people waiting to be
+ * let in, and the meeting's settings.
  *
  * No sockets, no media server: every method returns the deliveries the
  * caller must send. The I/O around it lives in src/server/live-room.ts.
+ * People in the lobby are told only whether a host is present; they never
+ * see the participants, their media or the chat.
  */
-import type { Participant, ParticipantId, ServerMessage } from "../protocol/messages.js";
+import type { LobbyEntry, Participant, ParticipantId, Role, ServerMessage } from "../protocol/messages.js";
 
 /** One message for one participant. */
 export interface Delivery {
@@ -15,13 +19,13 @@ export interface Delivery {
 export class Room {
   /** In order of arrival (Map keeps insertion order). */
   private readonly members = new Map<ParticipantId, Participant>();
+  /** People waiting to be let in, in order of arrival. */
+  private readonly waiting = new Map<ParticipantId, LobbyEntry>();
+  private locked = false;
+  private passwordSet = false;
 
   get size(): number {
     return this.members.size;
-  }
-
-  get isEmpty(): boolean {
-    return this.members.size === 0;
   }
 
   has(id: ParticipantId): boolean {
@@ -42,18 +46,125 @@ export class Room {
    * Adds a participant. The newcomer learns who is here (through the
    * caller's `joined`); everyone else learns about the newcomer.
    */
-  add(id: ParticipantId, name: string): { others: Participant[]; deliveries: Delivery[] } {
+  add(id: ParticipantId, name: string, role: Role = "participant"): { others: Participant[]; deliveries: Delivery[] } {
     if (this.members.has(id)) throw new Error(`participant ${id} is already in the room`);
+    const hostBefore = this.hostPresent;
     const others = this.list();
-    const participant: Participant = { id, name, audio: true, video: true, publishing: false };
+    const participant: Participant = { id, name, role, audio: true, video: true, publishing: false };
     this.members.set(id, participant);
-    return { others, deliveries: this.toOthers(id, { type: "participantJoined", participant: { ...participant } }) };
+    const deliveries = this.toOthers(id, { type: "participantJoined", participant: { ...participant } });
+    deliveries.push({ to: id, message: this.stateMessage() });
+    if (role === "moderator") deliveries.push({ to: id, message: this.lobbyMessage() });
+    return { others, deliveries: [...deliveries, ...this.hostChange(hostBefore)] };
   }
 
   /** Removes a participant; the others are told. Removing someone absent does nothing. */
   remove(id: ParticipantId): Delivery[] {
+    const hostBefore = this.hostPresent;
     if (!this.members.delete(id)) return [];
-    return this.toOthers(id, { type: "participantLeft", participantId: id });
+    return [...this.toOthers(id, { type: "participantLeft", participantId: id }), ...this.hostChange(hostBefore)];
+  }
+
+  // --- roles --------------------------------------------------------------
+
+  isModerator(id: ParticipantId): boolean {
+    return this.members.get(id)?.role === "moderator";
+  }
+
+  /** A moderator is in the meeting. */
+  get hostPresent(): boolean {
+    return [...this.members.values()].some((p) => p.role === "moderator");
+  }
+
+  /** Makes someone a moderator: everyone sees the new role, the new moderator sees the lobby. */
+  promote(id: ParticipantId): Delivery[] {
+    const current = this.members.get(id);
+    if (!current || current.role === "moderator") return [];
+    const hostBefore = this.hostPresent;
+    const next: Participant = { ...current, role: "moderator" };
+    this.members.set(id, next);
+    return [
+      ...this.toOthers(id, { type: "participantUpdated", participant: { ...next } }),
+      { to: id, message: this.lobbyMessage() },
+      ...this.hostChange(hostBefore),
+    ];
+  }
+
+  // --- lobby --------------------------------------------------------------
+
+  get isEmpty(): boolean {
+    return this.members.size === 0 && this.waiting.size === 0;
+  }
+
+  isWaiting(id: ParticipantId): boolean {
+    return this.waiting.has(id);
+  }
+
+  /** Ids of everyone in the lobby, in order of arrival. */
+  waitingIds(): ParticipantId[] {
+    return [...this.waiting.keys()];
+  }
+
+  /** Puts someone in the lobby: they learn whether a host is here, the moderators learn who knocks. */
+  knock(id: ParticipantId, name: string): Delivery[] {
+    this.waiting.set(id, { id, name });
+    return [{ to: id, message: { type: "lobby", hostPresent: this.hostPresent } }, ...this.toModerators(this.lobbyMessage())];
+  }
+
+  /** Takes someone out of the lobby (admitted, refused or gone); the moderators see the new list. */
+  unknock(id: ParticipantId): { entry: LobbyEntry | undefined; deliveries: Delivery[] } {
+    const entry = this.waiting.get(id);
+    if (!entry) return { entry, deliveries: [] };
+    this.waiting.delete(id);
+    return { entry, deliveries: this.toModerators(this.lobbyMessage()) };
+  }
+
+  /** A chat message from a participant to everyone in the meeting, the sender included. */
+  chat(from: ParticipantId, text: string, at: number): Delivery[] {
+    const sender = this.members.get(from);
+    if (!sender) return [];
+    return this.toAll({ type: "chat", from, name: sender.name, text, at });
+  }
+
+  // --- settings -----------------------------------------------------------
+
+  get isLocked(): boolean {
+    return this.locked;
+  }
+
+  /** Changes lock or password state; everyone in the meeting sees the new settings. */
+  setState(change: { locked?: boolean; passwordSet?: boolean }): Delivery[] {
+    this.locked = change.locked ?? this.locked;
+    this.passwordSet = change.passwordSet ?? this.passwordSet;
+    return this.toAll(this.stateMessage());
+  }
+
+  /** Everyone in the meeting and everyone in the lobby (for "the meeting ended"). */
+  everyone(): ParticipantId[] {
+    return [...this.members.keys(), ...this.waiting.keys()];
+  }
+
+  private stateMessage(): ServerMessage {
+    return { type: "roomState", locked: this.locked, passwordSet: this.passwordSet };
+  }
+
+  private lobbyMessage(): ServerMessage {
+    return { type: "lobbyChanged", waiting: [...this.waiting.values()].map((e) => ({ ...e })) };
+  }
+
+  /** When the first moderator arrives or the last one leaves, the lobby is told. */
+  private hostChange(before: boolean): Delivery[] {
+    const now = this.hostPresent;
+    if (now === before) return [];
+    return [...this.waiting.keys()].map((to) => ({ to, message: { type: "lobby", hostPresent: now } }));
+  }
+
+  private toModerators(message: ServerMessage): Delivery[] {
+    return [...this.members.values()].filter((p) => p.role === "moderator").map((p) => ({ to: p.id, message }));
+  }
+
+  private toAll(message: ServerMessage): Delivery[] {
+    return [...this.members.keys()].map((to) => ({ to, message }));
   }
 
   /** Changes what a participant sends; the others are told if anything changed. */

@@ -19,9 +19,11 @@ export const ROOM_NAME_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 export const CloseCode = {
   /** Another connection took over this participant (`join` with its resume token). */
   replaced: 4001,
+  /** Refused at the lobby, removed by a moderator, or the meeting ended (see the `farewell` message). */
+  farewell: 4003,
   /** Too many messages, or too many invalid ones. */
   abuse: 4008,
 } as const;
 
 /** Close codes after which a client must not reconnect on its own. */
-export const FINAL_CLOSE_CODES: readonly number[] = [CloseCode.replaced, CloseCode.abuse];
+export const FINAL_CLOSE_CODES: readonly number[] = [CloseCode.replaced, CloseCode.farewell, CloseCode.abuse];

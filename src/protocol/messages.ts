@@ -58,10 +58,15 @@ export const IceCandidate = z.object({
 });
 export type IceCandidate = z.infer<typeof IceCandidate>;
 
+/** Moderators admit guests and may mute, remove, lock and end; everyone else is a participant. */
+export const Role = z.enum(["moderator", "participant"]);
+export type Role = z.infer<typeof Role>;
+
 /** What every participant knows about every other participant. */
 export const Participant = z.object({
   id: ParticipantId,
   name: z.string(),
+  role: Role,
   /** Microphone is on (sending audio). */
   audio: z.boolean(),
   /** Camera is on (sending video). */
@@ -79,6 +84,23 @@ export const IceServer = z.object({
 });
 export type IceServer = z.infer<typeof IceServer>;
 
+/** Someone waiting in the lobby, as moderators see them. */
+export const LobbyEntry = z.object({ id: ParticipantId, name: z.string() });
+export type LobbyEntry = z.infer<typeof LobbyEntry>;
+
+/** What a moderator can do to one participant. */
+export const ModeratorAction = z.enum(["mute-audio", "stop-video", "remove", "make-moderator"]);
+export type ModeratorAction = z.infer<typeof ModeratorAction>;
+
+/** Meeting passwords: long enough to mean something, short enough to type. */
+export const MeetingPassword = z.string().min(4, "passwords have at least 4 characters").max(256);
+
+/** A chat message's text. */
+export const ChatText = z
+  .string()
+  .transform((s) => s.trim())
+  .pipe(z.string().min(1, "the message is empty").max(2000, "messages have at most 2000 characters"));
+
 // ---------------------------------------------------------------------------
 // Client -> server
 
@@ -95,6 +117,10 @@ export const ClientMessage = z.discriminatedUnion("type", [
      * takes over its id and the old one is closed with 4001.
      */
     resumeToken: z.string().max(128).optional(),
+    /** The moderator key from the meeting's moderator link: join as moderator, past the lobby. */
+    moderatorKey: z.string().max(128).optional(),
+    /** The meeting password, when a moderator set one. */
+    password: z.string().max(256).optional(),
   }),
   /** Start publishing: an SDP offer for the publisher peer connection. */
   z.object({ type: z.literal("publish"), sdp: Sdp }),
@@ -112,6 +138,28 @@ export const ClientMessage = z.discriminatedUnion("type", [
   z.object({ type: z.literal("mediaState"), audio: z.boolean(), video: z.boolean() }),
   /** Leave the room for good (closing the socket does the same). */
   z.object({ type: z.literal("leave") }),
+  /** A message to everyone in the meeting. Relayed, never stored. */
+  z.object({ type: z.literal("chat"), text: ChatText }),
+
+  // Moderators only: anyone else gets `forbidden` and nothing happens.
+  /** Let people in from the lobby: some, or everyone waiting. */
+  z.object({ type: z.literal("admit"), participants: z.union([z.literal("all"), z.array(ParticipantId).min(1).max(500)]) }),
+  /** Turn someone in the lobby away. */
+  z.object({ type: z.literal("refuse"), participant: ParticipantId }),
+  /** Act on one participant in the meeting. */
+  z.object({ type: z.literal("moderate"), participant: ParticipantId, action: ModeratorAction }),
+  /** A locked meeting takes no new knocks (moderators with the key still get in). */
+  z.object({ type: z.literal("lock"), locked: z.boolean() }),
+  /** Guests must give this password before they may knock; `null` removes it. */
+  z.object({ type: z.literal("setPassword"), password: MeetingPassword.nullable() }),
+  /** End the meeting for everyone. */
+  z.object({ type: z.literal("endMeeting") }),
+
+  /**
+   * The connectivity check (/check): an SDP offer for a short test connection to the
+   * media server. Allowed without `join`; one at a time; it ends when the socket closes.
+   */
+  z.object({ type: z.literal("probe"), sdp: Sdp }),
 ]);
 export type ClientMessage = z.infer<typeof ClientMessage>;
 export type ClientMessageType = ClientMessage["type"];
@@ -131,6 +179,11 @@ export const ErrorCode = z.enum([
   "already-joined", // a second `join` on the same connection
   "unknown-participant", // a participant id that is not in the sender's room
   "out-of-order", // e.g. `subscriberAnswer` when no offer is outstanding
+  "forbidden", // a moderator message from someone who is not a moderator
+  "locked", // the meeting is locked: no new knocks
+  "password-required", // the meeting has a password and `join` gave none
+  "wrong-password", // the password in `join` is not the meeting's
+  "too-many-attempts", // too many wrong passwords from this address; wait a minute
   "media-unavailable", // the media server is down or refused; retry later
   "internal", // a bug; the message was dropped and nothing else changed
 ]);
@@ -153,10 +206,19 @@ export const ServerMessage = z.discriminatedUnion("type", [
     /** STUN/TURN servers for both peer connections (may be empty: direct connection only). */
     iceServers: z.array(IceServer),
   }),
+  /** The answer to `join` for a guest of a meeting with a lobby: wait until a moderator decides. */
+  z.object({
+    type: z.literal("lobby"),
+    /** A moderator is in the meeting (else: "the host has not arrived yet"). Sent again when it changes. */
+    hostPresent: z.boolean(),
+  }),
   /** The answer to `join`: who you are and who is here. */
   z.object({
     type: z.literal("joined"),
     participantId: ParticipantId,
+    role: Role,
+    /** For moderators: the key of the meeting's moderator link, to keep (a reload stays moderator). */
+    moderatorKey: z.string().optional(),
     /** Keep it for the life of the page; send it in `join` to come back as the same participant. */
     resumeToken: z.string(),
     /** Everyone else in the room, in order of arrival. */
@@ -165,6 +227,20 @@ export const ServerMessage = z.discriminatedUnion("type", [
   z.object({ type: z.literal("participantJoined"), participant: Participant }),
   z.object({ type: z.literal("participantUpdated"), participant: Participant }),
   z.object({ type: z.literal("participantLeft"), participantId: ParticipantId }),
+  /** Your role changed (a moderator made you one). */
+  z.object({ type: z.literal("roleChanged"), role: Role, moderatorKey: z.string().optional() }),
+  /** To moderators: who is waiting in the lobby now, in order of arrival. */
+  z.object({ type: z.literal("lobbyChanged"), waiting: z.array(LobbyEntry) }),
+  /** To everyone in the meeting: the meeting's settings. Sent after `joined` and on every change. */
+  z.object({ type: z.literal("roomState"), locked: z.boolean(), passwordSet: z.boolean() }),
+  /** A moderator muted your microphone or stopped your camera (you may switch it on again). */
+  z.object({ type: z.literal("moderated"), action: z.enum(["mute-audio", "stop-video"]) }),
+  /** A chat message, to everyone in the meeting including its sender. `at`: server time, ms since 1970. */
+  z.object({ type: z.literal("chat"), from: ParticipantId, name: z.string(), text: z.string(), at: z.number() }),
+  /** The last message before the server closes the connection for good (close code 4003). */
+  z.object({ type: z.literal("farewell"), reason: z.enum(["refused", "removed", "ended"]) }),
+  /** The media server's answer to `probe`. */
+  z.object({ type: z.literal("probeAnswer"), sdp: z.string() }),
   /** The media server's SDP answer to `publish`. */
   z.object({ type: z.literal("publisherAnswer"), sdp: z.string() }),
   /** A new SDP offer for the subscriber peer connection; reply with `subscriberAnswer`. */

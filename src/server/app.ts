@@ -9,6 +9,10 @@ import { describeConfig } from "./config.js";
 import { createHttpServer } from "./http.js";
 import type { Logger } from "./log.js";
 import { publicDir } from "./paths.js";
+import { MeetingCreator } from "./meetings.js";
+import { PasswordAttempts } from "../meeting/attempts.js";
+import { ProbeService } from "./probe.js";
+import { iceServersFor } from "./turn.js";
 import { Signaling } from "./signaling.js";
 import { LocalRoomRegistry } from "../cluster/registry.js";
 import { ExternalJanus, JanusSupervisor, findJanusLibraryDir, type JanusBackend } from "../media/janus/supervisor.js";
@@ -40,12 +44,33 @@ export function createJanusBackend(config: Config, log: Logger): JanusBackend {
   return new JanusSupervisor({ ...config.janus, libraryDir, log });
 }
 
+/** Start-up notes for settings an operator should look at. */
+function warnAboutConfiguration(config: Config, meetings: MeetingCreator, log: Logger): void {
+  if (!config.operator.name || !config.operator.contact) {
+    log.warn(
+      "no operator set: the privacy page cannot say who runs this server; set TREFF_OPERATOR_NAME and TREFF_OPERATOR_CONTACT",
+    );
+  }
+  if (meetings.ephemeralSecret) {
+    log.info("no TREFF_SECRET set: moderator links stop working when the server restarts");
+  }
+}
+
 export async function startTreff(config: Config, log: Logger, options: { publicDir?: string } = {}): Promise<TreffServer> {
   log.info({ config: describeConfig(config) }, "starting treff");
   const backend = createJanusBackend(config, log);
   await backend.start();
   const mediaPlane = new JanusMediaPlane(backend, { publisherBitrate: config.janus.publisherBitrate });
-  const registry = new LocalRoomRegistry({ mediaPlane, log });
+  const meetings = new MeetingCreator(config);
+  const registry = new LocalRoomRegistry({
+    mediaPlane,
+    log,
+    meetings,
+    lobby: config.meetings.lobby,
+    passwordAttempts: new PasswordAttempts(),
+  });
+  const probes = new ProbeService(mediaPlane);
+  warnAboutConfiguration(config, meetings, log);
   mediaPlane.on("down", () => {
     log.warn("media server went away; asking every participant to reconnect");
     void registry.shutdownAll(MEDIA_RESTART_CLOSE_CODE, "media server restarted");
@@ -54,8 +79,14 @@ export async function startTreff(config: Config, log: Logger, options: { publicD
   let http: FastifyInstance;
   let signaling: Signaling;
   try {
-    http = await createHttpServer({ publicDir: options.publicDir ?? publicDir(), mediaAvailable: () => mediaPlane.available });
-    signaling = new Signaling(http.server as Server, { registry, log, iceServers: () => config.iceServers });
+    http = await createHttpServer({ config, meetings, publicDir: options.publicDir ?? publicDir(), mediaAvailable: () => mediaPlane.available });
+    signaling = new Signaling(http.server as Server, {
+      registry,
+      log,
+      probes,
+      iceServers: () => iceServersFor(config),
+      trustProxy: config.http.trustProxy,
+    });
     await http.listen({ host: config.host, port: config.port });
   } catch (error) {
     await mediaPlane.close();

@@ -12,6 +12,13 @@ const WholeNumber = z.union([z.number(), z.string().trim().regex(/^\d+$/, "expec
 
 const LogLevel = z.enum(["debug", "info", "warn", "error", "silent"]);
 
+/** A list from JSON, or from an environment variable as comma-separated values. */
+const StringList = z
+  .union([z.array(z.string()), z.string().transform((s) => s.split(",").map((x) => x.trim()).filter(Boolean))])
+  .pipe(z.array(z.string()));
+
+const Flag = z.stringbool().or(z.boolean());
+
 export const Config = z.object({
   /** Address the HTTP server binds to. `localhost` lets browsers use camera and microphone without TLS. */
   host: z.string().min(1).default("localhost"),
@@ -50,6 +57,55 @@ export const Config = z.object({
     .prefault({}),
   /** STUN/TURN servers for browsers. None by default: no third party learns who connects. */
   iceServers: z.array(IceServer).default([]),
+  /**
+   * Secret from which moderator keys are derived (HMAC per room), so the server stores
+   * no per-meeting key at all. Unset: a random one per start, and moderator links
+   * stop working when the server restarts.
+   */
+  secret: z.string().min(16, "use at least 16 characters").optional(),
+  meetings: z
+    .object({
+      /** Guests wait in a lobby until a moderator admits them. */
+      lobby: Flag.default(true),
+      /** Who may create meetings: anyone, or holders of a token signed with creationSecret (HS256 JWT). */
+      creation: z.enum(["open", "token"]).default("open"),
+      creationSecret: z.string().min(16, "use at least 16 characters").optional(),
+    })
+    .prefault({})
+    .refine((m) => m.creation === "open" || m.creationSecret, {
+      message: "creation 'token' needs creationSecret (env TREFF_CREATION_SECRET)",
+      path: ["creationSecret"],
+    }),
+  /** Who runs this server, for the privacy page (/privacy). */
+  operator: z
+    .object({
+      name: z.string().default(""),
+      /** Postal address, e-mail or web page where people reach the operator. */
+      contact: z.string().default(""),
+      /** The data protection officer's contact, if there is one. */
+      dataProtectionOfficer: z.string().default(""),
+    })
+    .prefault({}),
+  http: z
+    .object({
+      /** Origins allowed to embed Treff in a frame (CSP frame-ancestors). None by default. */
+      frameAncestors: StringList.default([]),
+      /** Trust X-Forwarded-Proto/-For from a reverse proxy (for HSTS and the per-address password limit). */
+      trustProxy: Flag.default(false),
+    })
+    .prefault({}),
+  /** TURN with ephemeral credentials (TURN REST API scheme, e.g. coturn's use-auth-secret). */
+  turn: z
+    .object({
+      /** The shared secret coturn is configured with (static-auth-secret). */
+      secret: z.string().optional(),
+      /** TURN URLs handed to browsers, e.g. turn:turn.example.org:3478?transport=udp, turns:turn.example.org:443?transport=tcp. */
+      urls: StringList.default([]),
+      /** How long a credential is valid, in seconds. */
+      ttlSeconds: WholeNumber.pipe(z.number().min(60)).default(6 * 3600),
+    })
+    .prefault({})
+    .refine((t) => t.urls.length === 0 || t.secret, { message: "TURN urls need a secret (env TURN_SECRET)", path: ["secret"] }),
 });
 export type Config = z.infer<typeof Config>;
 
@@ -67,6 +123,18 @@ const ENVIRONMENT: Record<string, string[]> = {
   JANUS_RTP_PORT_RANGE: ["janus", "rtpPortRange"],
   JANUS_NAT_1_1: ["janus", "nat1To1"],
   JANUS_ICE_LITE: ["janus", "iceLite"],
+  TREFF_SECRET: ["secret"],
+  TREFF_LOBBY: ["meetings", "lobby"],
+  TREFF_MEETING_CREATION: ["meetings", "creation"],
+  TREFF_CREATION_SECRET: ["meetings", "creationSecret"],
+  TREFF_OPERATOR_NAME: ["operator", "name"],
+  TREFF_OPERATOR_CONTACT: ["operator", "contact"],
+  TREFF_OPERATOR_DPO: ["operator", "dataProtectionOfficer"],
+  FRAME_ANCESTORS: ["http", "frameAncestors"],
+  TRUST_PROXY: ["http", "trustProxy"],
+  TURN_SECRET: ["turn", "secret"],
+  TURN_URLS: ["turn", "urls"],
+  TURN_TTL_SECONDS: ["turn", "ttlSeconds"],
 };
 
 export class ConfigError extends Error {
@@ -106,6 +174,9 @@ export function describeConfig(config: Config): Record<string, unknown> {
   return {
     ...config,
     janus: { ...config.janus, apiSecret: config.janus.apiSecret ? "***" : undefined },
+    secret: config.secret ? "***" : undefined,
+    meetings: { ...config.meetings, creationSecret: config.meetings.creationSecret ? "***" : undefined },
+    turn: { ...config.turn, secret: config.turn.secret ? "***" : undefined },
     iceServers: config.iceServers.map((s) => ({ urls: s.urls, credential: s.credential ? "***" : undefined })),
   };
 }

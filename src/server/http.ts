@@ -2,28 +2,28 @@
  * The HTTP side: the browser client's files, the room pages and a tiny API.
  * Request logging is off: Fastify's would record addresses and room names.
  */
-import { randomBytes } from "node:crypto";
 import Fastify, { type FastifyInstance } from "fastify";
 import fastifyStatic from "@fastify/static";
 import { RoomName } from "../protocol/messages.js";
+import type { Config } from "./config.js";
+import type { MeetingCreator } from "./meetings.js";
+import { renderPrivacyPage } from "./privacy-page.js";
 import { securityHeaders } from "./security-headers.js";
 
 export interface HttpOptions {
+  config: Config;
   publicDir: string;
   /** Whether the media server is reachable, for /healthz. */
   mediaAvailable: () => boolean;
-}
-
-/** 16 random bytes, base64url: 22 characters, 128 bits, safe in a path. */
-export function newRoomName(): string {
-  return randomBytes(16).toString("base64url");
+  meetings: MeetingCreator;
 }
 
 export async function createHttpServer(options: HttpOptions): Promise<FastifyInstance> {
-  const app = Fastify({ logger: false, bodyLimit: 16 * 1024 });
+  const { config } = options;
+  const app = Fastify({ logger: false, bodyLimit: 16 * 1024, trustProxy: config.http.trustProxy });
 
   app.addHook("onSend", async (request, reply, payload) => {
-    reply.headers(securityHeaders({ frameAncestors: [], secure: request.protocol === "https" }));
+    reply.headers(securityHeaders({ frameAncestors: config.http.frameAncestors, secure: request.protocol === "https" }));
     return payload;
   });
 
@@ -40,8 +40,18 @@ export async function createHttpServer(options: HttpOptions): Promise<FastifyIns
     return page(request, reply);
   });
 
-  /** Creates a meeting: an unguessable room name. */
-  app.post("/api/meetings", async () => ({ room: newRoomName() }));
+  app.get("/check", page);
+  app.get<{ Querystring: { lang?: string } }>("/privacy", (request, reply) => {
+    const language = request.query.lang === "de" || (!request.query.lang && /^de\b/i.test(request.headers["accept-language"] ?? "")) ? "de" : "en";
+    return reply.type("text/html; charset=utf-8").header("content-language", language).send(renderPrivacyPage(config, language));
+  });
+
+  /** Creates a meeting: an unguessable room name (or the one asked for) and its moderator key. */
+  app.post<{ Body: { name?: unknown } | undefined }>("/api/meetings", async (request, reply) => {
+    const result = await options.meetings.create(request.headers.authorization, request.body?.name);
+    if (!result.ok) return reply.code(result.status).send({ error: result.error });
+    return { room: result.room, moderatorKey: result.moderatorKey };
+  });
 
   app.get("/healthz", async (_request, reply) => {
     const media = options.mediaAvailable();

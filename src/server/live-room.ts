@@ -1,20 +1,34 @@
 /**
- * A room while people are in it: the pure Room membership, the media
- * server's room, and the connection of each participant.
+ * A room while people are in it: the pure Room (members, lobby, settings),
+ * the media server's room, and the connection of each person.
  *
- * Joins and leaves run one at a time through the room's queue. The media
- * room is created by the first join and destroyed by the last leave.
- * Nothing here outlives the meeting: no name, id or timestamp is written
- * anywhere.
+ * Every change runs one at a time through the room's queue. The media room
+ * is created by the first admitted participant and destroyed when the room
+ * empties. Nothing here outlives the meeting: no name, id or timestamp is
+ * written anywhere. Moderator rights are checked here, on the server, for
+ * every moderator action.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { CloseCode, type IceCandidate, type ParticipantId, type PeerConnectionRole, type ServerMessage } from "../protocol/messages.js";
+import {
+  CloseCode,
+  type ErrorCode,
+  type IceCandidate,
+  type ModeratorAction,
+  type ParticipantId,
+  type PeerConnectionRole,
+  type Role,
+  type RoomName,
+  type ServerMessage,
+} from "../protocol/messages.js";
 import { Room, type Delivery } from "../meeting/room.js";
 import { SerialQueue } from "../meeting/serial-queue.js";
+import type { PasswordAttempts } from "../meeting/attempts.js";
+import { hashPassword, verifyPassword, type PasswordHash } from "../meeting/password.js";
 import type { FeedId, MediaParticipant, MediaPlane, MediaRoom } from "../media/media-plane.js";
+import type { MeetingCreator } from "./meetings.js";
 import type { Logger } from "./log.js";
 
-/** What a room needs from a participant's connection. */
+/** What a room needs from a person's connection. */
 export interface ParticipantLink {
   send(message: ServerMessage): void;
   /** Ends the connection (e.g. replaced by a newer one of the same participant). */
@@ -26,13 +40,33 @@ export interface Member {
   readonly id: ParticipantId;
   readonly link: ParticipantLink;
   readonly media: MediaParticipant;
-  readonly resumeHash: string;
 }
 
 /** What every room of a server shares. */
 export interface RoomContext {
   mediaPlane: MediaPlane;
   log: Logger;
+  meetings: MeetingCreator;
+  /** Whether guests wait in a lobby (server default). */
+  lobby: boolean;
+  passwordAttempts: PasswordAttempts;
+}
+
+export interface JoinRequest {
+  link: ParticipantLink;
+  name: string;
+  resumeToken?: string;
+  moderatorKey?: string;
+  password?: string;
+  /** The client's network address, only for limiting password attempts; never stored or logged. */
+  address: string;
+}
+
+/** A join in progress: `entered` settles when the person is in (at once, or once admitted). */
+export interface Admission {
+  entered: Promise<Member>;
+  /** Gives up waiting in the lobby (the connection closed). */
+  cancel(): void;
 }
 
 /** Thrown by a join on a room that has just closed; the registry retries on a fresh room. */
@@ -40,72 +74,95 @@ export class RoomClosedError extends Error {}
 
 export class ParticipantNotFoundError extends Error {}
 
+/** A join refused for a reason the person can act on (locked, password…). */
+export class JoinRefusedError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** A moderator action from someone who is not a moderator. */
+export class ForbiddenError extends Error {}
+
 const hash = (token: string) => createHash("sha256").update(token).digest("hex");
 const newId = () => randomBytes(12).toString("base64url");
+
+/** Someone in the lobby, with the promise their connection waits on. */
+interface Waiter {
+  id: ParticipantId;
+  name: string;
+  link: ParticipantLink;
+  admit(member: Member): void;
+  refuse(error: Error): void;
+}
+
+/** Who came in before, by the hash of their latest resume token: a reload keeps id and role and skips the lobby. */
+interface Known {
+  id: ParticipantId;
+  role: Role;
+}
 
 export class LiveRoom {
   private readonly queue = new SerialQueue();
   private readonly room = new Room();
   private readonly members = new Map<ParticipantId, Member>();
+  private readonly waiters = new Map<ParticipantId, Waiter>();
+  private readonly known = new Map<string, Known>();
   private readonly participantOfFeed = new Map<FeedId, ParticipantId>();
   private media: MediaRoom | undefined;
+  private password: PasswordHash | undefined;
   private closed = false;
 
   constructor(
+    private readonly name: RoomName,
     private readonly context: RoomContext,
-    /** Called once when the last participant has left and the room is gone. */
+    /** Called once when the last person has left and the room is gone. */
     private readonly onClosed: () => void,
   ) {}
-
-  get size(): number {
-    return this.room.size;
-  }
 
   get isClosed(): boolean {
     return this.closed;
   }
 
   /**
-   * Adds a participant. With the resume token of someone still in the room
-   * (a reload, or a reconnect before the old socket timed out), the old
-   * connection is closed and the newcomer takes over their id.
+   * Lets a person in, or into the lobby. Moderators (with the moderator key)
+   * and people coming back with a resume token of someone admitted before go
+   * straight in; everyone else knocks when the lobby is on.
    */
-  join(link: ParticipantLink, name: string, resumeToken?: string): Promise<Member> {
+  join(request: JoinRequest): Promise<Admission> {
     return this.queue.run(async () => {
       if (this.closed) throw new RoomClosedError();
-      const resumed = resumeToken ? this.findByResumeHash(hash(resumeToken)) : undefined;
-      if (resumed) {
-        resumed.link.close(CloseCode.replaced, "replaced by a newer connection");
-        await this.removeMember(resumed.id);
+      const tokenHash = request.resumeToken ? hash(request.resumeToken) : undefined;
+      const known = tokenHash ? this.known.get(tokenHash) : undefined;
+      const isModerator = this.context.meetings.isModeratorKey(this.name, request.moderatorKey);
+      const role: Role = isModerator || known?.role === "moderator" ? "moderator" : "participant";
+      if (role !== "moderator" && !known) await this.checkEntry(request);
+      if (known) {
+        this.known.delete(tokenHash!);
+        const previous = this.members.get(known.id);
+        if (previous) {
+          previous.link.close(CloseCode.replaced, "replaced by a newer connection");
+          await this.removeMember(known.id);
+        }
       }
-      let media: MediaParticipant;
-      try {
-        this.media ??= await this.context.mediaPlane.createRoom();
-        media = await this.media.join();
-      } catch (error) {
-        // Nobody got in: an empty room must not linger in the registry.
-        if (this.room.isEmpty) await this.close();
-        throw error;
+      const id = known?.id ?? newId();
+      if (role === "moderator" || known || !this.context.lobby) {
+        const member = await this.enter(id, request.name, role, request.link);
+        return { entered: Promise.resolve(member), cancel: () => {} };
       }
-      const id = resumed?.id ?? newId();
-      const token = randomBytes(16).toString("base64url");
-      const member: Member = { id, link, media, resumeHash: hash(token) };
-      this.members.set(id, member);
-      this.participantOfFeed.set(media.feedId, id);
-      this.wireMedia(member);
-      const { others, deliveries } = this.room.add(id, name);
-      link.send({ type: "joined", participantId: id, resumeToken: token, participants: others });
-      this.deliver(deliveries);
-      return member;
+      return this.knock(id, request);
     });
   }
 
-  /** Removes a participant if `link` is still theirs; the last one out closes the room. */
+  /** Removes a participant or lobby guest if `link` is still theirs; the last one out closes the room. */
   leave(id: ParticipantId, link: ParticipantLink): Promise<void> {
     return this.queue.run(async () => {
-      if (this.members.get(id)?.link !== link) return; // already replaced or gone
-      await this.removeMember(id);
-      if (this.room.isEmpty) await this.close();
+      if (this.waiters.get(id)?.link === link) this.dropWaiter(id, new ParticipantNotFoundError("left the lobby"));
+      else if (this.members.get(id)?.link === link) await this.removeMember(id);
+      await this.closeIfEmpty();
     });
   }
 
@@ -137,15 +194,161 @@ export class LiveRoom {
     this.deliver(this.room.update(this.current(member).id, { audio, video }));
   }
 
-  /** Ends the room for everyone (the media server went away). */
+  /** Relays a chat message to everyone in the meeting. It is not stored and not logged. */
+  chat(member: Member, text: string): void {
+    this.deliver(this.room.chat(this.current(member).id, text, Date.now()));
+  }
+
+  // --- moderator actions ---------------------------------------------------
+
+  admit(by: Member, who: readonly ParticipantId[] | "all"): Promise<void> {
+    return this.asModerator(by, async () => {
+      const ids = who === "all" ? this.room.waitingIds() : who.filter((id) => this.waiters.has(id));
+      for (const id of ids) {
+        const waiter = this.waiters.get(id);
+        if (!waiter) continue;
+        this.waiters.delete(id);
+        this.deliver(this.room.unknock(id).deliveries);
+        try {
+          waiter.admit(await this.enter(id, waiter.name, "participant", waiter.link));
+        } catch (error) {
+          waiter.refuse(error as Error);
+        }
+      }
+    });
+  }
+
+  refuse(by: Member, id: ParticipantId): Promise<void> {
+    return this.asModerator(by, async () => {
+      const waiter = this.waiters.get(id);
+      if (!waiter) return;
+      this.farewell(waiter.link, "refused");
+      this.dropWaiter(id, new JoinRefusedError("not-joined", "refused"));
+      await this.closeIfEmpty();
+    });
+  }
+
+  moderate(by: Member, target: ParticipantId, action: ModeratorAction): Promise<void> {
+    return this.asModerator(by, async () => {
+      const member = this.members.get(target);
+      if (!member) throw new ParticipantNotFoundError(`participant ${target} is not in this room`);
+      switch (action) {
+        case "mute-audio":
+          member.link.send({ type: "moderated", action });
+          this.deliver(this.room.update(target, { audio: false }));
+          return;
+        case "stop-video":
+          member.link.send({ type: "moderated", action });
+          this.deliver(this.room.update(target, { video: false }));
+          return;
+        case "remove":
+          this.farewell(member.link, "removed");
+          this.forget(target); // a removed person may knock again, but not walk back in
+          await this.removeMember(target);
+          return;
+        case "make-moderator":
+          this.deliver(this.room.promote(target));
+          member.link.send({ type: "roleChanged", role: "moderator", moderatorKey: this.context.meetings.moderatorKey(this.name) });
+          return;
+      }
+    });
+  }
+
+  lock(by: Member, locked: boolean): Promise<void> {
+    return this.asModerator(by, async () => this.deliver(this.room.setState({ locked })));
+  }
+
+  setPassword(by: Member, password: string | null): Promise<void> {
+    return this.asModerator(by, async () => {
+      this.password = password === null ? undefined : await hashPassword(password);
+      this.deliver(this.room.setState({ passwordSet: password !== null }));
+    });
+  }
+
+  /** Ends the meeting for everyone, the lobby included. */
+  end(by: Member): Promise<void> {
+    return this.asModerator(by, async () => {
+      for (const id of this.room.everyone()) {
+        const link = this.members.get(id)?.link ?? this.waiters.get(id)?.link;
+        if (link) this.farewell(link, "ended");
+      }
+      await this.shutdownNow();
+    });
+  }
+
+  /** Ends the room for everyone (the media server went away, or the server stops). */
   shutdown(code: number, reason: string): Promise<void> {
     return this.queue.run(async () => {
-      for (const member of [...this.members.values()]) {
-        member.link.close(code, reason);
-        await this.removeMember(member.id);
-      }
-      await this.close();
+      for (const id of this.room.everyone()) (this.members.get(id)?.link ?? this.waiters.get(id)?.link)?.close(code, reason);
+      await this.shutdownNow();
     });
+  }
+
+  // --- internals -----------------------------------------------------------
+
+  /** Lock and password apply to everyone who is not a moderator or coming back. */
+  private async checkEntry(request: JoinRequest): Promise<void> {
+    if (this.room.isLocked) throw new JoinRefusedError("locked", "this meeting is locked");
+    if (!this.password) return;
+    if (request.password === undefined) throw new JoinRefusedError("password-required", "this meeting needs a password");
+    const attempts = this.context.passwordAttempts;
+    if (!attempts.allowed(request.address)) {
+      throw new JoinRefusedError("too-many-attempts", "too many wrong passwords; wait a minute");
+    }
+    if (!(await verifyPassword(request.password, this.password))) {
+      attempts.failed(request.address);
+      throw new JoinRefusedError("wrong-password", "that is not the meeting's password");
+    }
+  }
+
+  private knock(id: ParticipantId, request: JoinRequest): Admission {
+    let admit!: (member: Member) => void;
+    let refuse!: (error: Error) => void;
+    const entered = new Promise<Member>((resolve, reject) => {
+      admit = resolve;
+      refuse = reject;
+    });
+    entered.catch(() => {}); // whoever waits handles it; an abandoned wait is not an error
+    this.waiters.set(id, { id, name: request.name, link: request.link, admit, refuse });
+    this.deliver(this.room.knock(id, request.name));
+    return { entered, cancel: () => void this.leave(id, request.link) };
+  }
+
+  private dropWaiter(id: ParticipantId, reason: Error): void {
+    const waiter = this.waiters.get(id);
+    if (!waiter) return;
+    this.waiters.delete(id);
+    this.deliver(this.room.unknock(id).deliveries);
+    waiter.refuse(reason);
+  }
+
+  /** Brings someone into the meeting: media at the media server, then `joined` and the news to the others. */
+  private async enter(id: ParticipantId, name: string, role: Role, link: ParticipantLink): Promise<Member> {
+    let media: MediaParticipant;
+    try {
+      this.media ??= await this.context.mediaPlane.createRoom();
+      media = await this.media.join();
+    } catch (error) {
+      await this.closeIfEmpty(); // nobody got in: an empty room must not linger in the registry
+      throw error;
+    }
+    const token = randomBytes(16).toString("base64url");
+    const member: Member = { id, link, media };
+    this.members.set(id, member);
+    this.known.set(hash(token), { id, role });
+    this.participantOfFeed.set(media.feedId, id);
+    this.wireMedia(member);
+    const { others, deliveries } = this.room.add(id, name, role);
+    link.send({
+      type: "joined",
+      participantId: id,
+      role,
+      resumeToken: token,
+      participants: others,
+      ...(role === "moderator" ? { moderatorKey: this.context.meetings.moderatorKey(this.name) } : {}),
+    });
+    this.deliver(deliveries);
+    return member;
   }
 
   private current(member: Member): Member {
@@ -153,8 +356,22 @@ export class LiveRoom {
     return member;
   }
 
-  private findByResumeHash(resumeHash: string): Member | undefined {
-    return [...this.members.values()].find((m) => m.resumeHash === resumeHash);
+  private asModerator(by: Member, action: () => Promise<void>): Promise<void> {
+    return this.queue.run(async () => {
+      this.current(by);
+      if (!this.room.isModerator(by.id)) throw new ForbiddenError("only moderators may do that");
+      await action();
+    });
+  }
+
+  private farewell(link: ParticipantLink, reason: "refused" | "removed" | "ended"): void {
+    link.send({ type: "farewell", reason });
+    link.close(CloseCode.farewell, reason);
+  }
+
+  /** Forgets every resume token of a participant (they must knock to come back). */
+  private forget(id: ParticipantId): void {
+    for (const [tokenHash, known] of this.known) if (known.id === id) this.known.delete(tokenHash);
   }
 
   private wireMedia(member: Member): void {
@@ -182,8 +399,14 @@ export class LiveRoom {
     await member.media.leave().catch((error: Error) => this.context.log.warn({ err: error.message }, "media leave failed"));
   }
 
-  private async close(): Promise<void> {
-    if (this.closed) return;
+  private async shutdownNow(): Promise<void> {
+    for (const id of [...this.waiters.keys()]) this.dropWaiter(id, new RoomClosedError("the meeting ended"));
+    for (const id of [...this.members.keys()]) await this.removeMember(id);
+    await this.closeIfEmpty();
+  }
+
+  private async closeIfEmpty(): Promise<void> {
+    if (this.closed || !this.room.isEmpty) return;
     this.closed = true;
     const media = this.media;
     this.media = undefined;
@@ -192,6 +415,6 @@ export class LiveRoom {
   }
 
   private deliver(deliveries: Delivery[]): void {
-    for (const { to, message } of deliveries) this.members.get(to)?.link.send(message);
+    for (const { to, message } of deliveries) (this.members.get(to)?.link ?? this.waiters.get(to)?.link)?.send(message);
   }
 }

@@ -24,16 +24,29 @@ import {
   type ServerMessage,
 } from "../protocol/messages.js";
 import type { RoomRegistry } from "../cluster/registry.js";
-import { ParticipantNotFoundError, type LiveRoom, type Member, type ParticipantLink } from "./live-room.js";
+import {
+  ForbiddenError,
+  JoinRefusedError,
+  ParticipantNotFoundError,
+  RoomClosedError,
+  type LiveRoom,
+  type Member,
+  type ParticipantLink,
+} from "./live-room.js";
 import type { Logger } from "./log.js";
 import { MediaError, OutOfOrderError } from "../media/media-plane.js";
 import { TokenBucket } from "./token-bucket.js";
+import type { Probe, ProbeService } from "./probe.js";
 
 export interface SignalingOptions {
   registry: RoomRegistry;
   log: Logger;
-  /** STUN/TURN servers announced in `welcome`. */
+  /** STUN/TURN servers announced in `welcome` (fresh TURN credentials per connection). */
   iceServers: () => IceServer[];
+  /** Test connections for the connectivity check. */
+  probes: ProbeService;
+  /** Take the client address from X-Forwarded-For (behind a reverse proxy). */
+  trustProxy?: boolean;
   /** Interval of WebSocket pings; a connection that misses one is dropped. */
   heartbeatMs?: number;
 }
@@ -45,6 +58,8 @@ const MESSAGES_PER_SECOND = 50;
 const MESSAGE_BURST = 200;
 /** Rejected messages (invalid or over the rate) a connection may send before it is closed. */
 const MAX_REJECTED = 100;
+/** Messages that may wait for a pending join (a guest in the lobby). */
+const MAX_HELD = 50;
 
 export class Signaling {
   private readonly wss: WebSocketServer;
@@ -85,12 +100,19 @@ export class Signaling {
       socket.end("HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n");
       return;
     }
+    const address = clientAddress(request, this.options.trustProxy ?? false);
     this.wss.handleUpgrade(request, socket, head, (ws) => {
-      const connection = new ClientConnection(ws, this.options);
+      const connection = new ClientConnection(ws, address, this.options);
       this.connections.add(connection);
       ws.once("close", () => this.connections.delete(connection));
     });
   }
+}
+
+/** The client's address, kept by its connection only to limit password guessing; never logged. */
+function clientAddress(request: IncomingMessage, trustProxy: boolean): string {
+  const forwarded = trustProxy ? String(request.headers["x-forwarded-for"] ?? "").split(",")[0]?.trim() : "";
+  return forwarded || request.socket.remoteAddress || "unknown";
 }
 
 /** The Origin header, when a browser sends one, must name the host the request went to. */
@@ -110,11 +132,17 @@ class ClientConnection implements ParticipantLink {
   private alive = true;
   private room: LiveRoom | undefined;
   private member: Member | undefined;
-  /** Settles when the latest `join` on this connection has been handled. */
+  private probe: Probe | undefined;
+  /** While waiting in a lobby: gives up the wait. */
+  private cancelKnock: (() => void) | undefined;
+  /** Settles when the latest `join` on this connection has been handled (for a guest: admitted or not). */
   private joined: Promise<void> = Promise.resolve();
+  /** Messages held back until the pending join settles; bounded so a lobby guest cannot pile them up. */
+  private held = 0;
 
   constructor(
     private readonly ws: WebSocket,
+    private readonly address: string,
     private readonly options: SignalingOptions,
   ) {
     // Registered before anything is awaited, so no early message is lost.
@@ -168,11 +196,21 @@ class ClientConnection implements ParticipantLink {
       return;
     }
     const message = parsed.message;
-    // Everything waits for a pending join; after that, messages start in arrival order but do not
-    // wait for each other, so a slow publish does not hold up a subscription. Janus queues
-    // candidates that arrive before their SDP, and the media participant orders its own
-    // subscription changes.
-    const run = this.joined.then(() => this.handle(message)).catch((error: unknown) => this.fail(message.type, error));
+    if (this.held >= MAX_HELD) {
+      this.reject("rate-limited", "wait until you are let in before sending more");
+      return;
+    }
+    // Everything waits for a pending join (for a guest, until a moderator lets them in); after
+    // that, messages start in arrival order but do not wait for each other, so a slow publish does
+    // not hold up a subscription. Janus queues candidates that arrive before their SDP, and the
+    // media participant orders its own subscription changes.
+    this.held++;
+    const run = this.joined
+      .then(() => {
+        this.held--;
+        return this.handle(message);
+      })
+      .catch((error: unknown) => this.fail(message.type, error));
     if (message.type === "join") this.joined = run;
   }
 
@@ -196,6 +234,14 @@ class ClientConnection implements ParticipantLink {
       this.send({ type: "error", code: "out-of-order", message: error.message, inReplyTo });
       return;
     }
+    if (error instanceof ForbiddenError) {
+      this.send({ type: "error", code: "forbidden", message: error.message, inReplyTo });
+      return;
+    }
+    if (error instanceof JoinRefusedError) {
+      this.send({ type: "error", code: error.code, message: error.message, inReplyTo });
+      return;
+    }
     const text = error instanceof Error ? error.message : String(error);
     const mediaProblem = error instanceof MediaError;
     this.options.log.warn({ inReplyTo, err: text }, "request failed");
@@ -209,6 +255,7 @@ class ClientConnection implements ParticipantLink {
 
   private async handle(message: ClientMessage): Promise<void> {
     if (message.type === "join") return this.join(message);
+    if (message.type === "probe") return this.startProbe(message.sdp);
     const { room, member } = this;
     if (!room || !member) {
       this.send({ type: "error", code: "not-joined", message: "send 'join' first", inReplyTo: message.type });
@@ -238,6 +285,20 @@ class ClientConnection implements ParticipantLink {
         return room.trickle(member, message.target, message.candidate);
       case "mediaState":
         return room.setMediaState(member, message.audio, message.video);
+      case "chat":
+        return room.chat(member, message.text);
+      case "admit":
+        return room.admit(member, message.participants);
+      case "refuse":
+        return room.refuse(member, message.participant);
+      case "moderate":
+        return room.moderate(member, message.participant, message.action);
+      case "lock":
+        return room.lock(member, message.locked);
+      case "setPassword":
+        return room.setPassword(member, message.password);
+      case "endMeeting":
+        return room.end(member);
       case "leave":
         this.ws.close(1000, "left");
         return;
@@ -250,12 +311,39 @@ class ClientConnection implements ParticipantLink {
       this.send({ type: "error", code: "already-joined", message: "this connection is already in a room", inReplyTo: "join" });
       return;
     }
-    const { room, member } = await this.options.registry.join(message.room, this, message.name, message.resumeToken);
-    this.room = room;
-    this.member = member;
+    const { room, admission } = await this.options.registry.join(message.room, {
+      link: this,
+      name: message.name,
+      resumeToken: message.resumeToken,
+      moderatorKey: message.moderatorKey,
+      password: message.password,
+      address: this.address,
+    });
+    this.cancelKnock = admission.cancel;
+    try {
+      this.member = await admission.entered;
+      this.room = room;
+    } catch (error) {
+      // Refused, gone, or the meeting ended while waiting: the farewell (if any) was sent already.
+      if (error instanceof ParticipantNotFoundError || error instanceof RoomClosedError || error instanceof JoinRefusedError) return;
+      throw error;
+    } finally {
+      this.cancelKnock = undefined;
+    }
+  }
+
+  /** One connectivity-check connection at a time; it lives as long as the socket. */
+  private async startProbe(sdp: string): Promise<void> {
+    if (this.probe) throw new OutOfOrderError("a connectivity check is already running on this connection");
+    const probe = await this.options.probes.start(sdp);
+    if (this.ws.readyState !== this.ws.OPEN) return void probe.close();
+    this.probe = probe;
+    this.send({ type: "probeAnswer", sdp: probe.answer });
   }
 
   private onClose(): void {
+    void this.probe?.close();
+    this.cancelKnock?.();
     void this.joined.then(async () => {
       if (this.room && this.member) await this.room.leave(this.member.id, this);
     });

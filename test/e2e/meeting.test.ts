@@ -45,7 +45,8 @@ describe("meeting with three browsers", () => {
 
   before(async () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
-    server = await startTestServer();
+    // Everyone in as equals: this file is about media; test/e2e/lobby.test.ts is about the lobby.
+    server = await startTestServer({ config: { meetings: { lobby: false } } });
     browser = await launchBrowser();
     roomUrl = `${server.url}/r/e2e-${Date.now().toString(36)}`;
   });
@@ -193,7 +194,7 @@ describe("German interface", () => {
   let browser: Browser;
 
   before(async () => {
-    server = await startTestServer({ logLevel: "warn" });
+    server = await startTestServer({ logLevel: "warn", config: { meetings: { lobby: false } } });
     browser = await launchBrowser();
   });
 

@@ -12,8 +12,19 @@ import { SIGNALING_PATH } from "../../src/protocol/messages.js";
 import { waitUntil } from "../helpers/wait.js";
 import { testMediaInterface } from "../helpers/server.js";
 
-export function startServer(): Promise<TreffServer> {
-  const config = parseConfig({ host: "127.0.0.1", port: 0, logLevel: "silent", janus: { iceInterfaces: testMediaInterface() } });
+/**
+ * `overrides` merge over the defaults. The lobby is off unless a test turns it on: most files test
+ * the protocol between equals; test/integration/moderation.test.ts tests the lobby.
+ */
+export function startServer(overrides: Record<string, unknown> = {}): Promise<TreffServer> {
+  const config = parseConfig({
+    host: "127.0.0.1",
+    port: 0,
+    logLevel: "silent",
+    janus: { iceInterfaces: testMediaInterface() },
+    meetings: { lobby: false },
+    ...overrides,
+  });
   return startTreff(config, createLogger("silent"));
 }
 

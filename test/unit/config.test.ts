@@ -19,6 +19,19 @@ const DEFAULTS = {
     publisherBitrate: 2_000_000,
   },
   iceServers: [],
+  meetings: { lobby: true, creation: "open" },
+  operator: { name: "", contact: "", dataProtectionOfficer: "" },
+  http: { frameAncestors: [], trustProxy: false },
+  turn: { urls: [], ttlSeconds: 6 * 3600 },
+};
+
+/** What describeConfig shows for the defaults: every secret field present, none set. */
+const DESCRIBED_DEFAULTS = {
+  ...DEFAULTS,
+  janus: { ...DEFAULTS.janus, apiSecret: undefined },
+  secret: undefined,
+  meetings: { ...DEFAULTS.meetings, creationSecret: undefined },
+  turn: { ...DEFAULTS.turn, secret: undefined },
 };
 
 const dir = mkdtempSync(join(tmpdir(), "treff-config-test-"));
@@ -66,6 +79,18 @@ describe("loadConfig", () => {
       JANUS_RTP_PORT_RANGE: "20000-40000",
       JANUS_NAT_1_1: "203.0.113.7",
       JANUS_ICE_LITE: "true",
+      TREFF_SECRET: "server-secret-0123456789",
+      TREFF_LOBBY: "false",
+      TREFF_MEETING_CREATION: "token",
+      TREFF_CREATION_SECRET: "creation-secret-0123456789",
+      TREFF_OPERATOR_NAME: "Verein e.V.",
+      TREFF_OPERATOR_CONTACT: "privacy@example.org",
+      TREFF_OPERATOR_DPO: "dpo@example.org",
+      FRAME_ANCESTORS: "https://a.example, https://b.example,",
+      TRUST_PROXY: "true",
+      TURN_SECRET: "turn-secret",
+      TURN_URLS: "turn:turn.example.org:3478?transport=udp,turns:turn.example.org:443?transport=tcp",
+      TURN_TTL_SECONDS: "3600",
     });
     assert.deepEqual(config, {
       host: "0.0.0.0",
@@ -84,7 +109,56 @@ describe("loadConfig", () => {
         publisherBitrate: 2_000_000,
       },
       iceServers: [],
+      secret: "server-secret-0123456789",
+      meetings: { lobby: false, creation: "token", creationSecret: "creation-secret-0123456789" },
+      operator: { name: "Verein e.V.", contact: "privacy@example.org", dataProtectionOfficer: "dpo@example.org" },
+      http: { frameAncestors: ["https://a.example", "https://b.example"], trustProxy: true },
+      turn: {
+        secret: "turn-secret",
+        urls: ["turn:turn.example.org:3478?transport=udp", "turns:turn.example.org:443?transport=tcp"],
+        ttlSeconds: 3600,
+      },
     });
+  });
+
+  for (const [value, expected] of [["false", false], ["0", false], ["true", true], ["on", true]] as const) {
+    test(`TREFF_LOBBY=${value} and TRUST_PROXY=${value} are ${expected}`, () => {
+      const config = loadConfig({ TREFF_LOBBY: value, TRUST_PROXY: value });
+      assert.equal(config.meetings.lobby, expected);
+      assert.equal(config.http.trustProxy, expected);
+    });
+  }
+
+  test("creation 'token' needs a creation secret: the error names the field, its variable and the fix", () => {
+    const error = configError({ TREFF_MEETING_CREATION: "token" });
+    assert.ok(
+      error.message.includes(
+        "  meetings.creationSecret (env TREFF_CREATION_SECRET): creation 'token' needs creationSecret (env TREFF_CREATION_SECRET)",
+      ),
+      error.message,
+    );
+    assert.throws(() => parseConfig({ meetings: { creation: "token" } }), ConfigError);
+  });
+
+  test("creation 'open' needs no creation secret, and a creation secret alone is fine", () => {
+    assert.deepEqual(loadConfig({ TREFF_MEETING_CREATION: "open" }).meetings, { lobby: true, creation: "open" });
+    assert.equal(parseConfig({ meetings: { creationSecret: "c".repeat(16) } }).meetings.creationSecret, "c".repeat(16));
+  });
+
+  test("TURN urls need a TURN secret: the error names the field, its variable and the fix", () => {
+    const error = configError({ TURN_URLS: "turn:turn.example.org:3478" });
+    assert.ok(error.message.includes("  turn.secret (env TURN_SECRET): TURN urls need a secret (env TURN_SECRET)"), error.message);
+    assert.throws(() => parseConfig({ turn: { urls: ["turn:t.example.org"] } }), ConfigError);
+  });
+
+  test("a TURN secret without urls is fine (TURN simply is not offered)", () => {
+    assert.deepEqual(loadConfig({ TURN_SECRET: "s" }).turn, { secret: "s", urls: [], ttlSeconds: 6 * 3600 });
+  });
+
+  test("lists from JSON are kept as they are", () => {
+    const config = parseConfig({ http: { frameAncestors: ["https://a.example"] }, turn: { secret: "s", urls: ["turn:t"] } });
+    assert.deepEqual(config.http.frameAncestors, ["https://a.example"]);
+    assert.deepEqual(config.turn.urls, ["turn:t"]);
   });
 
   for (const [value, expected] of [["false", false], ["0", false], ["off", false], ["true", true], ["yes", true]] as const) {
@@ -114,6 +188,13 @@ describe("loadConfig", () => {
     [{ JANUS_LOG_LEVEL: "8" }, "janus.logLevel", "JANUS_LOG_LEVEL"],
     [{ JANUS_RTP_PORT_RANGE: "20000" }, "janus.rtpPortRange", "JANUS_RTP_PORT_RANGE"],
     [{ JANUS_ICE_LITE: "maybe" }, "janus.iceLite", "JANUS_ICE_LITE"],
+    [{ TREFF_SECRET: "too-short" }, "secret", "TREFF_SECRET"],
+    [{ TREFF_LOBBY: "maybe" }, "meetings.lobby", "TREFF_LOBBY"],
+    [{ TREFF_MEETING_CREATION: "closed" }, "meetings.creation", "TREFF_MEETING_CREATION"],
+    [{ TREFF_CREATION_SECRET: "short" }, "meetings.creationSecret", "TREFF_CREATION_SECRET"],
+    [{ TRUST_PROXY: "perhaps" }, "http.trustProxy", "TRUST_PROXY"],
+    [{ TURN_TTL_SECONDS: "59" }, "turn.ttlSeconds", "TURN_TTL_SECONDS"],
+    [{ TURN_TTL_SECONDS: "an hour" }, "turn.ttlSeconds", "TURN_TTL_SECONDS"],
   ];
   for (const [env, field, variable] of invalid) {
     test(`${JSON.stringify(env)} is a ConfigError naming ${field} and ${variable}`, () => {
@@ -122,6 +203,11 @@ describe("loadConfig", () => {
       assert.ok(error.message.includes(`  ${field} (env ${variable}): `), error.message);
     });
   }
+
+  test("the secret errors say how long a secret must be", () => {
+    assert.ok(configError({ TREFF_SECRET: "short" }).message.includes("use at least 16 characters"));
+    assert.ok(configError({ TREFF_CREATION_SECRET: "short" }).message.includes("use at least 16 characters"));
+  });
 
   test("the rtp port range error says how to fix it", () => {
     assert.ok(configError({ JANUS_RTP_PORT_RANGE: "any" }).message.includes("use min-max, e.g. 20000-40000"));
@@ -211,7 +297,7 @@ describe("describeConfig", () => {
     });
     const described = describeConfig(config);
     assert.deepEqual(described, {
-      ...DEFAULTS,
+      ...DESCRIBED_DEFAULTS,
       janus: { ...DEFAULTS.janus, apiSecret: "***" },
       iceServers: [{ urls: ["turn:t.example.org"], credential: "***" }],
     });
@@ -219,15 +305,44 @@ describe("describeConfig", () => {
     for (const secret of ["janus-secret-value", "turn-password", "turn-user"]) assert.ok(!text.includes(secret), secret);
   });
 
+  test("masks the server secret, the creation secret and the TURN secret, and keeps the rest of their sections", () => {
+    const config = parseConfig({
+      secret: "server-secret-value",
+      meetings: { creation: "token", creationSecret: "creation-secret-value" },
+      turn: { secret: "turn-secret-value", urls: ["turn:t.example.org"], ttlSeconds: 600 },
+    });
+    const described = describeConfig(config);
+    assert.deepEqual(described, {
+      ...DESCRIBED_DEFAULTS,
+      secret: "***",
+      meetings: { lobby: true, creation: "token", creationSecret: "***" },
+      turn: { secret: "***", urls: ["turn:t.example.org"], ttlSeconds: 600 },
+    });
+    const text = JSON.stringify(described);
+    for (const secret of ["server-secret-value", "creation-secret-value", "turn-secret-value"]) assert.ok(!text.includes(secret), secret);
+  });
+
   test("shows no mask where there is no secret", () => {
     const described = describeConfig(parseConfig({ iceServers: [{ urls: ["stun:s.example.org"] }] }));
     assert.equal((described.janus as { apiSecret?: string }).apiSecret, undefined);
     assert.deepEqual(described.iceServers, [{ urls: ["stun:s.example.org"], credential: undefined }]);
+    assert.equal(described.secret, undefined);
+    assert.equal((described.meetings as { creationSecret?: string }).creationSecret, undefined);
+    assert.equal((described.turn as { secret?: string }).secret, undefined);
+    assert.deepEqual(describeConfig(parseConfig({})), DESCRIBED_DEFAULTS);
   });
 
   test("does not change the configuration it describes", () => {
-    const config = parseConfig({ janus: { apiSecret: "keep" } });
+    const config = parseConfig({
+      janus: { apiSecret: "keep" },
+      secret: "keep-this-server-secret",
+      meetings: { creation: "token", creationSecret: "keep-this-creation-secret" },
+      turn: { secret: "keep-turn" },
+    });
     describeConfig(config);
     assert.equal(config.janus.apiSecret, "keep");
+    assert.equal(config.secret, "keep-this-server-secret");
+    assert.equal(config.meetings.creationSecret, "keep-this-creation-secret");
+    assert.equal(config.turn.secret, "keep-turn");
   });
 });

@@ -5,6 +5,7 @@ import {
   MAX_MESSAGE_BYTES,
   PROTOCOL_VERSION,
   CloseCode,
+  ErrorCode,
   RoomName,
   ServerMessage,
   parseClientMessage,
@@ -37,6 +38,14 @@ describe("parseClientMessage: valid messages", () => {
     },
     mediaState: { type: "mediaState", audio: false, video: true },
     leave: { type: "leave" },
+    chat: { type: "chat", text: "Hello, everyone" },
+    admit: { type: "admit", participants: ["p1", "p2"] },
+    refuse: { type: "refuse", participant: "p1" },
+    moderate: { type: "moderate", participant: "p1", action: "mute-audio" },
+    lock: { type: "lock", locked: true },
+    setPassword: { type: "setPassword", password: "open sesame" },
+    endMeeting: { type: "endMeeting" },
+    probe: { type: "probe", sdp: "v=0\r\n" },
   };
 
   test("the samples cover every client message type", () => {
@@ -52,6 +61,38 @@ describe("parseClientMessage: valid messages", () => {
 
   test("join without resumeToken is accepted", () => {
     assert.deepEqual(parse(join()), { ok: true, message: join() });
+  });
+
+  test("join with a moderator key and a password is accepted", () => {
+    const message = join({ moderatorKey: "k".repeat(43), password: "open sesame" });
+    assert.deepEqual(parse(message), { ok: true, message });
+  });
+
+  test("admit accepts \"all\"", () => {
+    const message = { type: "admit", participants: "all" };
+    assert.deepEqual(parse(message), { ok: true, message });
+  });
+
+  test("setPassword accepts null (removes the password)", () => {
+    const message = { type: "setPassword", password: null };
+    assert.deepEqual(parse(message), { ok: true, message });
+  });
+
+  for (const action of ["mute-audio", "stop-video", "remove", "make-moderator"]) {
+    test(`moderate accepts the action ${action}`, () => {
+      const message = { type: "moderate", participant: "p1", action };
+      assert.deepEqual(parse(message), { ok: true, message });
+    });
+  }
+
+  test("lock accepts false (unlock)", () => {
+    assert.deepEqual(parse({ type: "lock", locked: false }), { ok: true, message: { type: "lock", locked: false } });
+  });
+
+  test("chat text is trimmed; 2000 characters are fine", () => {
+    assert.deepEqual(parse({ type: "chat", text: "  hi \n" }), { ok: true, message: { type: "chat", text: "hi" } });
+    const long = "c".repeat(2000);
+    assert.deepEqual(parse({ type: "chat", text: ` ${long} ` }), { ok: true, message: { type: "chat", text: long } });
   });
 
   test("trickle accepts a null candidate (end of gathering) and the subscriber target", () => {
@@ -136,6 +177,23 @@ describe("parseClientMessage: errors", () => {
     ["trickle.candidate is missing", { type: "trickle", target: "publisher" }, "candidate"],
     ["mediaState.audio is a string", { type: "mediaState", audio: "on", video: true }, "audio"],
     ["subscriberAnswer has no sdp", { type: "subscriberAnswer" }, "sdp"],
+    ["join.moderatorKey is too long", join({ moderatorKey: "k".repeat(129) }), "moderatorKey"],
+    ["join.password is too long", join({ password: "p".repeat(257) }), "password"],
+    ["chat.text is empty", { type: "chat", text: "" }, "text"],
+    ["chat.text is only whitespace", { type: "chat", text: " \n\t " }, "text"],
+    ["chat.text has 2001 characters", { type: "chat", text: "c".repeat(2001) }, "text"],
+    ["chat.text is missing", { type: "chat" }, "text"],
+    ["admit.participants is an empty list", { type: "admit", participants: [] }, "participants"],
+    ["admit.participants is some other word", { type: "admit", participants: "everyone" }, "participants"],
+    ["admit lists more than 500 ids", { type: "admit", participants: Array(501).fill("p") }, "participants"],
+    ["refuse has an invalid participant id", { type: "refuse", participant: "no/slash" }, "participant"],
+    ["moderate.action is unknown", { type: "moderate", participant: "p1", action: "ban" }, "action"],
+    ["moderate.participant is missing", { type: "moderate", action: "remove" }, "participant"],
+    ["lock.locked is a string", { type: "lock", locked: "yes" }, "locked"],
+    ["setPassword.password is too short", { type: "setPassword", password: "abc" }, "password"],
+    ["setPassword.password is too long", { type: "setPassword", password: "p".repeat(257) }, "password"],
+    ["setPassword.password is missing", { type: "setPassword" }, "password"],
+    ["probe.sdp is empty", { type: "probe", sdp: "" }, "sdp"],
   ];
   for (const [what, message, field] of wrongFields) {
     test(`bad-message when ${what}, naming '${field}' and replying to the type`, () => {
@@ -287,7 +345,7 @@ describe("room names", () => {
 });
 
 describe("ServerMessage schemas", () => {
-  const participant = { id: "p1", name: "Ann", audio: true, video: false, publishing: true };
+  const participant = { id: "p1", name: "Ann", role: "participant" as const, audio: true, video: false, publishing: true };
   const samples: ServerMessageT[] = [
     {
       type: "welcome",
@@ -295,14 +353,42 @@ describe("ServerMessage schemas", () => {
       iceServers: [{ urls: ["turn:turn.example.org:3478"], username: "u", credential: "c" }, { urls: ["stun:s"] }],
     },
     { type: "welcome", version: PROTOCOL_VERSION, iceServers: [] },
-    { type: "joined", participantId: "p2", resumeToken: "tok", participants: [participant] },
+    { type: "joined", participantId: "p2", role: "participant", resumeToken: "tok", participants: [participant] },
+    {
+      type: "joined",
+      participantId: "p3",
+      role: "moderator",
+      moderatorKey: "key",
+      resumeToken: "tok",
+      participants: [participant, { ...participant, id: "p2", role: "moderator" }],
+    },
+    { type: "lobby", hostPresent: false },
+    { type: "lobby", hostPresent: true },
     { type: "participantJoined", participant },
     { type: "participantUpdated", participant },
     { type: "participantLeft", participantId: "p1" },
+    { type: "roleChanged", role: "moderator", moderatorKey: "key" },
+    { type: "roleChanged", role: "participant" },
+    { type: "lobbyChanged", waiting: [{ id: "p4", name: "Dia" }] },
+    { type: "lobbyChanged", waiting: [] },
+    { type: "roomState", locked: true, passwordSet: false },
+    { type: "moderated", action: "mute-audio" },
+    { type: "moderated", action: "stop-video" },
+    { type: "chat", from: "p1", name: "Ann", text: "Hello", at: 1_700_000_000_000 },
+    { type: "farewell", reason: "refused" },
+    { type: "farewell", reason: "removed" },
+    { type: "farewell", reason: "ended" },
+    { type: "probeAnswer", sdp: "v=0\r\n" },
     { type: "publisherAnswer", sdp: "v=0\r\n" },
     { type: "subscriberOffer", sdp: "v=0\r\n", streams: [{ mid: "0", participantId: "p1", kind: "audio" }] },
     { type: "error", code: "not-joined", message: "join first", inReplyTo: "publish" },
     { type: "error", code: "internal", message: "oops" },
+    { type: "error", code: "forbidden", message: "only moderators may do that", inReplyTo: "admit" },
+    { type: "error", code: "locked", message: "this meeting is locked", inReplyTo: "join" },
+    { type: "error", code: "password-required", message: "password", inReplyTo: "join" },
+    { type: "error", code: "wrong-password", message: "wrong", inReplyTo: "join" },
+    { type: "error", code: "too-many-attempts", message: "wait", inReplyTo: "join" },
+    { type: "error", code: "media-unavailable", message: "retry", inReplyTo: "probe" },
   ];
 
   test("the samples cover every server message type", () => {
@@ -321,14 +407,40 @@ describe("ServerMessage schemas", () => {
   });
 
   test("rejects a participant without its media flags", () => {
-    const result = ServerMessage.safeParse({ type: "participantJoined", participant: { id: "p1", name: "Ann" } });
+    const result = ServerMessage.safeParse({ type: "participantJoined", participant: { id: "p1", name: "Ann", role: "participant" } });
     assert.equal(result.success, false);
+  });
+
+  test("rejects a participant without a role, or with a role the protocol does not have", () => {
+    const { role: _role, ...roleless } = participant;
+    assert.equal(ServerMessage.safeParse({ type: "participantJoined", participant: roleless }).success, false);
+    const owner = { ...participant, role: "owner" };
+    assert.equal(ServerMessage.safeParse({ type: "participantJoined", participant: owner }).success, false);
+  });
+
+  test("rejects joined without a role", () => {
+    const result = ServerMessage.safeParse({ type: "joined", participantId: "p2", resumeToken: "tok", participants: [] });
+    assert.equal(result.success, false);
+  });
+
+  test("rejects a farewell with a reason the protocol does not have, and moderated with a non-media action", () => {
+    assert.equal(ServerMessage.safeParse({ type: "farewell", reason: "bored" }).success, false);
+    assert.equal(ServerMessage.safeParse({ type: "moderated", action: "remove" }).success, false);
+  });
+
+  test("the error codes include those of the lobby and moderation, and every code is accepted", () => {
+    for (const code of ["forbidden", "locked", "password-required", "wrong-password", "too-many-attempts", "media-unavailable"]) {
+      assert.ok((ErrorCode.options as readonly string[]).includes(code), code);
+    }
+    for (const code of ErrorCode.options) {
+      assert.equal(ServerMessage.safeParse({ type: "error", code, message: "m" }).success, true, code);
+    }
   });
 });
 
 describe("constants", () => {
   test("close codes are in the private range and final", () => {
-    assert.deepEqual(CloseCode, { replaced: 4001, abuse: 4008 });
-    assert.deepEqual([...FINAL_CLOSE_CODES].sort(), [4001, 4008]);
+    assert.deepEqual(CloseCode, { replaced: 4001, farewell: 4003, abuse: 4008 });
+    assert.deepEqual([...FINAL_CLOSE_CODES].sort(), [4001, 4003, 4008]);
   });
 });

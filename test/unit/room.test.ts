@@ -1,23 +1,27 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { Room } from "../../src/meeting/room.js";
+import type { Role } from "../../src/protocol/messages.js";
 
 /** A participant as Room.add creates it. */
-const fresh = (id: string, name: string) => ({ id, name, audio: true, video: true, publishing: false });
+const fresh = (id: string, name: string, role: Role = "participant") => ({ id, name, role, audio: true, video: true, publishing: false });
+
+/** The settings every newcomer is told about, as a fresh room has them. */
+const initialState = { type: "roomState", locked: false, passwordSet: false } as const;
 
 /** A room with a, b and c (in that order), deliveries discarded. */
 function roomOfThree(): Room {
   const room = new Room();
-  room.add("a", "Ann");
-  room.add("b", "Bob");
-  room.add("c", "Cem");
+  room.add("a", "Ann", "participant");
+  room.add("b", "Bob", "participant");
+  room.add("c", "Cem", "participant");
   return room;
 }
 
 describe("Room.add", () => {
-  test("the first participant sees nobody and tells nobody", () => {
+  test("the first participant sees nobody, tells nobody, and learns the room's settings", () => {
     const room = new Room();
-    assert.deepEqual(room.add("a", "Ann"), { others: [], deliveries: [] });
+    assert.deepEqual(room.add("a", "Ann", "participant"), { others: [], deliveries: [{ to: "a", message: initialState }] });
     assert.equal(room.size, 1);
     assert.equal(room.isEmpty, false);
     assert.equal(room.has("a"), true);
@@ -28,13 +32,48 @@ describe("Room.add", () => {
     room.add("a", "Ann");
     room.add("b", "Bob");
     const message = { type: "participantJoined", participant: fresh("c", "Cem") };
-    assert.deepEqual(room.add("c", "Cem"), {
+    assert.deepEqual(room.add("c", "Cem", "participant"), {
       others: [fresh("a", "Ann"), fresh("b", "Bob")],
       deliveries: [
         { to: "a", message },
         { to: "b", message },
+        { to: "c", message: initialState },
       ],
     });
+  });
+
+  test("the role defaults to participant", () => {
+    const room = new Room();
+    room.add("a", "Ann");
+    assert.deepEqual(room.get("a"), fresh("a", "Ann"));
+    assert.equal(room.isModerator("a"), false);
+  });
+
+  test("a moderator newcomer is listed with its role and also sees the (empty) lobby", () => {
+    const room = new Room();
+    room.add("a", "Ann", "participant");
+    const message = { type: "participantJoined", participant: fresh("m", "Mia", "moderator") };
+    assert.deepEqual(room.add("m", "Mia", "moderator"), {
+      others: [fresh("a", "Ann")],
+      deliveries: [
+        { to: "a", message },
+        { to: "m", message: initialState },
+        { to: "m", message: { type: "lobbyChanged", waiting: [] } },
+      ],
+    });
+    assert.equal(room.isModerator("m"), true);
+    assert.equal(room.hostPresent, true);
+  });
+
+  test("a newcomer learns the current settings, not the initial ones", () => {
+    const room = new Room();
+    room.add("m", "Mia", "moderator");
+    room.setState({ locked: true, passwordSet: true });
+    const { deliveries } = room.add("b", "Bob", "participant");
+    assert.deepEqual(
+      deliveries.filter((d) => d.to === "b"),
+      [{ to: "b", message: { type: "roomState", locked: true, passwordSet: true } }],
+    );
   });
 
   test("others carry the current media state", () => {
@@ -78,7 +117,7 @@ describe("Room.remove", () => {
 
   test("the last one leaving empties the room without deliveries", () => {
     const room = new Room();
-    room.add("a", "Ann");
+    room.add("a", "Ann", "moderator");
     assert.deepEqual(room.remove("a"), []);
     assert.equal(room.isEmpty, true);
     assert.equal(room.size, 0);

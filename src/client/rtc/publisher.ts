@@ -37,10 +37,14 @@ export class Publisher {
     preferVp8(this.video);
   }
 
-  async createOffer(): Promise<string> {
-    const offer = await this.pc.createOffer();
-    await this.pc.setLocalDescription(offer);
-    return offer.sdp ?? "";
+  /** Makes and applies the offer; gathering starts. */
+  async createOffer(): Promise<void> {
+    await this.pc.setLocalDescription(await this.pc.createOffer());
+  }
+
+  /** The offer as it stands now: with every candidate gathered so far (trickle sends the rest). */
+  offerSdp(): string {
+    return this.pc.localDescription?.sdp ?? "";
   }
 
   async acceptAnswer(sdp: string): Promise<void> {

@@ -33,7 +33,8 @@ export class Subscriber {
       const answer = await this.pc.createAnswer();
       await this.pc.setLocalDescription(answer);
       this.onTracks(this.tracksByParticipant(streams));
-      return answer.sdp ?? "";
+      // With the candidate pool, the local description already lists candidates: Janus can check at once.
+      return this.pc.localDescription?.sdp ?? answer.sdp ?? "";
     });
     this.negotiation = run.then(() => undefined, () => undefined);
     return run;

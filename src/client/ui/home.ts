@@ -11,8 +11,10 @@ export function homeScreen(redraw: () => void): HTMLElement {
     create.disabled = true;
     try {
       const response = await fetch("/api/meetings", { method: "POST" });
-      const { room } = (await response.json()) as { room: string };
-      location.assign(`/r/${room}`);
+      if (!response.ok) throw new Error(String(response.status));
+      const { room, moderatorKey } = (await response.json()) as { room: string; moderatorKey: string };
+      // The creator is the meeting's moderator: the key travels in the fragment, which no server sees.
+      location.assign(`/r/${room}#moderator=${moderatorKey}`);
     } catch {
       error.textContent = t("serverUnreachable");
       create.disabled = false;

@@ -1,20 +1,51 @@
 /**
  * The meeting screen: a grid of tiles sized so every tile is on screen,
- * the control bar, and the connection status.
+ * the control bar, the connection status, the side panels (chat; for
+ * moderators the lobby and the meeting settings) and, while a guest waits
+ * to be let in, the waiting room.
  */
-import type { Participant, ParticipantId } from "../../protocol/messages.js";
-import type { MeetingStatus, MeetingView } from "../meeting.js";
+import type { ErrorCode, LobbyEntry, Participant, ParticipantId, ServerMessageOf } from "../../protocol/messages.js";
+import type { Meeting, MeetingStatus, MeetingView } from "../meeting.js";
 import type { RemoteTracks } from "../rtc/subscriber.js";
 import type { LocalMedia } from "../media.js";
 import { t } from "../i18n/index.js";
 import { announce, h, icon } from "./dom.js";
 import { cameraToggle, microphoneToggle } from "./controls.js";
 import { Tile } from "./tile.js";
+import { WaitingRoom } from "./waiting-room.js";
+import { LobbyPanel } from "./lobby-panel.js";
+import { ChatPanel } from "./chat-panel.js";
+import { SettingsPanel } from "./settings-panel.js";
 
 export interface MeetingActions {
   toggleAudio(): void;
   toggleVideo(): void;
   leave(): void;
+  /** The server ended this person's part in the meeting (refused, removed, ended). */
+  farewell(reason: ServerMessageOf<"farewell">["reason"]): void;
+}
+
+/** A bar button that shows or hides one side panel. */
+class PanelToggle {
+  readonly button: HTMLButtonElement;
+
+  constructor(
+    readonly panel: HTMLElement,
+    label: string,
+    onClick: () => void,
+  ) {
+    panel.id ||= `panel-${Math.random().toString(36).slice(2, 8)}`;
+    this.button = h("button", { type: "button", class: "panel-toggle", "aria-controls": panel.id, "aria-expanded": "false", onclick: onClick }, label);
+  }
+
+  set open(open: boolean) {
+    this.panel.hidden = !open;
+    this.button.setAttribute("aria-expanded", String(open));
+  }
+
+  get open(): boolean {
+    return !this.panel.hidden;
+  }
 }
 
 export class MeetingScreen implements MeetingView {
@@ -28,10 +59,19 @@ export class MeetingScreen implements MeetingView {
   private readonly tiles = new Map<ParticipantId, Tile>();
   private selfTile: Tile | undefined;
   private selfId: ParticipantId | undefined;
+  private readonly waitingRoom: WaitingRoom;
+  private readonly lobbyPanel: LobbyPanel;
+  private readonly chatPanel: ChatPanel;
+  private readonly settingsPanel: SettingsPanel;
+  private readonly toggles: PanelToggle[];
+  private readonly lobbyToggle: PanelToggle;
+  private readonly settingsToggle: PanelToggle;
+  private readonly notice: HTMLElement;
 
   constructor(
     private readonly media: LocalMedia,
-    actions: MeetingActions,
+    private readonly meeting: Meeting,
+    private readonly actions: MeetingActions,
   ) {
     this.micToggle = microphoneToggle(actions.toggleAudio);
     this.camToggle = cameraToggle(actions.toggleVideo);
@@ -40,16 +80,97 @@ export class MeetingScreen implements MeetingView {
     this.countLine = h("p", { class: "count" });
     this.soundButton = h("button", { type: "button", class: "sound", hidden: true, onclick: () => this.resumeAudio() }, t("enableSound"));
     const leave = h("button", { type: "button", class: "control leave", "aria-label": t("leave"), title: t("leave"), onclick: actions.leave }, icon("leave"));
+    this.waitingRoom = new WaitingRoom((password) => meeting.retryJoin(password));
+    this.lobbyPanel = new LobbyPanel({ admit: (who) => meeting.admit(who), refuse: (id) => meeting.refuse(id) });
+    this.chatPanel = new ChatPanel((text) => meeting.sendChat(text));
+    this.settingsPanel = new SettingsPanel({
+      lock: (locked) => meeting.lock(locked),
+      setPassword: (password) => meeting.setPassword(password),
+      endMeeting: () => meeting.endMeeting(),
+      moderatorLink: () => meeting.moderatorLink(),
+    });
+    const chatToggle = new PanelToggle(this.chatPanel.element, t("chat"), () => this.showPanel(chatToggle));
+    this.lobbyToggle = new PanelToggle(this.lobbyPanel.element, t("lobbyTitle"), () => this.showPanel(this.lobbyToggle));
+    this.settingsToggle = new PanelToggle(this.settingsPanel.element, t("settings"), () => this.showPanel(this.settingsToggle));
+    this.toggles = [chatToggle, this.lobbyToggle, this.settingsToggle];
+    for (const toggle of this.toggles) toggle.open = false;
+    this.notice = h("p", { class: "notice", role: "status", hidden: true });
     this.element = h(
       "main",
       { class: "meeting" },
       h("h1", { class: "visually-hidden" }, t("appName")),
       this.statusLine,
+      this.notice,
       this.soundButton,
-      this.grid,
-      h("div", { class: "bar", role: "toolbar", "aria-label": t("meetingControls") }, this.countLine, this.micToggle.element, this.camToggle.element, leave),
+      this.waitingRoom.element,
+      h("div", { class: "stage" }, this.grid, h("aside", { class: "side" }, ...this.toggles.map((p) => p.panel))),
+      h(
+        "div",
+        { class: "bar", role: "toolbar", "aria-label": t("meetingControls") },
+        this.countLine,
+        this.micToggle.element,
+        this.camToggle.element,
+        leave,
+        h("div", { class: "panel-toggles" }, ...this.toggles.map((p) => p.button)),
+      ),
     );
     this.syncControls();
+    this.showModeratorTools(false);
+  }
+
+  /** Opens one side panel (closing the others), or closes it when it is open. */
+  private showPanel(toggle: PanelToggle): void {
+    const open = !toggle.open;
+    for (const other of this.toggles) other.open = false;
+    toggle.open = open;
+    this.element.classList.toggle("with-side", open);
+    this.relayout();
+  }
+
+  private showModeratorTools(moderator: boolean): void {
+    this.lobbyToggle.button.hidden = !moderator;
+    this.settingsToggle.button.hidden = !moderator;
+    if (!moderator) {
+      if (this.lobbyToggle.open) this.showPanel(this.lobbyToggle);
+      if (this.settingsToggle.open) this.showPanel(this.settingsToggle);
+    }
+  }
+
+  lobby(hostPresent: boolean): void {
+    this.status("connected"); // the waiting room says what is going on
+    this.element.classList.add("in-lobby");
+    this.waitingRoom.waiting(hostPresent);
+  }
+
+  lobbyList(waiting: LobbyEntry[]): void {
+    this.lobbyPanel.update(waiting);
+    this.lobbyToggle.button.textContent = waiting.length ? t("waitingCount", { count: waiting.length }) : t("lobbyTitle");
+    this.lobbyToggle.button.classList.toggle("attention", waiting.length > 0);
+  }
+
+  roomState(state: { locked: boolean; passwordSet: boolean }): void {
+    this.settingsPanel.update(state);
+  }
+
+  chat(message: ServerMessageOf<"chat">): void {
+    this.chatPanel.add(message, message.from === this.selfId);
+  }
+
+  joinProblem(code: ErrorCode): void {
+    this.status("connected");
+    this.element.classList.add("in-lobby");
+    this.waitingRoom.problem(code);
+  }
+
+  farewell(reason: ServerMessageOf<"farewell">["reason"]): void {
+    this.actions.farewell(reason);
+  }
+
+  controlsChanged(): void {
+    this.syncControls();
+    this.notice.textContent = t("mutedByModerator");
+    this.notice.hidden = false;
+    window.setTimeout(() => (this.notice.hidden = true), 6_000);
   }
 
   syncControls(): void {
@@ -71,6 +192,10 @@ export class MeetingScreen implements MeetingView {
   }
 
   participants(self: Participant, others: Participant[]): void {
+    this.element.classList.remove("in-lobby");
+    this.waitingRoom.hide();
+    const moderator = self.role === "moderator";
+    this.showModeratorTools(moderator);
     if (!this.selfTile || this.selfId !== self.id) {
       this.selfTile?.element.remove();
       this.selfTile = new Tile(self, true, () => {});
@@ -94,6 +219,16 @@ export class MeetingScreen implements MeetingView {
         this.grid.append(tile.element);
       }
       tile.update(participant);
+      tile.setModeration(
+        moderator
+          ? {
+              mute: () => this.meeting.moderate(participant.id, "mute-audio"),
+              stopVideo: () => this.meeting.moderate(participant.id, "stop-video"),
+              remove: () => this.meeting.moderate(participant.id, "remove"),
+              promote: () => this.meeting.moderate(participant.id, "make-moderator"),
+            }
+          : undefined,
+      );
     }
     const count = others.length + 1;
     this.countLine.textContent = count === 1 ? t("alone") : t("participants", { count });

@@ -76,6 +76,7 @@ export function prejoinScreen(media: LocalMedia, onJoin: (name: string) => void,
     languageSwitch(redraw),
     h("h1", {}, t("prejoinTitle")),
     h("div", { class: "prejoin-body" }, h("div", { class: "preview-box" }, preview), form),
+    h("p", { class: "links" }, h("a", { href: "/privacy" }, t("privacy")), " · ", h("a", { href: "/check" }, t("checkConnection"))),
   );
 }
 

@@ -8,6 +8,14 @@ import type { Participant } from "../../protocol/messages.js";
 import { t } from "../i18n/index.js";
 import { h, icon } from "./dom.js";
 
+/** What a moderator can do to the participant of this tile. */
+export interface TileModeration {
+  mute(): void;
+  stopVideo(): void;
+  remove(): void;
+  promote(): void;
+}
+
 export class Tile {
   readonly element: HTMLElement;
   private readonly video: HTMLVideoElement;
@@ -15,7 +23,10 @@ export class Tile {
   private readonly avatar: HTMLElement;
   private readonly nameLabel: HTMLElement;
   private readonly mutedIcon: HTMLElement;
+  private readonly roleBadge: HTMLElement;
+  private readonly menuSlot: HTMLElement;
   private videoTrack: MediaStreamTrack | undefined;
+  private name = "";
   private audioTrack: MediaStreamTrack | undefined;
 
   constructor(
@@ -30,12 +41,15 @@ export class Tile {
     this.nameLabel = h("span", { class: "name" });
     this.mutedIcon = h("span", { class: "muted", role: "img", "aria-label": t("muted") }, icon("micOff"));
     this.audio = isSelf ? undefined : h("audio", { autoplay: true });
+    this.roleBadge = h("span", { class: "badge" }, t("moderator"));
+    this.menuSlot = h("div", { class: "tile-menu" });
     this.element = h(
       "figure",
       { class: "tile", "data-participant": participant.id, "data-self": isSelf ? "true" : undefined },
       this.video,
       this.avatar,
-      h("figcaption", {}, this.mutedIcon, this.nameLabel),
+      h("figcaption", {}, this.mutedIcon, this.nameLabel, this.roleBadge),
+      this.menuSlot,
       this.audio,
     );
     this.update(participant);
@@ -44,10 +58,36 @@ export class Tile {
   update(participant: Participant): void {
     const name = this.isSelf ? t("youSuffix", { name: participant.name }) : participant.name;
     this.nameLabel.textContent = name;
+    this.name = participant.name;
+    this.roleBadge.hidden = participant.role !== "moderator";
     this.element.setAttribute("aria-label", name);
     this.avatar.textContent = initials(participant.name);
     this.mutedIcon.hidden = participant.audio;
     this.element.classList.toggle("camera-off", !participant.video || !this.videoTrack);
+  }
+
+  /** Shows the moderator's menu for this participant, or hides it (`undefined`). */
+  setModeration(actions: TileModeration | undefined): void {
+    // Rebuilt only when the role changes, so an open menu survives other updates.
+    if ((actions !== undefined) === this.menuSlot.hasChildNodes()) return;
+    if (!actions) return this.menuSlot.replaceChildren();
+    const item = (label: string, run: () => void) => h("button", { type: "button", onclick: run }, label);
+    const name = this.name;
+    this.menuSlot.replaceChildren(
+      h(
+        "details",
+        {},
+        h("summary", { "aria-label": t("moderateOne", { name }), title: t("moderateOne", { name }) }, "⋯"),
+        h(
+          "div",
+          { class: "menu" },
+          item(t("muteOne", { name }), actions.mute),
+          item(t("stopVideoOne", { name }), actions.stopVideo),
+          item(t("promoteOne", { name }), actions.promote),
+          item(t("removeOne", { name }), actions.remove),
+        ),
+      ),
+    );
   }
 
   setSpeaking(speaking: boolean): void {

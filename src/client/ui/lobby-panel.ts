@@ -1,0 +1,47 @@
+/** For moderators: who is waiting in the lobby, with "let in" and "turn away" for each, and "let everyone in". */
+import type { LobbyEntry, ParticipantId } from "../../protocol/messages.js";
+import { t } from "../i18n/index.js";
+import { announce, h } from "./dom.js";
+
+export interface LobbyActions {
+  admit(who: ParticipantId[] | "all"): void;
+  refuse(id: ParticipantId): void;
+}
+
+export class LobbyPanel {
+  readonly element: HTMLElement;
+  private readonly list: HTMLUListElement;
+  private readonly empty: HTMLElement;
+  private readonly admitAll: HTMLButtonElement;
+  private count = 0;
+
+  constructor(private readonly actions: LobbyActions) {
+    this.list = h("ul", { class: "lobby-list" });
+    this.empty = h("p", { class: "muted-text" }, t("lobbyEmpty"));
+    this.admitAll = h("button", { type: "button", class: "primary", onclick: () => actions.admit("all") }, t("admitAll"));
+    this.element = h("section", { class: "lobby-panel", "aria-label": t("lobbyTitle") }, h("h2", {}, t("lobbyTitle")), this.empty, this.list, this.admitAll);
+    this.update([]);
+  }
+
+  get waiting(): number {
+    return this.count;
+  }
+
+  update(waiting: LobbyEntry[]): void {
+    if (waiting.length > this.count) announce(t("waitingCount", { count: waiting.length }));
+    this.count = waiting.length;
+    this.list.replaceChildren(
+      ...waiting.map((entry) =>
+        h(
+          "li",
+          {},
+          h("span", { class: "name" }, entry.name),
+          h("button", { type: "button", class: "primary", onclick: () => this.actions.admit([entry.id]) }, t("admitOne", { name: entry.name })),
+          h("button", { type: "button", onclick: () => this.actions.refuse(entry.id) }, t("refuseOne", { name: entry.name })),
+        ),
+      ),
+    );
+    this.empty.hidden = waiting.length > 0;
+    this.admitAll.hidden = waiting.length < 2;
+  }
+}

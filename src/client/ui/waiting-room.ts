@@ -1,0 +1,70 @@
+/**
+ * What a guest sees while the join is not done: waiting in the lobby, asked
+ * for the meeting password, or told that the meeting is locked.
+ */
+import type { ErrorCode } from "../../protocol/messages.js";
+import { t, type MessageKey } from "../i18n/index.js";
+import { h } from "./dom.js";
+
+const PROBLEM_TEXT: Partial<Record<ErrorCode, MessageKey>> = {
+  "password-required": "passwordNeeded",
+  "wrong-password": "wrongPassword",
+  "too-many-attempts": "tooManyAttempts",
+  locked: "lockedMeeting",
+};
+
+export class WaitingRoom {
+  readonly element: HTMLElement;
+  private readonly heading: HTMLElement;
+  private readonly text: HTMLElement;
+  private readonly form: HTMLFormElement;
+  private readonly passwordInput: HTMLInputElement;
+
+  constructor(onPassword: (password: string) => void) {
+    this.heading = h("h2", {}, t("lobbyTitle"));
+    this.text = h("p", { role: "status" });
+    this.passwordInput = h("input", { id: "meeting-password", type: "password", autocomplete: "off", maxlength: 256 });
+    this.form = h(
+      "form",
+      {
+        class: "password-form",
+        hidden: true,
+        onsubmit: (event: Event) => {
+          event.preventDefault();
+          if (this.passwordInput.value) onPassword(this.passwordInput.value);
+        },
+      },
+      h("label", { for: "meeting-password" }, t("password")),
+      h("div", { class: "row" }, this.passwordInput, h("button", { type: "submit", class: "primary" }, t("join"))),
+    );
+    this.element = h("section", { class: "waiting card", "aria-labelledby": "waiting-heading", hidden: true }, this.heading, this.text, this.form);
+    this.heading.id = "waiting-heading";
+  }
+
+  /** In the lobby: waiting for a moderator (or for one to arrive). */
+  waiting(hostPresent: boolean): void {
+    this.show(t(hostPresent ? "lobbyWaiting" : "lobbyNoHost"), false);
+  }
+
+  /** The join was refused for a reason the person can act on. */
+  problem(code: ErrorCode): void {
+    const key = PROBLEM_TEXT[code];
+    if (!key) return;
+    const needsPassword = code === "password-required" || code === "wrong-password";
+    this.show(t(key), needsPassword);
+    if (needsPassword) {
+      this.passwordInput.value = "";
+      this.passwordInput.focus();
+    }
+  }
+
+  hide(): void {
+    this.element.hidden = true;
+  }
+
+  private show(text: string, passwordForm: boolean): void {
+    this.text.textContent = text;
+    this.form.hidden = !passwordForm;
+    this.element.hidden = false;
+  }
+}

@@ -1,0 +1,169 @@
+/**
+ * Access control as people live it, in real Chromium against the real
+ * server and Janus: the creator of a meeting is its moderator, guests knock
+ * and wait in the lobby, the moderator lets them in or turns them away,
+ * sets a password, locks, mutes, removes and ends the meeting; chat reaches
+ * everyone. Everything is found by role and accessible name.
+ */
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdirSync } from "node:fs";
+import type { Browser, Page } from "playwright-core";
+import { joinFromPrejoin, launchBrowser, newParticipant, playingRemoteNames, type ParticipantPage } from "../helpers/browser.js";
+import { startTestServer, type TestServer } from "../helpers/server.js";
+import { sameMembers, waitUntil } from "../helpers/wait.js";
+
+const SCREENSHOTS = "test-output/screenshots";
+
+/** Opens a side panel by its bar button, unless it is open already. */
+async function openPanel(page: Page, name: string | RegExp): Promise<void> {
+  const button = page.getByRole("button", { name });
+  if ((await button.getAttribute("aria-expanded")) !== "true") await button.click();
+}
+
+const seesPlaying = (p: Page, names: string[], what: string) =>
+  waitUntil(what, () => playingRemoteNames(p), (seen) => sameMembers(seen, names), 20_000);
+
+describe("lobby and moderation", () => {
+  let server: TestServer;
+  let browser: Browser;
+  let host: ParticipantPage;
+  let guest: ParticipantPage;
+  let guestLink: string;
+
+  before(async () => {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    server = await startTestServer({ logLevel: "warn" });
+    browser = await launchBrowser();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  test("the creator of a new meeting is its moderator; the moderator key leaves the address bar", async () => {
+    host = await newParticipant(browser);
+    await host.page.goto(server.url);
+    await host.page.getByRole("button", { name: "New meeting" }).click();
+    await host.page.getByRole("heading", { name: "Ready to join?" }).waitFor();
+    assert.doesNotMatch(host.page.url(), /moderator/, "the key is not left in the address to be copied");
+    await joinFromPrejoin(host.page, "Hanna Host");
+    await host.page.getByRole("button", { name: "Meeting settings" }).click();
+    guestLink = await host.page.getByRole("textbox", { name: "Link for guests" }).inputValue();
+    assert.match(guestLink, /\/r\/[A-Za-z0-9_-]{22}$/);
+    assert.match(await host.page.getByRole("textbox", { name: "Moderator link (keep it private)" }).inputValue(), /#moderator=/);
+    await host.page.getByRole("button", { name: "Meeting settings" }).click();
+  });
+
+  test("a guest waits in the lobby, seeing nobody, until the moderator lets them in", async () => {
+    guest = await newParticipant(browser);
+    await guest.page.goto(guestLink);
+    await joinFromPrejoin(guest.page, "Gustav Guest");
+    await guest.page.getByText("Please wait: a host will let you in soon.").waitFor();
+    assert.equal(await guest.page.locator("figure.tile:not([data-self])").count(), 0, "a waiting guest sees no participant");
+    await guest.page.screenshot({ path: `${SCREENSHOTS}/lobby-waiting-en.png` });
+
+    await host.page.getByRole("button", { name: "Lobby (1)" }).click();
+    await host.page.screenshot({ path: `${SCREENSHOTS}/lobby-moderator-en.png` });
+    await host.page.getByRole("button", { name: "Let Gustav Guest in" }).click();
+    await seesPlaying(guest.page, ["Hanna Host"], "the admitted guest to see the host");
+    await seesPlaying(host.page, ["Gustav Guest"], "the host to see the guest");
+  });
+
+  test("chat reaches everyone in the meeting, with the sender's name", async () => {
+    await guest.page.getByRole("button", { name: "Chat" }).click();
+    await guest.page.getByRole("textbox", { name: "Message" }).fill("Guten Morgen <b>alle</b>");
+    await guest.page.getByRole("button", { name: "Send" }).click();
+    await host.page.getByRole("button", { name: "Chat" }).click();
+    const chat = host.page.getByRole("region", { name: "Chat" });
+    await chat.getByText("Guten Morgen <b>alle</b>").waitFor();
+    await chat.getByText("Gustav Guest").waitFor();
+    await host.page.screenshot({ path: `${SCREENSHOTS}/chat-en.png` });
+    await host.page.getByRole("button", { name: "Chat" }).click();
+  });
+
+  test("a moderator mutes a participant, who sees it on their own controls", async () => {
+    await host.page.getByLabel("Moderate Gustav Guest").click();
+    await host.page.getByRole("button", { name: "Mute Gustav Guest" }).click();
+    await guest.page.getByRole("button", { name: "Turn microphone on" }).waitFor();
+    await host.page.getByRole("figure", { name: "Gustav Guest" }).getByRole("img", { name: "Microphone off" }).waitFor();
+  });
+
+  test("with a password, a new guest must give it before knocking; a refused guest is told", async () => {
+    await openPanel(host.page, "Meeting settings");
+    await host.page.getByLabel("New meeting password").fill("Sesam öffne dich");
+    await host.page.getByRole("button", { name: "Set password" }).click();
+    await host.page.getByText("Guests need a password.").waitFor();
+
+    const eve = await newParticipant(browser);
+    await eve.page.goto(guestLink);
+    await joinFromPrejoin(eve.page, "Eve");
+    await eve.page.getByText("This meeting needs a password.").waitFor();
+    await eve.page.getByLabel("Meeting password", { exact: true }).fill("wrong guess");
+    await eve.page.getByRole("button", { name: "Join", exact: true }).click();
+    await eve.page.getByText("That password is not right.").waitFor();
+    await eve.page.getByLabel("Meeting password", { exact: true }).fill("Sesam öffne dich");
+    await eve.page.getByRole("button", { name: "Join", exact: true }).click();
+    await eve.page.getByText("Please wait: a host will let you in soon.").waitFor();
+
+    await openPanel(host.page, "Lobby (1)");
+    await host.page.getByRole("button", { name: "Turn Eve away" }).click();
+    await eve.page.getByRole("heading", { name: "The host did not let you in." }).waitFor();
+    await eve.context.close();
+  });
+
+  test("a locked meeting takes no new knocks", async () => {
+    await openPanel(host.page, "Meeting settings");
+    await host.page.getByRole("button", { name: "Lock meeting" }).click();
+    await host.page.getByRole("button", { name: "Unlock meeting" }).waitFor();
+    const late = await newParticipant(browser);
+    await late.page.goto(guestLink);
+    await joinFromPrejoin(late.page, "Late Larry");
+    await late.page.getByText("This meeting is locked. Nobody new can join.").waitFor();
+    await late.context.close();
+  });
+
+  test("the moderator stays moderator after a reload", async () => {
+    await host.page.reload();
+    await seesPlaying(host.page, ["Gustav Guest"], "the host after reloading");
+    await host.page.getByRole("button", { name: "Meeting settings" }).waitFor();
+  });
+
+  test("a removed participant is told and disappears for the others", async () => {
+    await host.page.getByLabel("Moderate Gustav Guest").click();
+    await host.page.getByRole("button", { name: "Remove Gustav Guest" }).click();
+    await guest.page.getByRole("heading", { name: "A moderator removed you from the meeting." }).waitFor();
+    await waitUntil("the guest's tile to go", () => host.page.locator("figure.tile").count(), (n) => n === 1);
+    await guest.context.close();
+  });
+
+  test("a guest who comes before the host is told the host has not arrived; ending the meeting ends it for all", async () => {
+    const response = await fetch(`${server.url}/api/meetings`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ name: "sprechstunde-dr-ab" }),
+    });
+    const { room, moderatorKey } = (await response.json()) as { room: string; moderatorKey: string };
+    const early = await newParticipant(browser);
+    await early.page.goto(`${server.url}/r/${room}`);
+    await joinFromPrejoin(early.page, "Paula Patient");
+    await early.page.getByText("The host has not arrived yet.", { exact: false }).waitFor();
+
+    const doctor = await newParticipant(browser);
+    await doctor.page.goto(`${server.url}/r/${room}#moderator=${moderatorKey}`);
+    await joinFromPrejoin(doctor.page, "Dr. Anna Berg");
+    await early.page.getByText("Please wait: a host will let you in soon.").waitFor();
+    await doctor.page.getByRole("button", { name: "Lobby (1)" }).click();
+    await doctor.page.getByRole("button", { name: "Let Paula Patient in" }).click();
+    await seesPlaying(early.page, ["Dr. Anna Berg"], "the patient to see the doctor");
+
+    await openPanel(doctor.page, "Meeting settings");
+    await doctor.page.getByRole("button", { name: "End meeting for all" }).click();
+    await early.page.getByRole("heading", { name: "The meeting has ended." }).waitFor();
+    await doctor.page.getByRole("heading", { name: "The meeting has ended." }).waitFor();
+    await early.context.close();
+    await doctor.context.close();
+    await host.context.close();
+  });
+});

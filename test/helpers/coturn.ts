@@ -1,0 +1,153 @@
+/**
+ * A real coturn for the tests, run as a child process on loopback only.
+ *
+ * Each test file gets its own turnserver on a free port, with a random
+ * shared secret and its configuration in a private temp folder: it never
+ * touches a system coturn (Debian's package may run one on 3478) nor reads
+ * /etc/turnserver.conf. The secret goes into the file, not onto the command
+ * line, where any user could read it in the process list.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { createSocket } from "node:dgram";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { createServer, connect } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { waitUntil } from "./wait.js";
+
+export const TURNSERVER_BINARY = process.env.TURNSERVER_BINARY ?? "turnserver";
+
+export interface Coturn {
+  /** The static-auth-secret: give it to Treff as turn.secret. */
+  readonly secret: string;
+  readonly port: number;
+  /** turn: URLs for UDP and TCP on 127.0.0.1, as Treff hands them to browsers. */
+  readonly urls: string[];
+  /** Everything turnserver printed (its log goes to stdout). */
+  readonly logLines: string[];
+  stop(): Promise<void>;
+}
+
+export async function startCoturn(): Promise<Coturn> {
+  const dir = await mkdtemp(join(tmpdir(), "treff-coturn-"));
+  const secret = randomBytes(24).toString("base64url");
+  const port = await freePort();
+  const configFile = join(dir, "turnserver.conf");
+  await writeFile(
+    configFile,
+    [
+      "listening-ip=127.0.0.1",
+      "relay-ip=127.0.0.1",
+      `listening-port=${port}`,
+      // Ephemeral credentials (TURN REST API): exactly what src/server/turn.ts signs.
+      "use-auth-secret",
+      `static-auth-secret=${secret}`,
+      "realm=treff.test",
+      "fingerprint",
+      "no-cli",
+      "no-tls",
+      "no-dtls",
+      // RFC 5780 would want a second address or port; one listener is all the tests need.
+      "no-rfc5780",
+      // Janus listens on 127.0.0.2 in the tests (scripts/media-loopback.sh). Never in production.
+      "allow-loopback-peers",
+      "no-multicast-peers",
+      `pidfile=${join(dir, "turnserver.pid")}`,
+      // Its own (empty) user database here, not the system's /var/lib/turn/turndb.
+      `userdb=${join(dir, "turndb")}`,
+      "log-file=stdout",
+      "simple-log",
+      ...(process.env.COTURN_VERBOSE ? ["verbose"] : []),
+      "",
+    ].join("\n"),
+    { mode: 0o600 },
+  );
+  const child = spawn(TURNSERVER_BINARY, ["-c", configFile], { stdio: ["ignore", "pipe", "pipe"] });
+  const logLines: string[] = [];
+  const collect = (chunk: Buffer) => logLines.push(...chunk.toString().split("\n").filter(Boolean));
+  child.stdout!.on("data", collect);
+  child.stderr!.on("data", collect);
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const spawnError = new Promise<never>((_, reject) => child.once("error", reject));
+
+  const stop = async () => {
+    await terminate(child, exited);
+    await rm(dir, { recursive: true, force: true });
+  };
+  try {
+    await Promise.race([
+      spawnError,
+      waitUntil(`turnserver to answer on port ${port}`, async () => (await stunAnswers(port)) && (await tcpAccepts(port)), (up) => up || child.exitCode !== null, 10_000, 100),
+    ]);
+    if (child.exitCode !== null) throw new Error(`turnserver exited with ${child.exitCode}`);
+  } catch (error) {
+    await stop();
+    throw new Error(`cannot start turnserver (apt-get install coturn): ${(error as Error).message}\n${logLines.slice(-20).join("\n")}`);
+  }
+  return {
+    secret,
+    port,
+    urls: [`turn:127.0.0.1:${port}?transport=udp`, `turn:127.0.0.1:${port}?transport=tcp`],
+    logLines,
+    stop,
+  };
+}
+
+/** SIGTERM, SIGKILL after 3 s; resolves once the process is gone. */
+async function terminate(child: ChildProcess, exited: Promise<void>): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  child.kill("SIGTERM");
+  const timer = setTimeout(() => child.kill("SIGKILL"), 3_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** A port free for both UDP and TCP on 127.0.0.1 right now (coturn listens on both). */
+async function freePort(): Promise<number> {
+  for (;;) {
+    const port = await new Promise<number>((resolve, reject) => {
+      const server = createServer();
+      server.once("error", reject);
+      server.listen(0, "127.0.0.1", () => {
+        const address = server.address();
+        server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
+      });
+    });
+    const udpFree = await new Promise<boolean>((resolve) => {
+      const socket = createSocket("udp4");
+      socket.once("error", () => resolve(false));
+      socket.bind(port, "127.0.0.1", () => socket.close(() => resolve(true)));
+    });
+    if (udpFree) return port;
+  }
+}
+
+/** Sends a STUN Binding request (RFC 5389) over UDP; true if a Binding success response comes back. */
+function stunAnswers(port: number): Promise<boolean> {
+  const transaction = randomBytes(12);
+  const request = Buffer.concat([Buffer.from([0x00, 0x01, 0x00, 0x00, 0x21, 0x12, 0xa4, 0x42]), transaction]);
+  return new Promise((resolve) => {
+    const socket = createSocket("udp4");
+    const done = (ok: boolean) => {
+      clearTimeout(timer);
+      socket.close();
+      resolve(ok);
+    };
+    const timer = setTimeout(() => done(false), 300);
+    socket.on("error", () => done(false));
+    socket.on("message", (reply) => done(reply.readUInt16BE(0) === 0x0101 && reply.subarray(8, 20).equals(transaction)));
+    socket.send(request, port, "127.0.0.1");
+  });
+}
+
+function tcpAccepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, "127.0.0.1");
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once("error", () => resolve(false));
+  });
+}

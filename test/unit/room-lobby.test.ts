@@ -1,0 +1,270 @@
+/**
+ * The lobby, roles, settings and chat of the pure Room: who is told what.
+ * People in the lobby learn only whether a host is present; moderators
+ * learn who is waiting; settings and chat go to members only.
+ */
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { Room, type Delivery } from "../../src/meeting/room.js";
+import type { Role } from "../../src/protocol/messages.js";
+
+const fresh = (id: string, name: string, role: Role = "participant") => ({ id, name, role, audio: true, video: true, publishing: false });
+const waiting = (...entries: [string, string][]) => ({ type: "lobbyChanged", waiting: entries.map(([id, name]) => ({ id, name })) });
+const lobby = (hostPresent: boolean) => ({ type: "lobby", hostPresent });
+
+/** A room with moderator m (Mia) and participant p (Pat). */
+function hostedRoom(): Room {
+  const room = new Room();
+  room.add("m", "Mia", "moderator");
+  room.add("p", "Pat", "participant");
+  return room;
+}
+
+/** The recipients of `deliveries`, in order. */
+const recipients = (deliveries: Delivery[]) => deliveries.map((d) => d.to);
+
+describe("Room.knock", () => {
+  test("the knocker learns that a host is present; only the moderators learn who knocks", () => {
+    const room = hostedRoom();
+    room.add("n", "Noa", "moderator");
+    assert.deepEqual(room.knock("g", "Gus"), [
+      { to: "g", message: lobby(true) },
+      { to: "m", message: waiting(["g", "Gus"]) },
+      { to: "n", message: waiting(["g", "Gus"]) },
+    ]);
+    assert.equal(room.isWaiting("g"), true);
+    assert.equal(room.has("g"), false, "someone in the lobby is not a member");
+    assert.equal(room.size, 2 + 1);
+  });
+
+  test("with no moderator present the knocker hears hostPresent false and nobody else is told", () => {
+    const room = new Room();
+    room.add("p", "Pat", "participant");
+    assert.deepEqual(room.knock("g", "Gus"), [{ to: "g", message: lobby(false) }]);
+  });
+
+  test("knocking into an empty room works (the room is not empty any more)", () => {
+    const room = new Room();
+    assert.equal(room.isEmpty, true);
+    assert.deepEqual(room.knock("g", "Gus"), [{ to: "g", message: lobby(false) }]);
+    assert.equal(room.isEmpty, false);
+    assert.equal(room.size, 0);
+  });
+
+  test("moderators see everyone waiting, in order of arrival", () => {
+    const room = hostedRoom();
+    room.knock("g", "Gus");
+    assert.deepEqual(room.knock("h", "Hal"), [
+      { to: "h", message: lobby(true) },
+      { to: "m", message: waiting(["g", "Gus"], ["h", "Hal"]) },
+    ]);
+    assert.deepEqual(room.waitingIds(), ["g", "h"]);
+  });
+
+  test("people in the lobby never hear about other knocks", () => {
+    const room = hostedRoom();
+    room.knock("g", "Gus");
+    assert.ok(!recipients(room.knock("h", "Hal")).includes("g"));
+  });
+});
+
+describe("Room.unknock", () => {
+  test("returns the entry and tells only the moderators the new list", () => {
+    const room = hostedRoom();
+    room.knock("g", "Gus");
+    room.knock("h", "Hal");
+    assert.deepEqual(room.unknock("g"), {
+      entry: { id: "g", name: "Gus" },
+      deliveries: [{ to: "m", message: waiting(["h", "Hal"]) }],
+    });
+    assert.equal(room.isWaiting("g"), false);
+    assert.deepEqual(room.waitingIds(), ["h"]);
+  });
+
+  test("unknocking someone not waiting does nothing", () => {
+    const room = hostedRoom();
+    assert.deepEqual(room.unknock("zed"), { entry: undefined, deliveries: [] });
+    room.knock("g", "Gus");
+    room.unknock("g");
+    assert.deepEqual(room.unknock("g"), { entry: undefined, deliveries: [] });
+  });
+
+  test("the last one out of the lobby leaves the moderators an empty list", () => {
+    const room = hostedRoom();
+    room.knock("g", "Gus");
+    assert.deepEqual(room.unknock("g").deliveries, [{ to: "m", message: waiting() }]);
+  });
+});
+
+describe("host presence", () => {
+  test("when the first moderator joins, everyone in the lobby hears hostPresent true", () => {
+    const room = new Room();
+    room.add("p", "Pat", "participant");
+    room.knock("g", "Gus");
+    room.knock("h", "Hal");
+    const { deliveries } = room.add("m", "Mia", "moderator");
+    assert.deepEqual(
+      deliveries.filter((d) => d.message.type === "lobby"),
+      [
+        { to: "g", message: lobby(true) },
+        { to: "h", message: lobby(true) },
+      ],
+    );
+    // The new moderator sees who is waiting; nobody in the lobby hears about the moderator.
+    assert.deepEqual(
+      deliveries.filter((d) => d.to === "m"),
+      [
+        { to: "m", message: { type: "roomState", locked: false, passwordSet: false } },
+        { to: "m", message: waiting(["g", "Gus"], ["h", "Hal"]) },
+      ],
+    );
+    assert.deepEqual(
+      deliveries.filter((d) => d.message.type === "participantJoined"),
+      [{ to: "p", message: { type: "participantJoined", participant: fresh("m", "Mia", "moderator") } }],
+    );
+  });
+
+  test("a second moderator joining does not tell the lobby again", () => {
+    const room = hostedRoom();
+    room.knock("g", "Gus");
+    const { deliveries } = room.add("n", "Noa", "moderator");
+    assert.ok(!recipients(deliveries).includes("g"), JSON.stringify(deliveries));
+  });
+
+  test("a participant joining does not tell the lobby", () => {
+    const room = hostedRoom();
+    room.knock("g", "Gus");
+    assert.ok(!recipients(room.add("q", "Quinn", "participant").deliveries).includes("g"));
+  });
+
+  test("when the last moderator leaves, everyone in the lobby hears hostPresent false", () => {
+    const room = hostedRoom();
+    room.add("n", "Noa", "moderator");
+    room.knock("g", "Gus");
+    room.knock("h", "Hal");
+    assert.ok(!recipients(room.remove("n")).includes("g"), "one moderator is still here");
+    assert.deepEqual(room.remove("m"), [
+      { to: "p", message: { type: "participantLeft", participantId: "m" } },
+      { to: "g", message: lobby(false) },
+      { to: "h", message: lobby(false) },
+    ]);
+    assert.equal(room.hostPresent, false);
+  });
+
+  test("a participant leaving does not tell the lobby", () => {
+    const room = hostedRoom();
+    room.knock("g", "Gus");
+    assert.deepEqual(room.remove("p"), [{ to: "m", message: { type: "participantLeft", participantId: "p" } }]);
+  });
+});
+
+describe("Room.promote", () => {
+  test("everyone else sees the new role, the new moderator sees the lobby", () => {
+    const room = hostedRoom();
+    room.add("q", "Quinn", "participant");
+    room.knock("g", "Gus");
+    const updated = { type: "participantUpdated", participant: fresh("p", "Pat", "moderator") };
+    assert.deepEqual(room.promote("p"), [
+      { to: "m", message: updated },
+      { to: "q", message: updated },
+      { to: "p", message: waiting(["g", "Gus"]) },
+    ]);
+    assert.equal(room.isModerator("p"), true);
+    assert.deepEqual(room.get("p"), fresh("p", "Pat", "moderator"));
+  });
+
+  test("the promoted moderator now hears about knocks", () => {
+    const room = hostedRoom();
+    room.promote("p");
+    assert.deepEqual(recipients(room.knock("g", "Gus")), ["g", "m", "p"]);
+  });
+
+  test("promoting the first moderator tells the lobby a host is present", () => {
+    const room = new Room();
+    room.add("p", "Pat", "participant");
+    room.knock("g", "Gus");
+    assert.deepEqual(room.promote("p"), [
+      { to: "p", message: waiting(["g", "Gus"]) },
+      { to: "g", message: lobby(true) },
+    ]);
+  });
+
+  test("promoting a moderator, someone absent or someone in the lobby does nothing", () => {
+    const room = hostedRoom();
+    room.knock("g", "Gus");
+    assert.deepEqual(room.promote("m"), []);
+    assert.deepEqual(room.promote("zed"), []);
+    assert.deepEqual(room.promote("g"), []);
+    assert.equal(room.isModerator("g"), false);
+  });
+
+  test("a promoted participant keeps its media state", () => {
+    const room = hostedRoom();
+    room.update("p", { audio: false, publishing: true });
+    room.promote("p");
+    assert.deepEqual(room.get("p"), { ...fresh("p", "Pat", "moderator"), audio: false, publishing: true });
+  });
+});
+
+describe("Room.setState", () => {
+  test("delivers roomState to the members only, never to the lobby", () => {
+    const room = hostedRoom();
+    room.knock("g", "Gus");
+    const state = { type: "roomState", locked: true, passwordSet: false };
+    assert.deepEqual(room.setState({ locked: true }), [
+      { to: "m", message: state },
+      { to: "p", message: state },
+    ]);
+    assert.equal(room.isLocked, true);
+  });
+
+  test("an omitted field keeps its value", () => {
+    const room = hostedRoom();
+    room.setState({ locked: true });
+    const [first] = room.setState({ passwordSet: true });
+    assert.deepEqual(first?.message, { type: "roomState", locked: true, passwordSet: true });
+    const [second] = room.setState({ locked: false });
+    assert.deepEqual(second?.message, { type: "roomState", locked: false, passwordSet: true });
+    assert.equal(room.isLocked, false);
+  });
+});
+
+describe("Room.chat", () => {
+  test("goes to every member including the sender, with the sender's name, never to the lobby", () => {
+    const room = hostedRoom();
+    room.knock("g", "Gus");
+    const message = { type: "chat", from: "p", name: "Pat", text: "hello", at: 1234 };
+    assert.deepEqual(room.chat("p", "hello", 1234), [
+      { to: "m", message },
+      { to: "p", message },
+    ]);
+  });
+
+  test("someone in the lobby or absent cannot chat", () => {
+    const room = hostedRoom();
+    room.knock("g", "Gus");
+    assert.deepEqual(room.chat("g", "let me in", 1), []);
+    assert.deepEqual(room.chat("zed", "hi", 1), []);
+  });
+});
+
+describe("Room.everyone and Room.isEmpty", () => {
+  test("everyone lists the members, then the lobby", () => {
+    const room = hostedRoom();
+    room.knock("g", "Gus");
+    room.knock("h", "Hal");
+    assert.deepEqual(room.everyone(), ["m", "p", "g", "h"]);
+  });
+
+  test("a room with only people in the lobby is not empty", () => {
+    const room = hostedRoom();
+    room.knock("g", "Gus");
+    room.remove("m");
+    room.remove("p");
+    assert.equal(room.size, 0);
+    assert.equal(room.isEmpty, false);
+    room.unknock("g");
+    assert.equal(room.isEmpty, true);
+    assert.deepEqual(room.everyone(), []);
+  });
+});
