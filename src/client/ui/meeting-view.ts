@@ -80,7 +80,7 @@ export class MeetingScreen implements MeetingView {
     this.countLine = h("p", { class: "count" });
     this.soundButton = h("button", { type: "button", class: "sound", hidden: true, onclick: () => this.resumeAudio() }, t("enableSound"));
     const leave = h("button", { type: "button", class: "control leave", "aria-label": t("leave"), title: t("leave"), onclick: actions.leave }, icon("leave"));
-    this.waitingRoom = new WaitingRoom((password) => meeting.retryJoin(password));
+    this.waitingRoom = new WaitingRoom(media.stream, (password) => meeting.retryJoin(password));
     this.lobbyPanel = new LobbyPanel({ admit: (who) => meeting.admit(who), refuse: (id) => meeting.refuse(id) });
     this.chatPanel = new ChatPanel((text) => meeting.sendChat(text));
     this.settingsPanel = new SettingsPanel({

@@ -20,7 +20,11 @@ export class WaitingRoom {
   private readonly form: HTMLFormElement;
   private readonly passwordInput: HTMLInputElement;
 
-  constructor(onPassword: (password: string) => void) {
+  constructor(stream: MediaStream, onPassword: (password: string) => void) {
+    // Waiting with one's own picture: time to check hair and background before being let in.
+    const preview = h("video", { autoplay: true, playsinline: true, class: "preview mirrored", "aria-hidden": "true" });
+    preview.muted = true;
+    preview.srcObject = stream;
     this.heading = h("h2", {}, t("lobbyTitle"));
     this.text = h("p", { role: "status" });
     this.passwordInput = h("input", { id: "meeting-password", type: "password", autocomplete: "off", maxlength: 256 });
@@ -37,7 +41,14 @@ export class WaitingRoom {
       h("label", { for: "meeting-password" }, t("password")),
       h("div", { class: "row" }, this.passwordInput, h("button", { type: "submit", class: "primary" }, t("join"))),
     );
-    this.element = h("section", { class: "waiting card", "aria-labelledby": "waiting-heading", hidden: true }, this.heading, this.text, this.form);
+    this.element = h(
+      "section",
+      { class: "waiting card", "aria-labelledby": "waiting-heading", hidden: true },
+      this.heading,
+      this.text,
+      this.form,
+      h("div", { class: "preview-box" }, preview),
+    );
     this.heading.id = "waiting-heading";
   }
 
