@@ -96,8 +96,8 @@ async function probe(policy: RTCIceTransportPolicy): Promise<{ iceServers: IceSe
     // Every candidate goes in the offer: the probe has no trickle.
     await gatheringComplete(pc);
     const offer = pc.localDescription!.sdp;
-    if (policy === "relay" && !/ typ relay/.test(offer)) {
-      // The TURN server gave no address: nothing to connect with.
+    if (!/\na=candidate:/.test(offer)) {
+      // No address to connect from (relay-only and the TURN server gave none): no need to wait.
       return { iceServers: session.iceServers, outcome: { connected: false } };
     }
     await pc.setRemoteDescription({ type: "answer", sdp: await session.probe(offer) });

@@ -12,6 +12,7 @@ import type {
   ModeratorAction,
   Participant,
   ParticipantId,
+  Reaction,
   Role,
   RoomName,
   ServerMessageOf,
@@ -37,6 +38,7 @@ export interface MeetingView {
   lobbyList(waiting: LobbyEntry[]): void;
   roomState(state: { locked: boolean; passwordSet: boolean }): void;
   chat(message: ServerMessageOf<"chat">): void;
+  reaction(from: Participant, reaction: Reaction): void;
   /** The join was refused for a reason the person can act on (password, locked). */
   joinProblem(code: ErrorCode): void;
   /** The server ended this person's part in the meeting for good. */
@@ -109,6 +111,7 @@ export class Meeting {
   /** The publishing participants we last asked to receive, to skip needless updates. */
   private subscribedKey = "";
   private role: Role = "participant";
+  private hand: number | null = null;
   private moderatorKey: string | undefined;
   /** The meeting password the person typed, sent with every join of this page. */
   private password: string | undefined;
@@ -164,6 +167,18 @@ export class Meeting {
 
   sendChat(text: string): void {
     this.signaling.send({ type: "chat", text });
+  }
+
+  get handRaised(): boolean {
+    return this.hand !== null;
+  }
+
+  raiseHand(raised: boolean): void {
+    this.signaling.send({ type: "raiseHand", raised });
+  }
+
+  react(reaction: Reaction): void {
+    this.signaling.send({ type: "react", reaction });
   }
 
   // Moderator requests: the server checks the role; the UI offers them only to moderators.
@@ -228,6 +243,7 @@ export class Meeting {
       id: this.selfId ?? "self",
       name: this.name ?? "",
       role: this.role,
+      hand: this.hand,
       audio: this.media.audioOn,
       video: this.media.videoOn,
       publishing: true,
@@ -309,6 +325,7 @@ export class Meeting {
     s.on("joined", (m) => {
       this.selfId = m.participantId;
       this.resumeToken = m.resumeToken;
+      this.hand = null;
       this.setRole(m.role, m.moderatorKey);
       sessionStorage.setItem(sessionKey(this.room), JSON.stringify({ name: this.name ?? "", resumeToken: m.resumeToken } satisfies SavedSession));
       this.others.clear();
@@ -326,6 +343,12 @@ export class Meeting {
       this.updateSubscription();
     });
     s.on("participantUpdated", (m) => {
+      if (m.participant.id === this.selfId) {
+        // Our own record changes only by the server's hand (a raised or lowered hand).
+        this.hand = m.participant.hand;
+        this.renderParticipants();
+        return;
+      }
       this.others.set(m.participant.id, m.participant);
       this.renderParticipants();
       this.updateSubscription();
@@ -347,6 +370,10 @@ export class Meeting {
       this.renderParticipants();
     });
     s.on("chat", (m) => this.view?.chat(m));
+    s.on("reaction", (m) => {
+      const from = m.from === this.selfId ? this.self() : this.others.get(m.from);
+      if (from) this.view?.reaction(from, m.reaction);
+    });
     s.on("moderated", (m) => void this.obeyModerator(m.action));
     s.on("farewell", (m) => {
       this.leaving = true;

@@ -8,7 +8,7 @@
  * People in the lobby are told only whether a host is present; they never
  * see the participants, their media or the chat.
  */
-import type { LobbyEntry, Participant, ParticipantId, Role, ServerMessage } from "../protocol/messages.js";
+import type { LobbyEntry, Participant, ParticipantId, Reaction, Role, ServerMessage } from "../protocol/messages.js";
 
 /** One message for one participant. */
 export interface Delivery {
@@ -23,6 +23,8 @@ export class Room {
   private readonly waiting = new Map<ParticipantId, LobbyEntry>();
   private locked = false;
   private passwordSet = false;
+  /** Hands are numbered in the order they go up. */
+  private hands = 0;
 
   get size(): number {
     return this.members.size;
@@ -50,7 +52,7 @@ export class Room {
     if (this.members.has(id)) throw new Error(`participant ${id} is already in the room`);
     const hostBefore = this.hostPresent;
     const others = this.list();
-    const participant: Participant = { id, name, role, audio: true, video: true, publishing: false };
+    const participant: Participant = { id, name, role, audio: true, video: true, publishing: false, hand: null };
     this.members.set(id, participant);
     const deliveries = this.toOthers(id, { type: "participantJoined", participant: { ...participant } });
     deliveries.push({ to: id, message: this.stateMessage() });
@@ -117,6 +119,20 @@ export class Room {
     if (!entry) return { entry, deliveries: [] };
     this.waiting.delete(id);
     return { entry, deliveries: this.toModerators(this.lobbyMessage()) };
+  }
+
+  /** Raises (at the end of the queue) or lowers a participant's hand; everyone sees it. */
+  setHand(id: ParticipantId, raised: boolean): Delivery[] {
+    const current = this.members.get(id);
+    if (!current || (current.hand !== null) === raised) return [];
+    const next: Participant = { ...current, hand: raised ? ++this.hands : null };
+    this.members.set(id, next);
+    return this.toAll({ type: "participantUpdated", participant: { ...next } });
+  }
+
+  /** A reaction, shown to everyone in the meeting. */
+  react(from: ParticipantId, reaction: Reaction): Delivery[] {
+    return this.members.has(from) ? this.toAll({ type: "reaction", from, reaction }) : [];
   }
 
   /** A chat message from a participant to everyone in the meeting, the sender included. */

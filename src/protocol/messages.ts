@@ -73,8 +73,14 @@ export const Participant = z.object({
   video: z.boolean(),
   /** The participant's media reaches the media server and can be subscribed to. */
   publishing: z.boolean(),
+  /** A raised hand: its place in the order hands went up (lower is earlier); `null` when down. */
+  hand: z.number().int().nullable(),
 });
 export type Participant = z.infer<typeof Participant>;
+
+/** The few reactions a participant can show briefly on their tile. */
+export const Reaction = z.enum(["thumbs-up", "clap", "laugh", "heart", "surprised"]);
+export type Reaction = z.infer<typeof Reaction>;
 
 /** An ICE server handed to the browser (STUN/TURN), as in RTCIceServer. */
 export const IceServer = z.object({
@@ -89,7 +95,7 @@ export const LobbyEntry = z.object({ id: ParticipantId, name: z.string() });
 export type LobbyEntry = z.infer<typeof LobbyEntry>;
 
 /** What a moderator can do to one participant. */
-export const ModeratorAction = z.enum(["mute-audio", "stop-video", "remove", "make-moderator"]);
+export const ModeratorAction = z.enum(["mute-audio", "stop-video", "remove", "make-moderator", "lower-hand"]);
 export type ModeratorAction = z.infer<typeof ModeratorAction>;
 
 /** Meeting passwords: long enough to mean something, short enough to type. */
@@ -140,6 +146,10 @@ export const ClientMessage = z.discriminatedUnion("type", [
   z.object({ type: z.literal("leave") }),
   /** A message to everyone in the meeting. Relayed, never stored. */
   z.object({ type: z.literal("chat"), text: ChatText }),
+  /** Raise or lower one's hand. */
+  z.object({ type: z.literal("raiseHand"), raised: z.boolean() }),
+  /** Show a reaction briefly to everyone. */
+  z.object({ type: z.literal("react"), reaction: Reaction }),
 
   // Moderators only: anyone else gets `forbidden` and nothing happens.
   /** Let people in from the lobby: some, or everyone waiting. */
@@ -235,6 +245,8 @@ export const ServerMessage = z.discriminatedUnion("type", [
   z.object({ type: z.literal("roomState"), locked: z.boolean(), passwordSet: z.boolean() }),
   /** A moderator muted your microphone or stopped your camera (you may switch it on again). */
   z.object({ type: z.literal("moderated"), action: z.enum(["mute-audio", "stop-video"]) }),
+  /** Someone reacted; shown briefly on their tile. To everyone in the meeting, the sender included. */
+  z.object({ type: z.literal("reaction"), from: ParticipantId, reaction: Reaction }),
   /** A chat message, to everyone in the meeting including its sender. `at`: server time, ms since 1970. */
   z.object({ type: z.literal("chat"), from: ParticipantId, name: z.string(), text: z.string(), at: z.number() }),
   /** The last message before the server closes the connection for good (close code 4003). */

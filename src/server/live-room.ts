@@ -16,6 +16,7 @@ import {
   type ModeratorAction,
   type ParticipantId,
   type PeerConnectionRole,
+  type Reaction,
   type Role,
   type RoomName,
   type ServerMessage,
@@ -194,6 +195,14 @@ export class LiveRoom {
     this.deliver(this.room.update(this.current(member).id, { audio, video }));
   }
 
+  raiseHand(member: Member, raised: boolean): void {
+    this.deliver(this.room.setHand(this.current(member).id, raised));
+  }
+
+  react(member: Member, reaction: Reaction): void {
+    this.deliver(this.room.react(this.current(member).id, reaction));
+  }
+
   /** Relays a chat message to everyone in the meeting. It is not stored and not logged. */
   chat(member: Member, text: string): void {
     this.deliver(this.room.chat(this.current(member).id, text, Date.now()));
@@ -245,6 +254,9 @@ export class LiveRoom {
           this.farewell(member.link, "removed");
           this.forget(target); // a removed person may knock again, but not walk back in
           await this.removeMember(target);
+          return;
+        case "lower-hand":
+          this.deliver(this.room.setHand(target, false));
           return;
         case "make-moderator":
           this.deliver(this.room.promote(target));

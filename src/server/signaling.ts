@@ -287,6 +287,10 @@ class ClientConnection implements ParticipantLink {
         return room.setMediaState(member, message.audio, message.video);
       case "chat":
         return room.chat(member, message.text);
+      case "raiseHand":
+        return room.raiseHand(member, message.raised);
+      case "react":
+        return room.react(member, message.reaction);
       case "admit":
         return room.admit(member, message.participants);
       case "refuse":

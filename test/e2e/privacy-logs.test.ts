@@ -23,12 +23,15 @@
 import { after, before, describe, test, type TestContext } from "node:test";
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
+import { readdirSync, readlinkSync } from "node:fs";
+import { join } from "node:path";
 import type { Browser } from "playwright-core";
 import WebSocket from "ws";
 import { joinFromPrejoin, launchBrowser, newParticipant, playingRemoteNames, type ParticipantPage } from "../helpers/browser.js";
 import { startTestServer, testMediaInterface, type TestServer } from "../helpers/server.js";
 import { sameMembers, waitUntil } from "../helpers/wait.js";
 import { PROTOCOL_VERSION } from "../../src/protocol/constants.js";
+import type { JanusSupervisor } from "../../src/media/janus/supervisor.js";
 
 const NAMES = ["Zylpha Quornby", "Brannock Vexley", "Ottoline Qwist"];
 /** Said by a raw client that is not a browser. */
@@ -104,7 +107,40 @@ async function misbehave(server: TestServer, room: string, sdpSession: string): 
   assert.equal(await closed, 4008, "closed for abuse");
 }
 
-async function runMeeting(server: TestServer, browser: Browser, room: string, people: number, sdpSession: string): Promise<void> {
+/**
+ * Nothing of the meeting goes to disk on the media side: the Janus process
+ * has no file open (only devices, sockets and pipes), and its private folder
+ * holds exactly the configuration Treff wrote. A recording would be an open
+ * file; Treff never asks Janus for one.
+ */
+function assertJanusWritesNothing(server: TestServer): void {
+  const janus = server.janus as JanusSupervisor;
+  const pid = janus.pid;
+  assert.ok(pid, "Janus runs");
+  const open = readdirSync(`/proc/${pid}/fd`).flatMap((fd) => {
+    try {
+      return [readlinkSync(`/proc/${pid}/fd/${fd}`)];
+    } catch {
+      return []; // closed in between
+    }
+  });
+  const files = open.filter((target) => target.startsWith("/") && !target.startsWith("/dev/"));
+  assert.deepEqual(files, [], "files Janus holds open during the meeting");
+  const dir = janus.configDir!;
+  assert.deepEqual(readdirSync(dir).sort(), ["empty", "janus.jcfg", "janus.plugin.videoroom.jcfg", "janus.sock", "janus.transport.websockets.jcfg", "plugins", "transports"]);
+  assert.deepEqual(readdirSync(join(dir, "empty")), []);
+  assert.deepEqual(readdirSync(join(dir, "plugins")), ["libjanus_videoroom.so"]);
+  assert.deepEqual(readdirSync(join(dir, "transports")), ["libjanus_websockets.so"]);
+}
+
+async function runMeeting(
+  server: TestServer,
+  browser: Browser,
+  room: string,
+  people: number,
+  sdpSession: string,
+  whileMeeting: () => void = () => {},
+): Promise<void> {
   const participants: ParticipantPage[] = [];
   for (let i = 0; i < people; i++) {
     const p = await newParticipant(browser);
@@ -130,6 +166,7 @@ async function runMeeting(server: TestServer, browser: Browser, room: string, pe
     await joinFromPrejoin(p.page, NAMES[i]!);
   }
   for (const [i, p] of participants.entries()) await seesPlaying(p, NAMES.filter((_, j) => j !== i).slice(0, people - 1), NAMES[i]!);
+  whileMeeting();
 
   await misbehave(server, room, sdpSession);
 
@@ -171,7 +208,7 @@ describe("the log at level info (the default) holds no names, room names or addr
   });
 
   test("a meeting of three runs: home page, privacy page, pre-join, join, media, a dropped connection, leave", async () => {
-    await runMeeting(server, browser, room, 3, RAW_NAME);
+    await runMeeting(server, browser, room, 3, RAW_NAME, () => assertJanusWritesNothing(server));
   });
 
   test("nothing logged, start to shutdown, contains a name, the room name or an IP address", async (t) => {

@@ -14,6 +14,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createServer, connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { testMediaInterface } from "./server.js";
 import { waitUntil } from "./wait.js";
 
 export const TURNSERVER_BINARY = process.env.TURNSERVER_BINARY ?? "turnserver";
@@ -29,7 +30,22 @@ export interface Coturn {
   stop(): Promise<void>;
 }
 
-export async function startCoturn(): Promise<Coturn> {
+export interface CoturnOptions {
+  /** Log every allocation, permission and packet count (for debugging a test). */
+  verbose?: boolean;
+}
+
+/**
+ * The address coturn relays from. Janus, bound to 127.0.0.2 on treff0, never
+ * answered packets from 127.0.0.1 here (Janus 1.1.2, libnice 0.1.21), while
+ * other programs on 127.0.0.2 do: so relay from Janus' own media address.
+ */
+function relayAddress(): string {
+  return testMediaInterface() ? "127.0.0.2" : "127.0.0.1";
+}
+
+export async function startCoturn(options: CoturnOptions = {}): Promise<Coturn> {
+  const relayIp = relayAddress();
   const dir = await mkdtemp(join(tmpdir(), "treff-coturn-"));
   const secret = randomBytes(24).toString("base64url");
   const port = await freePort();
@@ -38,7 +54,7 @@ export async function startCoturn(): Promise<Coturn> {
     configFile,
     [
       "listening-ip=127.0.0.1",
-      "relay-ip=127.0.0.1",
+      `relay-ip=${relayIp}`,
       `listening-port=${port}`,
       // Ephemeral credentials (TURN REST API): exactly what src/server/turn.ts signs.
       "use-auth-secret",
@@ -58,7 +74,7 @@ export async function startCoturn(): Promise<Coturn> {
       `userdb=${join(dir, "turndb")}`,
       "log-file=stdout",
       "simple-log",
-      ...(process.env.COTURN_VERBOSE ? ["verbose"] : []),
+      ...(options.verbose ? ["verbose"] : []),
       "",
     ].join("\n"),
     { mode: 0o600 },

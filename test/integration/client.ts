@@ -24,6 +24,13 @@ export interface Closed {
 
 type Type = ServerMessage["type"];
 
+/** What `join` may carry besides room and name. */
+export interface JoinExtras {
+  resumeToken?: string;
+  moderatorKey?: string;
+  password?: string;
+}
+
 interface Waiter {
   match: (message: ServerMessage) => boolean;
   resolve: (message: ServerMessage) => void;
@@ -36,6 +43,8 @@ const violations: string[] = [];
 export class TestClient {
   /** Every message the server sent, in order. */
   readonly messages: ServerMessage[] = [];
+  /** Every valid message as the server sent it, before the schema dropped unknown fields. */
+  readonly frames: unknown[] = [];
   /** Frames that were not valid server messages (a protocol violation by the server). */
   readonly invalid: string[] = [];
   /** Resolves when the socket has closed, with the code and reason the client saw. */
@@ -98,12 +107,27 @@ export class TestClient {
     socketOf(this.ws).resume();
   }
 
-  /** Sends `join` with the current protocol version and waits for `joined`. */
-  async join(room: string, name: string, extra: { resumeToken?: string } = {}): Promise<ServerMessageOf<"joined">> {
+  /** Sends `join` with the current protocol version, without waiting for the answer. */
+  sendJoin(room: string, name: string, extra: JoinExtras = {}): void {
     this.send({ type: "join", version: PROTOCOL_VERSION, room, name, ...extra });
-    const reply = await this.nextOf(["joined", "error"]);
+  }
+
+  /** Sends `join` with the current protocol version and waits for `joined`. */
+  async join(room: string, name: string, extra: JoinExtras = {}): Promise<ServerMessageOf<"joined">> {
+    this.sendJoin(room, name, extra);
+    const reply = await this.nextOf(["joined", "lobby", "error"]);
     if (reply.type === "error") throw new Error(`join failed: ${reply.code}: ${reply.message}`);
+    if (reply.type === "lobby") throw new Error("join failed: put in the lobby");
     return reply as ServerMessageOf<"joined">;
+  }
+
+  /** Sends `join` and waits to be put in the lobby (a guest of a meeting with a lobby). */
+  async knock(room: string, name: string, extra: JoinExtras = {}): Promise<ServerMessageOf<"lobby">> {
+    this.sendJoin(room, name, extra);
+    const reply = await this.nextOf(["joined", "lobby", "error"]);
+    if (reply.type === "error") throw new Error(`knock failed: ${reply.code}: ${reply.message}`);
+    if (reply.type === "joined") throw new Error("knock failed: joined without waiting in the lobby");
+    return reply as ServerMessageOf<"lobby">;
   }
 
   /**
@@ -132,6 +156,17 @@ export class TestClient {
     await new Promise((resolve) => setTimeout(resolve, ms));
     const found = this.unread.find((m) => m.type === type);
     if (found) throw new Error(`expected no '${type}' but got ${JSON.stringify(found).slice(0, 300)}`);
+  }
+
+  /** Marks every message received so far as read; returns them. */
+  discardUnread(): ServerMessage[] {
+    return this.unread.splice(0);
+  }
+
+  /** Fails if any message arrives (or is already unread) within `ms`. */
+  async expectNothing(ms: number): Promise<void> {
+    await new Promise((resolve) => setTimeout(resolve, ms));
+    if (this.unread.length) throw new Error(`expected no message but got ${JSON.stringify(this.unread).slice(0, 300)}`);
   }
 
   /** Waits for the socket to close. */
@@ -182,6 +217,7 @@ export class TestClient {
     }
     const message = parsed.data;
     this.messages.push(message);
+    this.frames.push(JSON.parse(text));
     for (const waiter of this.waiters) {
       if (waiter.match(message)) {
         this.waiters.delete(waiter);

@@ -39,6 +39,8 @@ describe("parseClientMessage: valid messages", () => {
     mediaState: { type: "mediaState", audio: false, video: true },
     leave: { type: "leave" },
     chat: { type: "chat", text: "Hello, everyone" },
+    raiseHand: { type: "raiseHand", raised: true },
+    react: { type: "react", reaction: "thumbs-up" },
     admit: { type: "admit", participants: ["p1", "p2"] },
     refuse: { type: "refuse", participant: "p1" },
     moderate: { type: "moderate", participant: "p1", action: "mute-audio" },
@@ -78,7 +80,7 @@ describe("parseClientMessage: valid messages", () => {
     assert.deepEqual(parse(message), { ok: true, message });
   });
 
-  for (const action of ["mute-audio", "stop-video", "remove", "make-moderator"]) {
+  for (const action of ["mute-audio", "stop-video", "remove", "make-moderator", "lower-hand"]) {
     test(`moderate accepts the action ${action}`, () => {
       const message = { type: "moderate", participant: "p1", action };
       assert.deepEqual(parse(message), { ok: true, message });
@@ -345,7 +347,7 @@ describe("room names", () => {
 });
 
 describe("ServerMessage schemas", () => {
-  const participant = { id: "p1", name: "Ann", role: "participant" as const, audio: true, video: false, publishing: true };
+  const participant = { id: "p1", name: "Ann", role: "participant" as const, audio: true, video: false, publishing: true, hand: null };
   const samples: ServerMessageT[] = [
     {
       type: "welcome",
@@ -374,6 +376,8 @@ describe("ServerMessage schemas", () => {
     { type: "roomState", locked: true, passwordSet: false },
     { type: "moderated", action: "mute-audio" },
     { type: "moderated", action: "stop-video" },
+    { type: "participantUpdated", participant: { ...participant, hand: 3 } },
+    { type: "reaction", from: "p1", reaction: "clap" },
     { type: "chat", from: "p1", name: "Ann", text: "Hello", at: 1_700_000_000_000 },
     { type: "farewell", reason: "refused" },
     { type: "farewell", reason: "removed" },
@@ -407,7 +411,7 @@ describe("ServerMessage schemas", () => {
   });
 
   test("rejects a participant without its media flags", () => {
-    const result = ServerMessage.safeParse({ type: "participantJoined", participant: { id: "p1", name: "Ann", role: "participant" } });
+    const result = ServerMessage.safeParse({ type: "participantJoined", participant: { id: "p1", name: "Ann", role: "participant", hand: null } });
     assert.equal(result.success, false);
   });
 

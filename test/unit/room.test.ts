@@ -4,7 +4,7 @@ import { Room } from "../../src/meeting/room.js";
 import type { Role } from "../../src/protocol/messages.js";
 
 /** A participant as Room.add creates it. */
-const fresh = (id: string, name: string, role: Role = "participant") => ({ id, name, role, audio: true, video: true, publishing: false });
+const fresh = (id: string, name: string, role: Role = "participant") => ({ id, name, role, audio: true, video: true, publishing: false, hand: null });
 
 /** The settings every newcomer is told about, as a fresh room has them. */
 const initialState = { type: "roomState", locked: false, passwordSet: false } as const;

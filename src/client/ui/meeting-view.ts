@@ -4,7 +4,7 @@
  * moderators the lobby and the meeting settings) and, while a guest waits
  * to be let in, the waiting room.
  */
-import type { ErrorCode, LobbyEntry, Participant, ParticipantId, ServerMessageOf } from "../../protocol/messages.js";
+import type { ErrorCode, LobbyEntry, Participant, ParticipantId, Reaction, ServerMessageOf } from "../../protocol/messages.js";
 import type { Meeting, MeetingStatus, MeetingView } from "../meeting.js";
 import type { RemoteTracks } from "../rtc/subscriber.js";
 import type { LocalMedia } from "../media.js";
@@ -16,6 +16,17 @@ import { WaitingRoom } from "./waiting-room.js";
 import { LobbyPanel } from "./lobby-panel.js";
 import { ChatPanel } from "./chat-panel.js";
 import { SettingsPanel } from "./settings-panel.js";
+import { PeoplePanel } from "./people-panel.js";
+import { ShortcutHelp, installShortcuts } from "./shortcuts.js";
+
+/** How each reaction looks on a tile. */
+export const REACTION_SYMBOLS: Record<Reaction, string> = {
+  "thumbs-up": "👍",
+  clap: "👏",
+  laugh: "😂",
+  heart: "❤️",
+  surprised: "😮",
+};
 
 export interface MeetingActions {
   toggleAudio(): void;
@@ -67,6 +78,11 @@ export class MeetingScreen implements MeetingView {
   private readonly lobbyToggle: PanelToggle;
   private readonly settingsToggle: PanelToggle;
   private readonly notice: HTMLElement;
+  private readonly peoplePanel = new PeoplePanel();
+  private readonly chatToggle: PanelToggle;
+  private readonly peopleToggle: PanelToggle;
+  private readonly handButton: HTMLButtonElement;
+  private unread = 0;
 
   constructor(
     private readonly media: LocalMedia,
@@ -77,7 +93,7 @@ export class MeetingScreen implements MeetingView {
     this.camToggle = cameraToggle(actions.toggleVideo);
     this.grid = h("section", { class: "grid", "aria-label": t("videoGrid") });
     this.statusLine = h("p", { class: "status", role: "status" });
-    this.countLine = h("p", { class: "count" });
+    this.countLine = h("p", { class: "alone", role: "status" });
     this.soundButton = h("button", { type: "button", class: "sound", hidden: true, onclick: () => this.resumeAudio() }, t("enableSound"));
     const leave = h("button", { type: "button", class: "control leave", "aria-label": t("leave"), title: t("leave"), onclick: actions.leave }, icon("leave"));
     this.waitingRoom = new WaitingRoom(media.stream, (password) => meeting.retryJoin(password));
@@ -90,9 +106,30 @@ export class MeetingScreen implements MeetingView {
       moderatorLink: () => meeting.moderatorLink(),
     });
     const chatToggle = new PanelToggle(this.chatPanel.element, t("chat"), () => this.showPanel(chatToggle));
+    this.chatToggle = chatToggle;
+    const peopleToggle = new PanelToggle(this.peoplePanel.element, t("people"), () => this.showPanel(peopleToggle));
+    this.peopleToggle = peopleToggle;
     this.lobbyToggle = new PanelToggle(this.lobbyPanel.element, t("lobbyTitle"), () => this.showPanel(this.lobbyToggle));
     this.settingsToggle = new PanelToggle(this.settingsPanel.element, t("settings"), () => this.showPanel(this.settingsToggle));
-    this.toggles = [chatToggle, this.lobbyToggle, this.settingsToggle];
+    this.toggles = [chatToggle, peopleToggle, this.lobbyToggle, this.settingsToggle];
+    this.handButton = h("button", { type: "button", class: "panel-toggle", "aria-pressed": "false", onclick: () => this.toggleHand() }, t("raiseHand"));
+    const reactions = h(
+      "details",
+      { class: "reactions" },
+      h("summary", {}, t("reactions")),
+      h(
+        "div",
+        { class: "menu" },
+        ...Object.entries(REACTION_SYMBOLS).map(([reaction, symbol]) =>
+          h(
+            "button",
+            { type: "button", "aria-label": t(`reaction.${reaction}` as "reaction.clap"), title: t(`reaction.${reaction}` as "reaction.clap"), onclick: () => meeting.react(reaction as Reaction) },
+            symbol,
+          ),
+        ),
+      ),
+    );
+    const help = new ShortcutHelp();
     for (const toggle of this.toggles) toggle.open = false;
     this.notice = h("p", { class: "notice", role: "status", hidden: true });
     this.element = h(
@@ -103,19 +140,31 @@ export class MeetingScreen implements MeetingView {
       this.notice,
       this.soundButton,
       this.waitingRoom.element,
+      this.countLine,
       h("div", { class: "stage" }, this.grid, h("aside", { class: "side" }, ...this.toggles.map((p) => p.panel))),
       h(
         "div",
         { class: "bar", role: "toolbar", "aria-label": t("meetingControls") },
-        this.countLine,
         this.micToggle.element,
         this.camToggle.element,
         leave,
-        h("div", { class: "panel-toggles" }, ...this.toggles.map((p) => p.button)),
+        h("div", { class: "panel-toggles" }, this.handButton, reactions, ...this.toggles.map((p) => p.button), help.button),
       ),
+      help.dialog,
     );
+    installShortcuts({
+      toggleAudio: actions.toggleAudio,
+      toggleVideo: actions.toggleVideo,
+      toggleHand: () => this.toggleHand(),
+      toggleChat: () => this.showPanel(chatToggle),
+      help: () => help.open(),
+    });
     this.syncControls();
     this.showModeratorTools(false);
+  }
+
+  private toggleHand(): void {
+    this.meeting.raiseHand(!this.meeting.handRaised);
   }
 
   /** Opens one side panel (closing the others), or closes it when it is open. */
@@ -123,6 +172,7 @@ export class MeetingScreen implements MeetingView {
     const open = !toggle.open;
     for (const other of this.toggles) other.open = false;
     toggle.open = open;
+    if (toggle === this.chatToggle && open) this.setUnread(0);
     this.element.classList.toggle("with-side", open);
     this.relayout();
   }
@@ -154,6 +204,21 @@ export class MeetingScreen implements MeetingView {
 
   chat(message: ServerMessageOf<"chat">): void {
     this.chatPanel.add(message, message.from === this.selfId);
+    if (!this.chatToggle.open && message.from !== this.selfId) this.setUnread(this.unread + 1);
+  }
+
+  /** The chat button carries the number of unread messages while the chat is closed. */
+  private setUnread(count: number): void {
+    this.unread = count;
+    this.chatToggle.button.textContent = count ? `${t("chat")} (${count})` : t("chat");
+    this.chatToggle.button.setAttribute("aria-label", count ? t("chatUnread", { count }) : t("chat"));
+    this.chatToggle.button.classList.toggle("attention", count > 0);
+  }
+
+  reaction(from: Participant, reaction: Reaction): void {
+    const tile = from.id === this.selfId ? this.selfTile : this.tiles.get(from.id);
+    tile?.showReaction(REACTION_SYMBOLS[reaction]);
+    announce(t("reactedAnnouncement", { name: from.name, reaction: t(`reaction.${reaction}` as "reaction.clap") }));
   }
 
   joinProblem(code: ErrorCode): void {
@@ -196,6 +261,9 @@ export class MeetingScreen implements MeetingView {
     this.waitingRoom.hide();
     const moderator = self.role === "moderator";
     this.showModeratorTools(moderator);
+    this.peoplePanel.update(self, others);
+    this.handButton.textContent = t(self.hand === null ? "raiseHand" : "lowerHand");
+    this.handButton.setAttribute("aria-pressed", String(self.hand !== null));
     if (!this.selfTile || this.selfId !== self.id) {
       this.selfTile?.element.remove();
       this.selfTile = new Tile(self, true, () => {});
@@ -226,12 +294,16 @@ export class MeetingScreen implements MeetingView {
               stopVideo: () => this.meeting.moderate(participant.id, "stop-video"),
               remove: () => this.meeting.moderate(participant.id, "remove"),
               promote: () => this.meeting.moderate(participant.id, "make-moderator"),
+              lowerHand: () => this.meeting.moderate(participant.id, "lower-hand"),
             }
           : undefined,
       );
     }
     const count = others.length + 1;
-    this.countLine.textContent = count === 1 ? t("alone") : t("participants", { count });
+    this.countLine.textContent = count === 1 ? t("alone") : "";
+    this.countLine.hidden = count !== 1;
+    this.peopleToggle.button.textContent = `${t("people")} (${count})`;
+    this.peopleToggle.button.setAttribute("aria-label", t("participants", { count }));
     this.layout(count);
   }
 

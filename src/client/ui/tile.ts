@@ -14,6 +14,7 @@ export interface TileModeration {
   stopVideo(): void;
   remove(): void;
   promote(): void;
+  lowerHand(): void;
 }
 
 export class Tile {
@@ -24,6 +25,9 @@ export class Tile {
   private readonly nameLabel: HTMLElement;
   private readonly mutedIcon: HTMLElement;
   private readonly roleBadge: HTMLElement;
+  private readonly handIcon: HTMLElement;
+  private readonly reactionBubble: HTMLElement;
+  private reactionTimer: number | undefined;
   private readonly menuSlot: HTMLElement;
   private videoTrack: MediaStreamTrack | undefined;
   private name = "";
@@ -42,13 +46,16 @@ export class Tile {
     this.mutedIcon = h("span", { class: "muted", role: "img", "aria-label": t("muted") }, icon("micOff"));
     this.audio = isSelf ? undefined : h("audio", { autoplay: true });
     this.roleBadge = h("span", { class: "badge" }, t("moderator"));
+    this.handIcon = h("span", { class: "hand", role: "img" }, "✋");
+    this.reactionBubble = h("span", { class: "reaction", "aria-hidden": "true", hidden: true });
     this.menuSlot = h("div", { class: "tile-menu" });
     this.element = h(
       "figure",
       { class: "tile", "data-participant": participant.id, "data-self": isSelf ? "true" : undefined },
       this.video,
       this.avatar,
-      h("figcaption", {}, this.mutedIcon, this.nameLabel, this.roleBadge),
+      h("figcaption", {}, this.handIcon, this.mutedIcon, this.nameLabel, this.roleBadge),
+      this.reactionBubble,
       this.menuSlot,
       this.audio,
     );
@@ -60,6 +67,8 @@ export class Tile {
     this.nameLabel.textContent = name;
     this.name = participant.name;
     this.roleBadge.hidden = participant.role !== "moderator";
+    this.handIcon.hidden = participant.hand === null;
+    this.handIcon.setAttribute("aria-label", t("handRaised"));
     this.element.setAttribute("aria-label", name);
     this.avatar.textContent = initials(participant.name);
     this.mutedIcon.hidden = participant.audio;
@@ -83,11 +92,20 @@ export class Tile {
           { class: "menu" },
           item(t("muteOne", { name }), actions.mute),
           item(t("stopVideoOne", { name }), actions.stopVideo),
+          item(t("lowerHandOne", { name }), actions.lowerHand),
           item(t("promoteOne", { name }), actions.promote),
           item(t("removeOne", { name }), actions.remove),
         ),
       ),
     );
+  }
+
+  /** Shows a reaction on the tile for a few seconds. */
+  showReaction(symbol: string): void {
+    this.reactionBubble.textContent = symbol;
+    this.reactionBubble.hidden = false;
+    window.clearTimeout(this.reactionTimer);
+    this.reactionTimer = window.setTimeout(() => (this.reactionBubble.hidden = true), 3_000);
   }
 
   setSpeaking(speaking: boolean): void {
