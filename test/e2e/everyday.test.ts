@@ -1,0 +1,94 @@
+/**
+ * The everyday meeting features, in real Chromium: raised hands in order,
+ * reactions on tiles, the people list, keyboard shortcuts and their help
+ * dialog, and the unread count on the chat button.
+ */
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import type { Browser } from "playwright-core";
+import { joinFromPrejoin, launchBrowser, newParticipant, playingRemoteNames, type ParticipantPage } from "../helpers/browser.js";
+import { startTestServer, type TestServer } from "../helpers/server.js";
+import { sameMembers, waitUntil } from "../helpers/wait.js";
+
+describe("everyday meeting features", () => {
+  let server: TestServer;
+  let browser: Browser;
+  let ada: ParticipantPage;
+  let ben: ParticipantPage;
+
+  before(async () => {
+    server = await startTestServer({ logLevel: "warn", config: { meetings: { lobby: false } } });
+    browser = await launchBrowser();
+    const room = `${server.url}/r/everyday-${Date.now().toString(36)}`;
+    ada = await newParticipant(browser);
+    ben = await newParticipant(browser);
+    for (const [p, name] of [[ada, "Ada"], [ben, "Ben"]] as const) {
+      await p.page.goto(room);
+      await joinFromPrejoin(p.page, name);
+    }
+    await waitUntil("Ada to see Ben", () => playingRemoteNames(ada.page), (n) => sameMembers(n, ["Ben"]), 20_000);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  test("hands go up in order, everyone sees them, and come down again", async () => {
+    await ben.page.getByRole("button", { name: "Raise hand" }).click();
+    await ben.page.getByRole("button", { name: "Lower hand" }).waitFor();
+    await ada.page.keyboard.press("h"); // the shortcut
+    await ada.page.getByRole("button", { name: "Lower hand" }).waitFor();
+    await ada.page.getByRole("figure", { name: "Ben" }).getByRole("img", { name: "Hand raised" }).waitFor();
+
+    await ada.page.getByRole("button", { name: "2 in the meeting" }).click();
+    const people = ada.page.getByRole("region", { name: "People" });
+    await waitUntil(
+      "the people list in hand order",
+      async () => (await people.getByRole("listitem").allInnerTexts()).map((s) => s.replace(/\s+/g, " ").trim()),
+      (items) => items.length === 2 && items[0]!.startsWith("Ben") && items[0]!.includes("Hand raised, number 1") && items[1]!.includes("number 2"),
+    );
+    await ben.page.getByRole("button", { name: "Lower hand" }).click();
+    await ada.page.getByRole("figure", { name: "Ben" }).getByRole("img", { name: "Hand raised" }).waitFor({ state: "hidden" });
+    await ada.page.keyboard.press("h");
+    await ada.page.getByRole("button", { name: "Raise hand" }).waitFor();
+  });
+
+  test("a reaction shows briefly on the sender's tile for everyone", async () => {
+    await ben.page.getByText("Reactions").click();
+    await ben.page.getByRole("button", { name: "Applause" }).click();
+    const bubble = ada.page.locator('figure.tile[aria-label="Ben"] .reaction');
+    await waitUntil("the reaction on Ben's tile", () => bubble.textContent(), (text) => text === "👏");
+    await bubble.waitFor({ state: "hidden", timeout: 6_000 });
+  });
+
+  test("M and V switch microphone and camera; ? lists the shortcuts", async () => {
+    await ada.page.keyboard.press("m");
+    await ada.page.getByRole("button", { name: "Turn microphone on" }).waitFor();
+    await ben.page.getByRole("figure", { name: "Ada" }).getByRole("img", { name: "Microphone off" }).waitFor();
+    await ada.page.keyboard.press("m");
+    await ada.page.getByRole("button", { name: "Turn microphone off" }).waitFor();
+    await ada.page.keyboard.press("v");
+    await ada.page.getByRole("button", { name: "Turn camera on" }).waitFor();
+    await ada.page.keyboard.press("v");
+    await ada.page.getByRole("button", { name: "Turn camera off" }).waitFor();
+
+    await ada.page.keyboard.press("?");
+    const dialog = ada.page.getByRole("dialog", { name: "Keyboard shortcuts" });
+    await dialog.getByText("Raise or lower your hand").waitFor();
+    await dialog.getByRole("button", { name: "Close" }).click();
+    await dialog.waitFor({ state: "hidden" });
+  });
+
+  test("the chat button counts unread messages until the chat is opened; typing in the chat is not a shortcut", async () => {
+    await ben.page.keyboard.press("c");
+    const input = ben.page.getByRole("textbox", { name: "Message" });
+    await input.fill("mhv"); // letters that are shortcuts elsewhere
+    await ben.page.getByRole("button", { name: "Send" }).click();
+    await ben.page.getByRole("button", { name: "Turn microphone off" }).waitFor(); // unchanged by typing
+    await ada.page.getByRole("button", { name: "Chat, 1 unread" }).waitFor();
+    await ada.page.keyboard.press("c");
+    await ada.page.getByRole("region", { name: "Chat" }).getByText("mhv").waitFor();
+    assert.equal(await ada.page.getByRole("button", { name: "Chat", exact: true }).count(), 1);
+  });
+});
