@@ -41,7 +41,7 @@ describe("everyday meeting features", () => {
     await ada.page.getByRole("button", { name: "Lower hand" }).waitFor();
     await ada.page.getByRole("figure", { name: "Ben" }).getByRole("img", { name: "Hand raised" }).waitFor();
 
-    await ada.page.getByRole("button", { name: "2 in the meeting" }).click();
+    await ada.page.getByRole("button", { name: "People (2)" }).click();
     const people = ada.page.getByRole("region", { name: "People" });
     await waitUntil(
       "the people list in hand order",

@@ -115,7 +115,7 @@ describe("meeting with three browsers", () => {
         assert.ok(addresses.every((a) => a.startsWith("127.")), `loopback media only: ${addresses.join(", ")}`);
       }
     }
-    await carol.page.getByRole("button", { name: "3 in the meeting" }).waitFor();
+    await carol.page.getByRole("button", { name: "People (3)" }).waitFor();
     await people.Alice!.page.screenshot({ path: `${SCREENSHOTS}/meeting-3-en.png` });
   });
 

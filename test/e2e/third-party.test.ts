@@ -1,7 +1,7 @@
 /**
  * No third-party requests: two people (separate browser contexts) go
- * through the home page, the privacy page in both languages, pre-join,
- * join, a meeting with media, and leave. Every request and WebSocket of
+ * through the home page, the privacy page in both languages, the
+ * connectivity check, pre-join, join, a meeting with media, and leave. Every request and WebSocket of
  * every page is recorded and must go to the Treff server's own origin; no
  * page may reference another origin in its markup or resource timing, call
  * navigator.sendBeacon, or give WebRTC a STUN/TURN server.
@@ -90,7 +90,7 @@ describe("no request leaves the Treff server's origin", () => {
     await server?.close();
   });
 
-  test("home page, privacy page, pre-join, join, meeting, leave", async () => {
+  test("home page, privacy page, connectivity check, pre-join, join, meeting, leave", async () => {
     const [alice, bernd] = people as [Person, Person];
 
     await alice.page.goto(server.url);
@@ -101,6 +101,10 @@ describe("no request leaves the Treff server's origin", () => {
     await alice.page.getByRole("link", { name: "Deutsch" }).click();
     await alice.page.getByRole("heading", { level: 1, name: "Datenschutzhinweise" }).waitFor();
     await step(alice, "privacy page (de)");
+    // The connectivity check makes its own test connection to the media server.
+    await alice.page.goto(`${server.url}/check`);
+    await alice.page.getByRole("button", { name: "Check again" }).waitFor({ timeout: 40_000 });
+    await step(alice, "connectivity check");
     await alice.page.goto(server.url);
     await alice.page.getByRole("button", { name: "New meeting" }).click();
     await alice.page.waitForURL(/\/r\/[A-Za-z0-9_-]{22}$/);

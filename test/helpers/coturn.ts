@@ -86,6 +86,7 @@ export async function startCoturn(options: CoturnOptions = {}): Promise<Coturn> 
   child.stderr!.on("data", collect);
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   const spawnError = new Promise<never>((_, reject) => child.once("error", reject));
+  spawnError.catch(() => {}); // only the start-up race below cares
 
   const stop = async () => {
     await terminate(child, exited);
@@ -112,7 +113,8 @@ export async function startCoturn(options: CoturnOptions = {}): Promise<Coturn> 
 
 /** SIGTERM, SIGKILL after 3 s; resolves once the process is gone. */
 async function terminate(child: ChildProcess, exited: Promise<void>): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
+  // Never started (no turnserver installed), or already gone.
+  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
   child.kill("SIGTERM");
   const timer = setTimeout(() => child.kill("SIGKILL"), 3_000);
   await exited;

@@ -210,8 +210,8 @@ export class MeetingScreen implements MeetingView {
   /** The chat button carries the number of unread messages while the chat is closed. */
   private setUnread(count: number): void {
     this.unread = count;
-    this.chatToggle.button.textContent = count ? `${t("chat")} (${count})` : t("chat");
-    this.chatToggle.button.setAttribute("aria-label", count ? t("chatUnread", { count }) : t("chat"));
+    // The visible text is the accessible name (WCAG 2.5.3), so it spells out "unread".
+    this.chatToggle.button.textContent = count ? t("chatUnread", { count }) : t("chat");
     this.chatToggle.button.classList.toggle("attention", count > 0);
   }
 
@@ -303,7 +303,7 @@ export class MeetingScreen implements MeetingView {
     this.countLine.textContent = count === 1 ? t("alone") : "";
     this.countLine.hidden = count !== 1;
     this.peopleToggle.button.textContent = `${t("people")} (${count})`;
-    this.peopleToggle.button.setAttribute("aria-label", t("participants", { count }));
+    this.peopleToggle.button.title = t("participants", { count });
     this.layout(count);
   }
 

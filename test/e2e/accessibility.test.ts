@@ -1,0 +1,98 @@
+/**
+ * An automated accessibility check (axe-core, run inside the page) of the
+ * home page, the pre-join screen and a meeting with its side panels, in
+ * English and German: no serious or critical violation. Also screenshots at
+ * phone size, to look at.
+ */
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync, mkdirSync } from "node:fs";
+import { createRequire } from "node:module";
+import type { Browser, Page } from "playwright-core";
+import { joinFromPrejoin, launchBrowser, newParticipant, playingRemoteNames } from "../helpers/browser.js";
+import { startTestServer, type TestServer } from "../helpers/server.js";
+import { waitUntil } from "../helpers/wait.js";
+
+const SCREENSHOTS = "test-output/screenshots";
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
+interface Violation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: string[] }[];
+}
+
+/** Runs axe-core in the page (through the debugger, so the page's CSP does not apply) and returns serious findings. */
+async function seriousViolations(page: Page): Promise<string[]> {
+  await page.evaluate(AXE_SOURCE);
+  const violations = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(options: object): Promise<{ violations: Violation[] }> } }).axe;
+    return (await axe.run({ resultTypes: ["violations"] })).violations;
+  });
+  return violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+}
+
+describe("accessibility", () => {
+  let server: TestServer;
+  let browser: Browser;
+
+  before(async () => {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    server = await startTestServer({ logLevel: "warn", config: { meetings: { lobby: false } } });
+    browser = await launchBrowser();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  for (const locale of ["en-US", "de-DE"]) {
+    const join = locale === "de-DE" ? "Beitreten" : "Join";
+    test(`home, pre-join and meeting have no serious violations (${locale})`, async () => {
+      const p = await newParticipant(browser, { locale });
+      await p.page.goto(server.url);
+      assert.deepEqual(await seriousViolations(p.page), [], "home page");
+      await p.page.goto(`${server.url}/r/a11y-${locale}`);
+      await p.page.getByRole("textbox", { name: "Name" }).waitFor();
+      assert.deepEqual(await seriousViolations(p.page), [], "pre-join");
+      await joinFromPrejoin(p.page, "Ida", join);
+      await p.page.getByRole("toolbar").waitFor();
+      assert.deepEqual(await seriousViolations(p.page), [], "meeting");
+      for (const panel of ["Chat", locale === "de-DE" ? "Teilnehmende (1)" : "People (1)"]) {
+        await p.page.getByRole("button", { name: panel, exact: true }).click();
+        assert.deepEqual(await seriousViolations(p.page), [], `meeting with ${panel}`);
+        await p.page.getByRole("button", { name: panel, exact: true }).click();
+      }
+      await p.page.keyboard.press("?");
+      await p.page.getByRole("dialog").waitFor();
+      assert.deepEqual(await seriousViolations(p.page), [], "keyboard shortcuts dialog");
+      await p.page.keyboard.press("Escape");
+      await p.context.close();
+    });
+  }
+
+  test("on a phone, the pre-join screen and a meeting of two fit the screen", async () => {
+    const phone = { width: 390, height: 844 };
+    const a = await newParticipant(browser, { viewport: phone });
+    const b = await newParticipant(browser, { viewport: phone, locale: "de-DE" });
+    const room = `${server.url}/r/phone-${Date.now().toString(36)}`;
+    await a.page.goto(room);
+    await a.page.getByRole("textbox", { name: "Name" }).waitFor();
+    await a.page.screenshot({ path: `${SCREENSHOTS}/prejoin-phone-en.png` });
+    await joinFromPrejoin(a.page, "Ada");
+    await b.page.goto(room);
+    await joinFromPrejoin(b.page, "Ben", "Beitreten");
+    await waitUntil("Ada to see Ben on the phone", () => playingRemoteNames(a.page), (n) => n.length === 1, 20_000);
+    await waitUntil("Ben to see Ada on the phone", () => playingRemoteNames(b.page), (n) => n.length === 1, 20_000);
+    // Nothing sticks out sideways.
+    for (const p of [a, b]) assert.ok(await p.page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth));
+    await a.page.screenshot({ path: `${SCREENSHOTS}/meeting-phone-en.png` });
+    await b.page.screenshot({ path: `${SCREENSHOTS}/meeting-phone-de.png` });
+    await a.context.close();
+    await b.context.close();
+  });
+});

@@ -1,0 +1,800 @@
+/**
+ * Access control against the real server and its real Janus: moderators
+ * (the moderator key from POST /api/meetings), the lobby, admitting and
+ * refusing, moderator actions, lock, password, ending the meeting, chat,
+ * and coming back with a resume token.
+ *
+ * Two servers: the main one (lobby on, open creation) for almost everything,
+ * and a second one (meeting creation by token) for the creation API and the
+ * password attempt limit, whose per-address count would otherwise spill into
+ * the main server's password tests for a minute.
+ */
+import { after, afterEach, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { SignJWT } from "jose";
+import type { TreffServer } from "../../src/server/app.js";
+import { parseConfig } from "../../src/server/config.js";
+import { MeetingCreator } from "../../src/server/meetings.js";
+import { CloseCode, type Participant, type Role } from "../../src/protocol/messages.js";
+import { closeAllClients, TestClient } from "./client.js";
+import { publisherOffer } from "./sdp.js";
+import { newRoom, signalingUrl, startServer, waitUntilIdle } from "./server.js";
+import { waitUntil } from "../helpers/wait.js";
+
+const SECRET = "a-test-secret-of-enough-length";
+const CREATION_SECRET = "a-creation-secret-of-enough-length";
+/** How long "nothing else arrives" is watched for. */
+const QUIET_MS = 300;
+
+let server: TreffServer;
+/** Meeting creation by token; its own password attempt counter. */
+let tokenServer: TreffServer;
+
+/** The same secret as the servers: the same moderator keys. */
+const keys = new MeetingCreator(parseConfig({ secret: SECRET }));
+const keyOf = (room: string) => keys.moderatorKey(room);
+
+/** A signaling connection whose `welcome` has been read. */
+async function connect(on: TreffServer = server): Promise<TestClient> {
+  const client = await TestClient.connect(signalingUrl(on));
+  await client.next("welcome");
+  return client;
+}
+
+before(async () => {
+  [server, tokenServer] = await Promise.all([
+    startServer({ meetings: { lobby: true }, secret: SECRET }),
+    startServer({ meetings: { lobby: true, creation: "token", creationSecret: CREATION_SECRET }, secret: SECRET }),
+  ]);
+});
+
+afterEach(async () => {
+  await closeAllClients();
+  await Promise.all([waitUntilIdle(server), waitUntilIdle(tokenServer)]);
+});
+
+after(async () => {
+  await Promise.all([server?.close(), tokenServer?.close()]);
+});
+
+/** A participant as everyone else sees them right after they came in. */
+const member = (id: string, name: string, role: Role = "participant", change: Partial<Participant> = {}): Participant => ({
+  id,
+  name,
+  role,
+  audio: true,
+  video: true,
+  publishing: false,
+  hand: null,
+  ...change,
+});
+
+const janusSessions = (on: TreffServer = server) => on.janus.connection?.sessions.size ?? 0;
+
+interface Person {
+  client: TestClient;
+  id: string;
+  resumeToken: string;
+}
+
+/** A moderator joins with the room's key; its roomState and lobbyChanged are read. */
+async function hostJoins(room: string, name = "Hana", on: TreffServer = server): Promise<Person> {
+  const client = await connect(on);
+  const joined = await client.join(room, name, { moderatorKey: keyOf(room) });
+  await client.next("roomState");
+  await client.next("lobbyChanged");
+  return { client, id: joined.participantId, resumeToken: joined.resumeToken };
+}
+
+/** The id under which `name` waits, as a moderator sees it. */
+async function waitingId(moderator: TestClient, name: string): Promise<string> {
+  const { waiting } = await moderator.next("lobbyChanged", { where: (m) => m.waiting.some((e) => e.name === name) });
+  return waiting.find((e) => e.name === name)!.id;
+}
+
+/**
+ * A guest knocks and the host admits them; the messages of admission are read
+ * on both sides and, for `others`, the participantJoined.
+ */
+async function admitted(host: TestClient, room: string, name: string, others: TestClient[] = []): Promise<Person> {
+  const client = await connect();
+  await client.knock(room, name);
+  const id = await waitingId(host, name);
+  host.send({ type: "admit", participants: [id] });
+  const joined = await client.next("joined");
+  await client.next("roomState");
+  await host.next("lobbyChanged", { where: (m) => !m.waiting.some((e) => e.id === id) });
+  for (const other of [host, ...others]) await other.next("participantJoined", { where: (m) => m.participant.id === id });
+  return { client, id, resumeToken: joined.resumeToken };
+}
+
+/** Reads the farewell and the close that follows it. */
+async function expectFarewell(client: TestClient, reason: "refused" | "removed" | "ended"): Promise<void> {
+  assert.deepEqual(await client.next("farewell"), { type: "farewell", reason });
+  const closed = await client.waitClosed();
+  assert.equal(closed.code, CloseCode.farewell);
+  assert.equal(closed.reason, reason);
+  assert.equal(client.messages.at(-1)?.type, "farewell", "the farewell is the last message");
+}
+
+// --- joining --------------------------------------------------------------
+
+test("a moderator with the key goes straight in: joined as moderator with the key, then roomState and the lobby", async () => {
+  const room = newRoom();
+  const host = await connect();
+  const joined = await host.join(room, "Hana", { moderatorKey: keyOf(room) });
+  assert.deepEqual(joined, {
+    type: "joined",
+    participantId: joined.participantId,
+    role: "moderator",
+    moderatorKey: keyOf(room),
+    resumeToken: joined.resumeToken,
+    participants: [],
+  });
+  assert.deepEqual(await host.next("roomState"), { type: "roomState", locked: false, passwordSet: false });
+  assert.deepEqual(await host.next("lobbyChanged"), { type: "lobbyChanged", waiting: [] });
+  assert.deepEqual(host.messages.map((m) => m.type), ["welcome", "joined", "roomState", "lobbyChanged"]);
+
+  // A second moderator sees the first with its role.
+  const second = await connect();
+  const joinedSecond = await second.join(room, "Mo", { moderatorKey: keyOf(room) });
+  assert.deepEqual(joinedSecond.participants, [member(joined.participantId, "Hana", "moderator")]);
+  assert.deepEqual((await host.next("participantJoined")).participant, member(joinedSecond.participantId, "Mo", "moderator"));
+});
+
+test("a wrong moderator key, or another room's key, is a guest's join: the lobby", async () => {
+  const room = newRoom();
+  const host = await hostJoins(room);
+  const wrong = await connect();
+  assert.deepEqual(await wrong.knock(room, "Gus", { moderatorKey: keyOf(room).slice(0, -1) + "x" }), { type: "lobby", hostPresent: true });
+  const other = await connect();
+  assert.deepEqual(await other.knock(room, "Gia", { moderatorKey: keyOf(newRoom()) }), { type: "lobby", hostPresent: true });
+  await waitingId(host.client, "Gia");
+});
+
+test("a guest waits in the lobby: told only whether a host is present, shown no one, no chat, no news", async () => {
+  const room = newRoom();
+  const host = await hostJoins(room);
+  const pat = await admitted(host.client, room, "Pat");
+
+  const guest = await connect();
+  await guest.knock(room, "Gus");
+  assert.deepEqual(guest.frames[1], { type: "lobby", hostPresent: true }, "exactly this: no participant list, no id");
+  const guestId = await waitingId(host.client, "Gus");
+  assert.deepEqual(host.client.messages.at(-1), { type: "lobbyChanged", waiting: [{ id: guestId, name: "Gus" }] });
+
+  // Life in the meeting goes on without the guest hearing of it.
+  host.client.send({ type: "chat", text: "welcome, Pat" });
+  await host.client.next("chat");
+  await pat.client.next("chat");
+  host.client.send({ type: "mediaState", audio: false, video: true });
+  await pat.client.next("participantUpdated");
+  const late = await admitted(host.client, room, "Lea", [pat.client]);
+  late.client.send({ type: "chat", text: "hi all" });
+  await pat.client.next("chat");
+
+  await guest.expectNothing(QUIET_MS);
+  assert.deepEqual(guest.frames.map((f) => (f as { type: string }).type), ["welcome", "lobby"]);
+  await pat.client.expectNone("participantJoined", 0); // only Lea's, read above: nobody heard of the guest
+  assert.ok(!pat.client.messages.some((m) => m.type === "participantJoined" && m.participant.id === guestId));
+  assert.ok(!host.client.messages.some((m) => m.type === "participantJoined" && m.participant.id === guestId));
+  assert.ok(!pat.client.messages.some((m) => m.type === "lobbyChanged"), "participants do not see the lobby");
+});
+
+test("a guest's pipelined publish waits in the lobby and is answered only after admission", async () => {
+  const room = newRoom();
+  const host = await hostJoins(room);
+  const guest = await connect();
+  guest.sendJoin(room, "Gus");
+  guest.send({ type: "publish", sdp: publisherOffer() });
+  assert.deepEqual(await guest.next("lobby"), { type: "lobby", hostPresent: true });
+  const guestId = await waitingId(host.client, "Gus");
+  await guest.expectNothing(500);
+
+  host.client.send({ type: "admit", participants: [guestId] });
+  const joined = await guest.next("joined");
+  assert.deepEqual(joined, {
+    type: "joined",
+    participantId: guestId,
+    role: "participant",
+    resumeToken: joined.resumeToken,
+    participants: [member(host.id, "Hana", "moderator")],
+  });
+  assert.deepEqual(await guest.next("roomState"), { type: "roomState", locked: false, passwordSet: false });
+  await guest.next("publisherAnswer");
+  const types = guest.messages.map((m) => m.type);
+  assert.deepEqual(types.slice(0, 5), ["welcome", "lobby", "joined", "roomState", "publisherAnswer"]);
+
+  assert.deepEqual(await host.client.next("lobbyChanged"), { type: "lobbyChanged", waiting: [] });
+  assert.deepEqual(await host.client.next("participantJoined"), { type: "participantJoined", participant: member(guestId, "Gus") });
+});
+
+test("admit all lets everyone waiting in, in order of arrival", async () => {
+  const room = newRoom();
+  const host = await hostJoins(room);
+  const gus = await connect();
+  await gus.knock(room, "Gus");
+  await waitingId(host.client, "Gus");
+  const gia = await connect();
+  await gia.knock(room, "Gia");
+  const { waiting } = await host.client.next("lobbyChanged");
+  assert.deepEqual(waiting.map((e) => e.name), ["Gus", "Gia"]);
+  const [gusId, giaId] = waiting.map((e) => e.id) as [string, string];
+
+  host.client.send({ type: "admit", participants: "all" });
+  const joinedGus = await gus.next("joined");
+  const joinedGia = await gia.next("joined");
+  assert.equal(joinedGus.participantId, gusId);
+  assert.equal(joinedGia.participantId, giaId);
+  assert.deepEqual(joinedGus.participants, [member(host.id, "Hana", "moderator")]);
+  assert.deepEqual(joinedGia.participants, [member(host.id, "Hana", "moderator"), member(gusId, "Gus")]);
+  assert.deepEqual((await gus.next("participantJoined")).participant, member(giaId, "Gia"));
+
+  const hostNews = () => host.client.messages.slice(-4);
+  await host.client.next("participantJoined", { where: (m) => m.participant.id === giaId });
+  assert.deepEqual(hostNews(), [
+    { type: "lobbyChanged", waiting: [{ id: giaId, name: "Gia" }] },
+    { type: "participantJoined", participant: member(gusId, "Gus") },
+    { type: "lobbyChanged", waiting: [] },
+    { type: "participantJoined", participant: member(giaId, "Gia") },
+  ]);
+});
+
+test("refuse: the guest gets farewell refused and close 4003; the moderators' lobby empties", async () => {
+  const room = newRoom();
+  const host = await hostJoins(room);
+  const second = await hostJoins(room, "Mo");
+  await host.client.next("participantJoined");
+  const guest = await connect();
+  await guest.knock(room, "Gus");
+  const guestId = await waitingId(host.client, "Gus");
+  await waitingId(second.client, "Gus");
+
+  host.client.send({ type: "refuse", participant: guestId });
+  await expectFarewell(guest, "refused");
+  assert.ok(!guest.messages.some((m) => m.type === "joined"));
+  for (const moderator of [host.client, second.client]) {
+    assert.deepEqual(await moderator.next("lobbyChanged"), { type: "lobbyChanged", waiting: [] });
+  }
+  // Refusing someone no longer there does nothing.
+  host.client.send({ type: "refuse", participant: guestId });
+  await host.client.expectNothing(QUIET_MS);
+});
+
+test("hostPresent: false until the first moderator arrives, false again when the last one leaves", async () => {
+  const room = newRoom();
+  const guest = await connect();
+  assert.deepEqual(await guest.knock(room, "Gus"), { type: "lobby", hostPresent: false });
+  assert.equal(server.registry.size, 1, "the room exists while someone waits");
+  assert.equal(janusSessions(), 0, "nobody is in: no media yet");
+
+  const host = await connect();
+  const joined = await host.join(room, "Hana", { moderatorKey: keyOf(room) });
+  assert.deepEqual(joined.participants, [], "the lobby is not the meeting");
+  assert.deepEqual(await guest.next("lobby"), { type: "lobby", hostPresent: true });
+  const { waiting } = await host.next("lobbyChanged");
+  assert.deepEqual(waiting.map((e) => e.name), ["Gus"]);
+
+  await host.close();
+  assert.deepEqual(await guest.next("lobby"), { type: "lobby", hostPresent: false });
+  const again = await hostJoins(room, "Mo");
+  assert.deepEqual(await guest.next("lobby"), { type: "lobby", hostPresent: true });
+  again.client.send({ type: "admit", participants: [waiting[0]!.id] });
+  assert.equal((await guest.next("joined")).role, "participant");
+});
+
+// --- moderator rights -------------------------------------------------------
+
+test("every moderator message from a non-moderator is forbidden and changes nothing", async () => {
+  const room = newRoom();
+  const host = await hostJoins(room);
+  const pat = await admitted(host.client, room, "Pat");
+  const quinn = await admitted(host.client, room, "Quinn", [pat.client]);
+  const guest = await connect();
+  await guest.knock(room, "Gus");
+  const guestId = await waitingId(host.client, "Gus");
+  for (const c of [host.client, pat.client, quinn.client, guest]) c.discardUnread();
+
+  const attempts = [
+    { type: "admit", participants: [guestId] },
+    { type: "admit", participants: "all" },
+    { type: "refuse", participant: guestId },
+    { type: "moderate", participant: host.id, action: "mute-audio" },
+    { type: "moderate", participant: quinn.id, action: "stop-video" },
+    { type: "moderate", participant: quinn.id, action: "remove" },
+    { type: "moderate", participant: pat.id, action: "make-moderator" },
+    { type: "lock", locked: true },
+    { type: "setPassword", password: "open sesame" },
+    { type: "setPassword", password: null },
+    { type: "endMeeting" },
+  ] as const;
+  for (const attempt of attempts) {
+    pat.client.send(attempt);
+    assert.deepEqual(await pat.client.next("error"), {
+      type: "error",
+      code: "forbidden",
+      message: "only moderators may do that",
+      inReplyTo: attempt.type,
+    });
+  }
+
+  // Nothing happened: nobody heard anything, nobody left, the guest still waits.
+  await Promise.all([host.client, pat.client, quinn.client, guest].map((c) => c.expectNothing(QUIET_MS)));
+  for (const c of [host.client, pat.client, quinn.client, guest]) assert.ok(c.isOpen);
+  // The meeting is still open, without a password, and Pat can still not admit anyone.
+  const next = await connect();
+  assert.deepEqual(await next.knock(room, "Gia"), { type: "lobby", hostPresent: true });
+  const { waiting } = await host.client.next("lobbyChanged");
+  assert.deepEqual(waiting, [
+    { id: guestId, name: "Gus" },
+    { id: waiting[1]!.id, name: "Gia" },
+  ]);
+  // And the host's rights still work.
+  host.client.send({ type: "admit", participants: [guestId] });
+  assert.equal((await guest.next("joined")).participantId, guestId);
+});
+
+test("mute-audio and stop-video: the target is told, everyone else sees the new state", async () => {
+  const room = newRoom();
+  const host = await hostJoins(room);
+  const pat = await admitted(host.client, room, "Pat");
+  const quinn = await admitted(host.client, room, "Quinn", [pat.client]);
+
+  host.client.send({ type: "moderate", participant: pat.id, action: "mute-audio" });
+  assert.deepEqual(await pat.client.next("moderated"), { type: "moderated", action: "mute-audio" });
+  for (const other of [host.client, quinn.client]) {
+    assert.deepEqual(await other.next("participantUpdated"), {
+      type: "participantUpdated",
+      participant: member(pat.id, "Pat", "participant", { audio: false }),
+    });
+  }
+
+  host.client.send({ type: "moderate", participant: pat.id, action: "stop-video" });
+  assert.deepEqual(await pat.client.next("moderated"), { type: "moderated", action: "stop-video" });
+  for (const other of [host.client, quinn.client]) {
+    assert.deepEqual(
+      (await other.next("participantUpdated")).participant,
+      member(pat.id, "Pat", "participant", { audio: false, video: false }),
+    );
+  }
+  await pat.client.expectNone("participantUpdated", QUIET_MS);
+
+  // The participant may switch them on again.
+  pat.client.send({ type: "mediaState", audio: true, video: true });
+  assert.deepEqual((await quinn.client.next("participantUpdated")).participant, member(pat.id, "Pat"));
+});
+
+test(
+  "moderating someone who is not in the meeting is unknown-participant",
+  { todo: "live-room throws ParticipantNotFoundError, which signaling reports as not-joined 'you are no longer in this room'" },
+  async () => {
+    const room = newRoom();
+    const host = await hostJoins(room);
+    const guest = await connect();
+    await guest.knock(room, "Gus");
+    const guestId = await waitingId(host.client, "Gus");
+    for (const target of ["nobody", guestId]) {
+      host.client.send({ type: "moderate", participant: target, action: "mute-audio" });
+      const error = await host.client.next("error");
+      assert.deepEqual([error.code, error.inReplyTo], ["unknown-participant", "moderate"]);
+    }
+  },
+);
+
+test("remove: farewell removed and 4003; the others see them leave; their resume token leads to the lobby", async () => {
+  const room = newRoom();
+  const host = await hostJoins(room);
+  const pat = await admitted(host.client, room, "Pat");
+  const quinn = await admitted(host.client, room, "Quinn", [pat.client]);
+
+  host.client.send({ type: "moderate", participant: pat.id, action: "remove" });
+  await expectFarewell(pat.client, "removed");
+  for (const other of [host.client, quinn.client]) {
+    assert.deepEqual(await other.next("participantLeft"), { type: "participantLeft", participantId: pat.id });
+  }
+
+  const back = await connect();
+  assert.deepEqual(await back.knock(room, "Pat", { resumeToken: pat.resumeToken }), { type: "lobby", hostPresent: true });
+  const { waiting } = await host.client.next("lobbyChanged");
+  assert.equal(waiting.length, 1);
+  assert.equal(waiting[0]!.name, "Pat");
+  await quinn.client.expectNone("participantJoined", QUIET_MS);
+  assert.ok(!back.messages.some((m) => m.type === "joined"));
+});
+
+test("make-moderator: the new moderator learns the role and key, sees the lobby and can admit", async () => {
+  const room = newRoom();
+  const host = await hostJoins(room);
+  const pat = await admitted(host.client, room, "Pat");
+  const quinn = await admitted(host.client, room, "Quinn", [pat.client]);
+
+  host.client.send({ type: "moderate", participant: pat.id, action: "make-moderator" });
+  assert.deepEqual(await pat.client.next("roleChanged"), { type: "roleChanged", role: "moderator", moderatorKey: keyOf(room) });
+  assert.deepEqual(await pat.client.next("lobbyChanged"), { type: "lobbyChanged", waiting: [] });
+  for (const other of [host.client, quinn.client]) {
+    assert.deepEqual(await other.next("participantUpdated"), {
+      type: "participantUpdated",
+      participant: member(pat.id, "Pat", "moderator"),
+    });
+  }
+
+  const guest = await connect();
+  await guest.knock(room, "Gus");
+  const guestId = await waitingId(pat.client, "Gus");
+  pat.client.send({ type: "admit", participants: [guestId] });
+  const joined = await guest.next("joined");
+  assert.deepEqual(joined.participants.map((p) => [p.name, p.role]), [
+    ["Hana", "moderator"],
+    ["Pat", "moderator"],
+    ["Quinn", "participant"],
+  ]);
+  // The new moderator's other rights work too.
+  pat.client.send({ type: "lock", locked: true });
+  assert.deepEqual(await quinn.client.next("roomState"), { type: "roomState", locked: true, passwordSet: false });
+});
+
+test(
+  "make-moderator: roleChanged arrives before the lobby list",
+  { todo: "live-room delivers Room.promote's lobbyChanged before sending roleChanged" },
+  async () => {
+    const room = newRoom();
+    const host = await hostJoins(room);
+    const pat = await admitted(host.client, room, "Pat");
+    host.client.send({ type: "moderate", participant: pat.id, action: "make-moderator" });
+    await pat.client.next("roleChanged");
+    await pat.client.next("lobbyChanged");
+    const types = pat.client.messages.map((m) => m.type);
+    assert.ok(types.indexOf("roleChanged") < types.indexOf("lobbyChanged"), types.join(", "));
+  },
+);
+
+test(
+  "a participant made moderator who reloads with the resume token alone is still a moderator",
+  { todo: "live-room keeps the role at admission in `known`; make-moderator does not update it" },
+  async () => {
+    const room = newRoom();
+    const host = await hostJoins(room);
+    const pat = await admitted(host.client, room, "Pat");
+    host.client.send({ type: "moderate", participant: pat.id, action: "make-moderator" });
+    await pat.client.next("roleChanged");
+    await pat.client.close();
+    await host.client.next("participantLeft");
+    const reloaded = await connect();
+    const joined = await reloaded.join(room, "Pat", { resumeToken: pat.resumeToken });
+    assert.equal(joined.participantId, pat.id);
+    assert.equal(joined.role, "moderator");
+    assert.equal(joined.moderatorKey, keyOf(room));
+  },
+);
+
+// --- lock and password ------------------------------------------------------
+
+test("lock: roomState to the members; new guests are refused with locked; moderators with the key still get in", async () => {
+  const room = newRoom();
+  const host = await hostJoins(room);
+  const pat = await admitted(host.client, room, "Pat");
+  const waiting = await connect();
+  await waiting.knock(room, "Gus");
+  const waitingGuestId = await waitingId(host.client, "Gus");
+
+  host.client.send({ type: "lock", locked: true });
+  for (const c of [host.client, pat.client]) {
+    assert.deepEqual(await c.next("roomState"), { type: "roomState", locked: true, passwordSet: false });
+  }
+  await waiting.expectNone("roomState", QUIET_MS);
+
+  const late = await connect();
+  late.sendJoin(room, "Lea");
+  assert.deepEqual(await late.next("error"), { type: "error", code: "locked", message: "this meeting is locked", inReplyTo: "join" });
+  await late.expectNone("lobby", QUIET_MS);
+  await host.client.expectNone("lobbyChanged", 0);
+
+  const second = await connect();
+  const joined = await second.join(room, "Mo", { moderatorKey: keyOf(room) });
+  assert.equal(joined.role, "moderator");
+  assert.deepEqual(await second.next("roomState"), { type: "roomState", locked: true, passwordSet: false });
+
+  // Someone admitted before comes back with the resume token despite the lock.
+  await pat.client.close();
+  const patBack = await connect();
+  assert.equal((await patBack.join(room, "Pat", { resumeToken: pat.resumeToken })).participantId, pat.id);
+  // Whoever already waited may still be let in.
+  host.client.send({ type: "admit", participants: [waitingGuestId] });
+  assert.equal((await waiting.next("joined")).participantId, waitingGuestId);
+
+  host.client.send({ type: "lock", locked: false });
+  assert.deepEqual(await patBack.next("roomState", { where: (m) => !m.locked }), { type: "roomState", locked: false, passwordSet: false });
+  assert.deepEqual(await late.knock(room, "Lea"), { type: "lobby", hostPresent: true });
+});
+
+test("setPassword: roomState; no password, then a wrong one, are refused; the right one leads to the lobby; null removes it", async () => {
+  const room = newRoom();
+  const host = await hostJoins(room);
+  const pat = await admitted(host.client, room, "Pat");
+
+  host.client.send({ type: "setPassword", password: "open sesame" });
+  for (const c of [host.client, pat.client]) {
+    assert.deepEqual(await c.next("roomState"), { type: "roomState", locked: false, passwordSet: true });
+  }
+
+  const guest = await connect();
+  guest.sendJoin(room, "Gus");
+  assert.deepEqual(await guest.next("error"), {
+    type: "error",
+    code: "password-required",
+    message: "this meeting needs a password",
+    inReplyTo: "join",
+  });
+  guest.sendJoin(room, "Gus", { password: "open sesame?" });
+  assert.deepEqual(await guest.next("error"), {
+    type: "error",
+    code: "wrong-password",
+    message: "that is not the meeting's password",
+    inReplyTo: "join",
+  });
+  await host.client.expectNone("lobbyChanged", 0);
+  assert.deepEqual(await guest.knock(room, "Gus", { password: "open sesame" }), { type: "lobby", hostPresent: true });
+  await waitingId(host.client, "Gus");
+
+  // Moderators need no password.
+  const second = await connect();
+  assert.equal((await second.join(room, "Mo", { moderatorKey: keyOf(room) })).role, "moderator");
+
+  host.client.send({ type: "setPassword", password: null });
+  assert.deepEqual(await pat.client.next("roomState", { where: (m) => !m.passwordSet }), { type: "roomState", locked: false, passwordSet: false });
+  const next = await connect();
+  assert.deepEqual(await next.knock(room, "Gia"), { type: "lobby", hostPresent: true });
+});
+
+test("the sixth wrong password from one address within a minute is refused even when it is right", async () => {
+  // On its own server: the attempt count is per address and server-wide.
+  const room = newRoom();
+  const host = await hostJoins(room, "Hana", tokenServer);
+  host.client.send({ type: "setPassword", password: "open sesame" });
+  await host.client.next("roomState");
+
+  const guest = await connect(tokenServer);
+  for (let i = 1; i <= 5; i++) {
+    guest.sendJoin(room, "Gus", { password: `guess ${i}` });
+    assert.equal((await guest.next("error")).code, "wrong-password", `attempt ${i}`);
+  }
+  guest.sendJoin(room, "Gus", { password: "open sesame" });
+  assert.deepEqual(await guest.next("error"), {
+    type: "error",
+    code: "too-many-attempts",
+    message: "too many wrong passwords; wait a minute",
+    inReplyTo: "join",
+  });
+  // From another connection of the same address, too.
+  const again = await connect(tokenServer);
+  again.sendJoin(room, "Gus", { password: "open sesame" });
+  assert.equal((await again.next("error")).code, "too-many-attempts");
+  await host.client.expectNone("lobbyChanged", 0);
+  // Moderators are not held up by it.
+  const second = await connect(tokenServer);
+  assert.equal((await second.join(room, "Mo", { moderatorKey: keyOf(room) })).role, "moderator");
+});
+
+// --- ending, chat -----------------------------------------------------------
+
+test("endMeeting: everyone, the lobby included, gets farewell ended and 4003; nothing is left behind", async () => {
+  const sessionsBefore = janusSessions();
+  const room = newRoom();
+  const host = await hostJoins(room);
+  const pat = await admitted(host.client, room, "Pat");
+  pat.client.send({ type: "publish", sdp: publisherOffer() });
+  await pat.client.next("publisherAnswer");
+  const guest = await connect();
+  await guest.knock(room, "Gus");
+  await waitingId(host.client, "Gus");
+  assert.ok(janusSessions() > sessionsBefore);
+
+  host.client.send({ type: "endMeeting" });
+  await Promise.all([expectFarewell(host.client, "ended"), expectFarewell(pat.client, "ended"), expectFarewell(guest, "ended")]);
+  await waitUntil(
+    "the room and its media to be gone",
+    async () => ({ rooms: server.registry.size, sessions: janusSessions() }),
+    (s) => s.rooms === 0 && s.sessions === sessionsBefore,
+    5_000,
+    20,
+  );
+
+  // The name is free: whoever comes next finds an empty meeting.
+  const next = await connect();
+  assert.deepEqual(await next.knock(room, "Gia"), { type: "lobby", hostPresent: false });
+  const stale = await connect();
+  assert.deepEqual(await stale.knock(room, "Hana", { resumeToken: host.resumeToken }), { type: "lobby", hostPresent: false });
+});
+
+test("chat: trimmed text to every member, the sender included, with sender, name and time; never to the lobby", async () => {
+  const room = newRoom();
+  const host = await hostJoins(room);
+  const pat = await admitted(host.client, room, "Pat");
+  const guest = await connect();
+  await guest.knock(room, "Gus");
+
+  const before = Date.now();
+  pat.client.send({ type: "chat", text: "  Hallo zusammen \n" });
+  const received = await Promise.all([host.client.next("chat"), pat.client.next("chat")]);
+  const after = Date.now();
+  for (const message of received) {
+    assert.deepEqual(message, { type: "chat", from: pat.id, name: "Pat", text: "Hallo zusammen", at: message.at });
+    assert.ok(message.at >= before && message.at <= after, `at ${message.at} within [${before}, ${after}]`);
+  }
+
+  pat.client.send({ type: "chat", text: "x".repeat(2001) });
+  assert.deepEqual(await pat.client.next("error"), {
+    type: "error",
+    code: "bad-message",
+    message: "text: messages have at most 2000 characters",
+    inReplyTo: "chat",
+  });
+  pat.client.send({ type: "chat", text: "y".repeat(2000) });
+  assert.equal((await host.client.next("chat")).text.length, 2000);
+  await host.client.expectNone("chat", QUIET_MS); // the long one was not relayed
+  await guest.expectNone("chat", 0);
+});
+
+// --- coming back, going away ------------------------------------------------
+
+test("someone admitted once who reloads goes straight back in with the same id and role, past the lobby", async () => {
+  const room = newRoom();
+  const host = await hostJoins(room);
+  const pat = await admitted(host.client, room, "Pat");
+  host.client.discardUnread();
+
+  // A reload: the old page's socket closes, then the new page joins with the token.
+  await pat.client.close();
+  assert.deepEqual(await host.client.next("participantLeft"), { type: "participantLeft", participantId: pat.id });
+  const reloaded = await connect();
+  const joined = await reloaded.join(room, "Pat", { resumeToken: pat.resumeToken });
+  assert.deepEqual(joined, {
+    type: "joined",
+    participantId: pat.id,
+    role: "participant",
+    resumeToken: joined.resumeToken,
+    participants: [member(host.id, "Hana", "moderator")],
+  });
+  assert.notEqual(joined.resumeToken, pat.resumeToken);
+  assert.deepEqual(await host.client.next("participantJoined"), { type: "participantJoined", participant: member(pat.id, "Pat") });
+  await host.client.expectNone("lobbyChanged", QUIET_MS);
+  assert.ok(!reloaded.messages.some((m) => m.type === "lobby"));
+
+  // The moderator reloads too, with the token alone: still a moderator, with the key.
+  await host.client.close();
+  await reloaded.next("participantLeft");
+  const hostBack = await connect();
+  const joinedHost = await hostBack.join(room, "Hana", { resumeToken: host.resumeToken });
+  assert.deepEqual(
+    [joinedHost.participantId, joinedHost.role, joinedHost.moderatorKey],
+    [host.id, "moderator", keyOf(room)],
+  );
+  assert.deepEqual(await hostBack.next("lobbyChanged"), { type: "lobbyChanged", waiting: [] });
+
+  // A takeover while the old socket is still open works the same way.
+  const third = await connect();
+  assert.equal((await third.join(room, "Pat", { resumeToken: joined.resumeToken })).participantId, pat.id);
+  assert.equal((await reloaded.waitClosed()).code, CloseCode.replaced);
+});
+
+test("a guest who closes the socket while waiting disappears from the moderators' lobby list", async () => {
+  const room = newRoom();
+  const host = await hostJoins(room);
+  const gus = await connect();
+  await gus.knock(room, "Gus");
+  await waitingId(host.client, "Gus");
+  const gia = await connect();
+  await gia.knock(room, "Gia");
+  const giaId = await waitingId(host.client, "Gia");
+
+  await gus.close();
+  assert.deepEqual(await host.client.next("lobbyChanged"), { type: "lobbyChanged", waiting: [{ id: giaId, name: "Gia" }] });
+  await gia.close();
+  assert.deepEqual(await host.client.next("lobbyChanged"), { type: "lobbyChanged", waiting: [] });
+});
+
+test(
+  "a guest who closes the socket while the join is still being checked does not linger in the lobby",
+  { todo: "signaling learns the lobby's cancel only after registry.join resolves; a close before that leaves a ghost" },
+  async () => {
+    const room = newRoom();
+    const host = await hostJoins(room);
+    host.client.send({ type: "setPassword", password: "open sesame" });
+    await host.client.next("roomState");
+    const guest = await connect();
+    guest.sendJoin(room, "Gus", { password: "open sesame" }); // scrypt: the check takes a while
+    guest.ws.terminate();
+    await guest.closed;
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const lists = host.client.messages.flatMap((m) => (m.type === "lobbyChanged" ? [m.waiting] : []));
+    const ghost = lists.at(-1)?.[0];
+    // Clean up a ghost, if any, so the room can close after this test.
+    if (ghost) host.client.send({ type: "refuse", participant: ghost.id });
+    assert.deepEqual(lists.at(-1), [], `the moderator's last lobby list: ${JSON.stringify(lists.at(-1))}`);
+  },
+);
+
+test("more than 50 messages while waiting: the excess is rate-limited, the rest waits, the connection still works", async () => {
+  const room = newRoom();
+  const host = await hostJoins(room);
+  const guest = await connect();
+  await guest.knock(room, "Gus");
+  const guestId = await waitingId(host.client, "Gus");
+
+  for (let i = 0; i < 60; i++) guest.send({ type: "mediaState", audio: i % 2 === 1, video: true });
+  const errors = [];
+  for (let i = 0; i < 10; i++) errors.push(await guest.next("error"));
+  for (const error of errors) {
+    assert.deepEqual(error, { type: "error", code: "rate-limited", message: "wait until you are let in before sending more" });
+  }
+  await guest.expectNothing(QUIET_MS);
+  assert.ok(guest.isOpen);
+
+  host.client.send({ type: "admit", participants: [guestId] });
+  await guest.next("joined");
+  // The 50 held messages were handled in order: the last one (i = 49) switched audio on.
+  const updates = [];
+  for (;;) {
+    const update = await host.client.next("participantUpdated");
+    updates.push(update);
+    if (updates.length >= 49) break;
+  }
+  assert.equal(updates.at(-1)!.participant.audio, true);
+
+  // Nothing is held any more: messages flow as usual.
+  for (let i = 0; i < 5; i++) guest.send({ type: "mediaState", audio: false, video: i % 2 === 0 });
+  guest.send({ type: "chat", text: "still here" });
+  assert.equal((await guest.next("chat")).text, "still here");
+  await guest.expectNone("error", QUIET_MS);
+});
+
+// --- HTTP -------------------------------------------------------------------
+
+test("POST /api/meetings returns an unguessable room and its moderator key; the key makes its holder moderator", async () => {
+  const response = await fetch(`${server.url}/api/meetings`, { method: "POST" });
+  assert.equal(response.status, 200);
+  const body = (await response.json()) as { room: string; moderatorKey: string };
+  assert.deepEqual(Object.keys(body).sort(), ["moderatorKey", "room"]);
+  assert.match(body.room, /^[A-Za-z0-9_-]{22}$/);
+  assert.equal(body.moderatorKey, keyOf(body.room));
+
+  const host = await connect();
+  assert.equal((await host.join(body.room, "Hana", { moderatorKey: body.moderatorKey })).role, "moderator");
+
+  const name = newRoom("weekly");
+  const named = await fetch(`${server.url}/api/meetings`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ name }),
+  });
+  assert.deepEqual(await named.json(), { room: name, moderatorKey: keyOf(name) });
+  const taken = await fetch(`${server.url}/api/meetings`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ name }),
+  });
+  assert.equal(taken.status, 409);
+});
+
+test("with meeting creation by token: 401 without a valid token, 200 with one", async () => {
+  const url = `${tokenServer.url}/api/meetings`;
+  const none = await fetch(url, { method: "POST" });
+  assert.equal(none.status, 401);
+  assert.deepEqual(await none.json(), { error: "creating meetings needs a token" });
+
+  const forged = await new SignJWT({}).setProtectedHeader({ alg: "HS256" }).setExpirationTime("5m").sign(new TextEncoder().encode(SECRET));
+  const bad = await fetch(url, { method: "POST", headers: { authorization: `Bearer ${forged}` } });
+  assert.equal(bad.status, 401);
+  assert.deepEqual(await bad.json(), { error: "the token is not valid" });
+
+  const token = await new SignJWT({ sub: "organiser" })
+    .setProtectedHeader({ alg: "HS256" })
+    .setIssuedAt()
+    .setExpirationTime("5m")
+    .sign(new TextEncoder().encode(CREATION_SECRET));
+  const ok = await fetch(url, { method: "POST", headers: { authorization: `Bearer ${token}` } });
+  assert.equal(ok.status, 200);
+  const body = (await ok.json()) as { room: string; moderatorKey: string };
+  assert.match(body.room, /^[A-Za-z0-9_-]{22}$/);
+  assert.equal(body.moderatorKey, keyOf(body.room));
+});
