@@ -43,6 +43,8 @@ export interface MeetingView {
   joinProblem(code: ErrorCode): void;
   /** The server ended this person's part in the meeting for good. */
   farewell(reason: ServerMessageOf<"farewell">["reason"]): void;
+  /** Someone else is sharing already: only one share at a time. */
+  screenBusy(): void;
   /** Microphone or camera changed without the person's click (a moderator muted them). */
   controlsChanged(): void;
 }
@@ -111,6 +113,8 @@ export class Meeting {
   /** The publishing participants we last asked to receive, to skip needless updates. */
   private subscribedKey = "";
   private role: Role = "participant";
+  /** This participant's screen share while it runs. */
+  private screenShare: { publisher: Publisher; stream: MediaStream } | undefined;
   private hand: number | null = null;
   private moderatorKey: string | undefined;
   /** The meeting password the person typed, sent with every join of this page. */
@@ -167,6 +171,42 @@ export class Meeting {
 
   sendChat(text: string): void {
     this.signaling.send({ type: "chat", text });
+  }
+
+  get sharingScreen(): boolean {
+    return this.screenShare !== undefined;
+  }
+
+  /**
+   * Shares a screen, window or tab — whatever the person picks in the
+   * browser's own dialog. Resolves false if they cancelled.
+   */
+  async startScreenShare(): Promise<boolean> {
+    if (this.screenShare || !navigator.mediaDevices?.getDisplayMedia) return false;
+    let stream: MediaStream;
+    try {
+      stream = await navigator.mediaDevices.getDisplayMedia({ video: { frameRate: { ideal: 15 } }, audio: false });
+    } catch {
+      return false; // cancelled or not allowed
+    }
+    const publisher = new Publisher(this.iceServers, stream, (candidate) => this.signaling.send({ type: "trickle", target: "screen", candidate }), "screen");
+    this.screenShare = { publisher, stream };
+    // The browser's own "stop sharing" ends it too.
+    stream.getVideoTracks()[0]?.addEventListener("ended", () => this.stopScreenShare());
+    await publisher.createOffer();
+    this.signaling.send({ type: "publishScreen", sdp: publisher.offerSdp() });
+    this.renderParticipants();
+    return true;
+  }
+
+  stopScreenShare(): void {
+    const share = this.screenShare;
+    if (!share) return;
+    this.screenShare = undefined;
+    for (const track of share.stream.getTracks()) track.stop();
+    share.publisher.close();
+    this.signaling.send({ type: "stopScreen" });
+    this.renderParticipants();
   }
 
   get handRaised(): boolean {
@@ -244,6 +284,7 @@ export class Meeting {
       name: this.name ?? "",
       role: this.role,
       hand: this.hand,
+      screen: this.screenShare !== undefined,
       audio: this.media.audioOn,
       video: this.media.videoOn,
       publishing: true,
@@ -361,6 +402,7 @@ export class Meeting {
       this.updateSubscription();
     });
     s.on("publisherAnswer", (m) => void this.publisher?.acceptAnswer(m.sdp));
+    s.on("screenAnswer", (m) => void this.screenShare?.publisher.acceptAnswer(m.sdp));
     s.on("subscriberOffer", (m) => void this.answerSubscriber(m.sdp, m.streams));
     s.on("lobby", (m) => this.view?.lobby(m.hostPresent));
     s.on("lobbyChanged", (m) => this.view?.lobbyList(m.waiting));
@@ -384,6 +426,11 @@ export class Meeting {
     });
     s.on("error", (m) => {
       console.warn(`treff: ${m.code}: ${m.message}`);
+      if (m.inReplyTo === "publishScreen") {
+        this.stopScreenShare();
+        if (m.code === "screen-busy") this.view?.screenBusy();
+        return;
+      }
       if (m.inReplyTo === "join" && JOIN_PROBLEMS.includes(m.code)) {
         this.teardownMedia();
         this.view?.joinProblem(m.code);
@@ -402,11 +449,13 @@ export class Meeting {
 
   /** Receives everyone who publishes. (Later: only the tiles on screen.) */
   private updateSubscription(): void {
-    const wanted = [...this.others.values()].filter((p) => p.publishing).map((p) => p.id);
-    const key = wanted.join(",");
+    const others = [...this.others.values()];
+    const wanted = others.filter((p) => p.publishing).map((p) => p.id);
+    const screens = others.filter((p) => p.screen).map((p) => p.id);
+    const key = `${wanted.join(",")}|${screens.join(",")}`;
     if (key === this.subscribedKey) return;
     this.subscribedKey = key;
-    this.signaling.send({ type: "subscribe", participants: wanted });
+    this.signaling.send({ type: "subscribe", participants: wanted, screens });
   }
 
   private createSubscriber(): Subscriber {
@@ -433,6 +482,11 @@ export class Meeting {
   }
 
   private teardownMedia(): void {
+    if (this.screenShare) {
+      for (const track of this.screenShare.stream.getTracks()) track.stop();
+      this.screenShare.publisher.close();
+      this.screenShare = undefined;
+    }
     this.publisher?.close();
     this.publisher = undefined;
     this.prepared?.publisher.close();

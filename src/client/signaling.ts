@@ -4,7 +4,7 @@
  * it re-joins on `open` after a reconnect.
  */
 import { FINAL_CLOSE_CODES, SIGNALING_PATH } from "../protocol/constants.js";
-import type { ClientMessage, ServerMessage } from "../protocol/messages.js";
+import type { ClientMessageInput, ServerMessage } from "../protocol/messages.js";
 
 type Handlers = { [T in ServerMessage["type"]]?: (message: Extract<ServerMessage, { type: T }>) => void };
 
@@ -56,7 +56,7 @@ export class SignalingClient {
     return this.socket?.readyState === WebSocket.OPEN;
   }
 
-  send(message: ClientMessage): void {
+  send(message: ClientMessageInput): void {
     if (this.socket?.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify(message));
   }
 

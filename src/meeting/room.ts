@@ -52,7 +52,7 @@ export class Room {
     if (this.members.has(id)) throw new Error(`participant ${id} is already in the room`);
     const hostBefore = this.hostPresent;
     const others = this.list();
-    const participant: Participant = { id, name, role, audio: true, video: true, publishing: false, hand: null };
+    const participant: Participant = { id, name, role, audio: true, video: true, publishing: false, screen: false, hand: null };
     this.members.set(id, participant);
     const deliveries = this.toOthers(id, { type: "participantJoined", participant: { ...participant } });
     deliveries.push({ to: id, message: this.stateMessage() });
@@ -184,11 +184,18 @@ export class Room {
   }
 
   /** Changes what a participant sends; the others are told if anything changed. */
-  update(id: ParticipantId, change: Partial<Pick<Participant, "audio" | "video" | "publishing">>): Delivery[] {
+  update(id: ParticipantId, change: Partial<Pick<Participant, "audio" | "video" | "publishing" | "screen">>): Delivery[] {
     const current = this.members.get(id);
     if (!current) return [];
     const next = { ...current, ...change };
-    if (next.audio === current.audio && next.video === current.video && next.publishing === current.publishing) return [];
+    if (
+      next.audio === current.audio &&
+      next.video === current.video &&
+      next.publishing === current.publishing &&
+      next.screen === current.screen
+    ) {
+      return [];
+    }
     this.members.set(id, next);
     return this.toOthers(id, { type: "participantUpdated", participant: { ...next } });
   }
@@ -197,15 +204,27 @@ export class Room {
   resolveSubscription(
     subscriber: ParticipantId,
     wanted: readonly ParticipantId[],
-  ): { publishing: ParticipantId[]; unknown: ParticipantId[] } {
+    wantedScreens: readonly ParticipantId[] = [],
+  ): { publishing: ParticipantId[]; screens: ParticipantId[]; unknown: ParticipantId[] } {
     const publishing: ParticipantId[] = [];
-    const unknown: ParticipantId[] = [];
-    for (const id of new Set(wanted)) {
-      const p = this.members.get(id);
-      if (!p || id === subscriber) unknown.push(id);
-      else if (p.publishing) publishing.push(id);
+    const screens: ParticipantId[] = [];
+    const unknown = new Set<ParticipantId>();
+    for (const [ids, ready, into] of [
+      [wanted, (p: Participant) => p.publishing, publishing],
+      [wantedScreens, (p: Participant) => p.screen, screens],
+    ] as const) {
+      for (const id of new Set(ids)) {
+        const p = this.members.get(id);
+        if (!p || id === subscriber) unknown.add(id);
+        else if (ready(p)) into.push(id);
+      }
     }
-    return { publishing, unknown };
+    return { publishing, screens, unknown: [...unknown] };
+  }
+
+  /** Who shares their screen now, if anyone. */
+  screenSharer(): ParticipantId | undefined {
+    return [...this.members.values()].find((p) => p.screen)?.id;
   }
 
   private toOthers(except: ParticipantId, message: ServerMessage): Delivery[] {

@@ -47,7 +47,7 @@ export const DisplayName = z
 const Sdp = z.string().min(1).max(MAX_MESSAGE_BYTES);
 
 /** Which of a participant's two peer connections a candidate belongs to. */
-export const PeerConnectionRole = z.enum(["publisher", "subscriber"]);
+export const PeerConnectionRole = z.enum(["publisher", "subscriber", "screen"]);
 export type PeerConnectionRole = z.infer<typeof PeerConnectionRole>;
 
 /** An ICE candidate as produced by RTCIceCandidate.toJSON(). */
@@ -73,6 +73,8 @@ export const Participant = z.object({
   video: z.boolean(),
   /** The participant's media reaches the media server and can be subscribed to. */
   publishing: z.boolean(),
+  /** The participant shares their screen, and it can be subscribed to. */
+  screen: z.boolean(),
   /** A raised hand: its place in the order hands went up (lower is earlier); `null` when down. */
   hand: z.number().int().nullable(),
 });
@@ -135,7 +137,16 @@ export const ClientMessage = z.discriminatedUnion("type", [
    * receive. The server adds and removes streams on the one subscriber
    * peer connection to match, and sends a `subscriberOffer` when it changes.
    */
-  z.object({ type: z.literal("subscribe"), participants: z.array(ParticipantId).max(500) }),
+  z.object({
+    type: z.literal("subscribe"),
+    participants: z.array(ParticipantId).max(500),
+    /** Whose shared screens to receive as well (default: none). */
+    screens: z.array(ParticipantId).max(500).default([]),
+  }),
+  /** Start sharing the screen: an SDP offer for a third peer connection (video only). */
+  z.object({ type: z.literal("publishScreen"), sdp: Sdp }),
+  /** Stop sharing the screen. */
+  z.object({ type: z.literal("stopScreen") }),
   /** The SDP answer to the latest `subscriberOffer`. */
   z.object({ type: z.literal("subscriberAnswer"), sdp: Sdp }),
   /** A trickled ICE candidate; `null` means gathering is complete. */
@@ -172,6 +183,8 @@ export const ClientMessage = z.discriminatedUnion("type", [
   z.object({ type: z.literal("probe"), sdp: Sdp }),
 ]);
 export type ClientMessage = z.infer<typeof ClientMessage>;
+/** A client message as a client writes it (fields with defaults may be left out). */
+export type ClientMessageInput = z.input<typeof ClientMessage>;
 export type ClientMessageType = ClientMessage["type"];
 
 // ---------------------------------------------------------------------------
@@ -190,6 +203,7 @@ export const ErrorCode = z.enum([
   "unknown-participant", // a participant id that is not in the sender's room
   "out-of-order", // e.g. `subscriberAnswer` when no offer is outstanding
   "forbidden", // a moderator message from someone who is not a moderator
+  "screen-busy", // someone else is sharing their screen already
   "locked", // the meeting is locked: no new knocks
   "password-required", // the meeting has a password and `join` gave none
   "wrong-password", // the password in `join` is not the meeting's
@@ -205,6 +219,8 @@ export const SubscribedStream = z.object({
   mid: z.string(),
   participantId: ParticipantId,
   kind: z.enum(["audio", "video"]),
+  /** Camera and microphone, or a shared screen. */
+  source: z.enum(["camera", "screen"]),
 });
 export type SubscribedStream = z.infer<typeof SubscribedStream>;
 
@@ -253,6 +269,8 @@ export const ServerMessage = z.discriminatedUnion("type", [
   z.object({ type: z.literal("farewell"), reason: z.enum(["refused", "removed", "ended"]) }),
   /** The media server's answer to `probe`. */
   z.object({ type: z.literal("probeAnswer"), sdp: z.string() }),
+  /** The media server's SDP answer to `publishScreen`. */
+  z.object({ type: z.literal("screenAnswer"), sdp: z.string() }),
   /** The media server's SDP answer to `publish`. */
   z.object({ type: z.literal("publisherAnswer"), sdp: z.string() }),
   /** A new SDP offer for the subscriber peer connection; reply with `subscriberAnswer`. */

@@ -41,6 +41,14 @@ export interface Member {
   readonly id: ParticipantId;
   readonly link: ParticipantLink;
   readonly media: MediaParticipant;
+  /** A second publisher while the participant shares their screen. */
+  screen?: MediaParticipant;
+}
+
+/** Whose stream a media-server feed is. */
+interface FeedOwner {
+  participantId: ParticipantId;
+  source: "camera" | "screen";
 }
 
 /** What every room of a server shares. */
@@ -75,8 +83,8 @@ export class RoomClosedError extends Error {}
 
 export class ParticipantNotFoundError extends Error {}
 
-/** A join refused for a reason the person can act on (locked, password…). */
-export class JoinRefusedError extends Error {
+/** A request refused for a reason the person can act on (locked, password, someone else shares…). */
+export class RefusedError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
@@ -112,7 +120,7 @@ export class LiveRoom {
   private readonly members = new Map<ParticipantId, Member>();
   private readonly waiters = new Map<ParticipantId, Waiter>();
   private readonly known = new Map<string, Known>();
-  private readonly participantOfFeed = new Map<FeedId, ParticipantId>();
+  private readonly ownerOfFeed = new Map<FeedId, FeedOwner>();
   private media: MediaRoom | undefined;
   private password: PasswordHash | undefined;
   private closed = false;
@@ -175,12 +183,42 @@ export class LiveRoom {
     return this.current(member).media.publish(sdp);
   }
 
-  /** Subscribes to exactly the given participants; returns the ids that are not in the room. */
-  async subscribe(member: Member, wanted: readonly ParticipantId[]): Promise<ParticipantId[]> {
-    const { publishing, unknown } = this.room.resolveSubscription(this.current(member).id, wanted);
-    const feeds = publishing.map((p) => this.members.get(p)!.media.feedId);
+  /** Subscribes to exactly the given participants (and screens); returns the ids that are not in the room. */
+  async subscribe(member: Member, wanted: readonly ParticipantId[], wantedScreens: readonly ParticipantId[] = []): Promise<ParticipantId[]> {
+    const { publishing, screens, unknown } = this.room.resolveSubscription(this.current(member).id, wanted, wantedScreens);
+    const feeds = [
+      ...publishing.map((p) => this.members.get(p)!.media.feedId),
+      ...screens.flatMap((p) => this.members.get(p)?.screen?.feedId ?? []),
+    ];
     await member.media.subscribe(feeds);
     return unknown;
+  }
+
+  /** Starts a screen share: a second publisher. One at a time per meeting. */
+  publishScreen(member: Member, sdp: string): Promise<string> {
+    return this.queue.run(async () => {
+      const { id } = this.current(member);
+      const sharer = this.room.screenSharer();
+      if ((sharer && sharer !== id) || [...this.members.values()].some((m) => m.screen && m !== member)) {
+        throw new RefusedError("screen-busy", "someone else is sharing their screen");
+      }
+      await this.stopScreenOf(member);
+      if (!this.media) throw new ParticipantNotFoundError("the meeting has no media room");
+      const screen = await this.media.join();
+      member.screen = screen;
+      this.ownerOfFeed.set(screen.feedId, { participantId: id, source: "screen" });
+      screen.on("publishing", () => this.deliver(this.room.update(id, { screen: true })));
+      screen.on("publisherDown", () => void this.queue.run(() => this.stopScreenOf(member)));
+      return screen.publish(sdp);
+    });
+  }
+
+  stopScreen(member: Member): Promise<void> {
+    return this.queue.run(() => this.stopScreenOf(this.current(member)));
+  }
+
+  trickleScreen(member: Member, candidate: IceCandidate | null): Promise<void> {
+    return this.current(member).screen?.trickle("publisher", candidate) ?? Promise.resolve();
   }
 
   answerSubscription(member: Member, sdp: string): Promise<void> {
@@ -188,6 +226,7 @@ export class LiveRoom {
   }
 
   trickle(member: Member, target: PeerConnectionRole, candidate: IceCandidate | null): Promise<void> {
+    if (target === "screen") return this.trickleScreen(member, candidate);
     return this.current(member).media.trickle(target, candidate);
   }
 
@@ -232,7 +271,7 @@ export class LiveRoom {
       const waiter = this.waiters.get(id);
       if (!waiter) return;
       this.farewell(waiter.link, "refused");
-      this.dropWaiter(id, new JoinRefusedError("not-joined", "refused"));
+      this.dropWaiter(id, new RefusedError("not-joined", "refused"));
       await this.closeIfEmpty();
     });
   }
@@ -300,16 +339,16 @@ export class LiveRoom {
 
   /** Lock and password apply to everyone who is not a moderator or coming back. */
   private async checkEntry(request: JoinRequest): Promise<void> {
-    if (this.room.isLocked) throw new JoinRefusedError("locked", "this meeting is locked");
+    if (this.room.isLocked) throw new RefusedError("locked", "this meeting is locked");
     if (!this.password) return;
-    if (request.password === undefined) throw new JoinRefusedError("password-required", "this meeting needs a password");
+    if (request.password === undefined) throw new RefusedError("password-required", "this meeting needs a password");
     const attempts = this.context.passwordAttempts;
     if (!attempts.allowed(request.address)) {
-      throw new JoinRefusedError("too-many-attempts", "too many wrong passwords; wait a minute");
+      throw new RefusedError("too-many-attempts", "too many wrong passwords; wait a minute");
     }
     if (!(await verifyPassword(request.password, this.password))) {
       attempts.failed(request.address);
-      throw new JoinRefusedError("wrong-password", "that is not the meeting's password");
+      throw new RefusedError("wrong-password", "that is not the meeting's password");
     }
   }
 
@@ -348,7 +387,7 @@ export class LiveRoom {
     const member: Member = { id, link, media };
     this.members.set(id, member);
     this.known.set(hash(token), { id, role });
-    this.participantOfFeed.set(media.feedId, id);
+    this.ownerOfFeed.set(media.feedId, { participantId: id, source: "camera" });
     this.wireMedia(member);
     const { others, deliveries } = this.room.add(id, name, role);
     link.send({
@@ -395,8 +434,8 @@ export class LiveRoom {
         type: "subscriberOffer",
         sdp,
         streams: streams.flatMap((s) => {
-          const participantId = this.participantOfFeed.get(s.feedId);
-          return participantId ? [{ mid: s.mid, kind: s.kind, participantId }] : [];
+          const owner = this.ownerOfFeed.get(s.feedId);
+          return owner ? [{ mid: s.mid, kind: s.kind, ...owner }] : [];
         }),
       });
     });
@@ -406,9 +445,19 @@ export class LiveRoom {
     const member = this.members.get(id);
     if (!member) return;
     this.members.delete(id);
-    this.participantOfFeed.delete(member.media.feedId);
+    this.ownerOfFeed.delete(member.media.feedId);
+    await this.stopScreenOf(member);
     this.deliver(this.room.remove(id));
     await member.media.leave().catch((error: Error) => this.context.log.warn({ err: error.message }, "media leave failed"));
+  }
+
+  private async stopScreenOf(member: Member): Promise<void> {
+    const screen = member.screen;
+    if (!screen) return;
+    member.screen = undefined;
+    this.ownerOfFeed.delete(screen.feedId);
+    this.deliver(this.room.update(member.id, { screen: false }));
+    await screen.leave().catch((error: Error) => this.context.log.warn({ err: error.message }, "screen leave failed"));
   }
 
   private async shutdownNow(): Promise<void> {

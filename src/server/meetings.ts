@@ -61,17 +61,18 @@ export class MeetingCreator {
         return { ok: false, status: 401, error: "the token is not valid" };
       }
     }
-    let room: string;
+    this.forgetExpiredClaims();
     if (name === undefined || name === null || name === "") {
-      room = randomBytes(16).toString("base64url");
-    } else {
-      const parsed = RoomName.safeParse(name);
-      if (!parsed.success) return { ok: false, status: 400, error: "meeting names have 1–64 letters, digits, '-' or '_'" };
-      room = parsed.data;
-      this.forgetExpiredClaims();
-      if (this.claims.has(room)) return { ok: false, status: 409, error: "that name is taken; choose another" };
+      // 128 random bits: nobody can claim it first, so there is nothing to remember.
+      const room = randomBytes(16).toString("base64url");
+      return { ok: true, room, moderatorKey: this.moderatorKey(room) };
     }
+    const parsed = RoomName.safeParse(name);
+    if (!parsed.success) return { ok: false, status: 400, error: "meeting names have 1–64 letters, digits, '-' or '_'" };
+    const room = parsed.data;
+    if (this.claims.has(room)) return { ok: false, status: 409, error: "that name is taken; choose another" };
     this.claims.set(room, this.now() + CLAIM_MS);
+    setTimeout(() => this.forgetExpiredClaims(), CLAIM_MS + 10).unref();
     return { ok: true, room, moderatorKey: this.moderatorKey(room) };
   }
 

@@ -136,8 +136,8 @@ ${responsibleEn(f.operator)}
 <li><strong>Your connection address</strong> (IP address), while you are connected: without it your browser cannot reach the server. It is used for the network connection only and is not written to any log. If you enter a wrong meeting password, the server counts failed attempts per address in its memory for about a minute, to stop passwords being guessed.</li>
 <li><strong>The name you enter.</strong> The others in the meeting see it${f.lobby ? "; while you wait in the waiting room, its moderators see it there" : ""}. It does not have to be your full name.</li>
 <li><strong>Sound and picture</strong> from your microphone and camera, and your screen if you share it, each only while it is switched on. They pass through the media server on this server to the other participants. You choose before joining whether camera and microphone are on, and you can switch them off at any time.</li>
-<li><strong>Chat messages.</strong> The server passes them on to the people in the meeting at that moment and does not store them.</li>
-<li><strong>The state of the meeting</strong>: who is in it, whether their microphone and camera are on, who moderates. It is kept in memory only.</li>
+<li><strong>Chat messages and reactions.</strong> The server passes them on to the people in the meeting at that moment and does not store them.</li>
+<li><strong>The state of the meeting</strong>: who is in it, who moderates, whether microphones and cameras are on, whose hand is raised. It is kept in memory only.</li>
 </ul>
 <p>Nothing else: you need no account and no e-mail address, and there are no cookies, no tracking, no analytics and no advertising.</p>
 <p>The only purpose is to hold the meeting you take part in. Nothing is evaluated: not who met whom, when or for how long, and not what was said.</p>
@@ -199,8 +199,8 @@ ${responsibleDe(f.operator)}
 <li><strong>Ihre Verbindungsadresse</strong> (IP-Adresse), solange Sie verbunden sind: Ohne sie kann Ihr Browser den Server nicht erreichen. Sie dient nur der Netzwerkverbindung und wird nicht protokolliert. Geben Sie ein falsches Besprechungspasswort ein, zählt der Server die Fehlversuche je Adresse etwa eine Minute lang im Arbeitsspeicher, damit Passwörter nicht erraten werden können.</li>
 <li><strong>Der Name, den Sie eingeben.</strong> Die anderen in der Besprechung sehen ihn${f.lobby ? "; solange Sie im Warteraum warten, sehen ihn dort die Moderierenden" : ""}. Es muss nicht Ihr vollständiger Name sein.</li>
 <li><strong>Ton und Bild</strong> von Mikrofon und Kamera und Ihr Bildschirm, wenn Sie ihn teilen, jeweils nur, solange sie eingeschaltet sind. Sie laufen über den Medienserver auf diesem Server zu den anderen Teilnehmenden. Ob Kamera und Mikrofon an sind, entscheiden Sie vor dem Beitreten, und Sie können beide jederzeit ausschalten.</li>
-<li><strong>Chatnachrichten.</strong> Der Server leitet sie an die Personen weiter, die gerade in der Besprechung sind, und speichert sie nicht.</li>
-<li><strong>Der Zustand der Besprechung</strong>: wer teilnimmt, ob Mikrofon und Kamera an sind, wer moderiert. Er wird nur im Arbeitsspeicher gehalten.</li>
+<li><strong>Chatnachrichten und Reaktionen.</strong> Der Server leitet sie an die Personen weiter, die gerade in der Besprechung sind, und speichert sie nicht.</li>
+<li><strong>Der Zustand der Besprechung</strong>: wer teilnimmt, wer moderiert, ob Mikrofone und Kameras an sind, wer sich gemeldet hat. Er wird nur im Arbeitsspeicher gehalten.</li>
 </ul>
 <p>Mehr nicht: Sie brauchen weder ein Konto noch eine E-Mail-Adresse, und es gibt keine Cookies, kein Tracking, keine Analyse und keine Werbung.</p>
 <p>Der einzige Zweck ist, die Besprechung durchzuführen, an der Sie teilnehmen. Nichts davon wird ausgewertet: weder wer sich wann und wie lange mit wem getroffen hat noch was gesagt wurde.</p>

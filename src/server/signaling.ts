@@ -26,7 +26,7 @@ import {
 import type { RoomRegistry } from "../cluster/registry.js";
 import {
   ForbiddenError,
-  JoinRefusedError,
+  RefusedError,
   ParticipantNotFoundError,
   RoomClosedError,
   type LiveRoom,
@@ -111,7 +111,8 @@ export class Signaling {
 
 /** The client's address, kept by its connection only to limit password guessing; never logged. */
 function clientAddress(request: IncomingMessage, trustProxy: boolean): string {
-  const forwarded = trustProxy ? String(request.headers["x-forwarded-for"] ?? "").split(",")[0]?.trim() : "";
+  // The proxy appends the address it saw: the last entry is the one a client cannot forge.
+  const forwarded = trustProxy ? String(request.headers["x-forwarded-for"] ?? "").split(",").pop()?.trim() : "";
   return forwarded || request.socket.remoteAddress || "unknown";
 }
 
@@ -133,6 +134,7 @@ class ClientConnection implements ParticipantLink {
   private room: LiveRoom | undefined;
   private member: Member | undefined;
   private probe: Probe | undefined;
+  private probeClaimed = false;
   /** While waiting in a lobby: gives up the wait. */
   private cancelKnock: (() => void) | undefined;
   /** Settles when the latest `join` on this connection has been handled (for a guest: admitted or not). */
@@ -204,6 +206,11 @@ class ClientConnection implements ParticipantLink {
     // that, messages start in arrival order but do not wait for each other, so a slow publish does
     // not hold up a subscription. Janus queues candidates that arrive before their SDP, and the
     // media participant orders its own subscription changes.
+    if (message.type === "probe") {
+      // The connectivity check needs no room: it does not wait for a join (or a lobby).
+      void this.startProbe(message.sdp).catch((error: unknown) => this.fail("probe", error));
+      return;
+    }
     this.held++;
     const run = this.joined
       .then(() => {
@@ -238,7 +245,7 @@ class ClientConnection implements ParticipantLink {
       this.send({ type: "error", code: "forbidden", message: error.message, inReplyTo });
       return;
     }
-    if (error instanceof JoinRefusedError) {
+    if (error instanceof RefusedError) {
       this.send({ type: "error", code: error.code, message: error.message, inReplyTo });
       return;
     }
@@ -255,7 +262,6 @@ class ClientConnection implements ParticipantLink {
 
   private async handle(message: ClientMessage): Promise<void> {
     if (message.type === "join") return this.join(message);
-    if (message.type === "probe") return this.startProbe(message.sdp);
     const { room, member } = this;
     if (!room || !member) {
       this.send({ type: "error", code: "not-joined", message: "send 'join' first", inReplyTo: message.type });
@@ -268,7 +274,7 @@ class ClientConnection implements ParticipantLink {
         return;
       }
       case "subscribe": {
-        const unknown = await room.subscribe(member, message.participants);
+        const unknown = await room.subscribe(member, message.participants, message.screens);
         if (unknown.length > 0) {
           this.send({
             type: "error",
@@ -279,6 +285,13 @@ class ClientConnection implements ParticipantLink {
         }
         return;
       }
+      case "publishScreen": {
+        const sdp = await room.publishScreen(member, message.sdp);
+        this.send({ type: "screenAnswer", sdp });
+        return;
+      }
+      case "stopScreen":
+        return room.stopScreen(member);
       case "subscriberAnswer":
         return room.answerSubscription(member, message.sdp);
       case "trickle":
@@ -329,7 +342,7 @@ class ClientConnection implements ParticipantLink {
       this.room = room;
     } catch (error) {
       // Refused, gone, or the meeting ended while waiting: the farewell (if any) was sent already.
-      if (error instanceof ParticipantNotFoundError || error instanceof RoomClosedError || error instanceof JoinRefusedError) return;
+      if (error instanceof ParticipantNotFoundError || error instanceof RoomClosedError || error instanceof RefusedError) return;
       throw error;
     } finally {
       this.cancelKnock = undefined;
@@ -338,8 +351,13 @@ class ClientConnection implements ParticipantLink {
 
   /** One connectivity-check connection at a time; it lives as long as the socket. */
   private async startProbe(sdp: string): Promise<void> {
-    if (this.probe) throw new OutOfOrderError("a connectivity check is already running on this connection");
-    const probe = await this.options.probes.start(sdp);
+    // Claimed before the first await, so two probes sent back to back cannot both start.
+    if (this.probeClaimed) throw new OutOfOrderError("a connectivity check is already running on this connection");
+    this.probeClaimed = true;
+    const probe = await this.options.probes.start(sdp).catch((error: unknown) => {
+      this.probeClaimed = false;
+      throw error;
+    });
     if (this.ws.readyState !== this.ws.OPEN) return void probe.close();
     this.probe = probe;
     this.send({ type: "probeAnswer", sdp: probe.answer });

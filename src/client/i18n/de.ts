@@ -108,6 +108,11 @@ export const de: Record<MessageKey, string> = {
   shortcutChat: "Chat öffnen oder schließen",
   shortcutHelp: "Diese Liste zeigen",
   chatUnread: "Chat, {count} ungelesen",
+  shareScreen: "Bildschirm teilen",
+  stopSharing: "Teilen beenden",
+  youAreSharing: "Sie teilen Ihren Bildschirm. Alle in der Besprechung sehen ihn.",
+  screenOf: "Bildschirm von {name}",
+  screenBusy: "Jemand anderes teilt gerade den Bildschirm. Es kann nur eine Person gleichzeitig teilen.",
   close: "Schließen",
   // Verbindungstest (/check)
   checkTitle: "Verbindungstest",

@@ -106,6 +106,11 @@ export const en = {
   shortcutChat: "Open or close the chat",
   shortcutHelp: "Show this list",
   chatUnread: "Chat, {count} unread",
+  shareScreen: "Share screen",
+  stopSharing: "Stop sharing",
+  youAreSharing: "You are sharing your screen. Everyone in the meeting sees it.",
+  screenOf: "Screen of {name}",
+  screenBusy: "Someone else is sharing their screen. Only one share at a time.",
   close: "Close",
   // connectivity check (/check)
   checkTitle: "Connectivity check",

@@ -18,21 +18,27 @@ export class Publisher {
   private readonly audio: RTCRtpTransceiver;
   private readonly video: RTCRtpTransceiver;
 
+  /**
+   * `screen`: a shared screen instead of camera and microphone — video only, one
+   * full-resolution layer (text must stay sharp), tuned for detail over motion.
+   */
   constructor(
     iceServers: RTCIceServer[],
     stream: MediaStream,
     onCandidate: (candidate: IceCandidate | null) => void,
+    kind: "camera" | "screen" = "camera",
   ) {
     this.pc = new RTCPeerConnection({ iceServers, bundlePolicy: "max-bundle", rtcpMuxPolicy: "require" });
     this.pc.onicecandidate = (event) => onCandidate(event.candidate ? event.candidate.toJSON() as IceCandidate : null);
     const audioTrack = stream.getAudioTracks()[0];
     const videoTrack = stream.getVideoTracks()[0];
+    if (kind === "screen" && videoTrack) videoTrack.contentHint = "detail";
     // Both transceivers exist even without a device, so a track can be added later without renegotiating.
-    this.audio = this.pc.addTransceiver(audioTrack ?? "audio", { direction: "sendonly", streams: [stream] });
+    this.audio = this.pc.addTransceiver(audioTrack ?? "audio", { direction: kind === "screen" ? "inactive" : "sendonly", streams: [stream] });
     this.video = this.pc.addTransceiver(videoTrack ?? "video", {
       direction: "sendonly",
       streams: [stream],
-      sendEncodings: SIMULCAST_ENCODINGS,
+      sendEncodings: kind === "screen" ? [{ maxBitrate: 1_500_000 }] : SIMULCAST_ENCODINGS,
     });
     preferVp8(this.video);
   }

@@ -8,6 +8,8 @@ import type { IceCandidate, ParticipantId, SubscribedStream } from "../../protoc
 export interface RemoteTracks {
   audio?: MediaStreamTrack;
   video?: MediaStreamTrack;
+  /** The participant's shared screen. */
+  screen?: MediaStreamTrack;
 }
 
 export class Subscriber {
@@ -57,7 +59,7 @@ export class Subscriber {
       const transceiver = byMid.get(stream.mid);
       if (!transceiver) continue;
       const entry = result.get(stream.participantId) ?? {};
-      entry[stream.kind] = transceiver.receiver.track;
+      entry[stream.source === "screen" ? "screen" : stream.kind] = transceiver.receiver.track;
       result.set(stream.participantId, entry);
     }
     return result;

@@ -82,6 +82,11 @@ export class MeetingScreen implements MeetingView {
   private readonly chatToggle: PanelToggle;
   private readonly peopleToggle: PanelToggle;
   private readonly handButton: HTMLButtonElement;
+  private readonly shareButton: HTMLButtonElement;
+  private readonly sharingBar: HTMLElement;
+  private readonly screens: HTMLElement;
+  private readonly screenTiles = new Map<ParticipantId, { element: HTMLElement; video: HTMLVideoElement; track: MediaStreamTrack }>();
+  private names = new Map<ParticipantId, string>();
   private unread = 0;
 
   constructor(
@@ -130,6 +135,14 @@ export class MeetingScreen implements MeetingView {
       ),
     );
     const help = new ShortcutHelp();
+    this.shareButton = h("button", { type: "button", class: "panel-toggle", "aria-pressed": "false", onclick: () => this.toggleShare() }, t("shareScreen"));
+    this.sharingBar = h(
+      "div",
+      { class: "sharing", role: "status", hidden: true },
+      h("span", {}, t("youAreSharing")),
+      h("button", { type: "button", class: "danger", onclick: () => this.toggleShare() }, t("stopSharing")),
+    );
+    this.screens = h("section", { class: "screens", "aria-label": t("shareScreen"), hidden: true });
     for (const toggle of this.toggles) toggle.open = false;
     this.notice = h("p", { class: "notice", role: "status", hidden: true });
     this.element = h(
@@ -138,17 +151,18 @@ export class MeetingScreen implements MeetingView {
       h("h1", { class: "visually-hidden" }, t("appName")),
       this.statusLine,
       this.notice,
+      this.sharingBar,
       this.soundButton,
       this.waitingRoom.element,
       this.countLine,
-      h("div", { class: "stage" }, this.grid, h("aside", { class: "side" }, ...this.toggles.map((p) => p.panel))),
+      h("div", { class: "stage" }, h("div", { class: "main" }, this.screens, this.grid), h("aside", { class: "side" }, ...this.toggles.map((p) => p.panel))),
       h(
         "div",
         { class: "bar", role: "toolbar", "aria-label": t("meetingControls") },
         this.micToggle.element,
         this.camToggle.element,
         leave,
-        h("div", { class: "panel-toggles" }, this.handButton, reactions, ...this.toggles.map((p) => p.button), help.button),
+        h("div", { class: "panel-toggles" }, this.shareButton, this.handButton, reactions, ...this.toggles.map((p) => p.button), help.button),
       ),
       help.dialog,
     );
@@ -161,6 +175,21 @@ export class MeetingScreen implements MeetingView {
     });
     this.syncControls();
     this.showModeratorTools(false);
+  }
+
+  private toggleShare(): void {
+    if (this.meeting.sharingScreen) this.meeting.stopScreenShare();
+    else void this.meeting.startScreenShare();
+  }
+
+  screenBusy(): void {
+    this.showNotice(t("screenBusy"));
+  }
+
+  private showNotice(text: string): void {
+    this.notice.textContent = text;
+    this.notice.hidden = false;
+    window.setTimeout(() => (this.notice.hidden = true), 6_000);
   }
 
   private toggleHand(): void {
@@ -233,9 +262,7 @@ export class MeetingScreen implements MeetingView {
 
   controlsChanged(): void {
     this.syncControls();
-    this.notice.textContent = t("mutedByModerator");
-    this.notice.hidden = false;
-    window.setTimeout(() => (this.notice.hidden = true), 6_000);
+    this.showNotice(t("mutedByModerator"));
   }
 
   syncControls(): void {
@@ -263,6 +290,10 @@ export class MeetingScreen implements MeetingView {
     this.showModeratorTools(moderator);
     this.peoplePanel.update(self, others);
     this.handButton.textContent = t(self.hand === null ? "raiseHand" : "lowerHand");
+    this.shareButton.textContent = t(self.screen ? "stopSharing" : "shareScreen");
+    this.shareButton.setAttribute("aria-pressed", String(self.screen));
+    this.sharingBar.hidden = !self.screen;
+    this.names = new Map([self, ...others].map((p) => [p.id, p.name]));
     this.handButton.setAttribute("aria-pressed", String(self.hand !== null));
     if (!this.selfTile || this.selfId !== self.id) {
       this.selfTile?.element.remove();
@@ -312,6 +343,32 @@ export class MeetingScreen implements MeetingView {
       tile.setVideo(tracks.get(id)?.video);
       tile.setAudio(tracks.get(id)?.audio);
     }
+    this.showScreens(tracks);
+  }
+
+  /** Shared screens take the large area; the camera tiles move to a strip. */
+  private showScreens(tracks: Map<ParticipantId, RemoteTracks>): void {
+    for (const [id, shown] of this.screenTiles) {
+      if (tracks.get(id)?.screen !== shown.track) {
+        shown.element.remove();
+        this.screenTiles.delete(id);
+      }
+    }
+    for (const [id, { screen }] of tracks) {
+      if (!screen || this.screenTiles.has(id)) continue;
+      const video = h("video", { autoplay: true, playsinline: true });
+      video.muted = true;
+      video.srcObject = new MediaStream([screen]);
+      const label = t("screenOf", { name: this.names.get(id) ?? "" });
+      const element = h("figure", { class: "screen-tile", "aria-label": label, "data-participant": id }, video, h("figcaption", {}, label));
+      this.screenTiles.set(id, { element, video, track: screen });
+      this.screens.append(element);
+      void video.play().catch(() => {});
+    }
+    const presenting = this.screenTiles.size > 0;
+    this.screens.hidden = !presenting;
+    this.element.classList.toggle("presenting", presenting);
+    this.relayout();
   }
 
   speaking(id: ParticipantId | undefined): void {

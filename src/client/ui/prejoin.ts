@@ -3,7 +3,7 @@
  * device choice, and "Join".
  */
 import type { LocalMedia } from "../media.js";
-import { t, type MessageKey } from "../i18n/index.js";
+import { language, t, type MessageKey } from "../i18n/index.js";
 import { h } from "./dom.js";
 import { cameraToggle, microphoneToggle } from "./controls.js";
 import { languageSwitch } from "./language-switch.js";
@@ -76,7 +76,7 @@ export function prejoinScreen(media: LocalMedia, onJoin: (name: string) => void,
     languageSwitch(redraw),
     h("h1", {}, t("prejoinTitle")),
     h("div", { class: "prejoin-body" }, h("div", { class: "preview-box" }, preview), form),
-    h("p", { class: "links" }, h("a", { href: "/privacy" }, t("privacy")), " · ", h("a", { href: "/check" }, t("checkConnection"))),
+    h("p", { class: "links" }, h("a", { href: `/privacy?lang=${language()}` }, t("privacy")), " · ", h("a", { href: "/check" }, t("checkConnection"))),
   );
 }
 

@@ -136,7 +136,8 @@ export class JanusSupervisor extends EventEmitter<JanusBackendEvents> implements
     const forward = (chunk: Buffer) => {
       for (const line of chunk.toString().split("\n")) {
         if (!line.trim()) continue;
-        const text = redactAddresses(line);
+        // Verbose Janus levels print whole API requests, secret included.
+        const text = redactAddresses(line).split(this.apiSecret).join("***");
         if (/\[ERR\]|FATAL/.test(line)) log.warn({ janus: text }, "janus");
         else log.debug({ janus: text }, "janus");
       }

@@ -155,7 +155,7 @@ class JanusParticipant extends EventEmitter<MediaParticipantEvents> implements M
   }
 
   async trickle(target: PeerConnectionRole, candidate: IceCandidate | null): Promise<void> {
-    const handle = target === "publisher" ? this.publisher : this.subscriber;
+    const handle = target === "subscriber" ? this.subscriber : this.publisher;
     if (!handle) return; // a late candidate for a subscription that no longer exists
     await handle.trickle(candidate);
   }

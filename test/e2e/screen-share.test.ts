@@ -1,0 +1,79 @@
+/**
+ * Screen sharing in real Chromium: the shared screen reaches the others as
+ * decoded frames and is shown large; the sharer sees that they are sharing
+ * and can stop; only one person shares at a time.
+ */
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdirSync } from "node:fs";
+import type { Browser, Page } from "playwright-core";
+import { joinFromPrejoin, launchBrowser, newParticipant, playingRemoteNames, type ParticipantPage } from "../helpers/browser.js";
+import { startTestServer, type TestServer } from "../helpers/server.js";
+import { sameMembers, waitUntil } from "../helpers/wait.js";
+
+const SCREENSHOTS = "test-output/screenshots";
+
+/** Frames decoded so far by the <video> of a shared screen, or -1 when there is none. */
+function screenFrames(page: Page, name: string): Promise<number> {
+  return page.evaluate((label) => {
+    const video = document.querySelector<HTMLVideoElement>(`figure.screen-tile[aria-label="${label}"] video`);
+    return video && !video.paused ? video.getVideoPlaybackQuality().totalVideoFrames : -1;
+  }, `Screen of ${name}`);
+}
+
+describe("screen sharing", () => {
+  let server: TestServer;
+  let browser: Browser;
+  let ada: ParticipantPage;
+  let ben: ParticipantPage;
+
+  before(async () => {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    server = await startTestServer({ logLevel: "warn", config: { meetings: { lobby: false } } });
+    browser = await launchBrowser();
+    const room = `${server.url}/r/screens-${Date.now().toString(36)}`;
+    ada = await newParticipant(browser);
+    ben = await newParticipant(browser);
+    for (const [p, name] of [[ada, "Ada"], [ben, "Ben"]] as const) {
+      await p.page.goto(room);
+      await joinFromPrejoin(p.page, name);
+    }
+    await waitUntil("Ben to see Ada", () => playingRemoteNames(ben.page), (n) => sameMembers(n, ["Ada"]), 20_000);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  test("a shared screen reaches the others as decoded frames, shown large", async () => {
+    await ada.page.getByRole("button", { name: "Share screen" }).click();
+    await ada.page.getByText("You are sharing your screen.", { exact: false }).waitFor();
+    const screen = ben.page.getByRole("figure", { name: "Screen of Ada" });
+    await screen.waitFor();
+    const first = await waitUntil("Ada's screen to play for Ben", () => screenFrames(ben.page, "Ada"), (n) => n > 0, 20_000);
+    await waitUntil("more frames of Ada's screen", () => screenFrames(ben.page, "Ada"), (n) => n > first);
+    // Shown large: the screen takes more room than any camera tile.
+    const screenBox = await screen.boundingBox();
+    const tileBox = await ben.page.getByRole("figure", { name: "Ada", exact: true }).boundingBox();
+    assert.ok(screenBox && tileBox && screenBox.width * screenBox.height > 2 * tileBox.width * tileBox.height);
+    // The cameras keep playing next to it.
+    assert.deepEqual(await playingRemoteNames(ben.page), ["Ada"]);
+    await ben.page.screenshot({ path: `${SCREENSHOTS}/screen-share-en.png` });
+    await ada.page.screenshot({ path: `${SCREENSHOTS}/screen-sharer-en.png` });
+  });
+
+  test("only one person shares at a time", async () => {
+    await ben.page.getByRole("button", { name: "Share screen" }).click();
+    await ben.page.getByText("Someone else is sharing their screen.", { exact: false }).waitFor();
+    await ben.page.getByRole("button", { name: "Share screen" }).waitFor();
+    await ada.page.getByRole("figure", { name: "Screen of Ben" }).waitFor({ state: "detached", timeout: 2_000 });
+  });
+
+  test("stopping the share removes the screen for everyone", async () => {
+    await ada.page.getByRole("button", { name: "Stop sharing" }).first().click();
+    await ben.page.getByRole("figure", { name: "Screen of Ada" }).waitFor({ state: "detached" });
+    await ada.page.getByRole("button", { name: "Share screen" }).waitFor();
+    await waitUntil("Ben's camera layout back", () => playingRemoteNames(ben.page), (n) => sameMembers(n, ["Ada"]));
+  });
+});
