@@ -279,7 +279,7 @@ export class LiveRoom {
   moderate(by: Member, target: ParticipantId, action: ModeratorAction): Promise<void> {
     return this.asModerator(by, async () => {
       const member = this.members.get(target);
-      if (!member) throw new ParticipantNotFoundError(`participant ${target} is not in this room`);
+      if (!member) throw new RefusedError("unknown-participant", `participant ${target} is not in this meeting`);
       switch (action) {
         case "mute-audio":
           member.link.send({ type: "moderated", action });
@@ -298,8 +298,10 @@ export class LiveRoom {
           this.deliver(this.room.setHand(target, false));
           return;
         case "make-moderator":
-          this.deliver(this.room.promote(target));
+          // The role first, then what comes with it (the lobby list); and a reload keeps it.
           member.link.send({ type: "roleChanged", role: "moderator", moderatorKey: this.context.meetings.moderatorKey(this.name) });
+          this.deliver(this.room.promote(target));
+          for (const known of this.known.values()) if (known.id === target) known.role = "moderator";
           return;
       }
     });

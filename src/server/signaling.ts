@@ -337,6 +337,8 @@ class ClientConnection implements ParticipantLink {
       address: this.address,
     });
     this.cancelKnock = admission.cancel;
+    // The socket may have closed while the room was deciding: then stop waiting in its lobby.
+    if (this.ws.readyState !== this.ws.OPEN) admission.cancel();
     try {
       this.member = await admission.entered;
       this.room = room;

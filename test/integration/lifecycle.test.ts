@@ -73,10 +73,10 @@ test("join, presence, publish, media state and leave between two participants", 
   assert.notEqual(joinedB.participantId, joinedA.participantId);
   assert.notEqual(joinedB.resumeToken, joinedA.resumeToken);
   assert.deepEqual(joinedB.participants, [
-    { id: joinedA.participantId, name: "Ada", audio: true, video: true, publishing: false },
+    { id: joinedA.participantId, name: "Ada", role: "participant", audio: true, video: true, publishing: false, screen: false, hand: null },
   ]);
   const arrived = await a.next("participantJoined");
-  assert.deepEqual(arrived.participant, { id: joinedB.participantId, name: "Bob", audio: true, video: true, publishing: false });
+  assert.deepEqual(arrived.participant, { id: joinedB.participantId, name: "Bob", role: "participant", audio: true, video: true, publishing: false, screen: false, hand: null });
 
   a.send({ type: "publish", sdp: publisherOffer() });
   const answer = await a.next("publisherAnswer");
@@ -88,7 +88,7 @@ test("join, presence, publish, media state and leave between two participants", 
 
   a.send({ type: "mediaState", audio: false, video: true });
   const muted = await b.next("participantUpdated");
-  assert.deepEqual(muted.participant, { id: joinedA.participantId, name: "Ada", audio: false, video: true, publishing: false });
+  assert.deepEqual(muted.participant, { id: joinedA.participantId, name: "Ada", role: "participant", audio: false, video: true, publishing: false, screen: false, hand: null });
   a.send({ type: "mediaState", audio: false, video: false });
   const cameraOff = await b.next("participantUpdated");
   assert.equal(cameraOff.participant.video, false);
@@ -117,9 +117,10 @@ test("the server speaks first: welcome with the protocol version and no ICE serv
   const welcome = await a.next("welcome");
   assert.deepEqual(welcome, { type: "welcome", version: PROTOCOL_VERSION, iceServers: [] });
   await a.join(newRoom(), "Ada");
+  await a.next("roomState");
   assert.deepEqual(
     a.messages.map((m) => m.type),
-    ["welcome", "joined"],
+    ["welcome", "joined", "roomState"],
     "welcome comes once, before anything else",
   );
 });
@@ -132,7 +133,7 @@ test("join and publish pipelined: the publish waits for the join", async () => {
   await a.next("publisherAnswer");
   assert.deepEqual(
     a.messages.map((m) => m.type),
-    ["welcome", "joined", "publisherAnswer"],
+    ["welcome", "joined", "roomState", "publisherAnswer"],
     "no not-joined for the messages sent before joined arrived",
   );
 });
@@ -216,7 +217,7 @@ test("participants only hear about their own room", async () => {
   await b.next("participantLeft");
   assert.deepEqual(
     a.messages.map((m) => m.type),
-    ["welcome", "joined"],
+    ["welcome", "joined", "roomState"],
     "nothing from another room reaches Ada",
   );
 });

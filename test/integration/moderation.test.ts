@@ -65,6 +65,7 @@ const member = (id: string, name: string, role: Role = "participant", change: Pa
   audio: true,
   video: true,
   publishing: false,
+  screen: false,
   hand: null,
   ...change,
 });

@@ -116,7 +116,7 @@ test("a resume token from another room, or a made-up one, gives a new participan
   assert.equal(error.inReplyTo, "join");
 });
 
-test("a resume after the participant left is a new participant", async () => {
+test("coming back after leaving (a reload closes the old socket first) keeps the participant id", async () => {
   const room = newRoom();
   const a = await connect();
   const b = await connect();
@@ -126,7 +126,11 @@ test("a resume after the participant left is a new participant", async () => {
   await b.next("participantLeft");
   const again = await connect();
   const joined = await again.join(room, "Ada", { resumeToken: joinedA.resumeToken });
-  assert.notEqual(joined.participantId, joinedA.participantId);
+  assert.equal(joined.participantId, joinedA.participantId);
+  // A token works once: the old one is spent, the new one from this `joined` is what comes back next time.
+  const third = await connect();
+  const other = await third.join(room, "Ada", { resumeToken: joinedA.resumeToken });
+  assert.notEqual(other.participantId, joinedA.participantId);
 });
 
 test(

@@ -29,7 +29,9 @@ describe("parseClientMessage: valid messages", () => {
   const samples: Record<ClientMessageType, unknown> = {
     join: join({ resumeToken: "r3sum3" }),
     publish: { type: "publish", sdp: "v=0\r\n" },
-    subscribe: { type: "subscribe", participants: ["p1", "p_2", "P-3"] },
+    subscribe: { type: "subscribe", participants: ["p1", "p_2", "P-3"], screens: ["p1"] },
+    publishScreen: { type: "publishScreen", sdp: "v=0\r\n" },
+    stopScreen: { type: "stopScreen" },
     subscriberAnswer: { type: "subscriberAnswer", sdp: "v=0\r\n" },
     trickle: {
       type: "trickle",
@@ -108,10 +110,22 @@ describe("parseClientMessage: valid messages", () => {
   });
 
   test("subscribe accepts an empty list (unsubscribe from everyone)", () => {
-    assert.deepEqual(parse({ type: "subscribe", participants: [] }), {
+    assert.deepEqual(parse({ type: "subscribe", participants: [], screens: [] }), {
       ok: true,
-      message: { type: "subscribe", participants: [] },
+      message: { type: "subscribe", participants: [], screens: [] },
     });
+  });
+
+  test("subscribe without screens subscribes to no screen", () => {
+    assert.deepEqual(parse({ type: "subscribe", participants: ["p1"] }), {
+      ok: true,
+      message: { type: "subscribe", participants: ["p1"], screens: [] },
+    });
+  });
+
+  test("trickle accepts the screen target", () => {
+    const message = { type: "trickle", target: "screen", candidate: null };
+    assert.deepEqual(parse(message), { ok: true, message });
   });
 
   test("fields the protocol does not have are dropped", () => {
@@ -347,7 +361,16 @@ describe("room names", () => {
 });
 
 describe("ServerMessage schemas", () => {
-  const participant = { id: "p1", name: "Ann", role: "participant" as const, audio: true, video: false, publishing: true, hand: null };
+  const participant = {
+    id: "p1",
+    name: "Ann",
+    role: "participant" as const,
+    audio: true,
+    video: false,
+    publishing: true,
+    screen: false,
+    hand: null,
+  };
   const samples: ServerMessageT[] = [
     {
       type: "welcome",
@@ -376,7 +399,7 @@ describe("ServerMessage schemas", () => {
     { type: "roomState", locked: true, passwordSet: false },
     { type: "moderated", action: "mute-audio" },
     { type: "moderated", action: "stop-video" },
-    { type: "participantUpdated", participant: { ...participant, hand: 3 } },
+    { type: "participantUpdated", participant: { ...participant, hand: 3, screen: true } },
     { type: "reaction", from: "p1", reaction: "clap" },
     { type: "chat", from: "p1", name: "Ann", text: "Hello", at: 1_700_000_000_000 },
     { type: "farewell", reason: "refused" },
@@ -384,7 +407,15 @@ describe("ServerMessage schemas", () => {
     { type: "farewell", reason: "ended" },
     { type: "probeAnswer", sdp: "v=0\r\n" },
     { type: "publisherAnswer", sdp: "v=0\r\n" },
-    { type: "subscriberOffer", sdp: "v=0\r\n", streams: [{ mid: "0", participantId: "p1", kind: "audio" }] },
+    {
+      type: "subscriberOffer",
+      sdp: "v=0\r\n",
+      streams: [
+        { mid: "0", participantId: "p1", kind: "audio", source: "camera" },
+        { mid: "2", participantId: "p1", kind: "video", source: "screen" },
+      ],
+    },
+    { type: "screenAnswer", sdp: "v=0\r\n" },
     { type: "error", code: "not-joined", message: "join first", inReplyTo: "publish" },
     { type: "error", code: "internal", message: "oops" },
     { type: "error", code: "forbidden", message: "only moderators may do that", inReplyTo: "admit" },
@@ -411,7 +442,10 @@ describe("ServerMessage schemas", () => {
   });
 
   test("rejects a participant without its media flags", () => {
-    const result = ServerMessage.safeParse({ type: "participantJoined", participant: { id: "p1", name: "Ann", role: "participant", hand: null } });
+    const result = ServerMessage.safeParse({
+      type: "participantJoined",
+      participant: { id: "p1", name: "Ann", role: "participant", hand: null },
+    });
     assert.equal(result.success, false);
   });
 
@@ -433,7 +467,7 @@ describe("ServerMessage schemas", () => {
   });
 
   test("the error codes include those of the lobby and moderation, and every code is accepted", () => {
-    for (const code of ["forbidden", "locked", "password-required", "wrong-password", "too-many-attempts", "media-unavailable"]) {
+    for (const code of ["forbidden", "locked", "password-required", "wrong-password", "too-many-attempts", "media-unavailable", "screen-busy"]) {
       assert.ok((ErrorCode.options as readonly string[]).includes(code), code);
     }
     for (const code of ErrorCode.options) {

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { Room, type Delivery } from "../../src/meeting/room.js";
 import type { Role } from "../../src/protocol/messages.js";
 
-const fresh = (id: string, name: string, role: Role = "participant") => ({ id, name, role, audio: true, video: true, publishing: false, hand: null });
+const fresh = (id: string, name: string, role: Role = "participant") => ({ id, name, role, audio: true, video: true, publishing: false, screen: false, hand: null });
 const waiting = (...entries: [string, string][]) => ({ type: "lobbyChanged", waiting: entries.map(([id, name]) => ({ id, name })) });
 const lobby = (hostPresent: boolean) => ({ type: "lobby", hostPresent });
 

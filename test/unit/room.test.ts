@@ -4,7 +4,7 @@ import { Room } from "../../src/meeting/room.js";
 import type { Role } from "../../src/protocol/messages.js";
 
 /** A participant as Room.add creates it. */
-const fresh = (id: string, name: string, role: Role = "participant") => ({ id, name, role, audio: true, video: true, publishing: false, hand: null });
+const fresh = (id: string, name: string, role: Role = "participant") => ({ id, name, role, audio: true, video: true, publishing: false, screen: false, hand: null });
 
 /** The settings every newcomer is told about, as a fresh room has them. */
 const initialState = { type: "roomState", locked: false, passwordSet: false } as const;
@@ -165,6 +165,7 @@ describe("Room.resolveSubscription", () => {
     // a: self (publishing), b/c: publishing, d: present but not publishing, x: absent.
     assert.deepEqual(room.resolveSubscription("a", ["c", "x", "a", "d", "b"]), {
       publishing: ["c", "b"],
+      screens: [],
       unknown: ["x", "a"],
     });
   });
@@ -172,11 +173,21 @@ describe("Room.resolveSubscription", () => {
   test("duplicates count once", () => {
     const room = roomOfThree();
     room.update("b", { publishing: true });
-    assert.deepEqual(room.resolveSubscription("a", ["b", "b", "x", "x"]), { publishing: ["b"], unknown: ["x"] });
+    assert.deepEqual(room.resolveSubscription("a", ["b", "b", "x", "x"]), { publishing: ["b"], screens: [], unknown: ["x"] });
   });
 
   test("an empty wish gives empty lists", () => {
-    assert.deepEqual(roomOfThree().resolveSubscription("a", []), { publishing: [], unknown: [] });
+    assert.deepEqual(roomOfThree().resolveSubscription("a", []), { publishing: [], screens: [], unknown: [] });
+  });
+
+  test("screens: only those who share; an unknown id is listed once even if wanted twice", () => {
+    const room = roomOfThree();
+    room.update("b", { publishing: true, screen: true });
+    assert.deepEqual(room.resolveSubscription("a", ["b", "x"], ["b", "c", "x"]), {
+      publishing: ["b"],
+      screens: ["b"],
+      unknown: ["x"],
+    });
   });
 });
 
