@@ -20,6 +20,13 @@ async function enterRoom(room: RoomName): Promise<void> {
   const media = new LocalMedia();
   const meeting = new Meeting(room, media);
   meeting.connect();
+  // The operator may want microphone and camera off until the person switches them on;
+  // a server that does not answer within a second does not keep the preview from opening.
+  const welcome = await Promise.race([meeting.welcome, new Promise<undefined>((r) => setTimeout(r, 1_000))]);
+  if (welcome?.mediaOffByDefault) {
+    media.audioOn = false;
+    media.videoOn = false;
+  }
   await media.open();
   meeting.prepare();
   const saved = savedSession(room);

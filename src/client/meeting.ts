@@ -139,6 +139,10 @@ export class Meeting {
     this.registerHandlers();
   }
 
+  private resolveWelcome: (welcome: ServerMessageOf<"welcome">) => void = () => {};
+  /** The first `welcome`: the server's defaults, needed before the camera opens. */
+  readonly welcome = new Promise<ServerMessageOf<"welcome">>((resolve) => (this.resolveWelcome = resolve));
+
   /** Opens the signaling connection early (on the pre-join screen), so joining waits for no handshake. */
   connect(): void {
     this.signaling.connect();
@@ -360,6 +364,7 @@ export class Meeting {
     s.on("welcome", (m) => {
       this.iceServers = m.iceServers;
       this.welcomed = true;
+      this.resolveWelcome(m);
       if (this.name !== undefined && !this.leaving) this.sendJoin();
       else this.prepareIfReady();
     });

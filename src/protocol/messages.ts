@@ -231,6 +231,8 @@ export const ServerMessage = z.discriminatedUnion("type", [
     version: z.number().int(),
     /** STUN/TURN servers for both peer connections (may be empty: direct connection only). */
     iceServers: z.array(IceServer),
+    /** The operator wants microphone and camera off until each person switches them on. */
+    mediaOffByDefault: z.boolean(),
   }),
   /** The answer to `join` for a guest of a meeting with a lobby: wait until a moderator decides. */
   z.object({

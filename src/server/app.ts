@@ -86,6 +86,7 @@ export async function startTreff(config: Config, log: Logger, options: { publicD
       probes,
       iceServers: () => iceServersFor(config),
       trustProxy: config.http.trustProxy,
+      mediaOffByDefault: config.meetings.mediaOffByDefault,
     });
     await http.listen({ host: config.host, port: config.port });
   } catch (error) {

@@ -67,6 +67,8 @@ export const Config = z.object({
     .object({
       /** Guests wait in a lobby until a moderator admits them. */
       lobby: Flag.default(true),
+      /** Microphone and camera start off on the pre-join screen (a DSK recommendation); people switch them on. */
+      mediaOffByDefault: Flag.default(false),
       /** Who may create meetings: anyone, or holders of a token signed with creationSecret (HS256 JWT). */
       creation: z.enum(["open", "token"]).default("open"),
       creationSecret: z.string().min(16, "use at least 16 characters").optional(),
@@ -125,6 +127,7 @@ const ENVIRONMENT: Record<string, string[]> = {
   JANUS_ICE_LITE: ["janus", "iceLite"],
   TREFF_SECRET: ["secret"],
   TREFF_LOBBY: ["meetings", "lobby"],
+  TREFF_MEDIA_OFF_BY_DEFAULT: ["meetings", "mediaOffByDefault"],
   TREFF_MEETING_CREATION: ["meetings", "creation"],
   TREFF_CREATION_SECRET: ["meetings", "creationSecret"],
   TREFF_OPERATOR_NAME: ["operator", "name"],

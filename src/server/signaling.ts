@@ -45,6 +45,8 @@ export interface SignalingOptions {
   iceServers: () => IceServer[];
   /** Test connections for the connectivity check. */
   probes: ProbeService;
+  /** Announced in `welcome`: microphone and camera start off. */
+  mediaOffByDefault?: boolean;
   /** Take the client address from X-Forwarded-For (behind a reverse proxy). */
   trustProxy?: boolean;
   /** Interval of WebSocket pings; a connection that misses one is dropped. */
@@ -152,7 +154,12 @@ class ClientConnection implements ParticipantLink {
     ws.on("pong", () => (this.alive = true));
     ws.on("close", () => this.onClose());
     ws.on("error", () => ws.terminate());
-    this.send({ type: "welcome", version: PROTOCOL_VERSION, iceServers: options.iceServers() });
+    this.send({
+      type: "welcome",
+      version: PROTOCOL_VERSION,
+      iceServers: options.iceServers(),
+      mediaOffByDefault: options.mediaOffByDefault ?? false,
+    });
   }
 
   send(message: ServerMessage): void {

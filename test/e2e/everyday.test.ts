@@ -92,3 +92,41 @@ describe("everyday meeting features", () => {
     assert.equal(await ada.page.getByRole("button", { name: "Chat", exact: true }).count(), 1);
   });
 });
+
+describe("microphone and camera off by default (operator setting)", () => {
+  let server: TestServer;
+  let browser: Browser;
+
+  before(async () => {
+    server = await startTestServer({ logLevel: "warn", config: { meetings: { lobby: false, mediaOffByDefault: true } } });
+    browser = await launchBrowser();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  test("the pre-join screen opens no device, and others see the newcomer muted with the camera off", async () => {
+    const room = `${server.url}/r/quiet-${Date.now().toString(36)}`;
+    const cleo = await newParticipant(browser);
+    await cleo.page.goto(room);
+    await cleo.page.getByRole("button", { name: "Turn microphone on" }).waitFor();
+    await cleo.page.getByRole("button", { name: "Turn camera on" }).waitFor();
+    assert.equal(await cleo.page.evaluate(() => document.querySelector<HTMLVideoElement>("video.preview")?.srcObject instanceof MediaStream
+      ? (document.querySelector<HTMLVideoElement>("video.preview")!.srcObject as MediaStream).getTracks().length
+      : -1), 0, "no camera or microphone track was opened");
+    await joinFromPrejoin(cleo.page, "Cleo");
+    const dan = await newParticipant(browser);
+    await dan.page.goto(room);
+    await joinFromPrejoin(dan.page, "Dan");
+    const cleoTile = dan.page.getByRole("figure", { name: "Cleo" });
+    await cleoTile.getByRole("img", { name: "Microphone off" }).waitFor();
+    await waitUntil("Cleo's tile without video", () => cleoTile.evaluate((el) => el.classList.contains("camera-off")), (off) => off);
+    // Switching on later works without renegotiation.
+    await cleo.page.getByRole("button", { name: "Turn camera on" }).click();
+    await waitUntil("Dan to see Cleo's video", () => playingRemoteNames(dan.page), (n) => sameMembers(n, ["Cleo"]), 20_000);
+    await cleo.context.close();
+    await dan.context.close();
+  });
+});

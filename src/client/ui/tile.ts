@@ -31,6 +31,8 @@ export class Tile {
   private readonly menuSlot: HTMLElement;
   private videoTrack: MediaStreamTrack | undefined;
   private name = "";
+  /** The participant says their camera is on (a track may still arrive without pictures). */
+  private cameraOn = true;
   private audioTrack: MediaStreamTrack | undefined;
 
   constructor(
@@ -72,7 +74,8 @@ export class Tile {
     this.element.setAttribute("aria-label", name);
     this.avatar.textContent = initials(participant.name);
     this.mutedIcon.hidden = participant.audio;
-    this.element.classList.toggle("camera-off", !participant.video || !this.videoTrack);
+    this.cameraOn = participant.video;
+    this.showVideoOrInitials();
   }
 
   /** Shows the moderator's menu for this participant, or hides it (`undefined`). */
@@ -100,6 +103,10 @@ export class Tile {
     );
   }
 
+  private showVideoOrInitials(): void {
+    this.element.classList.toggle("camera-off", !this.cameraOn || !this.videoTrack);
+  }
+
   /** Shows a reaction on the tile for a few seconds. */
   showReaction(symbol: string): void {
     this.reactionBubble.textContent = symbol;
@@ -116,7 +123,7 @@ export class Tile {
     if (track === this.videoTrack) return;
     this.videoTrack = track;
     this.video.srcObject = track ? new MediaStream([track]) : null;
-    this.element.classList.toggle("camera-off", !track);
+    this.showVideoOrInitials();
     if (track) this.play(this.video);
   }
 
