@@ -93,6 +93,52 @@ describe("everyday meeting features", () => {
   });
 });
 
+describe("devices during the meeting", () => {
+  let server: TestServer;
+  let browser: Browser;
+
+  before(async () => {
+    server = await startTestServer({ logLevel: "warn", config: { meetings: { lobby: false } } });
+    browser = await launchBrowser();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  test("switching the camera in the Devices panel keeps the picture flowing; the microphone level moves", async () => {
+    const room = `${server.url}/r/devices-${Date.now().toString(36)}`;
+    const eva = await newParticipant(browser);
+    const finn = await newParticipant(browser);
+    await eva.page.goto(room);
+    // On the pre-join screen the level meter follows the (fake, beeping) microphone.
+    const prejoinLevel = eva.page.getByRole("meter", { name: "Microphone level" });
+    await waitUntil("the pre-join microphone level", () => prejoinLevel.evaluate((m: HTMLMeterElement) => m.value), (v) => v > 0);
+    await joinFromPrejoin(eva.page, "Eva");
+    await finn.page.goto(room);
+    await joinFromPrejoin(finn.page, "Finn");
+    await waitUntil("Finn to see Eva", () => playingRemoteNames(finn.page), (n) => sameMembers(n, ["Eva"]), 20_000);
+
+    await eva.page.getByRole("button", { name: "Devices" }).click();
+    const panel = eva.page.getByRole("region", { name: "Devices" });
+    const camera = panel.getByRole("combobox", { name: "Camera" });
+    const before = await eva.page.evaluate(() => (window as unknown as { __treffPeerConnections: RTCPeerConnection[] }).__treffPeerConnections[0]!.getSenders().find((s) => s.track?.kind === "video")?.track?.id);
+    await camera.selectOption({ index: 0 });
+    await camera.dispatchEvent("change");
+    await waitUntil(
+      "a new camera track on Eva's sender",
+      () => eva.page.evaluate(() => (window as unknown as { __treffPeerConnections: RTCPeerConnection[] }).__treffPeerConnections[0]!.getSenders().find((s) => s.track?.kind === "video")?.track?.id),
+      (id) => id !== undefined && id !== before,
+    );
+    await waitUntil("Finn still sees Eva", () => playingRemoteNames(finn.page), (n) => sameMembers(n, ["Eva"]));
+    const level = panel.getByRole("meter", { name: "Microphone level" });
+    await waitUntil("the microphone level in the meeting", () => level.evaluate((m: HTMLMeterElement) => m.value), (v) => v > 0);
+    await eva.context.close();
+    await finn.context.close();
+  });
+});
+
 describe("microphone and camera off by default (operator setting)", () => {
   let server: TestServer;
   let browser: Browser;

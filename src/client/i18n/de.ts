@@ -113,6 +113,8 @@ export const de: Record<MessageKey, string> = {
   youAreSharing: "Sie teilen Ihren Bildschirm. Alle in der Besprechung sehen ihn.",
   screenOf: "Bildschirm von {name}",
   screenBusy: "Jemand anderes teilt gerade den Bildschirm. Es kann nur eine Person gleichzeitig teilen.",
+  microphoneLevel: "Mikrofonpegel",
+  devices: "Geräte",
   close: "Schließen",
   // Verbindungstest (/check)
   checkTitle: "Verbindungstest",

@@ -111,6 +111,8 @@ export const en = {
   youAreSharing: "You are sharing your screen. Everyone in the meeting sees it.",
   screenOf: "Screen of {name}",
   screenBusy: "Someone else is sharing their screen. Only one share at a time.",
+  microphoneLevel: "Microphone level",
+  devices: "Devices",
   close: "Close",
   // connectivity check (/check)
   checkTitle: "Connectivity check",

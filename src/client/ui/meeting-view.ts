@@ -17,6 +17,7 @@ import { LobbyPanel } from "./lobby-panel.js";
 import { ChatPanel } from "./chat-panel.js";
 import { SettingsPanel } from "./settings-panel.js";
 import { PeoplePanel } from "./people-panel.js";
+import { DevicePicker } from "./device-picker.js";
 import { ShortcutHelp, installShortcuts } from "./shortcuts.js";
 
 /** How each reaction looks on a tile. */
@@ -79,6 +80,8 @@ export class MeetingScreen implements MeetingView {
   private readonly settingsToggle: PanelToggle;
   private readonly notice: HTMLElement;
   private readonly peoplePanel = new PeoplePanel();
+  private readonly devicePicker: DevicePicker;
+  private speaker: string | undefined;
   private readonly chatToggle: PanelToggle;
   private readonly peopleToggle: PanelToggle;
   private readonly handButton: HTMLButtonElement;
@@ -113,10 +116,25 @@ export class MeetingScreen implements MeetingView {
     const chatToggle = new PanelToggle(this.chatPanel.element, t("chat"), () => this.showPanel(chatToggle));
     this.chatToggle = chatToggle;
     const peopleToggle = new PanelToggle(this.peoplePanel.element, t("people"), () => this.showPanel(peopleToggle));
+    this.devicePicker = new DevicePicker(
+      media,
+      () => {
+        this.syncControls();
+        void meeting.mediaChanged();
+      },
+      (deviceId) => this.setSpeaker(deviceId),
+      "meeting",
+    );
+    const devicesPanel = h("section", { class: "devices-panel", "aria-label": t("devices") }, h("h2", {}, t("devices")), this.devicePicker.element);
+    const devicesToggle = new PanelToggle(devicesPanel, t("devices"), () => {
+      this.showPanel(devicesToggle);
+      if (devicesToggle.open) void this.devicePicker.refresh();
+      else this.devicePicker.stop();
+    });
     this.peopleToggle = peopleToggle;
     this.lobbyToggle = new PanelToggle(this.lobbyPanel.element, t("lobbyTitle"), () => this.showPanel(this.lobbyToggle));
     this.settingsToggle = new PanelToggle(this.settingsPanel.element, t("settings"), () => this.showPanel(this.settingsToggle));
-    this.toggles = [chatToggle, peopleToggle, this.lobbyToggle, this.settingsToggle];
+    this.toggles = [chatToggle, peopleToggle, devicesToggle, this.lobbyToggle, this.settingsToggle];
     this.handButton = h("button", { type: "button", class: "panel-toggle", "aria-pressed": "false", onclick: () => this.toggleHand() }, t("raiseHand"));
     const reactions = h(
       "details",
@@ -175,6 +193,11 @@ export class MeetingScreen implements MeetingView {
     });
     this.syncControls();
     this.showModeratorTools(false);
+  }
+
+  private setSpeaker(deviceId: string): void {
+    this.speaker = deviceId;
+    for (const tile of this.tiles.values()) tile.setSpeaker(deviceId);
   }
 
   private toggleShare(): void {
@@ -314,6 +337,7 @@ export class MeetingScreen implements MeetingView {
       let tile = this.tiles.get(participant.id);
       if (!tile) {
         tile = new Tile(participant, false, () => (this.soundButton.hidden = false));
+        if (this.speaker) tile.setSpeaker(this.speaker);
         this.tiles.set(participant.id, tile);
         this.grid.append(tile.element);
       }

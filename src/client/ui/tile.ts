@@ -134,6 +134,12 @@ export class Tile {
     if (track) this.play(this.audio);
   }
 
+  /** Plays this participant's audio on the chosen speaker. */
+  setSpeaker(deviceId: string): void {
+    const audio = this.audio as (HTMLAudioElement & { setSinkId?(id: string): Promise<void> }) | undefined;
+    void audio?.setSinkId?.(deviceId).catch(() => {});
+  }
+
   /** Retries playback after the person clicked "Turn on sound". */
   resumeAudio(): void {
     if (this.audio?.srcObject) this.play(this.audio);
