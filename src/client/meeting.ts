@@ -20,6 +20,7 @@ import type {
 import { SignalingClient } from "./signaling.js";
 import { Publisher } from "./rtc/publisher.js";
 import { Subscriber, type RemoteTracks } from "./rtc/subscriber.js";
+import { QualityMeter, type Quality } from "./rtc/quality.js";
 import type { LocalMedia } from "./media.js";
 
 /** `replaced`: the same person joined from another tab; `refused`: the server closed us for good. */
@@ -39,6 +40,8 @@ export interface MeetingView {
   roomState(state: { locked: boolean; passwordSet: boolean }): void;
   chat(message: ServerMessageOf<"chat">): void;
   reaction(from: Participant, reaction: Reaction): void;
+  /** How well each remote participant's video arrives. */
+  quality(ratings: Map<ParticipantId, Quality>): void;
   /** The join was refused for a reason the person can act on (password, locked). */
   joinProblem(code: ErrorCode): void;
   /** The server ended this person's part in the meeting for good. */
@@ -154,6 +157,7 @@ export class Meeting {
     view.status("connecting");
     if (this.welcomed) this.sendJoin();
     this.speakingTimer = window.setInterval(() => void this.updateSpeaking(), 250);
+    this.qualityTimer = window.setInterval(() => void this.updateQuality(), 2_000);
   }
 
   leave(): void {
@@ -162,6 +166,7 @@ export class Meeting {
     this.signaling.stop();
     this.teardownMedia();
     window.clearInterval(this.speakingTimer);
+    window.clearInterval(this.qualityTimer);
     sessionStorage.removeItem(sessionKey(this.room));
     this.view?.status("left");
   }
@@ -426,6 +431,7 @@ export class Meeting {
       this.leaving = true;
       this.teardownMedia();
       window.clearInterval(this.speakingTimer);
+    window.clearInterval(this.qualityTimer);
       sessionStorage.removeItem(sessionKey(this.room));
       this.view?.farewell(m.reason);
     });
@@ -502,6 +508,12 @@ export class Meeting {
     this.showRemoteTracks(new Map());
   }
 
+  private async updateQuality(): Promise<void> {
+    const pc = this.subscriber?.pc;
+    if (!pc || pc.connectionState !== "connected") return;
+    this.view?.quality(await this.qualityMeter.sample(pc, this.videoOwners));
+  }
+
   private async updateSpeaking(): Promise<void> {
     let loudest: ParticipantId | undefined;
     let level = SPEAKING_THRESHOLD;
@@ -522,6 +534,10 @@ export class Meeting {
 
   /** Audio track id → participant, for the speaking indicator. */
   private readonly trackOwners = new Map<string, ParticipantId>();
+  /** Video track id → participant, for the connection quality. */
+  private readonly videoOwners = new Map<string, ParticipantId>();
+  private readonly qualityMeter = new QualityMeter();
+  private qualityTimer: number | undefined;
 
   private participantOfTrack(track: MediaStreamTrack): ParticipantId | undefined {
     return this.trackOwners.get(track.id);
@@ -529,7 +545,11 @@ export class Meeting {
 
   private showRemoteTracks(tracks: Map<ParticipantId, RemoteTracks>): void {
     this.trackOwners.clear();
-    for (const [id, t] of tracks) if (t.audio) this.trackOwners.set(t.audio.id, id);
+    this.videoOwners.clear();
+    for (const [id, t] of tracks) {
+      if (t.audio) this.trackOwners.set(t.audio.id, id);
+      if (t.video) this.videoOwners.set(t.video.id, id);
+    }
     this.view?.remoteTracks(tracks);
   }
 }

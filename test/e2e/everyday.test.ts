@@ -34,6 +34,10 @@ describe("everyday meeting features", () => {
     await server?.close();
   });
 
+  test("each remote tile shows how well that participant's video arrives", async () => {
+    await ada.page.getByRole("figure", { name: "Ben" }).getByRole("img", { name: "Connection: good" }).waitFor({ timeout: 15_000 });
+  });
+
   test("hands go up in order, everyone sees them, and come down again", async () => {
     await ben.page.getByRole("button", { name: "Raise hand" }).click();
     await ben.page.getByRole("button", { name: "Lower hand" }).waitFor();

@@ -19,7 +19,7 @@ const DEFAULTS = {
     publisherBitrate: 2_000_000,
   },
   iceServers: [],
-  meetings: { lobby: true, creation: "open" },
+  meetings: { lobby: true, mediaOffByDefault: false, creation: "open" },
   operator: { name: "", contact: "", dataProtectionOfficer: "" },
   http: { frameAncestors: [], trustProxy: false },
   turn: { urls: [], ttlSeconds: 6 * 3600 },
@@ -81,6 +81,7 @@ describe("loadConfig", () => {
       JANUS_ICE_LITE: "true",
       TREFF_SECRET: "server-secret-0123456789",
       TREFF_LOBBY: "false",
+      TREFF_MEDIA_OFF_BY_DEFAULT: "true",
       TREFF_MEETING_CREATION: "token",
       TREFF_CREATION_SECRET: "creation-secret-0123456789",
       TREFF_OPERATOR_NAME: "Verein e.V.",
@@ -110,7 +111,7 @@ describe("loadConfig", () => {
       },
       iceServers: [],
       secret: "server-secret-0123456789",
-      meetings: { lobby: false, creation: "token", creationSecret: "creation-secret-0123456789" },
+      meetings: { lobby: false, mediaOffByDefault: true, creation: "token", creationSecret: "creation-secret-0123456789" },
       operator: { name: "Verein e.V.", contact: "privacy@example.org", dataProtectionOfficer: "dpo@example.org" },
       http: { frameAncestors: ["https://a.example", "https://b.example"], trustProxy: true },
       turn: {
@@ -122,9 +123,10 @@ describe("loadConfig", () => {
   });
 
   for (const [value, expected] of [["false", false], ["0", false], ["true", true], ["on", true]] as const) {
-    test(`TREFF_LOBBY=${value} and TRUST_PROXY=${value} are ${expected}`, () => {
-      const config = loadConfig({ TREFF_LOBBY: value, TRUST_PROXY: value });
+    test(`TREFF_LOBBY, TREFF_MEDIA_OFF_BY_DEFAULT and TRUST_PROXY=${value} are ${expected}`, () => {
+      const config = loadConfig({ TREFF_LOBBY: value, TREFF_MEDIA_OFF_BY_DEFAULT: value, TRUST_PROXY: value });
       assert.equal(config.meetings.lobby, expected);
+      assert.equal(config.meetings.mediaOffByDefault, expected);
       assert.equal(config.http.trustProxy, expected);
     });
   }
@@ -141,7 +143,7 @@ describe("loadConfig", () => {
   });
 
   test("creation 'open' needs no creation secret, and a creation secret alone is fine", () => {
-    assert.deepEqual(loadConfig({ TREFF_MEETING_CREATION: "open" }).meetings, { lobby: true, creation: "open" });
+    assert.deepEqual(loadConfig({ TREFF_MEETING_CREATION: "open" }).meetings, DEFAULTS.meetings);
     assert.equal(parseConfig({ meetings: { creationSecret: "c".repeat(16) } }).meetings.creationSecret, "c".repeat(16));
   });
 
@@ -190,6 +192,7 @@ describe("loadConfig", () => {
     [{ JANUS_ICE_LITE: "maybe" }, "janus.iceLite", "JANUS_ICE_LITE"],
     [{ TREFF_SECRET: "too-short" }, "secret", "TREFF_SECRET"],
     [{ TREFF_LOBBY: "maybe" }, "meetings.lobby", "TREFF_LOBBY"],
+    [{ TREFF_MEDIA_OFF_BY_DEFAULT: "perhaps" }, "meetings.mediaOffByDefault", "TREFF_MEDIA_OFF_BY_DEFAULT"],
     [{ TREFF_MEETING_CREATION: "closed" }, "meetings.creation", "TREFF_MEETING_CREATION"],
     [{ TREFF_CREATION_SECRET: "short" }, "meetings.creationSecret", "TREFF_CREATION_SECRET"],
     [{ TRUST_PROXY: "perhaps" }, "http.trustProxy", "TRUST_PROXY"],
@@ -315,7 +318,7 @@ describe("describeConfig", () => {
     assert.deepEqual(described, {
       ...DESCRIBED_DEFAULTS,
       secret: "***",
-      meetings: { lobby: true, creation: "token", creationSecret: "***" },
+      meetings: { ...DEFAULTS.meetings, creation: "token", creationSecret: "***" },
       turn: { secret: "***", urls: ["turn:t.example.org"], ttlSeconds: 600 },
     });
     const text = JSON.stringify(described);

@@ -376,8 +376,9 @@ describe("ServerMessage schemas", () => {
       type: "welcome",
       version: PROTOCOL_VERSION,
       iceServers: [{ urls: ["turn:turn.example.org:3478"], username: "u", credential: "c" }, { urls: ["stun:s"] }],
+      mediaOffByDefault: false,
     },
-    { type: "welcome", version: PROTOCOL_VERSION, iceServers: [] },
+    { type: "welcome", version: PROTOCOL_VERSION, iceServers: [], mediaOffByDefault: true },
     { type: "joined", participantId: "p2", role: "participant", resumeToken: "tok", participants: [participant] },
     {
       type: "joined",

@@ -115,6 +115,9 @@ export const de: Record<MessageKey, string> = {
   screenBusy: "Jemand anderes teilt gerade den Bildschirm. Es kann nur eine Person gleichzeitig teilen.",
   microphoneLevel: "Mikrofonpegel",
   devices: "Geräte",
+  "quality.good": "Verbindung: gut",
+  "quality.fair": "Verbindung: mittel",
+  "quality.poor": "Verbindung: schlecht",
   close: "Schließen",
   // Verbindungstest (/check)
   checkTitle: "Verbindungstest",

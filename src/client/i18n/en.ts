@@ -113,6 +113,9 @@ export const en = {
   screenBusy: "Someone else is sharing their screen. Only one share at a time.",
   microphoneLevel: "Microphone level",
   devices: "Devices",
+  "quality.good": "Connection: good",
+  "quality.fair": "Connection: fair",
+  "quality.poor": "Connection: poor",
   close: "Close",
   // connectivity check (/check)
   checkTitle: "Connectivity check",

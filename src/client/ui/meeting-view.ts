@@ -7,6 +7,7 @@
 import type { ErrorCode, LobbyEntry, Participant, ParticipantId, Reaction, ServerMessageOf } from "../../protocol/messages.js";
 import type { Meeting, MeetingStatus, MeetingView } from "../meeting.js";
 import type { RemoteTracks } from "../rtc/subscriber.js";
+import type { Quality } from "../rtc/quality.js";
 import type { LocalMedia } from "../media.js";
 import { t } from "../i18n/index.js";
 import { announce, h, icon } from "./dom.js";
@@ -265,6 +266,10 @@ export class MeetingScreen implements MeetingView {
     // The visible text is the accessible name (WCAG 2.5.3), so it spells out "unread".
     this.chatToggle.button.textContent = count ? t("chatUnread", { count }) : t("chat");
     this.chatToggle.button.classList.toggle("attention", count > 0);
+  }
+
+  quality(ratings: Map<ParticipantId, Quality>): void {
+    for (const [id, tile] of this.tiles) tile.setQuality(ratings.get(id));
   }
 
   reaction(from: Participant, reaction: Reaction): void {

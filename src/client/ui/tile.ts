@@ -7,6 +7,7 @@
 import type { Participant } from "../../protocol/messages.js";
 import { t } from "../i18n/index.js";
 import { h, icon } from "./dom.js";
+import type { Quality } from "../rtc/quality.js";
 
 /** What a moderator can do to the participant of this tile. */
 export interface TileModeration {
@@ -26,6 +27,7 @@ export class Tile {
   private readonly mutedIcon: HTMLElement;
   private readonly roleBadge: HTMLElement;
   private readonly handIcon: HTMLElement;
+  private readonly qualityIcon: HTMLElement;
   private readonly reactionBubble: HTMLElement;
   private reactionTimer: number | undefined;
   private readonly menuSlot: HTMLElement;
@@ -49,6 +51,7 @@ export class Tile {
     this.audio = isSelf ? undefined : h("audio", { autoplay: true });
     this.roleBadge = h("span", { class: "badge" }, t("moderator"));
     this.handIcon = h("span", { class: "hand", role: "img" }, "✋");
+    this.qualityIcon = h("span", { class: "quality", role: "img", hidden: true }, h("i"), h("i"), h("i"));
     this.reactionBubble = h("span", { class: "reaction", "aria-hidden": "true", hidden: true });
     this.menuSlot = h("div", { class: "tile-menu" });
     this.element = h(
@@ -56,7 +59,7 @@ export class Tile {
       { class: "tile", "data-participant": participant.id, "data-self": isSelf ? "true" : undefined },
       this.video,
       this.avatar,
-      h("figcaption", {}, this.handIcon, this.mutedIcon, this.nameLabel, this.roleBadge),
+      h("figcaption", {}, this.handIcon, this.mutedIcon, this.nameLabel, this.roleBadge, this.qualityIcon),
       this.reactionBubble,
       this.menuSlot,
       this.audio,
@@ -132,6 +135,14 @@ export class Tile {
     this.audioTrack = track;
     this.audio.srcObject = track ? new MediaStream([track]) : null;
     if (track) this.play(this.audio);
+  }
+
+  /** Three bars for how well this participant's video arrives; hidden while unknown. */
+  setQuality(quality: Quality | undefined): void {
+    this.qualityIcon.hidden = quality === undefined || !this.cameraOn;
+    if (!quality) return;
+    this.qualityIcon.dataset.quality = quality;
+    this.qualityIcon.setAttribute("aria-label", t(`quality.${quality}`));
   }
 
   /** Plays this participant's audio on the chosen speaker. */
