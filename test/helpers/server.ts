@@ -41,5 +41,15 @@ export async function startTestServer(options: { logLevel?: LogLevel; config?: R
     ...options.config,
   });
   const server = await startTreff(config, createLogger(config.logLevel, sink));
-  return Object.assign(server, { logLines });
+  const close = server.close.bind(server);
+  return Object.assign(server, {
+    logLines,
+    async close() {
+      await close();
+      // The supervisor restarts a crashed Janus and the clients recover, so a test may still pass:
+      // say so loudly, with the file, so a crash never goes unnoticed.
+      const crashes = logLines.filter((l) => l.includes("janus exited; restarting"));
+      if (crashes.length > 0) console.warn(`WARNING: Janus crashed ${crashes.length} time(s) during ${process.argv[1]}: ${crashes[0]}`);
+    },
+  });
 }

@@ -131,6 +131,8 @@ export class JanusSupervisor extends EventEmitter<JanusBackendEvents> implements
     await rm(join(dir, JANUS_FILES.socket), { force: true });
     const child = spawn(this.options.binary, ["--configs-folder", dir, "--config", join(dir, JANUS_FILES.config), "--disable-colors"], {
       stdio: ["ignore", "pipe", "pipe"],
+      // A crash dump, if the system writes one, lands in the private folder and goes with it.
+      cwd: dir,
     });
     this.child = child;
     const forward = (chunk: Buffer) => {
