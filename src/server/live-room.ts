@@ -166,11 +166,17 @@ export class LiveRoom {
     });
   }
 
-  /** Removes a participant or lobby guest if `link` is still theirs; the last one out closes the room. */
-  leave(id: ParticipantId, link: ParticipantLink): Promise<void> {
+  /**
+   * Removes a participant or lobby guest if `link` is still theirs; the last one out closes the
+   * room. `forget`: they left on purpose, so their resume token no longer skips the lobby.
+   */
+  leave(id: ParticipantId, link: ParticipantLink, options: { forget?: boolean } = {}): Promise<void> {
     return this.queue.run(async () => {
       if (this.waiters.get(id)?.link === link) this.dropWaiter(id, new ParticipantNotFoundError("left the lobby"));
-      else if (this.members.get(id)?.link === link) await this.removeMember(id);
+      else if (this.members.get(id)?.link === link) {
+        if (options.forget) this.forget(id);
+        await this.removeMember(id);
+      }
       await this.closeIfEmpty();
     });
   }

@@ -137,6 +137,8 @@ class ClientConnection implements ParticipantLink {
   private member: Member | undefined;
   private probe: Probe | undefined;
   private probeClaimed = false;
+  /** The person sent `leave`: their resume token must not bring them back past the lobby. */
+  private leftOnPurpose = false;
   /** While waiting in a lobby: gives up the wait. */
   private cancelKnock: (() => void) | undefined;
   /** Settles when the latest `join` on this connection has been handled (for a guest: admitted or not). */
@@ -213,6 +215,12 @@ class ClientConnection implements ParticipantLink {
     // that, messages start in arrival order but do not wait for each other, so a slow publish does
     // not hold up a subscription. Janus queues candidates that arrive before their SDP, and the
     // media participant orders its own subscription changes.
+    if (message.type === "leave" && this.cancelKnock) {
+      // Leaving the lobby must not wait for the admission it gives up.
+      this.leftOnPurpose = true;
+      this.ws.close(1000, "left");
+      return;
+    }
     if (message.type === "probe") {
       // The connectivity check needs no room: it does not wait for a join (or a lobby).
       void this.startProbe(message.sdp).catch((error: unknown) => this.fail("probe", error));
@@ -324,6 +332,7 @@ class ClientConnection implements ParticipantLink {
       case "endMeeting":
         return room.end(member);
       case "leave":
+        this.leftOnPurpose = true;
         this.ws.close(1000, "left");
         return;
     }
@@ -376,7 +385,7 @@ class ClientConnection implements ParticipantLink {
     void this.probe?.close();
     this.cancelKnock?.();
     void this.joined.then(async () => {
-      if (this.room && this.member) await this.room.leave(this.member.id, this);
+      if (this.room && this.member) await this.room.leave(this.member.id, this, { forget: this.leftOnPurpose });
     });
   }
 }

@@ -692,7 +692,6 @@ test("a guest who closes the socket while waiting disappears from the moderators
 
 test(
   "a guest who sends leave while waiting is closed with 1000 and leaves the lobby list",
-  { todo: "signaling holds `leave` behind the pending join like any other message, so it waits for an admission" },
   async () => {
     const room = newRoom();
     const host = await hostJoins(room);

@@ -160,3 +160,16 @@ test(
     assert.deepEqual([update.participant.audio, update.participant.video], [true, false]);
   },
 );
+
+test("after an explicit leave the resume token no longer brings the same participant back", async () => {
+  const room = newRoom();
+  const a = await connect();
+  const b = await connect();
+  const joinedA = await a.join(room, "Ada");
+  await b.join(room, "Bob");
+  a.send({ type: "leave" });
+  await b.next("participantLeft");
+  const again = await connect();
+  const joined = await again.join(room, "Ada", { resumeToken: joinedA.resumeToken });
+  assert.notEqual(joined.participantId, joinedA.participantId);
+});
