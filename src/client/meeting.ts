@@ -16,6 +16,7 @@ import type {
   Role,
   RoomName,
   ServerMessageOf,
+  VideoQuality,
 } from "../protocol/messages.js";
 import { SignalingClient } from "./signaling.js";
 import { Publisher } from "./rtc/publisher.js";
@@ -115,6 +116,8 @@ export class Meeting {
   private view: MeetingView | undefined;
   /** The publishing participants we last asked to receive, to skip needless updates. */
   private subscribedKey = "";
+  /** Per remote camera: not at all (tile on another page) or at which layer. */
+  private videoWishes: Record<ParticipantId, VideoQuality> = {};
   private role: Role = "participant";
   /** This participant's screen share while it runs. */
   private screenShare: { publisher: Publisher; stream: MediaStream } | undefined;
@@ -459,14 +462,22 @@ export class Meeting {
   }
 
   /** Receives everyone who publishes. (Later: only the tiles on screen.) */
+  /** The view says which cameras it shows, at which size (see ui/layout.ts). */
+  wantVideo(video: Record<ParticipantId, VideoQuality>): void {
+    this.videoWishes = video;
+    this.updateSubscription();
+  }
+
   private updateSubscription(): void {
+    if (!this.selfId) return;
     const others = [...this.others.values()];
     const wanted = others.filter((p) => p.publishing).map((p) => p.id);
     const screens = others.filter((p) => p.screen).map((p) => p.id);
-    const key = `${wanted.join(",")}|${screens.join(",")}`;
+    const video = Object.fromEntries(wanted.map((id) => [id, this.videoWishes[id] ?? "high"]));
+    const key = JSON.stringify([wanted, screens, video]);
     if (key === this.subscribedKey) return;
     this.subscribedKey = key;
-    this.signaling.send({ type: "subscribe", participants: wanted, screens });
+    this.signaling.send({ type: "subscribe", participants: wanted, screens, video });
   }
 
   private createSubscriber(): Subscriber {

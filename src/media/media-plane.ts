@@ -19,6 +19,17 @@ export class OutOfOrderError extends Error {
 /** A participant's published media as the media server knows it. */
 export type FeedId = number;
 
+/** Simulcast layer: 0 smallest, 2 full size. */
+export type Substream = 0 | 1 | 2;
+
+/** One published stream a subscriber wants, and (for simulcast video) at which layer. */
+export interface StreamWish {
+  feed: FeedId;
+  /** The stream's mid in the publisher's own peer connection. */
+  mid: string;
+  substream?: Substream;
+}
+
 /** One stream inside a subscriber peer connection. */
 export interface SubscriptionStream {
   mid: string;
@@ -57,10 +68,12 @@ export type MediaParticipantEvents = {
 
 export interface MediaParticipant extends EventEmitter<MediaParticipantEvents> {
   readonly feedId: FeedId;
+  /** The mids of what this participant publishes, by kind (known once `publish` was answered). */
+  readonly mids: { audio?: string; video?: string };
   /** Answers a publisher offer. */
   publish(offerSdp: string): Promise<string>;
-  /** Makes the subscription carry exactly these feeds (an empty list removes all). */
-  subscribe(feeds: readonly FeedId[]): Promise<void>;
+  /** Makes the subscription carry exactly these streams, at these layers (an empty list removes all). */
+  subscribe(streams: readonly StreamWish[]): Promise<void>;
   answerSubscription(answerSdp: string): Promise<void>;
   trickle(target: PeerConnectionRole, candidate: IceCandidate | null): Promise<void>;
   /** Stops publishing and subscribing. Idempotent. */

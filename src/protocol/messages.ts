@@ -92,6 +92,10 @@ export const IceServer = z.object({
 });
 export type IceServer = z.infer<typeof IceServer>;
 
+/** How much of a camera a receiver wants: none, or a simulcast layer by tile size. */
+export const VideoQuality = z.enum(["off", "low", "medium", "high"]);
+export type VideoQuality = z.infer<typeof VideoQuality>;
+
 /** Someone waiting in the lobby, as moderators see them. */
 export const LobbyEntry = z.object({ id: ParticipantId, name: z.string() });
 export type LobbyEntry = z.infer<typeof LobbyEntry>;
@@ -142,6 +146,14 @@ export const ClientMessage = z.discriminatedUnion("type", [
     participants: z.array(ParticipantId).max(500),
     /** Whose shared screens to receive as well (default: none). */
     screens: z.array(ParticipantId).max(500).default([]),
+    /**
+     * How much of each participant's camera to receive: "off" (audio only: the tile is
+     * not on screen), or the simulcast layer that fits the tile. Unlisted: "high".
+     */
+    video: z
+      .record(ParticipantId, VideoQuality)
+      .refine((r) => Object.keys(r).length <= 500, "at most 500 entries")
+      .default({}),
   }),
   /** Start sharing the screen: an SDP offer for a third peer connection (video only). */
   z.object({ type: z.literal("publishScreen"), sdp: Sdp }),

@@ -19,13 +19,14 @@ import {
   type Reaction,
   type Role,
   type RoomName,
+  type VideoQuality,
   type ServerMessage,
 } from "../protocol/messages.js";
 import { Room, type Delivery } from "../meeting/room.js";
 import { SerialQueue } from "../meeting/serial-queue.js";
 import type { PasswordAttempts } from "../meeting/attempts.js";
 import { hashPassword, verifyPassword, type PasswordHash } from "../meeting/password.js";
-import type { FeedId, MediaParticipant, MediaPlane, MediaRoom } from "../media/media-plane.js";
+import type { FeedId, MediaParticipant, MediaPlane, MediaRoom, StreamWish, Substream } from "../media/media-plane.js";
 import type { MeetingCreator } from "./meetings.js";
 import type { Logger } from "./log.js";
 
@@ -95,6 +96,9 @@ export class RefusedError extends Error {
 
 /** A moderator action from someone who is not a moderator. */
 export class ForbiddenError extends Error {}
+
+/** The simulcast layer for each wanted size (the publisher sends full, half and quarter size). */
+const SUBSTREAM: Record<Exclude<VideoQuality, "off">, Substream> = { low: 0, medium: 1, high: 2 };
 
 const hash = (token: string) => createHash("sha256").update(token).digest("hex");
 const newId = () => randomBytes(12).toString("base64url");
@@ -189,14 +193,29 @@ export class LiveRoom {
     return this.current(member).media.publish(sdp);
   }
 
-  /** Subscribes to exactly the given participants (and screens); returns the ids that are not in the room. */
-  async subscribe(member: Member, wanted: readonly ParticipantId[], wantedScreens: readonly ParticipantId[] = []): Promise<ParticipantId[]> {
+  /**
+   * Subscribes to exactly the given participants' audio and (at the wanted layer, or not at
+   * all) video, and to the given screens; returns the ids that are not in the room.
+   */
+  async subscribe(
+    member: Member,
+    wanted: readonly ParticipantId[],
+    wantedScreens: readonly ParticipantId[] = [],
+    video: Readonly<Record<ParticipantId, VideoQuality>> = {},
+  ): Promise<ParticipantId[]> {
     const { publishing, screens, unknown } = this.room.resolveSubscription(this.current(member).id, wanted, wantedScreens);
-    const feeds = [
-      ...publishing.map((p) => this.members.get(p)!.media.feedId),
-      ...screens.flatMap((p) => this.members.get(p)?.screen?.feedId ?? []),
-    ];
-    await member.media.subscribe(feeds);
+    const streams: StreamWish[] = [];
+    for (const id of publishing) {
+      const { feedId: feed, mids } = this.members.get(id)!.media;
+      const quality = video[id] ?? "high";
+      if (mids.audio) streams.push({ feed, mid: mids.audio });
+      if (mids.video && quality !== "off") streams.push({ feed, mid: mids.video, substream: SUBSTREAM[quality] });
+    }
+    for (const id of screens) {
+      const screen = this.members.get(id)?.screen;
+      if (screen?.mids.video) streams.push({ feed: screen.feedId, mid: screen.mids.video });
+    }
+    await member.media.subscribe(streams);
     return unknown;
   }
 

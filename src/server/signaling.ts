@@ -289,7 +289,7 @@ class ClientConnection implements ParticipantLink {
         return;
       }
       case "subscribe": {
-        const unknown = await room.subscribe(member, message.participants, message.screens);
+        const unknown = await room.subscribe(member, message.participants, message.screens, message.video);
         if (unknown.length > 0) {
           this.send({
             type: "error",

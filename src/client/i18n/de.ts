@@ -118,6 +118,10 @@ export const de: Record<MessageKey, string> = {
   "quality.good": "Verbindung: gut",
   "quality.fair": "Verbindung: mittel",
   "quality.poor": "Verbindung: schlecht",
+  previousPage: "Vorherige Seite",
+  nextPage: "Nächste Seite",
+  pageOf: "Seite {page} von {pages}",
+  pages: "Seiten der Teilnehmenden",
   close: "Schließen",
   // Verbindungstest (/check)
   checkTitle: "Verbindungstest",

@@ -116,6 +116,10 @@ export const en = {
   "quality.good": "Connection: good",
   "quality.fair": "Connection: fair",
   "quality.poor": "Connection: poor",
+  previousPage: "Previous page",
+  nextPage: "Next page",
+  pageOf: "Page {page} of {pages}",
+  pages: "Pages of participants",
   close: "Close",
   // connectivity check (/check)
   checkTitle: "Connectivity check",

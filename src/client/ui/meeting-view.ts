@@ -4,7 +4,8 @@
  * moderators the lobby and the meeting settings) and, while a guest waits
  * to be let in, the waiting room.
  */
-import type { ErrorCode, LobbyEntry, Participant, ParticipantId, Reaction, ServerMessageOf } from "../../protocol/messages.js";
+import type { ErrorCode, LobbyEntry, Participant, ParticipantId, Reaction, ServerMessageOf, VideoQuality } from "../../protocol/messages.js";
+import { pageOf, planGrid, qualityFor } from "./layout.js";
 import type { Meeting, MeetingStatus, MeetingView } from "../meeting.js";
 import type { RemoteTracks } from "../rtc/subscriber.js";
 import type { Quality } from "../rtc/quality.js";
@@ -92,6 +93,12 @@ export class MeetingScreen implements MeetingView {
   private readonly screenTiles = new Map<ParticipantId, { element: HTMLElement; video: HTMLVideoElement; track: MediaStreamTrack }>();
   private names = new Map<ParticipantId, string>();
   private unread = 0;
+  /** The page of tiles on screen (0-based). */
+  private page = 0;
+  private readonly pager: HTMLElement;
+  private readonly pageLabel: HTMLElement;
+  private readonly previousPage: HTMLButtonElement;
+  private readonly nextPage: HTMLButtonElement;
 
   constructor(
     private readonly media: LocalMedia,
@@ -162,6 +169,10 @@ export class MeetingScreen implements MeetingView {
       h("button", { type: "button", class: "danger", onclick: () => this.toggleShare() }, t("stopSharing")),
     );
     this.screens = h("section", { class: "screens", "aria-label": t("shareScreen"), hidden: true });
+    this.previousPage = h("button", { type: "button", onclick: () => this.turnPage(-1) }, t("previousPage"));
+    this.nextPage = h("button", { type: "button", onclick: () => this.turnPage(1) }, t("nextPage"));
+    this.pageLabel = h("span", { role: "status" });
+    this.pager = h("nav", { class: "pager", "aria-label": t("pages"), hidden: true }, this.previousPage, this.pageLabel, this.nextPage);
     for (const toggle of this.toggles) toggle.open = false;
     this.notice = h("p", { class: "notice", role: "status", hidden: true });
     this.element = h(
@@ -174,7 +185,7 @@ export class MeetingScreen implements MeetingView {
       this.soundButton,
       this.waitingRoom.element,
       this.countLine,
-      h("div", { class: "stage" }, h("div", { class: "main" }, this.screens, this.grid), h("aside", { class: "side" }, ...this.toggles.map((p) => p.panel))),
+      h("div", { class: "stage" }, h("div", { class: "main" }, this.screens, this.grid, this.pager), h("aside", { class: "side" }, ...this.toggles.map((p) => p.panel))),
       h(
         "div",
         { class: "bar", role: "toolbar", "aria-label": t("meetingControls") },
@@ -364,7 +375,7 @@ export class MeetingScreen implements MeetingView {
     this.countLine.hidden = count !== 1;
     this.peopleToggle.button.textContent = `${t("people")} (${count})`;
     this.peopleToggle.button.title = t("participants", { count });
-    this.layout(count);
+    this.relayout();
   }
 
   remoteTracks(tracks: Map<ParticipantId, RemoteTracks>): void {
@@ -414,23 +425,40 @@ export class MeetingScreen implements MeetingView {
   }
 
   /** Columns and tile width so that all tiles fit the screen at the largest 16:9 size. */
-  private layout(count: number): void {
+  /**
+   * Pages of tiles that fit the screen at a useful size, and for every remote camera the
+   * video the meeting should receive: none when its tile is on another page, else the
+   * layer the tile's size needs. Hidden participants cost no video, only audio.
+   */
+  relayout(): void {
     const style = getComputedStyle(this.grid);
     const gap = parseFloat(style.columnGap) || 0;
     const width = (this.grid.clientWidth || window.innerWidth) - (parseFloat(style.paddingLeft) || 0) * 2;
     const height = (this.grid.clientHeight || window.innerHeight) - (parseFloat(style.paddingTop) || 0) * 2;
-    let best = { cols: 1, tileWidth: 0 };
-    for (let cols = 1; cols <= count; cols++) {
-      const rows = Math.ceil(count / cols);
-      const tileWidth = Math.min((width - gap * (cols - 1)) / cols, ((height - gap * (rows - 1)) / rows) * (16 / 9));
-      if (tileWidth > best.tileWidth) best = { cols, tileWidth };
+    const self = this.selfTile && this.selfId ? [this.selfId] : [];
+    const plan = planGrid(self.length + this.tiles.size, width, height, gap);
+    const pages = Math.max(1, Math.ceil((self.length + this.tiles.size) / plan.pageSize));
+    // One's own tile comes first on a single page; with several pages the others come first.
+    const order = pages > 1 ? [...this.tiles.keys(), ...self] : [...self, ...this.tiles.keys()];
+    this.page = Math.min(this.page, pages - 1);
+    const visible = new Set(pageOf(order, this.page, plan.pageSize));
+    this.grid.style.setProperty("--tile-w", `${Math.max(80, Math.floor(plan.tileWidth))}px`);
+    if (this.selfTile) this.selfTile.element.hidden = !visible.has(this.selfId!);
+    const video: Record<ParticipantId, VideoQuality> = {};
+    for (const [id, tile] of this.tiles) {
+      tile.element.hidden = !visible.has(id);
+      video[id] = visible.has(id) ? qualityFor(plan.tileWidth, window.devicePixelRatio) : "off";
     }
-    this.grid.style.setProperty("--cols", String(best.cols));
-    this.grid.style.setProperty("--tile-w", `${Math.max(80, Math.floor(best.tileWidth))}px`);
+    this.pager.hidden = pages < 2;
+    this.pageLabel.textContent = t("pageOf", { page: this.page + 1, pages });
+    this.previousPage.disabled = this.page === 0;
+    this.nextPage.disabled = this.page >= pages - 1;
+    this.meeting.wantVideo(video);
   }
 
-  relayout(): void {
-    this.layout(this.tiles.size + 1);
+  private turnPage(step: number): void {
+    this.page = Math.max(0, this.page + step);
+    this.relayout();
   }
 
   private resumeAudio(): void {

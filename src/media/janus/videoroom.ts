@@ -9,7 +9,6 @@
 import { EventEmitter } from "node:events";
 import { randomInt } from "node:crypto";
 import type { IceCandidate, PeerConnectionRole } from "../../protocol/messages.js";
-import { OutOfOrderError } from "../media-plane.js";
 import type {
   FeedId,
   MediaParticipant,
@@ -17,14 +16,13 @@ import type {
   MediaPlane,
   MediaPlaneEvents,
   MediaRoom,
-  SubscriptionStream,
+  StreamWish,
 } from "../media-plane.js";
-import { JanusClosedError, JanusError, type JanusConnection, type JanusHandle, type JanusSession, type Jsep } from "./client.js";
+import { JanusClosedError, type JanusConnection, type JanusHandle, type JanusSession } from "./client.js";
+import { JanusSubscription } from "./subscription.js";
 import type { JanusBackend } from "./supervisor.js";
 
 const PLUGIN = "janus.plugin.videoroom";
-/** VideoRoom error code for a feed that does not exist (left, or not publishing yet). */
-const NO_SUCH_FEED = 428;
 
 /** Random ids in the range JSON numbers represent exactly. */
 const randomId = () => randomInt(1, 2 ** 48);
@@ -113,24 +111,20 @@ class JanusRoom implements MediaRoom {
 }
 
 class JanusParticipant extends EventEmitter<MediaParticipantEvents> implements MediaParticipant {
-  private subscriber: JanusHandle | undefined;
-  /** The subscriber handle has joined the room (Janus needs `join` first, `update` after). */
-  private subscriberJoined = false;
-  /** Feeds the Janus subscription currently carries. */
-  private subscribed = new Set<FeedId>();
-  /** Subscription changes run one at a time, in order. */
-  private subscriptionQueue: Promise<void> = Promise.resolve();
+  private readonly subscription: JanusSubscription;
+  mids: { audio?: string; video?: string } = {};
   private left = false;
 
   constructor(
-    private readonly session: JanusSession,
-    private readonly roomId: number,
+    session: JanusSession,
+    roomId: number,
     readonly feedId: FeedId,
     private readonly publisher: JanusHandle,
   ) {
     super();
     publisher.on("webrtcup", () => this.emit("publishing"));
     publisher.on("hangup", () => this.emit("publisherDown"));
+    this.subscription = new JanusSubscription(session, roomId, (sdp, streams) => this.emit("subscriberOffer", sdp, streams));
   }
 
   async publish(offerSdp: string): Promise<string> {
@@ -139,98 +133,39 @@ class JanusParticipant extends EventEmitter<MediaParticipantEvents> implements M
       { type: "offer", sdp: offerSdp },
     );
     if (reply.jsep?.type !== "answer") throw new Error("Janus answered 'publish' without an SDP answer");
+    this.mids = midsByKind(offerSdp);
     return reply.jsep.sdp;
   }
 
-  subscribe(feeds: readonly FeedId[]): Promise<void> {
-    const wanted = new Set(feeds);
-    const run = this.subscriptionQueue.then(() => this.applySubscription(wanted, 3));
-    this.subscriptionQueue = run.catch(() => {});
-    return run;
+  subscribe(streams: readonly StreamWish[]): Promise<void> {
+    return this.subscription.update(streams);
   }
 
-  async answerSubscription(answerSdp: string): Promise<void> {
-    if (!this.subscriber) throw new OutOfOrderError("there is no subscriber offer to answer");
-    await this.subscriber.message({ request: "start" }, { type: "answer", sdp: answerSdp });
+  answerSubscription(answerSdp: string): Promise<void> {
+    return this.subscription.answer(answerSdp);
   }
 
   async trickle(target: PeerConnectionRole, candidate: IceCandidate | null): Promise<void> {
-    const handle = target === "subscriber" ? this.subscriber : this.publisher;
-    if (!handle) return; // a late candidate for a subscription that no longer exists
-    await handle.trickle(candidate);
+    if (target === "subscriber") await this.subscription.trickle(candidate);
+    else await this.publisher.trickle(candidate);
   }
 
   async leave(): Promise<void> {
     if (this.left) return;
     this.left = true;
     this.removeAllListeners();
-    await Promise.all([this.publisher.detach(), this.subscriber?.detach()]);
-  }
-
-  private async applySubscription(wanted: Set<FeedId>, retries: number): Promise<void> {
-    if (this.left) return;
-    const add = [...wanted].filter((feed) => !this.subscribed.has(feed));
-    const remove = [...this.subscribed].filter((feed) => !wanted.has(feed));
-    if (add.length === 0 && remove.length === 0) return;
-    try {
-      if (!this.subscriberJoined) {
-        if (add.length === 0) return;
-        if (!this.subscriber) {
-          this.subscriber = await this.session.attach(PLUGIN);
-          this.subscriber.on("event", (data, jsep) => this.onSubscriberEvent(data, jsep));
-        }
-        const reply = await this.subscriber.message({
-          request: "join",
-          ptype: "subscriber",
-          room: this.roomId,
-          streams: add.map((feed) => ({ feed })),
-        });
-        this.subscriberJoined = true;
-        this.onSubscriberEvent(reply.data, reply.jsep);
-      } else {
-        const reply = await this.subscriber!.message({
-          request: "update",
-          ...(add.length ? { subscribe: add.map((feed) => ({ feed })) } : {}),
-          ...(remove.length ? { unsubscribe: remove.map((feed) => ({ feed })) } : {}),
-        });
-        this.onSubscriberEvent(reply.data, reply.jsep);
-      }
-    } catch (error) {
-      // A feed left (or has not finished connecting) between the client's request and ours:
-      // drop it and try the rest again.
-      const missing = error instanceof JanusError && error.code === NO_SUCH_FEED ? feedInError(error.message) : undefined;
-      if (missing === undefined || retries === 0) throw error;
-      wanted.delete(missing);
-      await this.applySubscription(wanted, retries - 1);
-    }
-  }
-
-
-  private onSubscriberEvent(data: Record<string, unknown>, jsep: Jsep | undefined): void {
-    const streams = Array.isArray(data.streams) ? (data.streams as JanusStream[]) : undefined;
-    if (streams) this.subscribed = new Set(streams.flatMap((s) => (isLiveStream(s) ? [s.feed_id] : [])));
-    if (jsep?.type === "offer") {
-      this.emit("subscriberOffer", jsep.sdp, (streams ?? []).filter(isLiveStream).map(toSubscriptionStream));
-    }
+    await Promise.all([this.publisher.detach(), this.subscription.close()]);
   }
 }
 
-interface JanusStream {
-  mid: string;
-  type: string;
-  feed_id?: number;
-  active?: boolean;
-}
-
-function isLiveStream(s: JanusStream): s is JanusStream & { feed_id: number; type: "audio" | "video" } {
-  return typeof s.feed_id === "number" && s.active !== false && (s.type === "audio" || s.type === "video");
-}
-
-function toSubscriptionStream(s: JanusStream & { feed_id: number; type: "audio" | "video" }): SubscriptionStream {
-  return { mid: s.mid, feedId: s.feed_id, kind: s.type };
-}
-
-function feedInError(message: string): FeedId | undefined {
-  const match = /No such feed \((\d+)\)/.exec(message);
-  return match ? Number(match[1]) : undefined;
+/** The first audio and first video mid of an SDP: what a subscriber asks Janus for. */
+export function midsByKind(sdp: string): { audio?: string; video?: string } {
+  const mids: { audio?: string; video?: string } = {};
+  let kind: string | undefined;
+  for (const line of sdp.split(/\r?\n/)) {
+    if (line.startsWith("m=")) kind = line.slice(2).split(" ")[0];
+    const mid = /^a=mid:(\S+)/.exec(line)?.[1];
+    if (mid && (kind === "audio" || kind === "video")) mids[kind] ??= mid;
+  }
+  return mids;
 }

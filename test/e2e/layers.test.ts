@@ -1,0 +1,104 @@
+/**
+ * Only what is on screen is received, at the size it is shown: in real
+ * Chromium, a receiver with a large window gets every camera at full size;
+ * shrunk to a small window, the tiles that no longer fit move to a second
+ * page and their video stops arriving (audio goes on), and the tiles left
+ * get a smaller simulcast layer. Checked in getStats(): decoded frame counts
+ * and frame widths of the inbound video streams.
+ */
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import type { Browser, Page } from "playwright-core";
+import { joinFromPrejoin, launchBrowser, newParticipant, playingRemoteNames, type ParticipantPage } from "../helpers/browser.js";
+import { startTestServer, type TestServer } from "../helpers/server.js";
+import { sameMembers, waitUntil } from "../helpers/wait.js";
+
+interface Inbound {
+  track: string;
+  width: number;
+  frames: number;
+  kind: string;
+}
+
+/** The subscriber connection's inbound streams (the second peer connection the page made). */
+function inbound(page: Page): Promise<Inbound[]> {
+  return page.evaluate(async () => {
+    const pcs = (window as unknown as { __treffPeerConnections: RTCPeerConnection[] }).__treffPeerConnections;
+    const out: Inbound[] = [];
+    for (const pc of pcs) {
+      if (pc.connectionState === "closed") continue;
+      (await pc.getStats()).forEach((r: { type: string; kind: string; trackIdentifier: string; frameWidth?: number; framesDecoded?: number }) => {
+        if (r.type === "inbound-rtp") out.push({ track: r.trackIdentifier, kind: r.kind, width: r.frameWidth ?? 0, frames: r.framesDecoded ?? 0 });
+      });
+    }
+    return out;
+  });
+}
+
+/** Inbound videos that decoded new frames over `ms`, with their current width. */
+async function activeVideos(page: Page, ms = 1_500): Promise<Inbound[]> {
+  const before = new Map((await inbound(page)).filter((s) => s.kind === "video").map((s) => [s.track, s.frames]));
+  await new Promise((r) => setTimeout(r, ms));
+  return (await inbound(page)).filter((s) => s.kind === "video" && s.frames > (before.get(s.track) ?? 0));
+}
+
+describe("video received only for visible tiles, at the layer their size needs", () => {
+  let server: TestServer;
+  let browser: Browser;
+  let ada: ParticipantPage;
+  const others: ParticipantPage[] = [];
+
+  before(async () => {
+    server = await startTestServer({ logLevel: "warn", config: { meetings: { lobby: false } } });
+    browser = await launchBrowser();
+    const room = `${server.url}/r/layers-${Date.now().toString(36)}`;
+    ada = await newParticipant(browser, { viewport: { width: 1400, height: 900 } });
+    await ada.page.goto(room);
+    await joinFromPrejoin(ada.page, "Ada");
+    for (const name of ["Ben", "Cy"]) {
+      const p = await newParticipant(browser, { viewport: { width: 480, height: 360 } });
+      await p.page.goto(room);
+      await joinFromPrejoin(p.page, name);
+      others.push(p);
+    }
+    await waitUntil("Ada to see Ben and Cy", () => playingRemoteNames(ada.page), (n) => sameMembers(n, ["Ben", "Cy"]), 20_000);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  test("in a large window every camera arrives at full size", async () => {
+    const videos = await waitUntil("two full-size videos", () => activeVideos(ada.page), (v) => v.length === 2 && v.every((s) => s.width >= 640), 20_000);
+    assert.equal(videos.length, 2);
+  });
+
+  test("in a small window, tiles on the next page cost no video and the visible one gets a small layer", async () => {
+    await ada.page.setViewportSize({ width: 420, height: 420 });
+    await ada.page.getByRole("navigation", { name: "Pages of participants" }).waitFor();
+    const videos = await waitUntil(
+      "one small video",
+      () => activeVideos(ada.page),
+      (v) => v.length === 1 && v[0]!.width > 0 && v[0]!.width <= 320,
+      20_000,
+    );
+    assert.equal(videos.length, 1);
+    // The people on the other page are still heard: their audio keeps arriving.
+    const audio = (await inbound(ada.page)).filter((s) => s.kind === "audio");
+    assert.ok(audio.length >= 2, `audio from everyone: ${audio.length}`);
+
+    // Turning the page brings the others' video, and stops what is now off screen.
+    await ada.page.getByRole("button", { name: "Next page" }).click();
+    await ada.page.getByRole("button", { name: "Previous page" }).waitFor();
+    const shown = await ada.page.locator("figure.tile:not([hidden])").evaluateAll((tiles) => tiles.map((t) => t.getAttribute("aria-label")));
+    assert.ok(shown.length >= 1 && !shown.includes("Ada (you)"));
+    await waitUntil("the next page's video", () => playingRemoteNames(ada.page), (n) => n.length >= 1, 20_000);
+  });
+
+  test("back in a large window, everyone is on one page at full size again", async () => {
+    await ada.page.setViewportSize({ width: 1400, height: 900 });
+    await ada.page.getByRole("navigation", { name: "Pages of participants" }).waitFor({ state: "hidden" });
+    await waitUntil("two full-size videos again", () => activeVideos(ada.page), (v) => v.length === 2 && v.every((s) => s.width >= 640), 20_000);
+  });
+});
