@@ -29,7 +29,7 @@ describe("parseClientMessage: valid messages", () => {
   const samples: Record<ClientMessageType, unknown> = {
     join: join({ resumeToken: "r3sum3" }),
     publish: { type: "publish", sdp: "v=0\r\n" },
-    subscribe: { type: "subscribe", participants: ["p1", "p_2", "P-3"], screens: ["p1"] },
+    subscribe: { type: "subscribe", participants: ["p1", "p_2", "P-3"], screens: ["p1"], video: { p1: "medium" } },
     publishScreen: { type: "publishScreen", sdp: "v=0\r\n" },
     stopScreen: { type: "stopScreen" },
     subscriberAnswer: { type: "subscriberAnswer", sdp: "v=0\r\n" },
@@ -112,15 +112,22 @@ describe("parseClientMessage: valid messages", () => {
   test("subscribe accepts an empty list (unsubscribe from everyone)", () => {
     assert.deepEqual(parse({ type: "subscribe", participants: [], screens: [] }), {
       ok: true,
-      message: { type: "subscribe", participants: [], screens: [] },
+      message: { type: "subscribe", participants: [], screens: [], video: {} },
     });
   });
 
   test("subscribe without screens subscribes to no screen", () => {
     assert.deepEqual(parse({ type: "subscribe", participants: ["p1"] }), {
       ok: true,
-      message: { type: "subscribe", participants: ["p1"], screens: [] },
+      message: { type: "subscribe", participants: ["p1"], screens: [], video: {} },
     });
+  });
+
+  test("subscribe says per camera how much video to receive; anything else is refused", () => {
+    const message = { type: "subscribe", participants: ["p1", "p2"], screens: [], video: { p1: "low", p2: "off" } };
+    assert.deepEqual(parse(message), { ok: true, message });
+    const bad = parse({ type: "subscribe", participants: ["p1"], video: { p1: "huge" } });
+    assert.equal(bad.ok, false);
   });
 
   test("trickle accepts the screen target", () => {
