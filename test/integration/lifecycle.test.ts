@@ -3,32 +3,21 @@
  * real Janus: presence, publishing, media state, leaving, and that the last
  * one out leaves nothing behind (no room, no connection, no Janus VideoRoom).
  */
-import { after, afterEach, before, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import type { TreffServer } from "../../src/server/app.js";
 import type { MediaRoom } from "../../src/media/media-plane.js";
 import { PROTOCOL_VERSION } from "../../src/protocol/messages.js";
-import { closeAllClients, TestClient } from "./client.js";
+import { TestClient } from "./client.js";
 import { publisherOffer } from "./sdp.js";
-import { newRoom, signalingUrl, startServer, waitUntilIdle } from "./server.js";
+import { newRoom, signalingUrl, useSharedServer, waitUntilIdle } from "./server.js";
 import { waitUntil } from "../helpers/wait.js";
 import { testMediaInterface } from "../helpers/server.js";
 
 let server: TreffServer;
 const connect = () => TestClient.connect(signalingUrl(server));
 
-before(async () => {
-  server = await startServer();
-});
-
-afterEach(async () => {
-  await closeAllClients();
-  await waitUntilIdle(server);
-});
-
-after(async () => {
-  await server.close();
-});
+useSharedServer((s) => (server = s));
 
 /** Asks Janus itself whether a VideoRoom exists, through a session of our own. */
 async function janusRoomExists(roomId: number): Promise<boolean> {

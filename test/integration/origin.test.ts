@@ -3,26 +3,15 @@
  * that send no Origin (not browsers). Another site's page must not, or it
  * could join meetings in a visitor's name (cross-site WebSocket hijacking).
  */
-import { after, afterEach, before, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import type { TreffServer } from "../../src/server/app.js";
-import { closeAllClients, TestClient, UpgradeRefused } from "./client.js";
-import { newRoom, signalingUrl, startServer, waitUntilIdle } from "./server.js";
+import { TestClient, UpgradeRefused } from "./client.js";
+import { newRoom, signalingUrl, useSharedServer } from "./server.js";
 
 let server: TreffServer;
 
-before(async () => {
-  server = await startServer();
-});
-
-afterEach(async () => {
-  await closeAllClients();
-  await waitUntilIdle(server);
-});
-
-after(async () => {
-  await server.close();
-});
+useSharedServer((s) => (server = s));
 
 async function assertRefused(url: string, origin?: string): Promise<void> {
   await assert.rejects(

@@ -4,16 +4,16 @@
  * probe per connection, and whatever way a probe ends (socket closed,
  * refused offer, its own timer) it leaves no Janus session behind.
  */
-import { after, afterEach, before, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { startTreff, type TreffServer } from "../../src/server/app.js";
 import { parseConfig } from "../../src/server/config.js";
 import { createLogger } from "../../src/server/log.js";
 import { MediaError } from "../../src/media/media-plane.js";
 import { ProbeService } from "../../src/server/probe.js";
-import { closeAllClients, TestClient } from "./client.js";
+import { TestClient } from "./client.js";
 import { publisherOffer } from "./sdp.js";
-import { signalingUrl, startServer, waitUntilIdle } from "./server.js";
+import { signalingUrl, useSharedServer, waitUntilIdle } from "./server.js";
 import { waitUntil } from "../helpers/wait.js";
 import { testMediaInterface } from "../helpers/server.js";
 
@@ -21,18 +21,7 @@ let server: TreffServer;
 const connect = () => TestClient.connect(signalingUrl(server));
 const janusSessions = () => server.janus.connection?.sessions.size ?? 0;
 
-before(async () => {
-  server = await startServer();
-});
-
-afterEach(async () => {
-  await closeAllClients();
-  await waitUntilIdle(server);
-});
-
-after(async () => {
-  await server.close();
-});
+useSharedServer((s) => (server = s));
 
 test("a probe without join gets the media server's answer; closing the socket removes its Janus room", async () => {
   const before = janusSessions();

@@ -3,29 +3,18 @@
  * token from `joined` takes over the participant id, and the old connection
  * is closed. A token works once, and only in its own room.
  */
-import { after, afterEach, before, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import type { TreffServer } from "../../src/server/app.js";
 import { CloseCode, PROTOCOL_VERSION } from "../../src/protocol/messages.js";
-import { closeAllClients, TestClient } from "./client.js";
+import { TestClient } from "./client.js";
 import { publisherOffer } from "./sdp.js";
-import { newRoom, signalingUrl, startServer, waitUntilIdle } from "./server.js";
+import { newRoom, signalingUrl, useSharedServer } from "./server.js";
 
 let server: TreffServer;
 const connect = () => TestClient.connect(signalingUrl(server));
 
-before(async () => {
-  server = await startServer();
-});
-
-afterEach(async () => {
-  await closeAllClients();
-  await waitUntilIdle(server);
-});
-
-after(async () => {
-  await server.close();
-});
+useSharedServer((s) => (server = s));
 
 test("a second connection with the resume token takes over the participant", async () => {
   const room = newRoom();

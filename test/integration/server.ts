@@ -5,12 +5,14 @@
  * by scripts/media-loopback.sh) when that exists.
  */
 import { randomBytes } from "node:crypto";
+import { after, afterEach, before } from "node:test";
 import { startTreff, type TreffServer } from "../../src/server/app.js";
 import { parseConfig } from "../../src/server/config.js";
 import { createLogger } from "../../src/server/log.js";
 import { SIGNALING_PATH } from "../../src/protocol/messages.js";
 import { waitUntil } from "../helpers/wait.js";
 import { testMediaInterface } from "../helpers/server.js";
+import { closeAllClients } from "./client.js";
 
 /**
  * `overrides` merge over the defaults. The lobby is off unless a test turns it on: most files test
@@ -49,4 +51,24 @@ export async function waitUntilIdle(server: TreffServer, timeoutMs = 5_000): Pro
     janusSessions: server.janus.connection?.sessions.size ?? 0,
   });
   await waitUntil("the server to be idle", state, (s) => s.rooms === 0 && s.connections === 0 && s.janusSessions === 0, timeoutMs, 20);
+}
+
+/**
+ * One server for a whole test file: started before its tests, checked idle
+ * (every client closed, nothing left at Janus) after each, stopped after all.
+ * `use` receives the server once it runs.
+ */
+export function useSharedServer(use: (server: TreffServer) => void, overrides: Record<string, unknown> = {}): void {
+  let server: TreffServer | undefined;
+  before(async () => {
+    server = await startServer(overrides);
+    use(server);
+  });
+  afterEach(async () => {
+    await closeAllClients();
+    await waitUntilIdle(server!);
+  });
+  after(async () => {
+    await server?.close();
+  });
 }

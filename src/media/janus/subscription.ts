@@ -33,7 +33,7 @@ export class JanusSubscription {
   private joined = false;
   /** What Janus carries now: publisher stream (feed/mid) → the subscriber's own mid. */
   private carried = new Map<string, string>();
-  /** The layer last asked of Janus, per subscriber mid. */
+  /** The layer last asked of Janus, per publisher stream (feed/mid). */
   private layers = new Map<string, Substream>();
   private queue: Promise<void> = Promise.resolve();
   private closed = false;
@@ -86,7 +86,9 @@ export class JanusSubscription {
   }
 
   private async change(add: StreamWish[], remove: string[]): Promise<void> {
-    const streams = (list: StreamWish[]) => list.map((w) => ({ feed: w.feed, mid: w.mid }));
+    // New streams carry their layer from the start: a later switch would wait for another keyframe.
+    const streams = (list: StreamWish[]) =>
+      list.map((w) => ({ feed: w.feed, mid: w.mid, ...(w.substream !== undefined ? { substream: w.substream } : {}) }));
     if (!this.joined) {
       if (add.length === 0) return;
       if (!this.handle) {
@@ -118,27 +120,34 @@ export class JanusSubscription {
    * (Janus would add the same stream twice). The subscriber mid is learnt from the streams list.
    */
   private expect(added: StreamWish[], removed: string[]): void {
-    for (const w of added) if (!this.carried.has(keyOf(w.feed, w.mid))) this.carried.set(keyOf(w.feed, w.mid), "");
-    for (const key of removed) this.carried.delete(key);
+    for (const w of added) {
+      const key = keyOf(w.feed, w.mid);
+      if (!this.carried.has(key)) this.carried.set(key, "");
+      if (w.substream !== undefined) this.layers.set(key, w.substream);
+    }
+    for (const key of removed) {
+      this.carried.delete(key);
+      this.layers.delete(key);
+    }
   }
 
   /** Asks Janus for the wanted simulcast layer of each video that has one. */
   private async chooseLayers(wishes: StreamWish[]): Promise<void> {
     const changes = wishes.flatMap((w) => {
-      const mid = this.carried.get(keyOf(w.feed, w.mid));
-      return mid && w.substream !== undefined && this.layers.get(mid) !== w.substream ? [{ mid, substream: w.substream }] : [];
+      const key = keyOf(w.feed, w.mid);
+      const mid = this.carried.get(key);
+      return mid && w.substream !== undefined && this.layers.get(key) !== w.substream ? [{ key, mid, substream: w.substream }] : [];
     });
     if (changes.length === 0 || !this.handle) return;
-    await this.handle.message({ request: "configure", streams: changes });
-    for (const { mid, substream } of changes) this.layers.set(mid, substream);
+    await this.handle.message({ request: "configure", streams: changes.map(({ mid, substream }) => ({ mid, substream })) });
+    for (const { key, substream } of changes) this.layers.set(key, substream);
   }
 
   private onEvent(data: Record<string, unknown>, jsep: Jsep | undefined): void {
     const streams = Array.isArray(data.streams) ? (data.streams as JanusStream[]).filter(isLive) : undefined;
     if (streams) {
       this.carried = new Map(streams.map((s) => [keyOf(s.feed_id, s.feed_mid), s.mid]));
-      const mids = new Set(streams.map((s) => s.mid));
-      for (const mid of this.layers.keys()) if (!mids.has(mid)) this.layers.delete(mid); // a recycled m-line starts afresh
+      for (const key of this.layers.keys()) if (!this.carried.has(key)) this.layers.delete(key);
     }
     if (jsep?.type === "offer") {
       this.onOffer(
