@@ -119,6 +119,15 @@ export class JanusConnection extends EventEmitter<ConnectionEvents> {
     return this.request({ janus: "info" });
   }
 
+  /**
+   * Proves that the API secret is right. (`info` does not: Janus answers it without one.)
+   * Creates and destroys a session.
+   */
+  async checkAccess(): Promise<void> {
+    const session = await this.createSession();
+    await session.destroy();
+  }
+
   async createSession(): Promise<JanusSession> {
     const reply = await this.request({ janus: "create" });
     const id = reply.data?.id;

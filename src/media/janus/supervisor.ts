@@ -59,6 +59,8 @@ export interface SupervisorOptions extends Omit<JanusConfigOptions, "runtimeDir"
   /** Folder with plugins/ and transports/ of the installed Janus. */
   libraryDir: string;
   log: Logger;
+  /** The API secret; random per start unless given (e.g. to let another tool share this Janus). */
+  apiSecret?: string;
 }
 
 /** Runs Treff's own Janus as a child process. */
@@ -66,12 +68,13 @@ export class JanusSupervisor extends EventEmitter<JanusBackendEvents> implements
   private child: ChildProcess | undefined;
   private current: JanusConnection | undefined;
   private runtimeDir: string | undefined;
-  private readonly apiSecret = randomBytes(24).toString("base64url");
+  private readonly apiSecret: string;
   private stopping = false;
   private restarts = 0;
 
   constructor(private readonly options: SupervisorOptions) {
     super();
+    this.apiSecret = options.apiSecret ?? randomBytes(24).toString("base64url");
   }
 
   get connection(): JanusConnection | undefined {
@@ -218,7 +221,12 @@ export class ExternalJanus extends EventEmitter<JanusBackendEvents> implements J
 
   async start(): Promise<JanusConnection> {
     const connection = await JanusConnection.connect(this.url, this.apiSecret, 5_000);
-    await connection.info();
+    try {
+      await connection.checkAccess();
+    } catch (error) {
+      connection.close();
+      throw error;
+    }
     this.adopt(connection);
     return connection;
   }
@@ -247,7 +255,10 @@ export class ExternalJanus extends EventEmitter<JanusBackendEvents> implements J
       await sleep(Math.min(250 * 2 ** attempt, MAX_RESTART_DELAY_MS));
       try {
         const connection = await JanusConnection.connect(this.url, this.apiSecret, 5_000);
-        await connection.info();
+        await connection.checkAccess().catch((error: Error) => {
+          connection.close();
+          throw error;
+        });
         if (this.stopping) return connection.close();
         return this.adopt(connection);
       } catch {
