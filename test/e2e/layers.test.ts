@@ -102,3 +102,51 @@ describe("video received only for visible tiles, at the layer their size needs",
     await waitUntil("two full-size videos again", () => activeVideos(ada.page), (v) => v.length === 2 && v.every((s) => s.width >= 640), 20_000);
   });
 });
+
+describe("speaker view", () => {
+  let server: TestServer;
+  let browser: Browser;
+  let ada: ParticipantPage;
+
+  before(async () => {
+    server = await startTestServer({ logLevel: "warn", config: { meetings: { lobby: false } } });
+    browser = await launchBrowser();
+    const room = `${server.url}/r/speaker-${Date.now().toString(36)}`;
+    ada = await newParticipant(browser, { viewport: { width: 1280, height: 800 } });
+    await ada.page.goto(room);
+    await joinFromPrejoin(ada.page, "Ada");
+    for (const name of ["Ben", "Cy"]) {
+      const p = await newParticipant(browser, { viewport: { width: 480, height: 360 } });
+      await p.page.goto(room);
+      await joinFromPrejoin(p.page, name);
+    }
+    await waitUntil("Ada to see Ben and Cy", () => playingRemoteNames(ada.page), (n) => sameMembers(n, ["Ben", "Cy"]), 20_000);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  test("one speaker large at full size, everyone else in a strip at a small layer; back to the grid", async () => {
+    await ada.page.getByRole("button", { name: "Speaker view" }).click();
+    const spotlight = ada.page.getByRole("region", { name: "Speaker view" });
+    const speaker = spotlight.locator("figure.tile");
+    await speaker.waitFor();
+    const speakerBox = (await speaker.boundingBox())!;
+    const strip = ada.page.locator(".grid figure.tile:not([hidden])");
+    for (const box of await strip.evaluateAll((tiles) => tiles.map((t) => t.getBoundingClientRect().width))) {
+      assert.ok(speakerBox.width > 2 * box, `the speaker (${speakerBox.width}px) is much larger than the strip (${box}px)`);
+    }
+    await ada.page.screenshot({ path: "test-output/screenshots/speaker-view-en.png" });
+    await waitUntil(
+      "one full-size and one small video",
+      () => activeVideos(ada.page),
+      (v) => v.length === 2 && v.some((s) => s.width >= 640) && v.some((s) => s.width > 0 && s.width <= 320),
+      20_000,
+    );
+    await ada.page.getByRole("button", { name: "Grid view" }).click();
+    await spotlight.waitFor({ state: "hidden" });
+    await waitUntil("Ada sees both in the grid again", () => playingRemoteNames(ada.page), (n) => sameMembers(n, ["Ben", "Cy"]));
+  });
+});

@@ -122,6 +122,8 @@ export const de: Record<MessageKey, string> = {
   nextPage: "Nächste Seite",
   pageOf: "Seite {page} von {pages}",
   pages: "Seiten der Teilnehmenden",
+  speakerView: "Sprecheransicht",
+  gridView: "Rasteransicht",
   close: "Schließen",
   // Verbindungstest (/check)
   checkTitle: "Verbindungstest",

@@ -120,6 +120,8 @@ export const en = {
   nextPage: "Next page",
   pageOf: "Page {page} of {pages}",
   pages: "Pages of participants",
+  speakerView: "Speaker view",
+  gridView: "Grid view",
   close: "Close",
   // connectivity check (/check)
   checkTitle: "Connectivity check",

@@ -95,6 +95,11 @@ export class MeetingScreen implements MeetingView {
   private unread = 0;
   /** The page of tiles on screen (0-based). */
   private page = 0;
+  private speakerView = false;
+  private spotlightId: ParticipantId | undefined;
+  private spotlightSince = 0;
+  private readonly spotlight: HTMLElement;
+  private readonly viewButton: HTMLButtonElement;
   private readonly pager: HTMLElement;
   private readonly pageLabel: HTMLElement;
   private readonly previousPage: HTMLButtonElement;
@@ -173,6 +178,8 @@ export class MeetingScreen implements MeetingView {
     this.nextPage = h("button", { type: "button", onclick: () => this.turnPage(1) }, t("nextPage"));
     this.pageLabel = h("span", { role: "status" });
     this.pager = h("nav", { class: "pager", "aria-label": t("pages"), hidden: true }, this.previousPage, this.pageLabel, this.nextPage);
+    this.spotlight = h("section", { class: "spotlight", "aria-label": t("speakerView"), hidden: true });
+    this.viewButton = h("button", { type: "button", class: "panel-toggle", "aria-pressed": "false", onclick: () => this.toggleSpeakerView() }, t("speakerView"));
     for (const toggle of this.toggles) toggle.open = false;
     this.notice = h("p", { class: "notice", role: "status", hidden: true });
     this.element = h(
@@ -185,14 +192,14 @@ export class MeetingScreen implements MeetingView {
       this.soundButton,
       this.waitingRoom.element,
       this.countLine,
-      h("div", { class: "stage" }, h("div", { class: "main" }, this.screens, this.grid, this.pager), h("aside", { class: "side" }, ...this.toggles.map((p) => p.panel))),
+      h("div", { class: "stage" }, h("div", { class: "main" }, this.screens, this.spotlight, this.grid, this.pager), h("aside", { class: "side" }, ...this.toggles.map((p) => p.panel))),
       h(
         "div",
         { class: "bar", role: "toolbar", "aria-label": t("meetingControls") },
         this.micToggle.element,
         this.camToggle.element,
         leave,
-        h("div", { class: "panel-toggles" }, this.shareButton, this.handButton, reactions, ...this.toggles.map((p) => p.button), help.button),
+        h("div", { class: "panel-toggles" }, this.shareButton, this.viewButton, this.handButton, reactions, ...this.toggles.map((p) => p.button), help.button),
       ),
       help.dialog,
     );
@@ -414,6 +421,26 @@ export class MeetingScreen implements MeetingView {
   speaking(id: ParticipantId | undefined): void {
     this.selfTile?.setSpeaking(id !== undefined && id === this.selfId);
     for (const [tileId, tile] of this.tiles) tile.setSpeaking(tileId === id);
+    // In speaker view the spotlight follows whoever else speaks, but not faster than every two seconds.
+    if (id && id !== this.selfId && this.tiles.has(id) && id !== this.spotlightId && Date.now() - this.spotlightSince > 2_000) {
+      this.spotlightId = id;
+      this.spotlightSince = Date.now();
+      if (this.speakerView) this.relayout();
+    }
+  }
+
+  private toggleSpeakerView(): void {
+    this.speakerView = !this.speakerView;
+    this.viewButton.textContent = t(this.speakerView ? "gridView" : "speakerView");
+    this.viewButton.setAttribute("aria-pressed", String(this.speakerView));
+    this.relayout();
+  }
+
+  /** In speaker view: the tile in the spotlight (the last remote speaker, else the first remote). */
+  private spotlightTile(): [ParticipantId, Tile] | undefined {
+    if (!this.speakerView || this.screenTiles.size > 0) return undefined;
+    const id = this.spotlightId && this.tiles.has(this.spotlightId) ? this.spotlightId : this.tiles.keys().next().value;
+    return id === undefined ? undefined : [id, this.tiles.get(id)!];
   }
 
   joined(participant: Participant): void {
@@ -431,29 +458,49 @@ export class MeetingScreen implements MeetingView {
    * layer the tile's size needs. Hidden participants cost no video, only audio.
    */
   relayout(): void {
+    // The spotlight first: it changes how much room the grid has.
+    const spotlight = this.spotlightTile();
+    this.showInSpotlight(spotlight?.[1]);
     const style = getComputedStyle(this.grid);
     const gap = parseFloat(style.columnGap) || 0;
     const width = (this.grid.clientWidth || window.innerWidth) - (parseFloat(style.paddingLeft) || 0) * 2;
     const height = (this.grid.clientHeight || window.innerHeight) - (parseFloat(style.paddingTop) || 0) * 2;
     const self = this.selfTile && this.selfId ? [this.selfId] : [];
-    const plan = planGrid(self.length + this.tiles.size, width, height, gap);
-    const pages = Math.max(1, Math.ceil((self.length + this.tiles.size) / plan.pageSize));
+    const stripIds = [...this.tiles.keys()].filter((id) => id !== spotlight?.[0]);
+    const plan = planGrid(self.length + stripIds.length, width, height, gap);
+    const pages = Math.max(1, Math.ceil((self.length + stripIds.length) / plan.pageSize));
     // One's own tile comes first on a single page; with several pages the others come first.
-    const order = pages > 1 ? [...this.tiles.keys(), ...self] : [...self, ...this.tiles.keys()];
+    const order = pages > 1 ? [...stripIds, ...self] : [...self, ...stripIds];
     this.page = Math.min(this.page, pages - 1);
     const visible = new Set(pageOf(order, this.page, plan.pageSize));
     this.grid.style.setProperty("--tile-w", `${Math.max(80, Math.floor(plan.tileWidth))}px`);
     if (this.selfTile) this.selfTile.element.hidden = !visible.has(this.selfId!);
     const video: Record<ParticipantId, VideoQuality> = {};
     for (const [id, tile] of this.tiles) {
+      if (id === spotlight?.[0]) continue;
       tile.element.hidden = !visible.has(id);
       video[id] = visible.has(id) ? qualityFor(plan.tileWidth, window.devicePixelRatio) : "off";
     }
+    if (spotlight) video[spotlight[0]] = qualityFor(this.spotlight.clientWidth || width, window.devicePixelRatio);
     this.pager.hidden = pages < 2;
     this.pageLabel.textContent = t("pageOf", { page: this.page + 1, pages });
     this.previousPage.disabled = this.page === 0;
     this.nextPage.disabled = this.page >= pages - 1;
     this.meeting.wantVideo(video);
+  }
+
+  /** Moves a tile into the spotlight (or none), and every other tile back to the grid in order. */
+  private showInSpotlight(tile: Tile | undefined): void {
+    if (tile && tile.element.parentElement === this.spotlight) return;
+    const back = [...this.spotlight.children];
+    this.spotlight.replaceChildren(...(tile ? [tile.element] : []));
+    if (tile) tile.element.hidden = false;
+    if (back.length > 0 || tile) {
+      const ordered = [this.selfTile, ...this.tiles.values()].filter((t): t is Tile => t !== undefined && t !== tile).map((t) => t.element);
+      this.grid.append(...ordered);
+    }
+    this.spotlight.hidden = !tile;
+    this.element.classList.toggle("speaker-view", tile !== undefined);
   }
 
   private turnPage(step: number): void {
