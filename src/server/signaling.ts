@@ -111,6 +111,15 @@ export class Signaling {
   }
 }
 
+/** What a client is told for a failure it can act on; undefined for a media failure or a bug. */
+function expectedError(error: unknown): { code: ErrorCode; message: string } | undefined {
+  if (error instanceof ParticipantNotFoundError) return { code: "not-joined", message: "you are no longer in this room" };
+  if (error instanceof OutOfOrderError) return { code: "out-of-order", message: error.message };
+  if (error instanceof ForbiddenError) return { code: "forbidden", message: error.message };
+  if (error instanceof RefusedError) return { code: error.code, message: error.message };
+  return undefined;
+}
+
 /** The client's address, kept by its connection only to limit password guessing; never logged. */
 function clientAddress(request: IncomingMessage, trustProxy: boolean): string {
   // The proxy appends the address it saw: the last entry is the one a client cannot forge.
@@ -248,25 +257,10 @@ class ClientConnection implements ParticipantLink {
   }
 
   private fail(inReplyTo: ClientMessageType, error: unknown): void {
-    if (error instanceof ParticipantNotFoundError) {
-      this.send({ type: "error", code: "not-joined", message: "you are no longer in this room", inReplyTo });
-      return;
-    }
-    if (error instanceof OutOfOrderError) {
-      this.send({ type: "error", code: "out-of-order", message: error.message, inReplyTo });
-      return;
-    }
-    if (error instanceof ForbiddenError) {
-      this.send({ type: "error", code: "forbidden", message: error.message, inReplyTo });
-      return;
-    }
-    if (error instanceof RefusedError) {
-      this.send({ type: "error", code: error.code, message: error.message, inReplyTo });
-      return;
-    }
-    const text = error instanceof Error ? error.message : String(error);
+    const expected = expectedError(error);
+    if (expected) return this.send({ type: "error", ...expected, inReplyTo });
     const mediaProblem = error instanceof MediaError;
-    this.options.log.warn({ inReplyTo, err: text }, "request failed");
+    this.options.log.warn({ inReplyTo, err: error instanceof Error ? error.message : String(error) }, "request failed");
     this.send({
       type: "error",
       code: mediaProblem ? "media-unavailable" : "internal",
