@@ -4,8 +4,8 @@ import { h } from "./dom.js";
 const NAMES: Record<Language, string> = { de: "Deutsch", en: "English" };
 
 /** A labelled select that switches the UI language and redraws the screen. */
-export function languageSwitch(redraw: () => void): HTMLElement {
-  const select = h("select", { id: "language", onchange: () => {
+export function languageSwitch(redraw: () => void, id = "language"): HTMLElement {
+  const select = h("select", { id, onchange: () => {
     setLanguage(select.value as Language);
     redraw();
   } });
@@ -14,5 +14,5 @@ export function languageSwitch(redraw: () => void): HTMLElement {
     option.selected = code === language();
     select.append(option);
   }
-  return h("div", { class: "language" }, h("label", { for: "language" }, t("language")), select);
+  return h("div", { class: "language" }, h("label", { for: id }, t("language")), select);
 }

@@ -20,6 +20,7 @@ import { ChatPanel } from "./chat-panel.js";
 import { SettingsPanel } from "./settings-panel.js";
 import { PeoplePanel } from "./people-panel.js";
 import { DevicePicker } from "./device-picker.js";
+import { languageSwitch } from "./language-switch.js";
 import { ShortcutHelp, installShortcuts } from "./shortcuts.js";
 
 /** How each reaction looks on a tile. */
@@ -138,7 +139,15 @@ export class MeetingScreen implements MeetingView {
       (deviceId) => this.setSpeaker(deviceId),
       "meeting",
     );
-    const devicesPanel = h("section", { class: "devices-panel", "aria-label": t("devices") }, h("h2", {}, t("devices")), this.devicePicker.element);
+    // Every text on this screen was drawn in one language: switching reloads the page, which
+    // comes straight back into the meeting as the same person (resume token).
+    const devicesPanel = h(
+      "section",
+      { class: "devices-panel", "aria-label": t("devices") },
+      h("h2", {}, t("devices")),
+      this.devicePicker.element,
+      languageSwitch(() => location.reload(), "meeting-language"),
+    );
     const devicesToggle = new PanelToggle(devicesPanel, t("devices"), () => {
       this.showPanel(devicesToggle);
       if (devicesToggle.open) void this.devicePicker.refresh();

@@ -19,12 +19,14 @@ export class WaitingRoom {
   private readonly text: HTMLElement;
   private readonly form: HTMLFormElement;
   private readonly passwordInput: HTMLInputElement;
+  private readonly preview: HTMLVideoElement;
 
   constructor(stream: MediaStream, onPassword: (password: string) => void) {
     // Waiting with one's own picture: time to check hair and background before being let in.
     const preview = h("video", { autoplay: true, playsinline: true, class: "preview mirrored", "aria-hidden": "true" });
     preview.muted = true;
     preview.srcObject = stream;
+    this.preview = preview;
     this.heading = h("h2", {}, t("lobbyTitle"));
     this.text = h("p", { role: "status" });
     this.passwordInput = h("input", { id: "meeting-password", type: "password", autocomplete: "off", maxlength: 256 });
@@ -77,5 +79,7 @@ export class WaitingRoom {
     this.text.textContent = text;
     this.form.hidden = !passwordForm;
     this.element.hidden = false;
+    // A video that was hidden when it got its stream does not start by itself.
+    void this.preview.play().catch(() => {});
   }
 }

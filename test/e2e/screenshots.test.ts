@@ -1,0 +1,137 @@
+/**
+ * Every view in both languages, at desktop, tablet and phone size, saved to
+ * test-output/screenshots/tour-*.png to be looked at. Along the way: each
+ * view is found by its accessible names in that language, nothing scrolls
+ * sideways, and switching the language inside a meeting keeps the person in
+ * the meeting.
+ */
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdirSync } from "node:fs";
+import type { Browser, Page } from "playwright-core";
+import { joinFromPrejoin, launchBrowser, newParticipant, playingRemoteNames } from "../helpers/browser.js";
+import { startTestServer, type TestServer } from "../helpers/server.js";
+import { waitUntil } from "../helpers/wait.js";
+
+const DIR = "test-output/screenshots";
+
+const SIZES = {
+  desktop: { width: 1280, height: 800 },
+  tablet: { width: 820, height: 1180 },
+  phone: { width: 390, height: 844 },
+} as const;
+
+/** The strings the tour clicks on, per language. */
+const LABELS = {
+  en: { join: "Join", newMeeting: "New meeting", settings: "Meeting settings", guestLink: "Link for guests", waiting: "Please wait", lobby: "Lobby (1)", admit: "Let Gast in", chat: "Chat", people: "People (2)", devices: "Devices", speaker: "Speaker view", share: "Share screen", leave: "Leave meeting", left: "You left the meeting" },
+  de: { join: "Beitreten", newMeeting: "Neue Besprechung", settings: "Einstellungen der Besprechung", guestLink: "Link für Gäste", waiting: "Bitte warten Sie", lobby: "Warteraum (1)", admit: "Gast einlassen", chat: "Chat", people: "Teilnehmende (2)", devices: "Geräte", speaker: "Sprecheransicht", share: "Bildschirm teilen", leave: "Besprechung verlassen", left: "Sie haben die Besprechung verlassen" },
+} as const;
+
+async function shot(page: Page, name: string): Promise<void> {
+  assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1), `${name}: nothing sticks out sideways`);
+  await page.screenshot({ path: `${DIR}/tour-${name}.png` });
+}
+
+describe("a tour of every view", () => {
+  let server: TestServer;
+  let browser: Browser;
+
+  before(async () => {
+    mkdirSync(DIR, { recursive: true });
+    server = await startTestServer({ logLevel: "warn", config: { operator: { name: "Musterschule", contact: "datenschutz@musterschule.example" } } });
+    browser = await launchBrowser();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  for (const [language, locale] of [["en", "en-US"], ["de", "de-DE"]] as const) {
+    for (const [size, viewport] of Object.entries(SIZES)) {
+      const full = size === "desktop";
+      test(`${language}, ${size}`, async () => {
+        const L = LABELS[language];
+        const tag = `${language}-${size}`;
+        const host = await newParticipant(browser, { locale, viewport });
+        await host.page.goto(server.url);
+        await shot(host.page, `${tag}-home`);
+        await host.page.getByRole("button", { name: L.newMeeting }).click();
+        await host.page.getByRole("textbox", { name: "Name" }).waitFor();
+        await shot(host.page, `${tag}-prejoin`);
+        await joinFromPrejoin(host.page, "Hanna", L.join);
+        await host.page.getByRole("button", { name: L.settings }).click();
+        const link = await host.page.getByRole("textbox", { name: L.guestLink }).inputValue();
+        if (full) await shot(host.page, `${tag}-settings`);
+        await host.page.getByRole("button", { name: L.settings }).click();
+
+        const guest = await newParticipant(browser, { locale, viewport });
+        await guest.page.goto(link);
+        await joinFromPrejoin(guest.page, "Gast", L.join);
+        await guest.page.getByText(L.waiting, { exact: false }).waitFor();
+        await waitUntil("the waiting guest's own picture", () => guest.page.locator(".waiting video").evaluate((v: HTMLVideoElement) => (v.paused ? 0 : v.videoWidth)), (w) => w > 0);
+        await shot(guest.page, `${tag}-waiting`);
+        await host.page.getByRole("button", { name: L.lobby }).click();
+        if (full) await shot(host.page, `${tag}-lobby`);
+        await host.page.getByRole("button", { name: L.admit }).click();
+        await waitUntil("the guest to see the host", () => playingRemoteNames(guest.page), (n) => n.length === 1, 20_000);
+        await waitUntil("the host to see the guest", () => playingRemoteNames(host.page), (n) => n.length === 1, 20_000);
+        await shot(host.page, `${tag}-meeting`);
+
+        await guest.page.getByRole("button", { name: L.chat, exact: true }).click();
+        await guest.page.getByRole("textbox", { name: language === "de" ? "Nachricht" : "Message" }).fill(language === "de" ? "Guten Tag!" : "Hello!");
+        await guest.page.getByRole("button", { name: language === "de" ? "Senden" : "Send" }).click();
+        await shot(guest.page, `${tag}-chat`);
+        if (full) {
+          for (const panel of [L.people, L.devices]) {
+            await host.page.getByRole("button", { name: panel, exact: true }).click();
+            await shot(host.page, `${tag}-${panel.split(" ")[0]!.toLowerCase()}`);
+            await host.page.getByRole("button", { name: panel, exact: true }).click();
+          }
+          await host.page.getByRole("button", { name: L.speaker }).click();
+          await shot(host.page, `${tag}-speaker`);
+          await guest.page.getByRole("button", { name: L.share }).click();
+          await waitUntil(
+            "the shared screen to show pictures",
+            () => host.page.locator("figure.screen-tile video").evaluate((v: HTMLVideoElement) => v.videoWidth),
+            (w) => w > 0,
+            20_000,
+          );
+          await shot(host.page, `${tag}-screen`);
+          await shot(guest.page, `${tag}-sharing`);
+        }
+        await guest.page.getByRole("button", { name: L.leave }).click();
+        await guest.page.getByRole("heading", { name: L.left }).waitFor();
+        await shot(guest.page, `${tag}-left`);
+        if (full) {
+          await guest.page.goto(`${server.url}/check`);
+          await guest.page.getByRole("heading", { level: 1 }).waitFor();
+          await shot(guest.page, `${tag}-check`);
+          await guest.page.goto(`${server.url}/privacy?lang=${language}`);
+          await shot(guest.page, `${tag}-privacy`);
+        }
+        await host.context.close();
+        await guest.context.close();
+      });
+    }
+  }
+
+  test("switching the language inside a meeting keeps the person in it", async () => {
+    const ada = await newParticipant(browser, { viewport: SIZES.desktop });
+    const ben = await newParticipant(browser, { viewport: SIZES.desktop });
+    const room = `${server.url}/r/sprachwechsel`;
+    const key = (await (await fetch(`${server.url}/api/meetings`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ name: "sprachwechsel" }) })).json()) as { moderatorKey: string };
+    await ada.page.goto(`${room}#moderator=${key.moderatorKey}`);
+    await joinFromPrejoin(ada.page, "Ada");
+    await ben.page.goto(`${room}#moderator=${key.moderatorKey}`);
+    await joinFromPrejoin(ben.page, "Ben");
+    await waitUntil("Ada to see Ben", () => playingRemoteNames(ada.page), (n) => n.length === 1, 20_000);
+    await ada.page.getByRole("button", { name: "Devices" }).click();
+    await ada.page.getByRole("region", { name: "Devices" }).getByRole("combobox", { name: "Language" }).selectOption("de");
+    await ada.page.getByRole("button", { name: "Besprechung verlassen" }).waitFor();
+    await waitUntil("Ada, now in German, to see Ben", () => playingRemoteNames(ada.page), (n) => n.length === 1, 20_000);
+    await waitUntil("Ben to see Ada again", () => playingRemoteNames(ben.page), (n) => n.length === 1, 20_000);
+    await ada.context.close();
+    await ben.context.close();
+  });
+});
