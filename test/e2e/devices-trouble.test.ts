@@ -1,0 +1,67 @@
+/**
+ * When the camera or microphone cannot be had — blocked by the browser,
+ * missing, or used by another program — the pre-join screen says so in
+ * plain words, with what to do, and the person can still join without them
+ * (the others see them with camera and microphone off). The browser's
+ * answer is simulated in the page, the way each browser reports it.
+ */
+import { after, before, describe, test } from "node:test";
+import type { Browser } from "playwright-core";
+import { joinFromPrejoin, launchBrowser, newParticipant } from "../helpers/browser.js";
+import { startTestServer, type TestServer } from "../helpers/server.js";
+import { waitUntil } from "../helpers/wait.js";
+
+const CASES = [
+  { error: "NotAllowedError", en: "The browser blocks camera and microphone for this page.", de: "Der Browser sperrt Kamera und Mikrofon für diese Seite." },
+  { error: "NotFoundError", en: "No camera or microphone found. You can join without them.", de: "Keine Kamera und kein Mikrofon gefunden." },
+  { error: "NotReadableError", en: "The camera or microphone is used by another program.", de: "Kamera oder Mikrofon werden von einem anderen Programm benutzt." },
+] as const;
+
+describe("camera and microphone trouble", () => {
+  let server: TestServer;
+  let browser: Browser;
+
+  before(async () => {
+    server = await startTestServer({ logLevel: "warn", config: { meetings: { lobby: false } } });
+    browser = await launchBrowser();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  for (const { error, en, de } of CASES) {
+    for (const [locale, text] of [["en-US", en], ["de-DE", de]] as const) {
+      test(`${error} is explained (${locale})`, async () => {
+        const p = await newParticipant(browser, { locale });
+        await p.context.addInitScript((name: string) => {
+          navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException("simulated", name));
+        }, error);
+        await p.page.goto(`${server.url}/r/trouble-${error}`);
+        await p.page.getByRole("alert").filter({ hasText: text }).waitFor();
+        await p.context.close();
+      });
+    }
+  }
+
+  test("without any device one still joins, and the others see camera and microphone off", async () => {
+    const room = `${server.url}/r/no-devices-${Date.now().toString(36)}`;
+    const lea = await newParticipant(browser);
+    await lea.context.addInitScript(() => {
+      navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException("simulated", "NotFoundError"));
+    });
+    await lea.page.goto(room);
+    await lea.page.getByRole("button", { name: "Turn camera on" }).waitFor();
+    await joinFromPrejoin(lea.page, "Lea");
+    const max = await newParticipant(browser);
+    await max.page.goto(room);
+    await joinFromPrejoin(max.page, "Max");
+    const tile = max.page.getByRole("figure", { name: "Lea" });
+    await tile.getByRole("img", { name: "Microphone off" }).waitFor();
+    await waitUntil("Lea's tile shows initials", () => tile.evaluate((el) => el.classList.contains("camera-off")), (off) => off);
+    await waitUntil("Lea sees Max", () => lea.page.locator("figure.tile").count(), (n) => n === 2);
+    await lea.context.close();
+    await max.context.close();
+  });
+});
