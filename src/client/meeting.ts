@@ -38,7 +38,7 @@ export interface MeetingView {
   lobby(hostPresent: boolean): void;
   /** For moderators: who waits in the lobby now. */
   lobbyList(waiting: LobbyEntry[]): void;
-  roomState(state: { locked: boolean; passwordSet: boolean }): void;
+  roomState(state: RoomState): void;
   chat(message: ServerMessageOf<"chat">): void;
   reaction(from: Participant, reaction: Reaction): void;
   /** How well each remote participant's video arrives. */
@@ -68,6 +68,8 @@ const moderatorStorageKey = (room: RoomName) => `treff.moderator.${room}`;
 
 /** Errors in reply to `join` that the person can do something about. */
 const JOIN_PROBLEMS: readonly ErrorCode[] = ["password-required", "wrong-password", "too-many-attempts", "locked"];
+
+export type RoomState = Omit<ServerMessageOf<"roomState">, "type">;
 
 /** Kept in sessionStorage so a reload comes back as the same participant. */
 export interface SavedSession {
@@ -256,6 +258,10 @@ export class Meeting {
 
   endMeeting(): void {
     this.signaling.send({ type: "endMeeting" });
+  }
+
+  allowMultipleShares(allowed: boolean): void {
+    this.signaling.send({ type: "allowMultipleShares", allowed });
   }
 
   get isModerator(): boolean {

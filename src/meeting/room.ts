@@ -23,6 +23,7 @@ export class Room {
   private readonly waiting = new Map<ParticipantId, LobbyEntry>();
   private locked = false;
   private passwordSet = false;
+  private multipleShares = false;
   /** Hands are numbered in the order they go up. */
   private hands = 0;
 
@@ -144,14 +145,19 @@ export class Room {
 
   // --- settings -----------------------------------------------------------
 
+  get allowsMultipleShares(): boolean {
+    return this.multipleShares;
+  }
+
   get isLocked(): boolean {
     return this.locked;
   }
 
   /** Changes lock or password state; everyone in the meeting sees the new settings. */
-  setState(change: { locked?: boolean; passwordSet?: boolean }): Delivery[] {
+  setState(change: { locked?: boolean; passwordSet?: boolean; multipleShares?: boolean }): Delivery[] {
     this.locked = change.locked ?? this.locked;
     this.passwordSet = change.passwordSet ?? this.passwordSet;
+    this.multipleShares = change.multipleShares ?? this.multipleShares;
     return this.toAll(this.stateMessage());
   }
 
@@ -161,7 +167,7 @@ export class Room {
   }
 
   private stateMessage(): ServerMessage {
-    return { type: "roomState", locked: this.locked, passwordSet: this.passwordSet };
+    return { type: "roomState", locked: this.locked, passwordSet: this.passwordSet, multipleShares: this.multipleShares };
   }
 
   private lobbyMessage(): ServerMessage {

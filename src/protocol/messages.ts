@@ -187,6 +187,8 @@ export const ClientMessage = z.discriminatedUnion("type", [
   z.object({ type: z.literal("setPassword"), password: MeetingPassword.nullable() }),
   /** End the meeting for everyone. */
   z.object({ type: z.literal("endMeeting") }),
+  /** Allow several screen shares at once (default: one at a time). */
+  z.object({ type: z.literal("allowMultipleShares"), allowed: z.boolean() }),
 
   /**
    * The connectivity check (/check): an SDP offer for a short test connection to the
@@ -272,7 +274,13 @@ export const ServerMessage = z.discriminatedUnion("type", [
   /** To moderators: who is waiting in the lobby now, in order of arrival. */
   z.object({ type: z.literal("lobbyChanged"), waiting: z.array(LobbyEntry) }),
   /** To everyone in the meeting: the meeting's settings. Sent after `joined` and on every change. */
-  z.object({ type: z.literal("roomState"), locked: z.boolean(), passwordSet: z.boolean() }),
+  z.object({
+    type: z.literal("roomState"),
+    locked: z.boolean(),
+    passwordSet: z.boolean(),
+    /** A moderator allowed several people to share their screens at once. */
+    multipleShares: z.boolean(),
+  }),
   /** A moderator muted your microphone or stopped your camera (you may switch it on again). */
   z.object({ type: z.literal("moderated"), action: z.enum(["mute-audio", "stop-video"]) }),
   /** Someone reacted; shown briefly on their tile. To everyone in the meeting, the sender included. */

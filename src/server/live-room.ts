@@ -223,8 +223,8 @@ export class LiveRoom {
   publishScreen(member: Member, sdp: string): Promise<string> {
     return this.queue.run(async () => {
       const { id } = this.current(member);
-      const sharer = this.room.screenSharer();
-      if ((sharer && sharer !== id) || [...this.members.values()].some((m) => m.screen && m !== member)) {
+      const othersShare = [...this.members.values()].some((m) => m.screen && m !== member);
+      if (othersShare && !this.room.allowsMultipleShares) {
         throw new RefusedError("screen-busy", "someone else is sharing their screen");
       }
       await this.stopScreenOf(member);
@@ -330,6 +330,10 @@ export class LiveRoom {
           return;
       }
     });
+  }
+
+  allowMultipleShares(by: Member, allowed: boolean): Promise<void> {
+    return this.asModerator(by, async () => this.deliver(this.room.setState({ multipleShares: allowed })));
   }
 
   lock(by: Member, locked: boolean): Promise<void> {

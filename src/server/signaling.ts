@@ -325,6 +325,8 @@ class ClientConnection implements ParticipantLink {
         return room.setPassword(member, message.password);
       case "endMeeting":
         return room.end(member);
+      case "allowMultipleShares":
+        return room.allowMultipleShares(member, message.allowed);
       case "leave":
         this.leftOnPurpose = true;
         this.ws.close(1000, "left");

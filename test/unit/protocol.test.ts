@@ -49,6 +49,7 @@ describe("parseClientMessage: valid messages", () => {
     lock: { type: "lock", locked: true },
     setPassword: { type: "setPassword", password: "open sesame" },
     endMeeting: { type: "endMeeting" },
+    allowMultipleShares: { type: "allowMultipleShares", allowed: true },
     probe: { type: "probe", sdp: "v=0\r\n" },
   };
 
@@ -404,7 +405,7 @@ describe("ServerMessage schemas", () => {
     { type: "roleChanged", role: "participant" },
     { type: "lobbyChanged", waiting: [{ id: "p4", name: "Dia" }] },
     { type: "lobbyChanged", waiting: [] },
-    { type: "roomState", locked: true, passwordSet: false },
+    { type: "roomState", locked: true, passwordSet: false, multipleShares: false },
     { type: "moderated", action: "mute-audio" },
     { type: "moderated", action: "stop-video" },
     { type: "participantUpdated", participant: { ...participant, hand: 3, screen: true } },

@@ -114,7 +114,7 @@ describe("host presence", () => {
     assert.deepEqual(
       deliveries.filter((d) => d.to === "m"),
       [
-        { to: "m", message: { type: "roomState", locked: false, passwordSet: false } },
+        { to: "m", message: { type: "roomState", locked: false, passwordSet: false, multipleShares: false } },
         { to: "m", message: waiting(["g", "Gus"], ["h", "Hal"]) },
       ],
     );
@@ -210,7 +210,7 @@ describe("Room.setState", () => {
   test("delivers roomState to the members only, never to the lobby", () => {
     const room = hostedRoom();
     room.knock("g", "Gus");
-    const state = { type: "roomState", locked: true, passwordSet: false };
+    const state = { type: "roomState", locked: true, passwordSet: false, multipleShares: false };
     assert.deepEqual(room.setState({ locked: true }), [
       { to: "m", message: state },
       { to: "p", message: state },
@@ -222,9 +222,9 @@ describe("Room.setState", () => {
     const room = hostedRoom();
     room.setState({ locked: true });
     const [first] = room.setState({ passwordSet: true });
-    assert.deepEqual(first?.message, { type: "roomState", locked: true, passwordSet: true });
+    assert.deepEqual(first?.message, { type: "roomState", locked: true, passwordSet: true, multipleShares: false });
     const [second] = room.setState({ locked: false });
-    assert.deepEqual(second?.message, { type: "roomState", locked: false, passwordSet: true });
+    assert.deepEqual(second?.message, { type: "roomState", locked: false, passwordSet: true, multipleShares: false });
     assert.equal(room.isLocked, false);
   });
 });

@@ -124,6 +124,7 @@ export const de: Record<MessageKey, string> = {
   pages: "Seiten der Teilnehmenden",
   speakerView: "Sprecheransicht",
   gridView: "Rasteransicht",
+  allowMultipleShares: "Mehrere dürfen ihren Bildschirm teilen",
   close: "Schließen",
   // Verbindungstest (/check)
   checkTitle: "Verbindungstest",

@@ -122,6 +122,7 @@ export const en = {
   pages: "Pages of participants",
   speakerView: "Speaker view",
   gridView: "Grid view",
+  allowMultipleShares: "Several may share their screens",
   close: "Close",
   // connectivity check (/check)
   checkTitle: "Connectivity check",

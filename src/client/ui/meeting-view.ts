@@ -6,7 +6,7 @@
  */
 import type { ErrorCode, LobbyEntry, Participant, ParticipantId, Reaction, ServerMessageOf, VideoQuality } from "../../protocol/messages.js";
 import { pageOf, planGrid, qualityFor } from "./layout.js";
-import type { Meeting, MeetingStatus, MeetingView } from "../meeting.js";
+import type { Meeting, MeetingStatus, MeetingView, RoomState } from "../meeting.js";
 import type { RemoteTracks } from "../rtc/subscriber.js";
 import type { Quality } from "../rtc/quality.js";
 import type { LocalMedia } from "../media.js";
@@ -125,6 +125,7 @@ export class MeetingScreen implements MeetingView {
       lock: (locked) => meeting.lock(locked),
       setPassword: (password) => meeting.setPassword(password),
       endMeeting: () => meeting.endMeeting(),
+      allowMultipleShares: (allowed) => meeting.allowMultipleShares(allowed),
       moderatorLink: () => meeting.moderatorLink(),
     });
     const chatToggle = new PanelToggle(this.chatPanel.element, t("chat"), () => this.showPanel(chatToggle));
@@ -278,7 +279,7 @@ export class MeetingScreen implements MeetingView {
     this.lobbyToggle.button.classList.toggle("attention", waiting.length > 0);
   }
 
-  roomState(state: { locked: boolean; passwordSet: boolean }): void {
+  roomState(state: RoomState): void {
     this.settingsPanel.update(state);
   }
 

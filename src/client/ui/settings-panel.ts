@@ -6,6 +6,7 @@ export interface SettingsActions {
   lock(locked: boolean): void;
   setPassword(password: string | null): void;
   endMeeting(): void;
+  allowMultipleShares(allowed: boolean): void;
   moderatorLink(): string | undefined;
 }
 
@@ -16,6 +17,8 @@ export class SettingsPanel {
   private readonly removePassword: HTMLButtonElement;
   private readonly moderatorLinkField: HTMLInputElement;
   private locked = false;
+  private multipleShares = false;
+  private readonly sharesButton: HTMLButtonElement;
 
   constructor(private readonly actions: SettingsActions) {
     this.lockButton = h("button", { type: "button", onclick: () => actions.lock(!this.locked) }, t("lockMeeting"));
@@ -35,6 +38,7 @@ export class SettingsPanel {
       h("div", { class: "row" }, passwordInput, h("button", { type: "submit" }, t("setPassword"))),
     );
     this.removePassword = h("button", { type: "button", hidden: true, onclick: () => actions.setPassword(null) }, t("removePassword"));
+    this.sharesButton = h("button", { type: "button", "aria-pressed": "false", onclick: () => actions.allowMultipleShares(!this.multipleShares) }, t("allowMultipleShares"));
     const guestLink = h("input", { id: "guest-link", readonly: true, value: location.origin + location.pathname });
     this.moderatorLinkField = h("input", { id: "moderator-link", readonly: true });
     this.element = h(
@@ -49,13 +53,16 @@ export class SettingsPanel {
       this.passwordState,
       passwordForm,
       this.removePassword,
+      this.sharesButton,
       h("button", { type: "button", class: "danger", onclick: () => actions.endMeeting() }, t("endForAll")),
     );
-    this.update({ locked: false, passwordSet: false });
+    this.update({ locked: false, passwordSet: false, multipleShares: false });
   }
 
-  update(state: { locked: boolean; passwordSet: boolean }): void {
+  update(state: { locked: boolean; passwordSet: boolean; multipleShares: boolean }): void {
     this.locked = state.locked;
+    this.multipleShares = state.multipleShares;
+    this.sharesButton.setAttribute("aria-pressed", String(state.multipleShares));
     this.lockButton.textContent = t(state.locked ? "unlockMeeting" : "lockMeeting");
     this.lockButton.setAttribute("aria-pressed", String(state.locked));
     this.passwordState.textContent = [state.locked ? t("lockedNotice") : "", state.passwordSet ? t("passwordIsSet") : ""].filter(Boolean).join(" ");
