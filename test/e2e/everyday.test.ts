@@ -84,6 +84,29 @@ describe("everyday meeting features", () => {
     await dialog.waitFor({ state: "hidden" });
   });
 
+  test("chat messages arrive in the same order for everyone, each sender's in the order sent", async () => {
+    for (const p of [ada, ben]) {
+      if ((await p.page.getByRole("button", { name: /^Chat/ }).getAttribute("aria-expanded")) !== "true") {
+        await p.page.getByRole("button", { name: /^Chat/ }).click();
+      }
+    }
+    const send = async (p: ParticipantPage, text: string) => {
+      await p.page.getByRole("textbox", { name: "Message" }).fill(text);
+      await p.page.getByRole("textbox", { name: "Message" }).press("Enter");
+    };
+    for (let i = 1; i <= 4; i++) {
+      await send(ada, `a${i}`);
+      await send(ben, `b${i}`);
+    }
+    const read = (p: ParticipantPage) =>
+      p.page.getByRole("region", { name: "Chat" }).locator("li p").allInnerTexts().then((all) => all.filter((t) => /^[ab]\d$/.test(t)));
+    const seen = await waitUntil("all eight messages on both sides", async () => [await read(ada), await read(ben)], ([x, y]) => x!.length === 8 && y!.length === 8);
+    assert.deepEqual(seen[0], seen[1], "the same order for everyone");
+    assert.deepEqual(seen[0]!.filter((t) => t.startsWith("a")), ["a1", "a2", "a3", "a4"]);
+    assert.deepEqual(seen[0]!.filter((t) => t.startsWith("b")), ["b1", "b2", "b3", "b4"]);
+    for (const p of [ada, ben]) await p.page.getByRole("button", { name: /^Chat/ }).click();
+  });
+
   test("the chat button counts unread messages until the chat is opened; typing in the chat is not a shortcut", async () => {
     await ben.page.keyboard.press("c");
     const input = ben.page.getByRole("textbox", { name: "Message" });
