@@ -8,7 +8,6 @@ import { CloseCode, PROTOCOL_VERSION } from "../protocol/constants.js";
 import type {
   ErrorCode,
   IceCandidate,
-  LobbyEntry,
   ModeratorAction,
   Participant,
   ParticipantId,
@@ -21,72 +20,13 @@ import type {
 import { SignalingClient } from "./signaling.js";
 import { Publisher } from "./rtc/publisher.js";
 import { Subscriber, type RemoteTracks } from "./rtc/subscriber.js";
-import { QualityMeter, type Quality } from "./rtc/quality.js";
+import { QualityMeter } from "./rtc/quality.js";
 import type { LocalMedia } from "./media.js";
-
-/** `replaced`: the same person joined from another tab; `refused`: the server closed us for good. */
-export type MeetingStatus = "connecting" | "connected" | "reconnecting" | "left" | "replaced" | "refused";
-
-export interface MeetingView {
-  status(status: MeetingStatus): void;
-  participants(self: Participant, others: Participant[]): void;
-  remoteTracks(tracks: Map<ParticipantId, RemoteTracks>): void;
-  speaking(id: ParticipantId | undefined): void;
-  joined(participant: Participant): void;
-  left(participant: Participant): void;
-  /** This person waits in the lobby; `hostPresent`: a moderator is there to let them in. */
-  lobby(hostPresent: boolean): void;
-  /** For moderators: who waits in the lobby now. */
-  lobbyList(waiting: LobbyEntry[]): void;
-  roomState(state: RoomState): void;
-  chat(message: ServerMessageOf<"chat">): void;
-  reaction(from: Participant, reaction: Reaction): void;
-  /** How well each remote participant's video arrives. */
-  quality(ratings: Map<ParticipantId, Quality>): void;
-  /** The join was refused for a reason the person can act on (password, locked). */
-  joinProblem(code: ErrorCode): void;
-  /** The server ended this person's part in the meeting for good. */
-  farewell(reason: ServerMessageOf<"farewell">["reason"]): void;
-  /** Someone else is sharing already: only one share at a time. */
-  screenBusy(): void;
-  /** Microphone or camera changed without the person's click (a moderator muted them). */
-  controlsChanged(): void;
-}
-
-/** The moderator key for a room: from the moderator link's fragment, or kept from before. */
-export function moderatorKeyFor(room: RoomName): string | undefined {
-  const fromLink = /(?:^#|&)moderator=([A-Za-z0-9_-]+)/.exec(location.hash)?.[1];
-  if (fromLink) {
-    localStorage.setItem(moderatorStorageKey(room), fromLink);
-    // The fragment never reaches the server; drop it from the address bar so a copied guest link does not carry it.
-    history.replaceState(null, "", location.pathname + location.search);
-  }
-  return fromLink ?? localStorage.getItem(moderatorStorageKey(room)) ?? undefined;
-}
-
-const moderatorStorageKey = (room: RoomName) => `treff.moderator.${room}`;
+import { forgetSession, moderatorKeyFor, rememberModeratorKey, saveSession, savedSession } from "./storage.js";
+import type { MeetingView } from "./view.js";
 
 /** Errors in reply to `join` that the person can do something about. */
 const JOIN_PROBLEMS: readonly ErrorCode[] = ["password-required", "wrong-password", "too-many-attempts", "locked"];
-
-export type RoomState = Omit<ServerMessageOf<"roomState">, "type">;
-
-/** Kept in sessionStorage so a reload comes back as the same participant. */
-export interface SavedSession {
-  name: string;
-  resumeToken?: string;
-}
-
-const sessionKey = (room: RoomName) => `treff.session.${room}`;
-
-export function savedSession(room: RoomName): SavedSession | undefined {
-  try {
-    const raw = sessionStorage.getItem(sessionKey(room));
-    return raw ? (JSON.parse(raw) as SavedSession) : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 const SPEAKING_THRESHOLD = 0.02;
 
@@ -172,7 +112,7 @@ export class Meeting {
     this.teardownMedia();
     window.clearInterval(this.speakingTimer);
     window.clearInterval(this.qualityTimer);
-    sessionStorage.removeItem(sessionKey(this.room));
+    forgetSession(this.room);
     this.view?.status("left");
   }
 
@@ -277,7 +217,7 @@ export class Meeting {
     this.role = role;
     if (moderatorKey) {
       this.moderatorKey = moderatorKey;
-      localStorage.setItem(moderatorStorageKey(this.room), moderatorKey);
+      rememberModeratorKey(this.room, moderatorKey);
     }
   }
 
@@ -387,7 +327,7 @@ export class Meeting {
       this.resumeToken = m.resumeToken;
       this.hand = null;
       this.setRole(m.role, m.moderatorKey);
-      sessionStorage.setItem(sessionKey(this.room), JSON.stringify({ name: this.name ?? "", resumeToken: m.resumeToken } satisfies SavedSession));
+      saveSession(this.room, { name: this.name ?? "", resumeToken: m.resumeToken });
       this.others.clear();
       for (const p of m.participants) this.others.set(p.id, p);
       this.subscribedKey = "";
@@ -441,7 +381,7 @@ export class Meeting {
       this.teardownMedia();
       window.clearInterval(this.speakingTimer);
     window.clearInterval(this.qualityTimer);
-      sessionStorage.removeItem(sessionKey(this.room));
+      forgetSession(this.room);
       this.view?.farewell(m.reason);
     });
     s.on("error", (m) => {

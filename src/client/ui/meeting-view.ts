@@ -6,7 +6,8 @@
  */
 import type { ErrorCode, LobbyEntry, Participant, ParticipantId, Reaction, ServerMessageOf, VideoQuality } from "../../protocol/messages.js";
 import { pageOf, planGrid, qualityFor } from "./layout.js";
-import type { Meeting, MeetingStatus, MeetingView, RoomState } from "../meeting.js";
+import type { Meeting } from "../meeting.js";
+import type { MeetingStatus, MeetingView, RoomState } from "../view.js";
 import type { RemoteTracks } from "../rtc/subscriber.js";
 import type { Quality } from "../rtc/quality.js";
 import type { LocalMedia } from "../media.js";

@@ -1,0 +1,48 @@
+/**
+ * What the browser keeps, on the person's own device only: the resume token
+ * of the current tab (sessionStorage, gone with the tab) and, for
+ * moderators, the meeting's moderator key (localStorage).
+ */
+import type { RoomName } from "../protocol/messages.js";
+
+/** The moderator key for a room: from the moderator link's fragment, or kept from before. */
+export function moderatorKeyFor(room: RoomName): string | undefined {
+  const fromLink = /(?:^#|&)moderator=([A-Za-z0-9_-]+)/.exec(location.hash)?.[1];
+  if (fromLink) {
+    rememberModeratorKey(room, fromLink);
+    // The fragment never reaches the server; drop it from the address bar so a copied guest link does not carry it.
+    history.replaceState(null, "", location.pathname + location.search);
+  }
+  return fromLink ?? localStorage.getItem(moderatorStorageKey(room)) ?? undefined;
+}
+
+const moderatorStorageKey = (room: RoomName) => `treff.moderator.${room}`;
+
+/** Kept in sessionStorage so a reload comes back as the same participant. */
+export interface SavedSession {
+  name: string;
+  resumeToken?: string;
+}
+
+const sessionKey = (room: RoomName) => `treff.session.${room}`;
+
+export function savedSession(room: RoomName): SavedSession | undefined {
+  try {
+    const raw = sessionStorage.getItem(sessionKey(room));
+    return raw ? (JSON.parse(raw) as SavedSession) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function rememberModeratorKey(room: RoomName, key: string): void {
+  localStorage.setItem(moderatorStorageKey(room), key);
+}
+
+export function saveSession(room: RoomName, session: SavedSession): void {
+  sessionStorage.setItem(sessionKey(room), JSON.stringify(session));
+}
+
+export function forgetSession(room: RoomName): void {
+  sessionStorage.removeItem(sessionKey(room));
+}
