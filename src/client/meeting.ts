@@ -438,8 +438,7 @@ export class Meeting {
 
   private async answerSubscriber(sdp: string, streams: Parameters<Subscriber["handleOffer"]>[1]): Promise<void> {
     this.subscriber ??= this.createSubscriber();
-    const answer = await this.subscriber.handleOffer(sdp, streams);
-    this.signaling.send({ type: "subscriberAnswer", sdp: answer });
+    await this.subscriber.handleOffer(sdp, streams, (answer) => this.signaling.send({ type: "subscriberAnswer", sdp: answer }));
   }
 
   /** A peer connection that fails is rebuilt by reconnecting the whole session. */

@@ -28,15 +28,18 @@ export class Subscriber {
     this.pc.onicecandidate = (event) => onCandidate(event.candidate ? event.candidate.toJSON() as IceCandidate : null);
   }
 
-  /** Applies an offer and resolves with the answer SDP to send back. */
-  handleOffer(sdp: string, streams: SubscribedStream[]): Promise<string> {
+  /**
+   * Applies an offer and hands the answer to `sendAnswer` — before the tiles get their
+   * tracks, so the answer leaves without waiting for any drawing.
+   */
+  handleOffer(sdp: string, streams: SubscribedStream[], sendAnswer: (answerSdp: string) => void): Promise<void> {
     const run = this.negotiation.then(async () => {
       await this.pc.setRemoteDescription({ type: "offer", sdp });
       const answer = await this.pc.createAnswer();
       await this.pc.setLocalDescription(answer);
-      this.onTracks(this.tracksByParticipant(streams));
       // With the candidate pool, the local description already lists candidates: Janus can check at once.
-      return this.pc.localDescription?.sdp ?? answer.sdp ?? "";
+      sendAnswer(this.pc.localDescription?.sdp ?? answer.sdp ?? "");
+      this.onTracks(this.tracksByParticipant(streams));
     });
     this.negotiation = run.then(() => undefined, () => undefined);
     return run;
