@@ -106,14 +106,19 @@ export class Meeting {
   }
 
   leave(): void {
-    this.leaving = true;
     this.signaling.send({ type: "leave" });
     this.signaling.stop();
+    this.finish();
+    this.view?.status("left");
+  }
+
+  /** This person's part in the meeting is over: no media, no timers, nothing kept for a reload. */
+  private finish(): void {
+    this.leaving = true;
     this.teardownMedia();
     window.clearInterval(this.speakingTimer);
     window.clearInterval(this.qualityTimer);
     forgetSession(this.room);
-    this.view?.status("left");
   }
 
   /** Tries the join again with the meeting password the person typed. */
@@ -154,13 +159,19 @@ export class Meeting {
   }
 
   stopScreenShare(): void {
+    if (!this.endScreenShare()) return;
+    this.signaling.send({ type: "stopScreen" });
+    this.renderParticipants();
+  }
+
+  /** Stops the capture and its peer connection; false if nothing was shared. */
+  private endScreenShare(): boolean {
     const share = this.screenShare;
-    if (!share) return;
+    if (!share) return false;
     this.screenShare = undefined;
     for (const track of share.stream.getTracks()) track.stop();
     share.publisher.close();
-    this.signaling.send({ type: "stopScreen" });
-    this.renderParticipants();
+    return true;
   }
 
   get handRaised(): boolean {
@@ -377,11 +388,7 @@ export class Meeting {
     });
     s.on("moderated", (m) => void this.obeyModerator(m.action));
     s.on("farewell", (m) => {
-      this.leaving = true;
-      this.teardownMedia();
-      window.clearInterval(this.speakingTimer);
-    window.clearInterval(this.qualityTimer);
-      forgetSession(this.room);
+      this.finish();
       this.view?.farewell(m.reason);
     });
     s.on("error", (m) => {
@@ -449,11 +456,7 @@ export class Meeting {
   }
 
   private teardownMedia(): void {
-    if (this.screenShare) {
-      for (const track of this.screenShare.stream.getTracks()) track.stop();
-      this.screenShare.publisher.close();
-      this.screenShare = undefined;
-    }
+    this.endScreenShare();
     this.publisher?.close();
     this.publisher = undefined;
     this.prepared?.publisher.close();

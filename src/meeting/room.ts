@@ -228,10 +228,6 @@ export class Room {
     return { publishing, screens, unknown: [...unknown] };
   }
 
-  /** Who shares their screen now, if anyone. */
-  screenSharer(): ParticipantId | undefined {
-    return [...this.members.values()].find((p) => p.screen)?.id;
-  }
 
   private toOthers(except: ParticipantId, message: ServerMessage): Delivery[] {
     return [...this.members.keys()].filter((id) => id !== except).map((to) => ({ to, message }));

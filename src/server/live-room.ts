@@ -242,17 +242,14 @@ export class LiveRoom {
     return this.queue.run(() => this.stopScreenOf(this.current(member)));
   }
 
-  trickleScreen(member: Member, candidate: IceCandidate | null): Promise<void> {
-    return this.current(member).screen?.trickle("publisher", candidate) ?? Promise.resolve();
-  }
-
   answerSubscription(member: Member, sdp: string): Promise<void> {
     return this.current(member).media.answerSubscription(sdp);
   }
 
   trickle(member: Member, target: PeerConnectionRole, candidate: IceCandidate | null): Promise<void> {
-    if (target === "screen") return this.trickleScreen(member, candidate);
-    return this.current(member).media.trickle(target, candidate);
+    const { media, screen } = this.current(member);
+    if (target === "screen") return screen?.trickle("publisher", candidate) ?? Promise.resolve();
+    return media.trickle(target, candidate);
   }
 
   setMediaState(member: Member, audio: boolean, video: boolean): void {
@@ -276,12 +273,9 @@ export class LiveRoom {
 
   admit(by: Member, who: readonly ParticipantId[] | "all"): Promise<void> {
     return this.asModerator(by, async () => {
-      const ids = who === "all" ? this.room.waitingIds() : who.filter((id) => this.waiters.has(id));
-      for (const id of ids) {
-        const waiter = this.waiters.get(id);
+      for (const id of who === "all" ? this.room.waitingIds() : who) {
+        const waiter = this.takeWaiter(id);
         if (!waiter) continue;
-        this.waiters.delete(id);
-        this.deliver(this.room.unknock(id).deliveries);
         try {
           waiter.admit(await this.enter(id, waiter.name, "participant", waiter.link));
         } catch (error) {
@@ -351,7 +345,7 @@ export class LiveRoom {
   end(by: Member): Promise<void> {
     return this.asModerator(by, async () => {
       for (const id of this.room.everyone()) {
-        const link = this.members.get(id)?.link ?? this.waiters.get(id)?.link;
+        const link = this.linkOf(id);
         if (link) this.farewell(link, "ended");
       }
       await this.shutdownNow();
@@ -361,7 +355,7 @@ export class LiveRoom {
   /** Ends the room for everyone (the media server went away, or the server stops). */
   shutdown(code: number, reason: string): Promise<void> {
     return this.queue.run(async () => {
-      for (const id of this.room.everyone()) (this.members.get(id)?.link ?? this.waiters.get(id)?.link)?.close(code, reason);
+      for (const id of this.room.everyone()) this.linkOf(id)?.close(code, reason);
       await this.shutdownNow();
     });
   }
@@ -396,12 +390,22 @@ export class LiveRoom {
     return { entered, cancel: () => void this.leave(id, request.link) };
   }
 
-  private dropWaiter(id: ParticipantId, reason: Error): void {
+  /** Takes someone out of the lobby (the moderators see the new list); undefined if not waiting. */
+  private takeWaiter(id: ParticipantId): Waiter | undefined {
     const waiter = this.waiters.get(id);
-    if (!waiter) return;
+    if (!waiter) return undefined;
     this.waiters.delete(id);
     this.deliver(this.room.unknock(id).deliveries);
-    waiter.refuse(reason);
+    return waiter;
+  }
+
+  private dropWaiter(id: ParticipantId, reason: Error): void {
+    this.takeWaiter(id)?.refuse(reason);
+  }
+
+  /** The connection of someone in the meeting or in its lobby. */
+  private linkOf(id: ParticipantId): ParticipantLink | undefined {
+    return this.members.get(id)?.link ?? this.waiters.get(id)?.link;
   }
 
   /** Brings someone into the meeting: media at the media server, then `joined` and the news to the others. */
@@ -507,6 +511,6 @@ export class LiveRoom {
   }
 
   private deliver(deliveries: Delivery[]): void {
-    for (const { to, message } of deliveries) (this.members.get(to)?.link ?? this.waiters.get(to)?.link)?.send(message);
+    for (const { to, message } of deliveries) this.linkOf(to)?.send(message);
   }
 }

@@ -226,8 +226,7 @@ class ClientConnection implements ParticipantLink {
     // media participant orders its own subscription changes.
     if (message.type === "leave" && this.cancelKnock) {
       // Leaving the lobby must not wait for the admission it gives up.
-      this.leftOnPurpose = true;
-      this.ws.close(1000, "left");
+      this.leaveOnPurpose();
       return;
     }
     if (message.type === "probe") {
@@ -328,9 +327,7 @@ class ClientConnection implements ParticipantLink {
       case "allowMultipleShares":
         return room.allowMultipleShares(member, message.allowed);
       case "leave":
-        this.leftOnPurpose = true;
-        this.ws.close(1000, "left");
-        return;
+        return this.leaveOnPurpose();
     }
   }
 
@@ -361,6 +358,12 @@ class ClientConnection implements ParticipantLink {
     } finally {
       this.cancelKnock = undefined;
     }
+  }
+
+  /** `leave`: closing the socket does the rest (onClose), and the resume token is forgotten. */
+  private leaveOnPurpose(): void {
+    this.leftOnPurpose = true;
+    this.ws.close(1000, "left");
   }
 
   /** One connectivity-check connection at a time; it lives as long as the socket. */

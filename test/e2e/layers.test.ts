@@ -42,26 +42,29 @@ async function activeVideos(page: Page, ms = 1_500): Promise<Inbound[]> {
   return (await inbound(page)).filter((s) => s.kind === "video" && s.frames > (before.get(s.track) ?? 0));
 }
 
+/** Ada (the receiver, in a window of `viewport`) in a meeting with Ben and Cy, once she sees both. */
+async function adaWithBenAndCy(browser: Browser, room: string, viewport: { width: number; height: number }): Promise<ParticipantPage> {
+  const ada = await newParticipant(browser, { viewport });
+  await ada.page.goto(room);
+  await joinFromPrejoin(ada.page, "Ada");
+  for (const name of ["Ben", "Cy"]) {
+    const p = await newParticipant(browser, { viewport: { width: 480, height: 360 } });
+    await p.page.goto(room);
+    await joinFromPrejoin(p.page, name);
+  }
+  await waitUntil("Ada to see Ben and Cy", () => playingRemoteNames(ada.page), (n) => sameMembers(n, ["Ben", "Cy"]), 20_000);
+  return ada;
+}
+
 describe("video received only for visible tiles, at the layer their size needs", () => {
   let server: TestServer;
   let browser: Browser;
   let ada: ParticipantPage;
-  const others: ParticipantPage[] = [];
 
   before(async () => {
     server = await startTestServer({ logLevel: "warn", config: { meetings: { lobby: false } } });
     browser = await launchBrowser();
-    const room = `${server.url}/r/layers-${Date.now().toString(36)}`;
-    ada = await newParticipant(browser, { viewport: { width: 1400, height: 900 } });
-    await ada.page.goto(room);
-    await joinFromPrejoin(ada.page, "Ada");
-    for (const name of ["Ben", "Cy"]) {
-      const p = await newParticipant(browser, { viewport: { width: 480, height: 360 } });
-      await p.page.goto(room);
-      await joinFromPrejoin(p.page, name);
-      others.push(p);
-    }
-    await waitUntil("Ada to see Ben and Cy", () => playingRemoteNames(ada.page), (n) => sameMembers(n, ["Ben", "Cy"]), 20_000);
+    ada = await adaWithBenAndCy(browser, `${server.url}/r/layers-${Date.now().toString(36)}`, { width: 1400, height: 900 });
   });
 
   after(async () => {
@@ -111,16 +114,7 @@ describe("speaker view", () => {
   before(async () => {
     server = await startTestServer({ logLevel: "warn", config: { meetings: { lobby: false } } });
     browser = await launchBrowser();
-    const room = `${server.url}/r/speaker-${Date.now().toString(36)}`;
-    ada = await newParticipant(browser, { viewport: { width: 1280, height: 800 } });
-    await ada.page.goto(room);
-    await joinFromPrejoin(ada.page, "Ada");
-    for (const name of ["Ben", "Cy"]) {
-      const p = await newParticipant(browser, { viewport: { width: 480, height: 360 } });
-      await p.page.goto(room);
-      await joinFromPrejoin(p.page, name);
-    }
-    await waitUntil("Ada to see Ben and Cy", () => playingRemoteNames(ada.page), (n) => sameMembers(n, ["Ben", "Cy"]), 20_000);
+    ada = await adaWithBenAndCy(browser, `${server.url}/r/speaker-${Date.now().toString(36)}`, { width: 1280, height: 800 });
   });
 
   after(async () => {
