@@ -57,7 +57,7 @@ describe("a tour of every view", () => {
         await host.page.goto(server.url);
         await shot(host.page, `${tag}-home`);
         await host.page.getByRole("button", { name: L.newMeeting }).click();
-        await host.page.getByRole("textbox", { name: "Name" }).waitFor();
+        await host.page.getByRole("textbox", { name: "Name", exact: true }).waitFor();
         await shot(host.page, `${tag}-prejoin`);
         await joinFromPrejoin(host.page, "Hanna", L.join);
         await host.page.getByRole("button", { name: L.settings }).click();

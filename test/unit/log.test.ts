@@ -1,7 +1,8 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { Writable } from "node:stream";
+import { PassThrough, Writable } from "node:stream";
 import { createLogger, redactAddresses } from "../../src/server/log.js";
+import { forwardJanusOutput } from "../../src/media/janus/supervisor.js";
 
 describe("redactAddresses", () => {
   const redacted: [what: string, line: string, expected: string][] = [
@@ -81,5 +82,20 @@ describe("createLogger", () => {
     const silent = capture();
     createLogger("silent", silent.stream).error("e");
     assert.deepEqual(silent.lines, []);
+  });
+});
+
+describe("forwardJanusOutput", () => {
+  test("masks a secret and an address that arrive split across two chunks", async () => {
+    const output = new PassThrough();
+    const lines: string[] = [];
+    const log = { debug: (o: { janus: string }) => lines.push(o.janus), warn: (o: { janus: string }) => lines.push(o.janus) };
+    forwardJanusOutput(output, "s3cretS3cret", log);
+    output.write('{"apisecret":"s3cret');
+    output.write('S3cret","candidate":"192.168.');
+    output.write('1.20 5000"}\n[ERR] second line\n');
+    output.end();
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(lines, ['{"apisecret":"***","candidate":"[addr] 5000"}', "[ERR] second line"]);
   });
 });

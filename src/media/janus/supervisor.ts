@@ -14,6 +14,8 @@ import { existsSync } from "node:fs";
 import { mkdtemp, mkdir, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createInterface } from "node:readline";
+import type { Readable } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
 import { JanusConnection } from "./client.js";
 import {
@@ -64,6 +66,22 @@ export interface SupervisorOptions extends Omit<JanusConfigOptions, "runtimeDir"
 }
 
 /** Runs Treff's own Janus as a child process. */
+/**
+ * Passes Janus' output on to our log, one whole line at a time, with
+ * addresses and the API secret masked. Whole lines matter: a pipe delivers
+ * chunks that may end mid-line, and a secret or an address cut in two would
+ * slip past the masking.
+ */
+export function forwardJanusOutput(output: Readable, apiSecret: string, log: Pick<Logger, "warn" | "debug">): void {
+  createInterface({ input: output, crlfDelay: Infinity }).on("line", (line) => {
+    if (!line.trim()) return;
+    // Verbose Janus levels print whole API requests, secret included.
+    const text = redactAddresses(line).split(apiSecret).join("***");
+    if (/\[ERR\]|FATAL/.test(line)) log.warn({ janus: text }, "janus");
+    else log.debug({ janus: text }, "janus");
+  });
+}
+
 export class JanusSupervisor extends EventEmitter<JanusBackendEvents> implements JanusBackend {
   private child: ChildProcess | undefined;
   private current: JanusConnection | undefined;
@@ -138,17 +156,7 @@ export class JanusSupervisor extends EventEmitter<JanusBackendEvents> implements
       cwd: dir,
     });
     this.child = child;
-    const forward = (chunk: Buffer) => {
-      for (const line of chunk.toString().split("\n")) {
-        if (!line.trim()) continue;
-        // Verbose Janus levels print whole API requests, secret included.
-        const text = redactAddresses(line).split(this.apiSecret).join("***");
-        if (/\[ERR\]|FATAL/.test(line)) log.warn({ janus: text }, "janus");
-        else log.debug({ janus: text }, "janus");
-      }
-    };
-    child.stdout?.on("data", forward);
-    child.stderr?.on("data", forward);
+    for (const stream of [child.stdout, child.stderr]) if (stream) forwardJanusOutput(stream, this.apiSecret, log);
     const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
     child.once("error", (error) => log.error({ err: error.message }, "could not start janus"));
     child.once("exit", (code, signal) => this.onExit(child, code, signal));
