@@ -20,7 +20,8 @@ await Promise.all([
     logLevel: "warning",
   }),
   build({
-    entryPoints: { app: "src/client/main.ts" },
+    // The E2EE worker is a bundle of its own: it runs every media frame through src/client/e2ee/.
+    entryPoints: { app: "src/client/main.ts", "e2ee-worker": "src/client/e2ee/worker.ts" },
     outdir: "dist/public",
     bundle: true,
     platform: "browser",

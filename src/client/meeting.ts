@@ -22,11 +22,13 @@ import { Publisher } from "./rtc/publisher.js";
 import { Subscriber, type RemoteTracks } from "./rtc/subscriber.js";
 import { QualityMeter } from "./rtc/quality.js";
 import type { LocalMedia } from "./media.js";
-import { forgetSession, moderatorKeyFor, rememberModeratorKey, saveSession, savedSession } from "./storage.js";
-import type { MeetingView } from "./view.js";
+import { forgetSession, moderatorKeyFor, passphraseFromLink, rememberModeratorKey, saveSession, savedSession } from "./storage.js";
+import { E2eeSession, e2eeSupported } from "./e2ee/session.js";
+import type { ChatLine, MeetingView } from "./view.js";
+import type { EncryptionMode } from "./ui/encryption.js";
 
 /** Errors in reply to `join` that the person can do something about. */
-const JOIN_PROBLEMS: readonly ErrorCode[] = ["password-required", "wrong-password", "too-many-attempts", "locked"];
+const JOIN_PROBLEMS: readonly ErrorCode[] = ["password-required", "wrong-password", "too-many-attempts", "locked", "e2ee-required"];
 
 const SPEAKING_THRESHOLD = 0.02;
 
@@ -67,6 +69,11 @@ export class Meeting {
   private moderatorKey: string | undefined;
   /** The meeting password the person typed, sent with every join of this page. */
   private password: string | undefined;
+  /** End-to-end encryption, once ready; none if this browser cannot do it or the server switched it off. */
+  private e2ee: E2eeSession | undefined;
+  private readonly e2eeReady: Promise<E2eeSession | undefined>;
+  /** Sealed chat messages are opened one after another, so they stay in order. */
+  private chatQueue: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly room: RoomName,
@@ -84,6 +91,16 @@ export class Meeting {
         this.view?.status(final ? (code === CloseCode.replaced ? "replaced" : "refused") : "reconnecting");
       },
     });
+    // The identity key is made while the person is still on the pre-join screen.
+    this.e2eeReady = e2eeSupported()
+      ? E2eeSession.create(room, passphraseFromLink(), {
+          sendKey: (to, keyId, sealed) => this.signaling.send({ type: "e2eeKey", to, keyId, sealed }),
+          changed: () => this.renderEncryption(),
+        }).catch((error: unknown) => {
+          console.warn("treff: end-to-end encryption unavailable:", error);
+          return undefined;
+        })
+      : Promise.resolve(undefined);
     this.registerHandlers();
   }
 
@@ -100,7 +117,7 @@ export class Meeting {
     this.name = name;
     this.view = view;
     view.status("connecting");
-    if (this.welcomed) this.sendJoin();
+    if (this.welcomed) void this.sendJoin();
     this.speakingTimer = window.setInterval(() => void this.updateSpeaking(), 250);
     this.qualityTimer = window.setInterval(() => void this.updateQuality(), 2_000);
   }
@@ -125,11 +142,29 @@ export class Meeting {
   retryJoin(password: string): void {
     this.password = password;
     this.view?.status("connecting");
-    if (this.welcomed) this.sendJoin();
+    if (this.welcomed) void this.sendJoin();
   }
 
   sendChat(text: string): void {
-    this.signaling.send({ type: "chat", text });
+    const e2ee = this.e2ee;
+    if (!e2ee) return this.signaling.send({ type: "chat", text });
+    void e2ee.sealChat(text).then((sealed) => this.signaling.send({ type: "sealedChat", ...sealed }));
+  }
+
+  /** The safety code this person compares with participant `id` (undefined: they cannot encrypt). */
+  safetyCode(id: ParticipantId): Promise<string> | undefined {
+    return this.e2ee?.safetyCode(id);
+  }
+
+  requireE2ee(required: boolean): void {
+    this.signaling.send({ type: "requireE2ee", required });
+  }
+
+  /** Whether this page encrypts end to end, or why not; undefined until the server's `welcome`. */
+  get encryption(): EncryptionMode | undefined {
+    if (this.e2ee) return "encrypting";
+    if (!this.welcomed) return undefined;
+    return e2eeSupported() ? "off" : "unsupported";
   }
 
   get sharingScreen(): boolean {
@@ -148,7 +183,7 @@ export class Meeting {
     } catch {
       return false; // cancelled or not allowed
     }
-    const publisher = new Publisher(this.iceServers, stream, (candidate) => this.signaling.send({ type: "trickle", target: "screen", candidate }), "screen");
+    const publisher = new Publisher(this.iceServers, stream, (candidate) => this.signaling.send({ type: "trickle", target: "screen", candidate }), "screen", this.e2ee);
     this.screenShare = { publisher, stream };
     // The browser's own "stop sharing" ends it too.
     stream.getVideoTracks()[0]?.addEventListener("ended", () => this.stopScreenShare());
@@ -257,10 +292,12 @@ export class Meeting {
       audio: this.media.audioOn,
       video: this.media.videoOn,
       publishing: true,
+      publicKey: this.e2ee?.publicKey ?? null,
     };
   }
 
-  private sendJoin(): void {
+  private async sendJoin(): Promise<void> {
+    await this.e2eeReady;
     this.signaling.send({
       type: "join",
       version: PROTOCOL_VERSION,
@@ -269,6 +306,7 @@ export class Meeting {
       ...(this.resumeToken ? { resumeToken: this.resumeToken } : {}),
       ...(this.moderatorKey ? { moderatorKey: this.moderatorKey } : {}),
       ...(this.password !== undefined ? { password: this.password } : {}),
+      ...(this.e2ee ? { publicKey: this.e2ee.publicKey } : {}),
     });
     // Publishing does not wait for `joined`: the server handles our messages in order.
     void this.startPublishing();
@@ -283,10 +321,16 @@ export class Meeting {
     const buffered: (IceCandidate | null)[] = [];
     let live = false;
     const trickle = (candidate: IceCandidate | null) => this.signaling.send({ type: "trickle", target: "publisher", candidate });
-    const publisher = new Publisher(this.iceServers, this.media.stream, (candidate) => {
-      if (live) trickle(candidate);
-      else buffered.push(candidate);
-    });
+    const publisher = new Publisher(
+      this.iceServers,
+      this.media.stream,
+      (candidate) => {
+        if (live) trickle(candidate);
+        else buffered.push(candidate);
+      },
+      "camera",
+      this.e2ee,
+    );
     return {
       publisher,
       offer: publisher.createOffer(),
@@ -328,10 +372,15 @@ export class Meeting {
     const s = this.signaling;
     s.on("welcome", (m) => {
       this.iceServers = m.iceServers;
-      this.welcomed = true;
       this.resolveWelcome(m);
-      if (this.name !== undefined && !this.leaving) this.sendJoin();
-      else this.prepareIfReady();
+      void this.e2eeReady.then((e2ee) => {
+        // The server may have switched end-to-end encryption off: then this page does not encrypt.
+        this.e2ee = m.e2ee ? e2ee : undefined;
+        if (!m.e2ee) e2ee?.close();
+        this.welcomed = true;
+        if (this.name !== undefined && !this.leaving) void this.sendJoin();
+        else this.prepareIfReady();
+      });
     });
     s.on("joined", (m) => {
       this.selfId = m.participantId;
@@ -341,6 +390,7 @@ export class Meeting {
       saveSession(this.room, { name: this.name ?? "", resumeToken: m.resumeToken });
       this.others.clear();
       for (const p of m.participants) this.others.set(p.id, p);
+      this.e2ee?.joined(m.participantId, m.participants);
       this.subscribedKey = "";
       this.view?.status("connected");
       this.signaling.send({ type: "mediaState", audio: this.media.audioOn, video: this.media.videoOn });
@@ -349,6 +399,7 @@ export class Meeting {
     });
     s.on("participantJoined", (m) => {
       this.others.set(m.participant.id, m.participant);
+      this.e2ee?.participantJoined(m.participant);
       this.view?.joined(m.participant);
       this.renderParticipants();
       this.updateSubscription();
@@ -361,12 +412,14 @@ export class Meeting {
         return;
       }
       this.others.set(m.participant.id, m.participant);
+      this.e2ee?.participantUpdated(m.participant);
       this.renderParticipants();
       this.updateSubscription();
     });
     s.on("participantLeft", (m) => {
       const participant = this.others.get(m.participantId);
       this.others.delete(m.participantId);
+      this.e2ee?.participantLeft(m.participantId);
       if (participant) this.view?.left(participant);
       this.renderParticipants();
       this.updateSubscription();
@@ -381,7 +434,12 @@ export class Meeting {
       this.setRole(m.role, m.moderatorKey);
       this.renderParticipants();
     });
-    s.on("chat", (m) => this.view?.chat(m));
+    s.on("chat", (m) => this.showChat(async () => m));
+    s.on("sealedChat", (m) => {
+      const { from, name, at } = m;
+      this.showChat(async () => ({ from, name, at, text: (await this.e2ee?.openChat(from, m.keyId, m.sealed)) ?? null }));
+    });
+    s.on("e2eeKey", (m) => this.e2ee?.receiveKey(m.from, m.keyId, m.sealed));
     s.on("reaction", (m) => {
       const from = m.from === this.selfId ? this.self() : this.others.get(m.from);
       if (from) this.view?.reaction(from, m.reaction);
@@ -410,8 +468,24 @@ export class Meeting {
     });
   }
 
+  /** Chat messages reach the view in the order they came, sealed ones once opened. */
+  private showChat(open: () => Promise<ChatLine>): void {
+    const next = this.chatQueue.then(open);
+    this.chatQueue = next.then(
+      (line) => this.view?.chat(line),
+      () => {},
+    );
+  }
+
+  private renderEncryption(): void {
+    if (!this.e2ee) return;
+    const e2ee = this.e2ee;
+    this.view?.encryption(new Map([...this.others.keys()].map((id) => [id, e2ee.stateOf(id)])));
+  }
+
   private renderParticipants(): void {
     this.view?.participants(this.self(), [...this.others.values()]);
+    this.renderEncryption();
   }
 
   /** Receives everyone who publishes. (Later: only the tiles on screen.) */
@@ -438,6 +512,7 @@ export class Meeting {
       this.iceServers,
       (candidate) => this.signaling.send({ type: "trickle", target: "subscriber", candidate }),
       (tracks) => this.showRemoteTracks(tracks),
+      this.e2ee,
     );
     this.watchConnection(subscriber.pc);
     return subscriber;

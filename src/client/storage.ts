@@ -11,9 +11,23 @@ export function moderatorKeyFor(room: RoomName): string | undefined {
   if (fromLink) {
     rememberModeratorKey(room, fromLink);
     // The fragment never reaches the server; drop it from the address bar so a copied guest link does not carry it.
-    history.replaceState(null, "", location.pathname + location.search);
+    const rest = location.hash.slice(1).split("&").filter((part) => !part.startsWith("moderator="));
+    history.replaceState(null, "", location.pathname + location.search + (rest.length ? `#${rest.join("&")}` : ""));
   }
   return fromLink ?? localStorage.getItem(moderatorStorageKey(room)) ?? undefined;
+}
+
+/**
+ * The E2EE passphrase from the link's fragment (`#passphrase=…`), which the browser never
+ * sends to the server. It stays in the address bar: whoever gets the link gets the passphrase.
+ */
+export function passphraseFromLink(): string | undefined {
+  const value = /(?:^#|&)passphrase=([^&]+)/.exec(location.hash)?.[1];
+  try {
+    return value ? decodeURIComponent(value) : undefined;
+  } catch {
+    return value;
+  }
 }
 
 const moderatorStorageKey = (room: RoomName) => `treff.moderator.${room}`;

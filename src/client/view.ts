@@ -5,8 +5,17 @@
 import type { ErrorCode, LobbyEntry, Participant, ParticipantId, Reaction, ServerMessageOf } from "../protocol/messages.js";
 import type { RemoteTracks } from "./rtc/subscriber.js";
 import type { Quality } from "./rtc/quality.js";
+import type { PeerState } from "./e2ee/session.js";
 
 export type RoomState = Omit<ServerMessageOf<"roomState">, "type">;
+
+/** A chat message as shown: `text` is null when it was sealed end to end and no key we hold opens it. */
+export interface ChatLine {
+  from: ParticipantId;
+  name: string;
+  at: number;
+  text: string | null;
+}
 
 /** `replaced`: the same person joined from another tab; `refused`: the server closed us for good. */
 export type MeetingStatus = "connecting" | "connected" | "reconnecting" | "left" | "replaced" | "refused";
@@ -23,7 +32,9 @@ export interface MeetingView {
   /** For moderators: who waits in the lobby now. */
   lobbyList(waiting: LobbyEntry[]): void;
   roomState(state: RoomState): void;
-  chat(message: ServerMessageOf<"chat">): void;
+  chat(message: ChatLine): void;
+  /** How each other participant's media and chat reach us (end-to-end encrypted or not); only when this page encrypts. */
+  encryption(states: Map<ParticipantId, PeerState>): void;
   reaction(from: Participant, reaction: Reaction): void;
   /** How well each remote participant's video arrives. */
   quality(ratings: Map<ParticipantId, Quality>): void;

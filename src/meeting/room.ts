@@ -8,13 +8,18 @@
  * People in the lobby are told only whether a host is present; they never
  * see the participants, their media or the chat.
  */
-import type { LobbyEntry, Participant, ParticipantId, Reaction, Role, ServerMessage } from "../protocol/messages.js";
+import type { LobbyEntry, Participant, ParticipantId, PublicKey, Reaction, Role, ServerMessage, ServerMessageOf } from "../protocol/messages.js";
 
 /** One message for one participant. */
 export interface Delivery {
   to: ParticipantId;
   message: ServerMessage;
 }
+
+/** What a chat message carries: text, or text sealed end to end that only the participants can read. */
+export type ChatContent =
+  | Pick<ServerMessageOf<"chat">, "type" | "text">
+  | Pick<ServerMessageOf<"sealedChat">, "type" | "keyId" | "sealed">;
 
 export class Room {
   /** In order of arrival (Map keeps insertion order). */
@@ -24,6 +29,7 @@ export class Room {
   private locked = false;
   private passwordSet = false;
   private multipleShares = false;
+  private e2eeRequired = false;
   /** Hands are numbered in the order they go up. */
   private hands = 0;
 
@@ -49,11 +55,16 @@ export class Room {
    * Adds a participant. The newcomer learns who is here (through the
    * caller's `joined`); everyone else learns about the newcomer.
    */
-  add(id: ParticipantId, name: string, role: Role = "participant"): { others: Participant[]; deliveries: Delivery[] } {
+  add(
+    id: ParticipantId,
+    name: string,
+    role: Role = "participant",
+    publicKey: PublicKey | null = null,
+  ): { others: Participant[]; deliveries: Delivery[] } {
     if (this.members.has(id)) throw new Error(`participant ${id} is already in the room`);
     const hostBefore = this.hostPresent;
     const others = this.list();
-    const participant: Participant = { id, name, role, audio: true, video: true, publishing: false, screen: false, hand: null };
+    const participant: Participant = { id, name, role, audio: true, video: true, publishing: false, screen: false, hand: null, publicKey };
     this.members.set(id, participant);
     const deliveries = this.toOthers(id, { type: "participantJoined", participant: { ...participant } });
     deliveries.push({ to: id, message: this.stateMessage() });
@@ -136,11 +147,17 @@ export class Room {
     return this.members.has(from) ? this.toAll({ type: "reaction", from, reaction }) : [];
   }
 
-  /** A chat message from a participant to everyone in the meeting, the sender included. */
-  chat(from: ParticipantId, text: string, at: number): Delivery[] {
+  /** A chat message, plain or sealed end to end, from a participant to everyone in the meeting, the sender included. */
+  chat(from: ParticipantId, content: ChatContent, at: number): Delivery[] {
     const sender = this.members.get(from);
     if (!sender) return [];
-    return this.toAll({ type: "chat", from, name: sender.name, text, at });
+    return this.toAll({ ...content, from, name: sender.name, at });
+  }
+
+  /** One sender's media key, sealed for one other participant; nothing if either is not in the meeting. */
+  relayKey(from: ParticipantId, to: ParticipantId, keyId: number, sealed: string): Delivery[] {
+    if (!this.members.has(from) || !this.members.has(to) || from === to) return [];
+    return [{ to, message: { type: "e2eeKey", from, keyId, sealed } }];
   }
 
   // --- settings -----------------------------------------------------------
@@ -153,9 +170,14 @@ export class Room {
     return this.locked;
   }
 
+  get requiresE2ee(): boolean {
+    return this.e2eeRequired;
+  }
+
   /** Changes lock or password state; everyone in the meeting sees the new settings. */
-  setState(change: { locked?: boolean; passwordSet?: boolean; multipleShares?: boolean }): Delivery[] {
+  setState(change: { locked?: boolean; passwordSet?: boolean; multipleShares?: boolean; e2eeRequired?: boolean }): Delivery[] {
     this.locked = change.locked ?? this.locked;
+    this.e2eeRequired = change.e2eeRequired ?? this.e2eeRequired;
     this.passwordSet = change.passwordSet ?? this.passwordSet;
     this.multipleShares = change.multipleShares ?? this.multipleShares;
     return this.toAll(this.stateMessage());
@@ -167,7 +189,7 @@ export class Room {
   }
 
   private stateMessage(): ServerMessage {
-    return { type: "roomState", locked: this.locked, passwordSet: this.passwordSet, multipleShares: this.multipleShares };
+    return { type: "roomState", locked: this.locked, passwordSet: this.passwordSet, multipleShares: this.multipleShares, e2eeRequired: this.e2eeRequired };
   }
 
   private lobbyMessage(): ServerMessage {

@@ -58,6 +58,20 @@ export const IceCandidate = z.object({
 });
 export type IceCandidate = z.infer<typeof IceCandidate>;
 
+/**
+ * A participant's end-to-end encryption identity key for this meeting: a raw
+ * ECDH P-256 public key (65 bytes) in base64url. Its private half never
+ * leaves the browser; see docs/e2ee.md.
+ */
+export const PublicKey = z.string().regex(/^[A-Za-z0-9_-]{87}$/, "a public key is 65 bytes in base64url");
+export type PublicKey = z.infer<typeof PublicKey>;
+
+/** Ciphertext the server relays without being able to read it (base64url). */
+const Sealed = (maxLength: number) => z.string().min(1).max(maxLength).regex(/^[A-Za-z0-9_-]+$/, "sealed data is base64url");
+
+/** Which of a sender's keys sealed something: a counter that wraps at 256. */
+export const KeyId = z.number().int().min(0).max(255);
+
 /** Moderators admit guests and may mute, remove, lock and end; everyone else is a participant. */
 export const Role = z.enum(["moderator", "participant"]);
 export type Role = z.infer<typeof Role>;
@@ -77,6 +91,8 @@ export const Participant = z.object({
   screen: z.boolean(),
   /** A raised hand: its place in the order hands went up (lower is earlier); `null` when down. */
   hand: z.number().int().nullable(),
+  /** The participant's E2EE identity key; `null`: their browser cannot encrypt end to end. */
+  publicKey: PublicKey.nullable(),
 });
 export type Participant = z.infer<typeof Participant>;
 
@@ -133,6 +149,8 @@ export const ClientMessage = z.discriminatedUnion("type", [
     moderatorKey: z.string().max(128).optional(),
     /** The meeting password, when a moderator set one. */
     password: z.string().max(256).optional(),
+    /** This browser's E2EE identity key; left out when it cannot encrypt end to end. */
+    publicKey: PublicKey.optional(),
   }),
   /** Start publishing: an SDP offer for the publisher peer connection. */
   z.object({ type: z.literal("publish"), sdp: Sdp }),
@@ -169,6 +187,10 @@ export const ClientMessage = z.discriminatedUnion("type", [
   z.object({ type: z.literal("leave") }),
   /** A message to everyone in the meeting. Relayed, never stored. */
   z.object({ type: z.literal("chat"), text: ChatText }),
+  /** A chat message encrypted end to end with the sender's key `keyId` (docs/e2ee.md). Relayed, never stored. */
+  z.object({ type: z.literal("sealedChat"), keyId: KeyId, sealed: Sealed(12_000) }),
+  /** One of the sender's media keys, encrypted for participant `to` alone. Relayed to `to`, never stored. */
+  z.object({ type: z.literal("e2eeKey"), to: ParticipantId, keyId: KeyId, sealed: Sealed(256) }),
   /** Raise or lower one's hand. */
   z.object({ type: z.literal("raiseHand"), raised: z.boolean() }),
   /** Show a reaction briefly to everyone. */
@@ -189,6 +211,8 @@ export const ClientMessage = z.discriminatedUnion("type", [
   z.object({ type: z.literal("endMeeting") }),
   /** Allow several screen shares at once (default: one at a time). */
   z.object({ type: z.literal("allowMultipleShares"), allowed: z.boolean() }),
+  /** Only browsers that encrypt end to end may join from now on. */
+  z.object({ type: z.literal("requireE2ee"), required: z.boolean() }),
 
   /**
    * The connectivity check (/check): an SDP offer for a short test connection to the
@@ -222,6 +246,7 @@ export const ErrorCode = z.enum([
   "password-required", // the meeting has a password and `join` gave none
   "wrong-password", // the password in `join` is not the meeting's
   "too-many-attempts", // too many wrong passwords from this address; wait a minute
+  "e2ee-required", // the meeting admits only browsers that encrypt end to end
   "media-unavailable", // the media server is down or refused; retry later
   "internal", // a bug; the message was dropped and nothing else changed
 ]);
@@ -247,6 +272,8 @@ export const ServerMessage = z.discriminatedUnion("type", [
     iceServers: z.array(IceServer),
     /** The operator wants microphone and camera off until each person switches them on. */
     mediaOffByDefault: z.boolean(),
+    /** End-to-end encryption is on for browsers that can do it (the operator may switch it off). */
+    e2ee: z.boolean(),
   }),
   /** The answer to `join` for a guest of a meeting with a lobby: wait until a moderator decides. */
   z.object({
@@ -280,6 +307,8 @@ export const ServerMessage = z.discriminatedUnion("type", [
     passwordSet: z.boolean(),
     /** A moderator allowed several people to share their screens at once. */
     multipleShares: z.boolean(),
+    /** Only browsers that encrypt end to end may join. */
+    e2eeRequired: z.boolean(),
   }),
   /** A moderator muted your microphone or stopped your camera (you may switch it on again). */
   z.object({ type: z.literal("moderated"), action: z.enum(["mute-audio", "stop-video"]) }),
@@ -287,6 +316,10 @@ export const ServerMessage = z.discriminatedUnion("type", [
   z.object({ type: z.literal("reaction"), from: ParticipantId, reaction: Reaction }),
   /** A chat message, to everyone in the meeting including its sender. `at`: server time, ms since 1970. */
   z.object({ type: z.literal("chat"), from: ParticipantId, name: z.string(), text: z.string(), at: z.number() }),
+  /** A `sealedChat`, relayed like `chat`: only the participants hold the key to read it. */
+  z.object({ type: z.literal("sealedChat"), from: ParticipantId, name: z.string(), keyId: KeyId, sealed: z.string(), at: z.number() }),
+  /** One of `from`'s media keys, sealed for you (see the client's `e2eeKey`). */
+  z.object({ type: z.literal("e2eeKey"), from: ParticipantId, keyId: KeyId, sealed: z.string() }),
   /** The last message before the server closes the connection for good (close code 4003). */
   z.object({ type: z.literal("farewell"), reason: z.enum(["refused", "removed", "ended"]) }),
   /** The media server's answer to `probe`. */

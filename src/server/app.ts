@@ -68,6 +68,7 @@ export async function startTreff(config: Config, log: Logger, options: { publicD
     meetings,
     lobby: config.meetings.lobby,
     passwordAttempts: new PasswordAttempts(),
+    e2ee: config.meetings.e2ee,
   });
   const probes = new ProbeService(mediaPlane);
   warnAboutConfiguration(config, meetings, log);
@@ -87,6 +88,7 @@ export async function startTreff(config: Config, log: Logger, options: { publicD
       iceServers: () => iceServersFor(config),
       trustProxy: config.http.trustProxy,
       mediaOffByDefault: config.meetings.mediaOffByDefault,
+      e2ee: config.meetings.e2ee,
     });
     await http.listen({ host: config.host, port: config.port });
   } catch (error) {

@@ -69,6 +69,8 @@ export const Config = z.object({
       lobby: Flag.default(true),
       /** Microphone and camera start off on the pre-join screen (a DSK recommendation); people switch them on. */
       mediaOffByDefault: Flag.default(false),
+      /** Browsers that can encrypt media and chat end to end do so (docs/e2ee.md). */
+      e2ee: Flag.default(true),
       /** Who may create meetings: anyone, or holders of a token signed with creationSecret (HS256 JWT). */
       creation: z.enum(["open", "token"]).default("open"),
       creationSecret: z.string().min(16, "use at least 16 characters").optional(),
@@ -128,6 +130,7 @@ const ENVIRONMENT: Record<string, string[]> = {
   TREFF_SECRET: ["secret"],
   TREFF_LOBBY: ["meetings", "lobby"],
   TREFF_MEDIA_OFF_BY_DEFAULT: ["meetings", "mediaOffByDefault"],
+  TREFF_E2EE: ["meetings", "e2ee"],
   TREFF_MEETING_CREATION: ["meetings", "creation"],
   TREFF_CREATION_SECRET: ["meetings", "creationSecret"],
   TREFF_OPERATOR_NAME: ["operator", "name"],

@@ -16,13 +16,14 @@ import {
   type ModeratorAction,
   type ParticipantId,
   type PeerConnectionRole,
+  type PublicKey,
   type Reaction,
   type Role,
   type RoomName,
   type VideoQuality,
   type ServerMessage,
 } from "../protocol/messages.js";
-import { Room, type Delivery } from "../meeting/room.js";
+import { Room, type ChatContent, type Delivery } from "../meeting/room.js";
 import { SerialQueue } from "../meeting/serial-queue.js";
 import type { PasswordAttempts } from "../meeting/attempts.js";
 import { hashPassword, verifyPassword, type PasswordHash } from "../meeting/password.js";
@@ -60,6 +61,8 @@ export interface RoomContext {
   /** Whether guests wait in a lobby (server default). */
   lobby: boolean;
   passwordAttempts: PasswordAttempts;
+  /** Browsers encrypt end to end (server default); when off, no meeting can require it. */
+  e2ee: boolean;
 }
 
 export interface JoinRequest {
@@ -68,6 +71,8 @@ export interface JoinRequest {
   resumeToken?: string;
   moderatorKey?: string;
   password?: string;
+  /** The browser's E2EE identity key; absent when it cannot encrypt end to end. */
+  publicKey?: PublicKey;
   /** The client's network address, only for limiting password attempts; never stored or logged. */
   address: string;
 }
@@ -107,6 +112,7 @@ const newId = () => randomBytes(12).toString("base64url");
 interface Waiter {
   id: ParticipantId;
   name: string;
+  publicKey: PublicKey | undefined;
   link: ParticipantLink;
   admit(member: Member): void;
   refuse(error: Error): void;
@@ -148,6 +154,9 @@ export class LiveRoom {
   join(request: JoinRequest): Promise<Admission> {
     return this.queue.run(async () => {
       if (this.closed) throw new RoomClosedError();
+      if (this.room.requiresE2ee && !request.publicKey) {
+        throw new RefusedError("e2ee-required", "this meeting admits only browsers that encrypt end to end");
+      }
       const tokenHash = request.resumeToken ? hash(request.resumeToken) : undefined;
       const known = tokenHash ? this.known.get(tokenHash) : undefined;
       const isModerator = this.context.meetings.isModeratorKey(this.name, request.moderatorKey);
@@ -163,7 +172,7 @@ export class LiveRoom {
       }
       const id = known?.id ?? newId();
       if (role === "moderator" || known || !this.context.lobby) {
-        const member = await this.enter(id, request.name, role, request.link);
+        const member = await this.enter(id, request, role);
         return { entered: Promise.resolve(member), cancel: () => {} };
       }
       return this.knock(id, request);
@@ -264,9 +273,16 @@ export class LiveRoom {
     this.deliver(this.room.react(this.current(member).id, reaction));
   }
 
-  /** Relays a chat message to everyone in the meeting. It is not stored and not logged. */
-  chat(member: Member, text: string): void {
-    this.deliver(this.room.chat(this.current(member).id, text, Date.now()));
+  /** Relays a chat message (plain or sealed) to everyone in the meeting. It is not stored and not logged. */
+  chat(member: Member, content: ChatContent): void {
+    this.deliver(this.room.chat(this.current(member).id, content, Date.now()));
+  }
+
+  /** Passes one sealed media key to the one participant it is for. The server cannot open it. */
+  relayKey(member: Member, to: ParticipantId, keyId: number, sealed: string): void {
+    const deliveries = this.room.relayKey(this.current(member).id, to, keyId, sealed);
+    if (deliveries.length === 0) throw new RefusedError("unknown-participant", `participant ${to} is not in this meeting`);
+    this.deliver(deliveries);
   }
 
   // --- moderator actions ---------------------------------------------------
@@ -277,7 +293,7 @@ export class LiveRoom {
         const waiter = this.takeWaiter(id);
         if (!waiter) continue;
         try {
-          waiter.admit(await this.enter(id, waiter.name, "participant", waiter.link));
+          waiter.admit(await this.enter(id, waiter, "participant"));
         } catch (error) {
           waiter.refuse(error as Error);
         }
@@ -328,6 +344,13 @@ export class LiveRoom {
 
   allowMultipleShares(by: Member, allowed: boolean): Promise<void> {
     return this.asModerator(by, async () => this.deliver(this.room.setState({ multipleShares: allowed })));
+  }
+
+  requireE2ee(by: Member, required: boolean): Promise<void> {
+    return this.asModerator(by, async () => {
+      if (required && !this.context.e2ee) throw new RefusedError("forbidden", "end-to-end encryption is switched off on this server");
+      this.deliver(this.room.setState({ e2eeRequired: required }));
+    });
   }
 
   lock(by: Member, locked: boolean): Promise<void> {
@@ -385,7 +408,7 @@ export class LiveRoom {
       refuse = reject;
     });
     entered.catch(() => {}); // whoever waits handles it; an abandoned wait is not an error
-    this.waiters.set(id, { id, name: request.name, link: request.link, admit, refuse });
+    this.waiters.set(id, { id, name: request.name, link: request.link, publicKey: request.publicKey, admit, refuse });
     this.deliver(this.room.knock(id, request.name));
     return { entered, cancel: () => void this.leave(id, request.link) };
   }
@@ -409,7 +432,11 @@ export class LiveRoom {
   }
 
   /** Brings someone into the meeting: media at the media server, then `joined` and the news to the others. */
-  private async enter(id: ParticipantId, name: string, role: Role, link: ParticipantLink): Promise<Member> {
+  private async enter(
+    id: ParticipantId,
+    { name, link, publicKey }: Pick<JoinRequest, "name" | "link" | "publicKey">,
+    role: Role,
+  ): Promise<Member> {
     let media: MediaParticipant;
     try {
       this.media ??= await this.context.mediaPlane.createRoom();
@@ -424,7 +451,7 @@ export class LiveRoom {
     this.known.set(hash(token), { id, role });
     this.ownerOfFeed.set(media.feedId, { participantId: id, source: "camera" });
     this.wireMedia(member);
-    const { others, deliveries } = this.room.add(id, name, role);
+    const { others, deliveries } = this.room.add(id, name, role, publicKey ?? null);
     link.send({
       type: "joined",
       participantId: id,

@@ -47,6 +47,8 @@ export interface SignalingOptions {
   probes: ProbeService;
   /** Announced in `welcome`: microphone and camera start off. */
   mediaOffByDefault?: boolean;
+  /** Announced in `welcome`: browsers encrypt end to end (default true). */
+  e2ee?: boolean;
   /** Take the client address from X-Forwarded-For (behind a reverse proxy). */
   trustProxy?: boolean;
   /** Interval of WebSocket pings; a connection that misses one is dropped. */
@@ -170,6 +172,7 @@ class ClientConnection implements ParticipantLink {
       version: PROTOCOL_VERSION,
       iceServers: options.iceServers(),
       mediaOffByDefault: options.mediaOffByDefault ?? false,
+      e2ee: options.e2ee ?? true,
     });
   }
 
@@ -307,7 +310,12 @@ class ClientConnection implements ParticipantLink {
       case "mediaState":
         return room.setMediaState(member, message.audio, message.video);
       case "chat":
-        return room.chat(member, message.text);
+      case "sealedChat":
+        return room.chat(member, message);
+      case "e2eeKey":
+        return room.relayKey(member, message.to, message.keyId, message.sealed);
+      case "requireE2ee":
+        return room.requireE2ee(member, message.required);
       case "raiseHand":
         return room.raiseHand(member, message.raised);
       case "react":
@@ -343,6 +351,7 @@ class ClientConnection implements ParticipantLink {
       resumeToken: message.resumeToken,
       moderatorKey: message.moderatorKey,
       password: message.password,
+      publicKey: message.publicKey,
       address: this.address,
     });
     this.cancelKnock = admission.cancel;

@@ -67,6 +67,7 @@ const member = (id: string, name: string, role: Role = "participant", change: Pa
   publishing: false,
   screen: false,
   hand: null,
+  publicKey: null,
   ...change,
 });
 
@@ -132,7 +133,7 @@ test("a moderator with the key goes straight in: joined as moderator with the ke
     resumeToken: joined.resumeToken,
     participants: [],
   });
-  assert.deepEqual(await host.next("roomState"), { type: "roomState", locked: false, passwordSet: false, multipleShares: false });
+  assert.deepEqual(await host.next("roomState"), { type: "roomState", locked: false, passwordSet: false, multipleShares: false, e2eeRequired: false });
   assert.deepEqual(await host.next("lobbyChanged"), { type: "lobbyChanged", waiting: [] });
   assert.deepEqual(host.messages.map((m) => m.type), ["welcome", "joined", "roomState", "lobbyChanged"]);
 
@@ -200,7 +201,7 @@ test("a guest's pipelined publish waits in the lobby and is answered only after 
     resumeToken: joined.resumeToken,
     participants: [member(host.id, "Hana", "moderator")],
   });
-  assert.deepEqual(await guest.next("roomState"), { type: "roomState", locked: false, passwordSet: false, multipleShares: false });
+  assert.deepEqual(await guest.next("roomState"), { type: "roomState", locked: false, passwordSet: false, multipleShares: false, e2eeRequired: false });
   await guest.next("publisherAnswer");
   const types = guest.messages.map((m) => m.type);
   assert.deepEqual(types.slice(0, 5), ["welcome", "lobby", "joined", "roomState", "publisherAnswer"]);
@@ -429,7 +430,7 @@ test("make-moderator: the new moderator learns the role and key, sees the lobby 
   ]);
   // The new moderator's other rights work too.
   pat.client.send({ type: "lock", locked: true });
-  assert.deepEqual(await quinn.client.next("roomState"), { type: "roomState", locked: true, passwordSet: false, multipleShares: false });
+  assert.deepEqual(await quinn.client.next("roomState"), { type: "roomState", locked: true, passwordSet: false, multipleShares: false, e2eeRequired: false });
 });
 
 test(
@@ -476,7 +477,7 @@ test("lock: roomState to the members; new guests are refused with locked; modera
 
   host.client.send({ type: "lock", locked: true });
   for (const c of [host.client, pat.client]) {
-    assert.deepEqual(await c.next("roomState"), { type: "roomState", locked: true, passwordSet: false, multipleShares: false });
+    assert.deepEqual(await c.next("roomState"), { type: "roomState", locked: true, passwordSet: false, multipleShares: false, e2eeRequired: false });
   }
   await waiting.expectNone("roomState", QUIET_MS);
 
@@ -489,7 +490,7 @@ test("lock: roomState to the members; new guests are refused with locked; modera
   const second = await connect();
   const joined = await second.join(room, "Mo", { moderatorKey: keyOf(room) });
   assert.equal(joined.role, "moderator");
-  assert.deepEqual(await second.next("roomState"), { type: "roomState", locked: true, passwordSet: false, multipleShares: false });
+  assert.deepEqual(await second.next("roomState"), { type: "roomState", locked: true, passwordSet: false, multipleShares: false, e2eeRequired: false });
 
   // Someone admitted before comes back with the resume token despite the lock.
   await pat.client.close();
@@ -500,7 +501,7 @@ test("lock: roomState to the members; new guests are refused with locked; modera
   assert.equal((await waiting.next("joined")).participantId, waitingGuestId);
 
   host.client.send({ type: "lock", locked: false });
-  assert.deepEqual(await patBack.next("roomState", { where: (m) => !m.locked }), { type: "roomState", locked: false, passwordSet: false, multipleShares: false });
+  assert.deepEqual(await patBack.next("roomState", { where: (m) => !m.locked }), { type: "roomState", locked: false, passwordSet: false, multipleShares: false, e2eeRequired: false });
   assert.deepEqual(await late.knock(room, "Lea"), { type: "lobby", hostPresent: true });
 });
 
@@ -511,7 +512,7 @@ test("setPassword: roomState; no password, then a wrong one, are refused; the ri
 
   host.client.send({ type: "setPassword", password: "open sesame" });
   for (const c of [host.client, pat.client]) {
-    assert.deepEqual(await c.next("roomState"), { type: "roomState", locked: false, passwordSet: true, multipleShares: false });
+    assert.deepEqual(await c.next("roomState"), { type: "roomState", locked: false, passwordSet: true, multipleShares: false, e2eeRequired: false });
   }
 
   const guest = await connect();
@@ -538,7 +539,7 @@ test("setPassword: roomState; no password, then a wrong one, are refused; the ri
   assert.equal((await second.join(room, "Mo", { moderatorKey: keyOf(room) })).role, "moderator");
 
   host.client.send({ type: "setPassword", password: null });
-  assert.deepEqual(await pat.client.next("roomState", { where: (m) => !m.passwordSet }), { type: "roomState", locked: false, passwordSet: false, multipleShares: false });
+  assert.deepEqual(await pat.client.next("roomState", { where: (m) => !m.passwordSet }), { type: "roomState", locked: false, passwordSet: false, multipleShares: false, e2eeRequired: false });
   const next = await connect();
   assert.deepEqual(await next.knock(room, "Gia"), { type: "lobby", hostPresent: true });
 });

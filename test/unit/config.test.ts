@@ -19,7 +19,7 @@ const DEFAULTS = {
     publisherBitrate: 2_000_000,
   },
   iceServers: [],
-  meetings: { lobby: true, mediaOffByDefault: false, creation: "open" },
+  meetings: { lobby: true, mediaOffByDefault: false, e2ee: true, creation: "open" },
   operator: { name: "", contact: "", dataProtectionOfficer: "" },
   http: { frameAncestors: [], trustProxy: false },
   turn: { urls: [], ttlSeconds: 6 * 3600 },
@@ -89,6 +89,7 @@ describe("loadConfig", () => {
       TREFF_OPERATOR_DPO: "dpo@example.org",
       FRAME_ANCESTORS: "https://a.example, https://b.example,",
       TRUST_PROXY: "true",
+      TREFF_E2EE: "off",
       TURN_SECRET: "turn-secret",
       TURN_URLS: "turn:turn.example.org:3478?transport=udp,turns:turn.example.org:443?transport=tcp",
       TURN_TTL_SECONDS: "3600",
@@ -111,7 +112,7 @@ describe("loadConfig", () => {
       },
       iceServers: [],
       secret: "server-secret-0123456789",
-      meetings: { lobby: false, mediaOffByDefault: true, creation: "token", creationSecret: "creation-secret-0123456789" },
+      meetings: { lobby: false, mediaOffByDefault: true, e2ee: false, creation: "token", creationSecret: "creation-secret-0123456789" },
       operator: { name: "Verein e.V.", contact: "privacy@example.org", dataProtectionOfficer: "dpo@example.org" },
       http: { frameAncestors: ["https://a.example", "https://b.example"], trustProxy: true },
       turn: {
@@ -123,9 +124,10 @@ describe("loadConfig", () => {
   });
 
   for (const [value, expected] of [["false", false], ["0", false], ["true", true], ["on", true]] as const) {
-    test(`TREFF_LOBBY, TREFF_MEDIA_OFF_BY_DEFAULT and TRUST_PROXY=${value} are ${expected}`, () => {
-      const config = loadConfig({ TREFF_LOBBY: value, TREFF_MEDIA_OFF_BY_DEFAULT: value, TRUST_PROXY: value });
+    test(`TREFF_LOBBY, TREFF_MEDIA_OFF_BY_DEFAULT, TREFF_E2EE and TRUST_PROXY=${value} are ${expected}`, () => {
+      const config = loadConfig({ TREFF_LOBBY: value, TREFF_MEDIA_OFF_BY_DEFAULT: value, TREFF_E2EE: value, TRUST_PROXY: value });
       assert.equal(config.meetings.lobby, expected);
+      assert.equal(config.meetings.e2ee, expected);
       assert.equal(config.meetings.mediaOffByDefault, expected);
       assert.equal(config.http.trustProxy, expected);
     });

@@ -17,6 +17,9 @@ import { FINAL_CLOSE_CODES } from "../../src/protocol/constants.js";
 const parse = (message: unknown) => parseClientMessage(JSON.stringify(message));
 
 /** A valid join, with fields replaced by `change`. */
+/** A well-formed E2EE public key: 65 bytes in base64url. */
+const PUBLIC_KEY = "BAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+
 const join = (change: Record<string, unknown> = {}) => ({
   type: "join",
   version: PROTOCOL_VERSION,
@@ -41,6 +44,9 @@ describe("parseClientMessage: valid messages", () => {
     mediaState: { type: "mediaState", audio: false, video: true },
     leave: { type: "leave" },
     chat: { type: "chat", text: "Hello, everyone" },
+    sealedChat: { type: "sealedChat", keyId: 3, sealed: "c2VhbGVk_-" },
+    e2eeKey: { type: "e2eeKey", to: "p1", keyId: 255, sealed: "c2VhbGVk_-" },
+    requireE2ee: { type: "requireE2ee", required: true },
     raiseHand: { type: "raiseHand", raised: true },
     react: { type: "react", reaction: "thumbs-up" },
     admit: { type: "admit", participants: ["p1", "p2"] },
@@ -66,6 +72,31 @@ describe("parseClientMessage: valid messages", () => {
 
   test("join without resumeToken is accepted", () => {
     assert.deepEqual(parse(join()), { ok: true, message: join() });
+  });
+
+  test("join with an E2EE public key is accepted", () => {
+    const message = join({ publicKey: PUBLIC_KEY });
+    assert.deepEqual(parse(message), { ok: true, message });
+  });
+
+  test("join with a public key of the wrong length or alphabet is a bad-message naming publicKey", () => {
+    for (const publicKey of [PUBLIC_KEY.slice(1), `${PUBLIC_KEY}A`, `${PUBLIC_KEY.slice(1)}+`, 42]) {
+      const result = parse(join({ publicKey }));
+      assert.equal(result.ok, false);
+      assert.match(!result.ok ? result.message : "", /publicKey/);
+    }
+  });
+
+  test("sealed data must be base64url and bounded: keys 256, chat 12000 characters", () => {
+    const bad = [
+      { type: "e2eeKey", to: "p1", keyId: 0, sealed: "a".repeat(257) },
+      { type: "e2eeKey", to: "p1", keyId: 0, sealed: "not base64!" },
+      { type: "e2eeKey", to: "p1", keyId: 256, sealed: "abc" },
+      { type: "e2eeKey", to: "p1", keyId: 0, sealed: "" },
+      { type: "sealedChat", keyId: 0, sealed: "a".repeat(12_001) },
+      { type: "sealedChat", keyId: -1, sealed: "abc" },
+    ];
+    for (const message of bad) assert.equal(parse(message).ok, false, JSON.stringify(message).slice(0, 80));
   });
 
   test("join with a moderator key and a password is accepted", () => {
@@ -378,6 +409,7 @@ describe("ServerMessage schemas", () => {
     publishing: true,
     screen: false,
     hand: null,
+    publicKey: null,
   };
   const samples: ServerMessageT[] = [
     {
@@ -385,8 +417,9 @@ describe("ServerMessage schemas", () => {
       version: PROTOCOL_VERSION,
       iceServers: [{ urls: ["turn:turn.example.org:3478"], username: "u", credential: "c" }, { urls: ["stun:s"] }],
       mediaOffByDefault: false,
+      e2ee: true,
     },
-    { type: "welcome", version: PROTOCOL_VERSION, iceServers: [], mediaOffByDefault: true },
+    { type: "welcome", version: PROTOCOL_VERSION, iceServers: [], mediaOffByDefault: true, e2ee: false },
     { type: "joined", participantId: "p2", role: "participant", resumeToken: "tok", participants: [participant] },
     {
       type: "joined",
@@ -405,7 +438,10 @@ describe("ServerMessage schemas", () => {
     { type: "roleChanged", role: "participant" },
     { type: "lobbyChanged", waiting: [{ id: "p4", name: "Dia" }] },
     { type: "lobbyChanged", waiting: [] },
-    { type: "roomState", locked: true, passwordSet: false, multipleShares: false },
+    { type: "roomState", locked: true, passwordSet: false, multipleShares: false, e2eeRequired: true },
+    { type: "participantJoined", participant: { ...participant, publicKey: PUBLIC_KEY } },
+    { type: "sealedChat", from: "p1", name: "Ann", keyId: 0, sealed: "c2VhbGVk", at: 1_700_000_000_000 },
+    { type: "e2eeKey", from: "p1", keyId: 7, sealed: "c2VhbGVk" },
     { type: "moderated", action: "mute-audio" },
     { type: "moderated", action: "stop-video" },
     { type: "participantUpdated", participant: { ...participant, hand: 3, screen: true } },

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { Room, type Delivery } from "../../src/meeting/room.js";
 import type { Role } from "../../src/protocol/messages.js";
 
-const fresh = (id: string, name: string, role: Role = "participant") => ({ id, name, role, audio: true, video: true, publishing: false, screen: false, hand: null });
+const fresh = (id: string, name: string, role: Role = "participant") => ({ id, name, role, audio: true, video: true, publishing: false, screen: false, hand: null, publicKey: null });
 const waiting = (...entries: [string, string][]) => ({ type: "lobbyChanged", waiting: entries.map(([id, name]) => ({ id, name })) });
 const lobby = (hostPresent: boolean) => ({ type: "lobby", hostPresent });
 
@@ -114,7 +114,7 @@ describe("host presence", () => {
     assert.deepEqual(
       deliveries.filter((d) => d.to === "m"),
       [
-        { to: "m", message: { type: "roomState", locked: false, passwordSet: false, multipleShares: false } },
+        { to: "m", message: { type: "roomState", locked: false, passwordSet: false, multipleShares: false, e2eeRequired: false } },
         { to: "m", message: waiting(["g", "Gus"], ["h", "Hal"]) },
       ],
     );
@@ -210,7 +210,7 @@ describe("Room.setState", () => {
   test("delivers roomState to the members only, never to the lobby", () => {
     const room = hostedRoom();
     room.knock("g", "Gus");
-    const state = { type: "roomState", locked: true, passwordSet: false, multipleShares: false };
+    const state = { type: "roomState", locked: true, passwordSet: false, multipleShares: false, e2eeRequired: false };
     assert.deepEqual(room.setState({ locked: true }), [
       { to: "m", message: state },
       { to: "p", message: state },
@@ -222,9 +222,9 @@ describe("Room.setState", () => {
     const room = hostedRoom();
     room.setState({ locked: true });
     const [first] = room.setState({ passwordSet: true });
-    assert.deepEqual(first?.message, { type: "roomState", locked: true, passwordSet: true, multipleShares: false });
+    assert.deepEqual(first?.message, { type: "roomState", locked: true, passwordSet: true, multipleShares: false, e2eeRequired: false });
     const [second] = room.setState({ locked: false });
-    assert.deepEqual(second?.message, { type: "roomState", locked: false, passwordSet: true, multipleShares: false });
+    assert.deepEqual(second?.message, { type: "roomState", locked: false, passwordSet: true, multipleShares: false, e2eeRequired: false });
     assert.equal(room.isLocked, false);
   });
 });
@@ -234,7 +234,7 @@ describe("Room.chat", () => {
     const room = hostedRoom();
     room.knock("g", "Gus");
     const message = { type: "chat", from: "p", name: "Pat", text: "hello", at: 1234 };
-    assert.deepEqual(room.chat("p", "hello", 1234), [
+    assert.deepEqual(room.chat("p", { type: "chat", text: "hello" }, 1234), [
       { to: "m", message },
       { to: "p", message },
     ]);
@@ -243,10 +243,57 @@ describe("Room.chat", () => {
   test("someone in the lobby or absent cannot chat", () => {
     const room = hostedRoom();
     room.knock("g", "Gus");
-    assert.deepEqual(room.chat("g", "let me in", 1), []);
-    assert.deepEqual(room.chat("zed", "hi", 1), []);
+    assert.deepEqual(room.chat("g", { type: "chat", text: "let me in" }, 1), []);
+    assert.deepEqual(room.chat("zed", { type: "chat", text: "hi" }, 1), []);
+  });
+
+  test("a sealed message is relayed as it came, with the sender's name", () => {
+    const room = hostedRoom();
+    const message = { type: "sealedChat", keyId: 2, sealed: "c2VhbGVk", from: "p", name: "Pat", at: 5 };
+    assert.deepEqual(room.chat("p", { type: "sealedChat", keyId: 2, sealed: "c2VhbGVk" }, 5), [
+      { to: "m", message },
+      { to: "p", message },
+    ]);
   });
 });
+
+describe("Room.relayKey", () => {
+  test("goes to the one participant it is for, from the sender", () => {
+    const room = hostedRoom();
+    assert.deepEqual(room.relayKey("p", "m", 4, "c2VhbGVk"), [{ to: "m", message: { type: "e2eeKey", from: "p", keyId: 4, sealed: "c2VhbGVk" } }]);
+  });
+
+  test("nothing to or from someone in the lobby, absent, or to oneself", () => {
+    const room = hostedRoom();
+    room.knock("g", "Gus");
+    assert.deepEqual(room.relayKey("p", "g", 0, "x"), []);
+    assert.deepEqual(room.relayKey("g", "p", 0, "x"), []);
+    assert.deepEqual(room.relayKey("p", "zed", 0, "x"), []);
+    assert.deepEqual(room.relayKey("p", "p", 0, "x"), []);
+  });
+});
+
+describe("Room: E2EE", () => {
+  test("a participant's public key reaches everyone with their record", () => {
+    const room = new Room();
+    room.add("a", "Ann");
+    const { deliveries } = room.add("b", "Ben", "participant", PUBLIC_KEY);
+    const joined = deliveries.find((d) => d.to === "a")?.message;
+    assert.equal(joined?.type === "participantJoined" ? joined.participant.publicKey : undefined, PUBLIC_KEY);
+    assert.equal(room.get("a")?.publicKey, null);
+  });
+
+  test("requiring E2EE is part of the room state everyone sees", () => {
+    const room = hostedRoom();
+    assert.equal(room.requiresE2ee, false);
+    const deliveries = room.setState({ e2eeRequired: true });
+    assert.equal(room.requiresE2ee, true);
+    assert.ok(deliveries.every((d) => d.message.type === "roomState" && d.message.e2eeRequired));
+    assert.equal(deliveries.length, 2);
+  });
+});
+
+const PUBLIC_KEY = "BAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
 
 describe("Room.everyone and Room.isEmpty", () => {
   test("everyone lists the members, then the lobby", () => {

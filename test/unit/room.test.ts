@@ -4,10 +4,10 @@ import { Room } from "../../src/meeting/room.js";
 import type { Role } from "../../src/protocol/messages.js";
 
 /** A participant as Room.add creates it. */
-const fresh = (id: string, name: string, role: Role = "participant") => ({ id, name, role, audio: true, video: true, publishing: false, screen: false, hand: null });
+const fresh = (id: string, name: string, role: Role = "participant") => ({ id, name, role, audio: true, video: true, publishing: false, screen: false, hand: null, publicKey: null });
 
 /** The settings every newcomer is told about, as a fresh room has them. */
-const initialState = { type: "roomState", locked: false, passwordSet: false, multipleShares: false } as const;
+const initialState = { type: "roomState", locked: false, passwordSet: false, multipleShares: false, e2eeRequired: false } as const;
 
 /** A room with a, b and c (in that order), deliveries discarded. */
 function roomOfThree(): Room {
@@ -72,7 +72,7 @@ describe("Room.add", () => {
     const { deliveries } = room.add("b", "Bob", "participant");
     assert.deepEqual(
       deliveries.filter((d) => d.to === "b"),
-      [{ to: "b", message: { type: "roomState", locked: true, passwordSet: true, multipleShares: false } }],
+      [{ to: "b", message: { type: "roomState", locked: true, passwordSet: true, multipleShares: false, e2eeRequired: false } }],
     );
   });
 

@@ -5,6 +5,7 @@
  * the layer by tile size comes with the layouts (issue 5).
  */
 import type { IceCandidate } from "../../protocol/messages.js";
+import type { E2eeSession } from "../e2ee/session.js";
 
 /** Highest layer first, as Janus expects; each a quarter of the pixels of the one above. */
 export const SIMULCAST_ENCODINGS: RTCRtpEncodingParameters[] = [
@@ -27,6 +28,8 @@ export class Publisher {
     stream: MediaStream,
     onCandidate: (candidate: IceCandidate | null) => void,
     kind: "camera" | "screen" = "camera",
+    /** With it, every frame is encrypted end to end before it leaves. */
+    e2ee?: E2eeSession,
   ) {
     this.pc = new RTCPeerConnection({ iceServers, bundlePolicy: "max-bundle", rtcpMuxPolicy: "require" });
     this.pc.onicecandidate = (event) => onCandidate(event.candidate ? event.candidate.toJSON() as IceCandidate : null);
@@ -41,6 +44,8 @@ export class Publisher {
       sendEncodings: kind === "screen" ? [{ maxBitrate: 1_500_000 }] : SIMULCAST_ENCODINGS,
     });
     preferVp8(this.video);
+    e2ee?.attachSender(this.audio.sender, "audio");
+    e2ee?.attachSender(this.video.sender, "video");
   }
 
   /** Makes and applies the offer; gathering starts. */

@@ -3,7 +3,7 @@
  * shown as text (links are not fetched or turned into anything), and
  * nothing is kept after the page is gone.
  */
-import type { ServerMessageOf } from "../../protocol/messages.js";
+import type { ChatLine } from "../view.js";
 import { language, t } from "../i18n/index.js";
 import { h } from "./dom.js";
 
@@ -35,7 +35,7 @@ export class ChatPanel {
     this.element = h("section", { class: "chat-panel", "aria-label": t("chat") }, h("h2", {}, t("chat")), this.empty, this.log, form);
   }
 
-  add(message: ServerMessageOf<"chat">, fromSelf: boolean): void {
+  add(message: ChatLine, fromSelf: boolean): void {
     const time = new Intl.DateTimeFormat(language(), { hour: "2-digit", minute: "2-digit" }).format(new Date(message.at));
     this.empty.hidden = true;
     this.log.append(
@@ -44,7 +44,7 @@ export class ChatPanel {
         { class: fromSelf ? "own" : undefined },
         h("span", { class: "from" }, fromSelf ? t("you") : message.name),
         h("time", { datetime: new Date(message.at).toISOString() }, time),
-        h("p", {}, message.text),
+        message.text === null ? h("p", { class: "undecryptable" }, t("chatUndecryptable")) : h("p", {}, message.text),
       ),
     );
     this.log.lastElementChild?.scrollIntoView({ block: "end" });

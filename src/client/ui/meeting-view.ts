@@ -7,7 +7,9 @@
 import type { ErrorCode, LobbyEntry, Participant, ParticipantId, Reaction, ServerMessageOf, VideoQuality } from "../../protocol/messages.js";
 import { pageOf, planGrid, qualityFor } from "./layout.js";
 import type { Meeting } from "../meeting.js";
-import type { MeetingStatus, MeetingView, RoomState } from "../view.js";
+import type { ChatLine, MeetingStatus, MeetingView, RoomState } from "../view.js";
+import type { PeerState } from "../e2ee/session.js";
+import { EncryptionBadge, SafetyCodeDialog } from "./encryption.js";
 import type { RemoteTracks } from "../rtc/subscriber.js";
 import type { Quality } from "../rtc/quality.js";
 import type { LocalMedia } from "../media.js";
@@ -83,7 +85,10 @@ export class MeetingScreen implements MeetingView {
   private readonly lobbyToggle: PanelToggle;
   private readonly settingsToggle: PanelToggle;
   private readonly notice: HTMLElement;
-  private readonly peoplePanel = new PeoplePanel();
+  private readonly peoplePanel: PeoplePanel;
+  private readonly encryptionBadge = new EncryptionBadge();
+  private readonly safetyDialog = new SafetyCodeDialog();
+  private encryptionStates = new Map<ParticipantId, PeerState>();
   private readonly devicePicker: DevicePicker;
   private speaker: string | undefined;
   private readonly chatToggle: PanelToggle;
@@ -122,11 +127,17 @@ export class MeetingScreen implements MeetingView {
     this.waitingRoom = new WaitingRoom(media.stream, (password) => meeting.retryJoin(password));
     this.lobbyPanel = new LobbyPanel({ admit: (who) => meeting.admit(who), refuse: (id) => meeting.refuse(id) });
     this.chatPanel = new ChatPanel((text) => meeting.sendChat(text));
+    this.peoplePanel = new PeoplePanel((participant) => {
+      const code = meeting.safetyCode(participant.id);
+      if (code) void this.safetyDialog.open(participant.name, code);
+    });
     this.settingsPanel = new SettingsPanel({
       lock: (locked) => meeting.lock(locked),
       setPassword: (password) => meeting.setPassword(password),
       endMeeting: () => meeting.endMeeting(),
       allowMultipleShares: (allowed) => meeting.allowMultipleShares(allowed),
+      requireE2ee: (required) => meeting.requireE2ee(required),
+      encrypting: () => meeting.encryption === "encrypting",
       moderatorLink: () => meeting.moderatorLink(),
     });
     const chatToggle = new PanelToggle(this.chatPanel.element, t("chat"), () => this.showPanel(chatToggle));
@@ -198,6 +209,7 @@ export class MeetingScreen implements MeetingView {
       { class: "meeting" },
       h("h1", { class: "visually-hidden" }, t("appName")),
       this.statusLine,
+      this.encryptionBadge.element,
       this.notice,
       this.sharingBar,
       this.soundButton,
@@ -213,6 +225,7 @@ export class MeetingScreen implements MeetingView {
         h("div", { class: "panel-toggles" }, this.shareButton, this.viewButton, this.handButton, reactions, ...this.toggles.map((p) => p.button), help.button),
       ),
       help.dialog,
+      this.safetyDialog.dialog,
     );
     installShortcuts({
       toggleAudio: actions.toggleAudio,
@@ -284,7 +297,19 @@ export class MeetingScreen implements MeetingView {
     this.settingsPanel.update(state);
   }
 
-  chat(message: ServerMessageOf<"chat">): void {
+  encryption(states: Map<ParticipantId, PeerState>): void {
+    this.encryptionStates = states;
+    this.showEncryption();
+  }
+
+  private showEncryption(): void {
+    const states = this.meeting.encryption === "encrypting" ? this.encryptionStates : new Map<ParticipantId, PeerState>();
+    this.encryptionBadge.update(this.meeting.encryption, states, (id) => this.names.get(id) ?? "");
+    this.peoplePanel.setEncryption(this.meeting.encryption === "encrypting" ? states : undefined);
+    for (const [id, tile] of this.tiles) tile.setEncryption(states.get(id));
+  }
+
+  chat(message: ChatLine): void {
     this.chatPanel.add(message, message.from === this.selfId);
     if (!this.chatToggle.open && message.from !== this.selfId) this.setUnread(this.unread + 1);
   }
@@ -393,6 +418,7 @@ export class MeetingScreen implements MeetingView {
     this.countLine.hidden = count !== 1;
     this.peopleToggle.button.textContent = `${t("people")} (${count})`;
     this.peopleToggle.button.title = t("participants", { count });
+    this.showEncryption();
     this.relayout();
   }
 

@@ -1,12 +1,16 @@
 /** For moderators: invite links, lock, password, and ending the meeting for everyone. */
 import { t } from "../i18n/index.js";
 import { h } from "./dom.js";
+import type { RoomState } from "../view.js";
 
 export interface SettingsActions {
   lock(locked: boolean): void;
   setPassword(password: string | null): void;
   endMeeting(): void;
   allowMultipleShares(allowed: boolean): void;
+  requireE2ee(required: boolean): void;
+  /** Whether this page encrypts end to end (else the requirement is not offered). */
+  encrypting(): boolean;
   moderatorLink(): string | undefined;
 }
 
@@ -19,6 +23,8 @@ export class SettingsPanel {
   private locked = false;
   private multipleShares = false;
   private readonly sharesButton: HTMLButtonElement;
+  private readonly e2eeButton: HTMLButtonElement;
+  private e2eeRequired = false;
 
   constructor(private readonly actions: SettingsActions) {
     this.lockButton = h("button", { type: "button", onclick: () => actions.lock(!this.locked) }, t("lockMeeting"));
@@ -39,7 +45,9 @@ export class SettingsPanel {
     );
     this.removePassword = h("button", { type: "button", hidden: true, onclick: () => actions.setPassword(null) }, t("removePassword"));
     this.sharesButton = h("button", { type: "button", "aria-pressed": "false", onclick: () => actions.allowMultipleShares(!this.multipleShares) }, t("allowMultipleShares"));
-    const guestLink = h("input", { id: "guest-link", readonly: true, value: location.origin + location.pathname });
+    this.e2eeButton = h("button", { type: "button", "aria-pressed": "false", onclick: () => actions.requireE2ee(!this.e2eeRequired) }, t("requireE2ee"));
+    // The address as it stands (the moderator key is gone from it): with an E2EE passphrase, if there is one.
+    const guestLink = h("input", { id: "guest-link", readonly: true, value: location.origin + location.pathname + location.hash });
     this.moderatorLinkField = h("input", { id: "moderator-link", readonly: true });
     this.element = h(
       "section",
@@ -54,12 +62,16 @@ export class SettingsPanel {
       passwordForm,
       this.removePassword,
       this.sharesButton,
+      this.e2eeButton,
       h("button", { type: "button", class: "danger", onclick: () => actions.endMeeting() }, t("endForAll")),
     );
-    this.update({ locked: false, passwordSet: false, multipleShares: false });
+    this.update({ locked: false, passwordSet: false, multipleShares: false, e2eeRequired: false });
   }
 
-  update(state: { locked: boolean; passwordSet: boolean; multipleShares: boolean }): void {
+  update(state: RoomState): void {
+    this.e2eeRequired = state.e2eeRequired;
+    this.e2eeButton.setAttribute("aria-pressed", String(state.e2eeRequired));
+    this.e2eeButton.hidden = !this.actions.encrypting() && !state.e2eeRequired;
     this.locked = state.locked;
     this.multipleShares = state.multipleShares;
     this.sharesButton.setAttribute("aria-pressed", String(state.multipleShares));

@@ -8,6 +8,8 @@ import type { Participant } from "../../protocol/messages.js";
 import { t } from "../i18n/index.js";
 import { h, icon } from "./dom.js";
 import type { Quality } from "../rtc/quality.js";
+import type { PeerState } from "../e2ee/session.js";
+import { PEER_STATE_TEXT } from "./encryption.js";
 
 /** What a moderator can do to the participant of this tile. */
 export interface TileModeration {
@@ -28,6 +30,7 @@ export class Tile {
   private readonly roleBadge: HTMLElement;
   private readonly handIcon: HTMLElement;
   private readonly qualityIcon: HTMLElement;
+  private readonly plainIcon: HTMLElement;
   private readonly reactionBubble: HTMLElement;
   private reactionTimer: number | undefined;
   private readonly menuSlot: HTMLElement;
@@ -53,13 +56,14 @@ export class Tile {
     this.handIcon = h("span", { class: "hand", role: "img" }, "✋");
     this.qualityIcon = h("span", { class: "quality", role: "img", hidden: true }, h("i"), h("i"), h("i"));
     this.reactionBubble = h("span", { class: "reaction", "aria-hidden": "true", hidden: true });
+    this.plainIcon = h("span", { class: "plain", role: "img", hidden: true }, icon("lock"));
     this.menuSlot = h("div", { class: "tile-menu" });
     this.element = h(
       "figure",
       { class: "tile", "data-participant": participant.id, "data-self": isSelf ? "true" : undefined },
       this.video,
       this.avatar,
-      h("figcaption", {}, this.handIcon, this.mutedIcon, this.nameLabel, this.roleBadge, this.qualityIcon),
+      h("figcaption", {}, this.handIcon, this.mutedIcon, this.nameLabel, this.roleBadge, this.plainIcon, this.qualityIcon),
       this.reactionBubble,
       this.menuSlot,
       this.audio,
@@ -79,6 +83,13 @@ export class Tile {
     this.mutedIcon.hidden = participant.audio;
     this.cameraOn = participant.video;
     this.showVideoOrInitials();
+  }
+
+  /** Marks a participant whose media does not reach us end-to-end encrypted. */
+  setEncryption(state: PeerState | undefined): void {
+    const plain = state === "unencrypted" || state === "failed";
+    this.plainIcon.hidden = !plain;
+    if (plain) this.plainIcon.setAttribute("aria-label", t(PEER_STATE_TEXT[state]));
   }
 
   /** Shows the moderator's menu for this participant, or hides it (`undefined`). */

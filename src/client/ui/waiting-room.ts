@@ -11,6 +11,7 @@ const PROBLEM_TEXT: Partial<Record<ErrorCode, MessageKey>> = {
   "wrong-password": "wrongPassword",
   "too-many-attempts": "tooManyAttempts",
   locked: "lockedMeeting",
+  "e2ee-required": "e2eeRequired",
 };
 
 export class WaitingRoom {

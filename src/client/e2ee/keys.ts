@@ -1,0 +1,182 @@
+/**
+ * The keys of end-to-end encryption and everything derived from them, on
+ * WebCrypto alone (browser page, worker and Node's tests run the same code).
+ * docs/e2ee.md explains the scheme; in short:
+ *
+ * - Each participant has an identity key pair for the meeting (ECDH P-256).
+ *   Two participants derive a pairwise key from their identity keys (and,
+ *   when the link carries a passphrase, from the passphrase too) and seal
+ *   media keys for each other with it. The server relays only sealed keys.
+ * - Each participant encrypts their media and chat under their own sender
+ *   key: 16 random bytes from which the frame key, its nonce salt and the
+ *   chat key are derived. A sender key's successor on someone's arrival is
+ *   its ratchet (a one-way function: the newcomer cannot go back); on
+ *   someone's departure a fresh random key.
+ * - A safety code per pair of participants, from both identity keys, lets
+ *   two people check over another channel that nobody swapped their keys.
+ */
+
+const subtle = globalThis.crypto.subtle;
+const utf8 = new TextEncoder();
+
+/** Labels keep every derived key apart from every other (domain separation). */
+const LABEL = {
+  frame: "treff e2ee v1 frame",
+  chat: "treff e2ee v1 chat",
+  ratchet: "treff e2ee v1 ratchet",
+  pairwise: "treff e2ee v1 pairwise",
+  sealKey: "treff e2ee v1 sealed key",
+  passphrase: "treff e2ee v1 passphrase",
+  safetyCode: "treff e2ee v1 safety code",
+} as const;
+
+/** Bytes of a sender key. */
+export const SENDER_KEY_BYTES = 16;
+/** Bytes of an AES-GCM nonce. */
+export const NONCE_BYTES = 12;
+
+/** What a sender key gives: the frame key with the salt of its nonces, and the chat key. */
+export interface SenderKey {
+  frameKey: CryptoKey;
+  /** XORed with the frame counter to make each frame's nonce. */
+  salt: Uint8Array;
+  chatKey: CryptoKey;
+}
+
+export function newSenderKey(): Uint8Array {
+  return globalThis.crypto.getRandomValues(new Uint8Array(SENDER_KEY_BYTES));
+}
+
+async function hkdf(ikm: Uint8Array, info: string, bytes: number, salt: Uint8Array = new Uint8Array(32)): Promise<Uint8Array> {
+  const base = await subtle.importKey("raw", ikm as BufferSource, "HKDF", false, ["deriveBits"]);
+  const bits = await subtle.deriveBits({ name: "HKDF", hash: "SHA-256", salt: salt as BufferSource, info: utf8.encode(info) }, base, bytes * 8);
+  return new Uint8Array(bits);
+}
+
+const aesKey = (raw: Uint8Array) => subtle.importKey("raw", raw as BufferSource, "AES-GCM", false, ["encrypt", "decrypt"]);
+
+export async function expandSenderKey(raw: Uint8Array): Promise<SenderKey> {
+  const [frame, chat] = await Promise.all([hkdf(raw, LABEL.frame, 16 + NONCE_BYTES), hkdf(raw, LABEL.chat, 16)]);
+  return { frameKey: await aesKey(frame.slice(0, 16)), salt: frame.slice(16), chatKey: await aesKey(chat) };
+}
+
+/** The next sender key after someone arrives. One-way: nobody can compute the key before it. */
+export function ratchet(raw: Uint8Array): Promise<Uint8Array> {
+  return hkdf(raw, LABEL.ratchet, SENDER_KEY_BYTES);
+}
+
+// --- identity and pairwise keys ---------------------------------------------
+
+export interface Identity {
+  privateKey: CryptoKey;
+  /** The raw public key in base64url, as it travels in `join` and `Participant.publicKey`. */
+  publicKey: string;
+}
+
+/** A fresh identity for this page; the private key cannot be exported. */
+export async function createIdentity(): Promise<Identity> {
+  const pair = (await subtle.generateKey({ name: "ECDH", namedCurve: "P-256" }, false, ["deriveBits"])) as CryptoKeyPair;
+  const raw = new Uint8Array(await subtle.exportKey("raw", pair.publicKey));
+  return { privateKey: pair.privateKey, publicKey: toBase64Url(raw) };
+}
+
+/**
+ * What a passphrase from the meeting link adds to every pairwise key. Slow
+ * on purpose (PBKDF2), salted with the room, so it cannot be guessed quickly.
+ */
+export async function passphraseSecret(passphrase: string, room: string): Promise<Uint8Array> {
+  const base = await subtle.importKey("raw", utf8.encode(passphrase), "PBKDF2", false, ["deriveBits"]);
+  const salt = utf8.encode(`${LABEL.passphrase}|${room}`);
+  return new Uint8Array(await subtle.deriveBits({ name: "PBKDF2", hash: "SHA-256", salt, iterations: 200_000 }, base, 256));
+}
+
+/**
+ * The key two participants share, from one's private and the other's public
+ * identity key (the same on both sides), bound to the passphrase secret if
+ * there is one. It seals the media keys they send each other.
+ */
+export async function pairwiseKey(own: Identity, peerPublicKey: string, passphrase?: Uint8Array): Promise<CryptoKey> {
+  const peer = await subtle.importKey("raw", fromBase64Url(peerPublicKey) as BufferSource, { name: "ECDH", namedCurve: "P-256" }, false, []);
+  const shared = new Uint8Array(await subtle.deriveBits({ name: "ECDH", public: peer }, own.privateKey, 256));
+  // Both public keys in a fixed order go into the label: the key belongs to exactly this pair.
+  const [a, b] = [own.publicKey, peerPublicKey].sort();
+  return aesKey(await hkdf(shared, `${LABEL.pairwise}|${a}|${b}`, 32, passphrase));
+}
+
+/** What a sealed media key is bound to: who sent it to whom, and which of the sender's keys it is. */
+const sealedKeyLabel = (from: string, to: string, keyId: number) => utf8.encode(`${LABEL.sealKey}|${from}|${to}|${keyId}`);
+
+export async function sealSenderKey(pairwise: CryptoKey, raw: Uint8Array, from: string, to: string, keyId: number): Promise<string> {
+  return seal(pairwise, raw, sealedKeyLabel(from, to, keyId));
+}
+
+/** The media key, or undefined if it was not sealed with this pairwise key for exactly this sender, receiver and key id. */
+export async function openSenderKey(pairwise: CryptoKey, sealed: string, from: string, to: string, keyId: number): Promise<Uint8Array | undefined> {
+  const raw = await open(pairwise, sealed, sealedKeyLabel(from, to, keyId));
+  return raw?.length === SENDER_KEY_BYTES ? raw : undefined;
+}
+
+// --- chat ---------------------------------------------------------------------
+
+export function sealChat(key: SenderKey, text: string, from: string, keyId: number): Promise<string> {
+  return seal(key.chatKey, utf8.encode(text), utf8.encode(`${LABEL.chat}|${from}|${keyId}`));
+}
+
+export async function openChat(key: SenderKey, sealed: string, from: string, keyId: number): Promise<string | undefined> {
+  const plain = await open(key.chatKey, sealed, utf8.encode(`${LABEL.chat}|${from}|${keyId}`));
+  return plain && new TextDecoder().decode(plain);
+}
+
+/** AES-GCM with a random nonce: nonce ‖ ciphertext ‖ tag, in base64url. */
+async function seal(key: CryptoKey, plain: Uint8Array, label: Uint8Array): Promise<string> {
+  const nonce = globalThis.crypto.getRandomValues(new Uint8Array(NONCE_BYTES));
+  const cipher = new Uint8Array(await subtle.encrypt({ name: "AES-GCM", iv: nonce, additionalData: label as BufferSource }, key, plain as BufferSource));
+  const out = new Uint8Array(NONCE_BYTES + cipher.length);
+  out.set(nonce);
+  out.set(cipher, NONCE_BYTES);
+  return toBase64Url(out);
+}
+
+async function open(key: CryptoKey, sealed: string, label: Uint8Array): Promise<Uint8Array | undefined> {
+  try {
+    const bytes = fromBase64Url(sealed);
+    const plain = await subtle.decrypt(
+      { name: "AES-GCM", iv: bytes.slice(0, NONCE_BYTES), additionalData: label as BufferSource },
+      key,
+      bytes.slice(NONCE_BYTES) as BufferSource,
+    );
+    return new Uint8Array(plain);
+  } catch {
+    return undefined; // wrong key, tampered, or not base64url: all the same to the caller
+  }
+}
+
+// --- safety codes ---------------------------------------------------------------
+
+/**
+ * The safety code of two identity keys: 20 digits in four groups of five
+ * (about 66 bits), the same whichever side computes it. If two people read
+ * the same code, each holds the other's real key.
+ */
+export async function safetyCode(publicKeyA: string, publicKeyB: string): Promise<string> {
+  const [a, b] = [publicKeyA, publicKeyB].sort();
+  const digest = new DataView(await subtle.digest("SHA-256", utf8.encode(`${LABEL.safetyCode}|${a}|${b}`)));
+  const groups: string[] = [];
+  for (let i = 0; i < 4; i++) groups.push(String(digest.getUint32(i * 4) % 100_000).padStart(5, "0"));
+  return groups.join(" ");
+}
+
+// --- base64url ------------------------------------------------------------------
+
+export function toBase64Url(bytes: Uint8Array): string {
+  let binary = "";
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+/** Throws on anything that is not base64url. */
+export function fromBase64Url(text: string): Uint8Array {
+  if (!/^[A-Za-z0-9_-]*$/.test(text)) throw new Error("not base64url");
+  const binary = atob(text.replace(/-/g, "+").replace(/_/g, "/"));
+  return Uint8Array.from(binary, (c) => c.charCodeAt(0));
+}

@@ -1,0 +1,262 @@
+/**
+ * End-to-end encryption on the page: this participant's identity and sender
+ * keys, the keys of everyone else, and the worker that encrypts and decrypts
+ * the media frames. The meeting controller tells it who comes and goes; it
+ * hands back sealed keys to send, opens the ones that arrive, seals and
+ * opens chat messages, and reports for each participant whether their media
+ * reaches us encrypted end to end.
+ *
+ * Key schedule (docs/e2ee.md): on joining, our key goes to everyone, sealed
+ * pairwise. When someone arrives we move to the ratchet of our key and send
+ * it to the newcomer only (those present derive it themselves; the newcomer
+ * cannot derive the keys before it). When someone leaves we make a fresh key,
+ * send it to everyone still here, and switch to it a moment later, once it
+ * has arrived: nobody's video freezes, and the leaver has no key for what
+ * follows.
+ */
+import type { Participant, ParticipantId, SubscribedStream } from "../../protocol/messages.js";
+import { KEY_IDS, KeyRing } from "./keyring.js";
+import {
+  createIdentity,
+  expandSenderKey,
+  newSenderKey,
+  openChat,
+  openSenderKey,
+  pairwiseKey,
+  passphraseSecret,
+  ratchet,
+  safetyCode,
+  sealChat,
+  sealSenderKey,
+  type Identity,
+} from "./keys.js";
+import type { MediaKind } from "./frame.js";
+import type { ToWorker, TransformOptions } from "./worker.js";
+
+/** How long a fresh key travels before we encrypt with it (after someone left). */
+export const KEY_SWITCH_DELAY_MS = 1_000;
+
+/**
+ * How a participant's media and chat reach us: `encrypted` (we hold their
+ * key), `waiting` (their key has not arrived yet), `failed` (a key arrived
+ * that we could not open: a different passphrase, or someone replaced a key
+ * in transit) or `unencrypted` (their browser cannot encrypt end to end).
+ */
+export type PeerState = "encrypted" | "waiting" | "failed" | "unencrypted";
+
+export interface E2eeEvents {
+  /** Send a sealed sender key to one participant (through the server, which cannot open it). */
+  sendKey(to: ParticipantId, keyId: number, sealed: string): void;
+  /** Someone's state changed. */
+  changed(): void;
+}
+
+interface Peer {
+  publicKey: string | null;
+  pairwise: Promise<CryptoKey> | undefined;
+  ring: KeyRing;
+  state: PeerState;
+}
+
+/** Whether this browser can encrypt media frames end to end. */
+export function e2eeSupported(): boolean {
+  return typeof RTCRtpScriptTransform === "function" && typeof Worker === "function" && !!globalThis.crypto?.subtle;
+}
+
+export class E2eeSession {
+  private selfId: ParticipantId | undefined;
+  private readonly peers = new Map<ParticipantId, Peer>();
+  /** The key we encrypt with now. */
+  private current: { keyId: number; raw: Uint8Array };
+  /** A fresh key on its way to everyone, used once KEY_SWITCH_DELAY_MS has passed. */
+  private pending: { keyId: number; raw: Uint8Array; timer: number } | undefined;
+  private readonly ownRing = new KeyRing();
+  /** Keys are applied in order: each change waits for the one before. */
+  private queue: Promise<unknown> = Promise.resolve();
+
+  private constructor(
+    private readonly identity: Identity,
+    private readonly passphrase: Uint8Array | undefined,
+    private readonly worker: Worker,
+    private readonly events: E2eeEvents,
+  ) {
+    this.current = { keyId: 0, raw: newSenderKey() };
+    this.useKey(this.current);
+  }
+
+  /** A session for this page; `passphrase` from the link's fragment, if any. */
+  static async create(room: string, passphrase: string | undefined, events: E2eeEvents): Promise<E2eeSession> {
+    const [identity, secret] = await Promise.all([createIdentity(), passphrase ? passphraseSecret(passphrase, room) : undefined]);
+    return new E2eeSession(identity, secret, new Worker("/e2ee-worker.js", { type: "module" }), events);
+  }
+
+  get publicKey(): string {
+    return this.identity.publicKey;
+  }
+
+  /** Encrypts what this sender sends. */
+  attachSender(sender: RTCRtpSender, kind: MediaKind): void {
+    sender.transform = new RTCRtpScriptTransform(this.worker, { role: "send", kind } satisfies TransformOptions);
+  }
+
+  /** Decrypts what arrives on this receiver (its mid says whose it is, see `streams`). */
+  attachReceiver(receiver: RTCRtpReceiver, kind: MediaKind, mid: string): void {
+    receiver.transform = new RTCRtpScriptTransform(this.worker, { role: "receive", kind, mid } satisfies TransformOptions);
+  }
+
+  /** Which mid of the subscriber connection carries whom: call before applying the offer that says so. */
+  streams(streams: SubscribedStream[]): void {
+    this.post({
+      type: "streams",
+      streams: streams.map((s) => ({ mid: s.mid, participantId: s.participantId, encrypted: this.peers.get(s.participantId)?.publicKey != null })),
+    });
+  }
+
+  /** We are in (again): everyone here gets our current key. */
+  joined(selfId: ParticipantId, participants: Participant[]): void {
+    this.selfId = selfId;
+    for (const id of [...this.peers.keys()]) this.forgetPeer(id);
+    for (const p of participants) this.addPeer(p);
+    this.enqueue(async () => {
+      for (const id of this.peers.keys()) await this.sendCurrentKey(id);
+    });
+    this.events.changed();
+  }
+
+  /** Someone arrived: we move on to the ratchet of our key, and they get it. */
+  participantJoined(p: Participant): void {
+    this.forgetPeer(p.id);
+    this.addPeer(p);
+    this.enqueue(async () => {
+      if (!this.pending) {
+        const next = { keyId: (this.current.keyId + 1) % KEY_IDS, raw: await ratchet(this.current.raw) };
+        this.current = next;
+        this.useKey(next);
+      }
+      await this.sendCurrentKey(p.id);
+    });
+    this.events.changed();
+  }
+
+  /** Someone's record changed; a new identity key means a new person as far as keys go. */
+  participantUpdated(p: Participant): void {
+    const peer = this.peers.get(p.id);
+    if (!peer || peer.publicKey !== p.publicKey) this.participantJoined(p);
+  }
+
+  /** Someone left: a fresh key for everyone still here. */
+  participantLeft(id: ParticipantId): void {
+    if (!this.forgetPeer(id)) return;
+    this.enqueue(async () => {
+      if (this.pending) window.clearTimeout(this.pending.timer);
+      const latest = this.pending ?? this.current;
+      const fresh = { keyId: (latest.keyId + 1) % KEY_IDS, raw: newSenderKey() };
+      this.ownRing.set(fresh.keyId, fresh.raw);
+      const timer = window.setTimeout(() => this.enqueue(async () => this.switchToPending()), KEY_SWITCH_DELAY_MS);
+      this.pending = { ...fresh, timer };
+      for (const peerId of this.peers.keys()) await this.sendKey(peerId, fresh);
+    });
+    this.events.changed();
+  }
+
+  /** A sealed key from another participant. */
+  receiveKey(from: ParticipantId, keyId: number, sealed: string): void {
+    const peer = this.peers.get(from);
+    if (!peer?.pairwise || !this.selfId) return;
+    const selfId = this.selfId;
+    this.enqueue(async () => {
+      const raw = await openSenderKey(await peer.pairwise!, sealed, from, selfId, keyId);
+      if (this.peers.get(from) !== peer) return; // they left or changed identity meanwhile
+      if (!raw) {
+        this.setState(peer, "failed");
+        return;
+      }
+      peer.ring.set(keyId, raw);
+      this.post({ type: "receiveKey", participantId: from, keyId, raw });
+      this.setState(peer, "encrypted");
+    });
+  }
+
+  /** A chat message sealed with our current key. */
+  async sealChat(text: string): Promise<{ keyId: number; sealed: string }> {
+    const { keyId, raw } = this.current;
+    return { keyId, sealed: await sealChat(await expandSenderKey(raw), text, this.selfId ?? "", keyId) };
+  }
+
+  /** A sealed chat message's text, or undefined if we hold no key that opens it. */
+  async openChat(from: ParticipantId, keyId: number, sealed: string): Promise<string | undefined> {
+    const ring = from === this.selfId ? this.ownRing : this.peers.get(from)?.ring;
+    const key = await ring?.get(keyId);
+    return key && openChat(key, sealed, from, keyId);
+  }
+
+  /** How a participant's media reaches us. */
+  stateOf(id: ParticipantId): PeerState {
+    return this.peers.get(id)?.state ?? "waiting";
+  }
+
+  /** The safety code of us and this participant; undefined if their browser cannot encrypt. */
+  safetyCode(id: ParticipantId): Promise<string> | undefined {
+    const peerKey = this.peers.get(id)?.publicKey;
+    return peerKey ? safetyCode(this.identity.publicKey, peerKey) : undefined;
+  }
+
+  close(): void {
+    if (this.pending) window.clearTimeout(this.pending.timer);
+    this.worker.terminate();
+  }
+
+  private addPeer(p: Participant): void {
+    const pairwise = p.publicKey ? pairwiseKey(this.identity, p.publicKey, this.passphrase) : undefined;
+    pairwise?.catch(() => {}); // a key the browser rejects shows as "failed" when it is used
+    this.peers.set(p.id, { publicKey: p.publicKey, pairwise, ring: new KeyRing(), state: p.publicKey ? "waiting" : "unencrypted" });
+  }
+
+  private forgetPeer(id: ParticipantId): boolean {
+    if (!this.peers.delete(id)) return false;
+    this.post({ type: "forget", participantId: id });
+    return true;
+  }
+
+  private async sendCurrentKey(to: ParticipantId): Promise<void> {
+    // While a fresh key is on its way, a newcomer gets only that one: not the key used before they came.
+    await this.sendKey(to, this.pending ?? this.current);
+  }
+
+  private async sendKey(to: ParticipantId, key: { keyId: number; raw: Uint8Array }): Promise<void> {
+    const peer = this.peers.get(to);
+    if (!peer?.pairwise || !this.selfId) return;
+    try {
+      this.events.sendKey(to, key.keyId, await sealSenderKey(await peer.pairwise, key.raw, this.selfId, to, key.keyId));
+    } catch {
+      this.setState(peer, "failed");
+    }
+  }
+
+  private switchToPending(): void {
+    if (!this.pending) return;
+    const { keyId, raw } = this.pending;
+    this.pending = undefined;
+    this.current = { keyId, raw };
+    this.useKey(this.current);
+  }
+
+  private useKey(key: { keyId: number; raw: Uint8Array }): void {
+    this.ownRing.set(key.keyId, key.raw);
+    this.post({ type: "sendKey", keyId: key.keyId, raw: key.raw });
+  }
+
+  private setState(peer: Peer, state: PeerState): void {
+    if (peer.state === state) return;
+    peer.state = state;
+    this.events.changed();
+  }
+
+  private enqueue(step: () => Promise<void>): void {
+    this.queue = this.queue.then(step).catch((error: unknown) => console.warn("treff e2ee:", error));
+  }
+
+  private post(message: ToWorker): void {
+    this.worker.postMessage(message);
+  }
+}

@@ -1,0 +1,138 @@
+/**
+ * The E2EE worker: every encoded audio and video frame this page sends or
+ * receives passes through here (RTCRtpScriptTransform). Frames it sends are
+ * encrypted under the current sender key; frames it receives are decrypted
+ * with the key of the participant whose stream arrives on that mid, and
+ * dropped if that fails: a frame that cannot be authenticated is never
+ * shown. The page tells the worker its keys and which mid carries whom
+ * (messages below); the worker never learns an identity key.
+ */
+import { clearBytes, decryptFrame, encryptFrame, frameKeyId, type MediaKind } from "./frame.js";
+import { expandSenderKey, type SenderKey } from "./keys.js";
+import { KeyRing } from "./keyring.js";
+
+/** What the page tells the worker. */
+export type ToWorker =
+  /** From now on, frames are sent under this key. */
+  | { type: "sendKey"; keyId: number; raw: Uint8Array }
+  /** One of a participant's sender keys. */
+  | { type: "receiveKey"; participantId: string; keyId: number; raw: Uint8Array }
+  /** A participant left, or changed identity: their keys go. */
+  | { type: "forget"; participantId: string }
+  /** Which participant's stream arrives on which mid, and whether that participant encrypts. */
+  | { type: "streams"; streams: { mid: string; participantId: string; encrypted: boolean }[] }
+  /** Asks for the counters below. */
+  | { type: "stats" };
+
+/** What the worker tells the page. */
+export type FromWorker = { type: "stats"; stats: FrameStats };
+
+export interface FrameStats {
+  encrypted: number;
+  /** Time spent encrypting, in ms, over all frames. */
+  encryptMs: number;
+  decrypted: number;
+  decryptMs: number;
+  /** Frames dropped because no key fitted or they had been changed. */
+  failed: number;
+}
+
+/** The options each RTCRtpScriptTransform of the page carries. */
+export type TransformOptions = { role: "send"; kind: MediaKind } | { role: "receive"; kind: MediaKind; mid: string };
+
+interface EncodedFrame {
+  data: ArrayBuffer;
+  /** Video only: "key", "delta" or "empty". */
+  type?: string;
+}
+
+interface Transformer {
+  readonly options: TransformOptions;
+  readonly readable: ReadableStream<EncodedFrame>;
+  readonly writable: WritableStream<EncodedFrame>;
+  sendKeyFrameRequest?(): Promise<void>;
+}
+
+interface WorkerScope {
+  onmessage: ((event: MessageEvent<ToWorker>) => void) | null;
+  onrtctransform: ((event: { transformer: Transformer }) => void) | null;
+  postMessage(message: FromWorker): void;
+}
+
+const scope = globalThis as unknown as WorkerScope;
+
+let sending: { keyId: number; key: Promise<SenderKey>; counter: number } | undefined;
+const rings = new Map<string, KeyRing>();
+const streams = new Map<string, { participantId: string; encrypted: boolean }>();
+const stats: FrameStats = { encrypted: 0, encryptMs: 0, decrypted: 0, decryptMs: 0, failed: 0 };
+
+const ringOf = (id: string) => rings.get(id) ?? rings.set(id, new KeyRing()).get(id)!;
+
+scope.onmessage = ({ data: message }) => {
+  switch (message.type) {
+    case "sendKey":
+      sending = { keyId: message.keyId, key: expandSenderKey(message.raw), counter: 0 };
+      return;
+    case "receiveKey":
+      ringOf(message.participantId).set(message.keyId, message.raw);
+      return;
+    case "forget":
+      rings.delete(message.participantId);
+      return;
+    case "streams":
+      streams.clear();
+      for (const { mid, ...owner } of message.streams) streams.set(mid, owner);
+      return;
+    case "stats":
+      scope.postMessage({ type: "stats", stats: { ...stats } });
+      return;
+  }
+};
+
+scope.onrtctransform = ({ transformer }) => {
+  const { options } = transformer;
+  const transform = options.role === "send" ? encrypt(options.kind) : decrypt(options.kind, options.mid, transformer);
+  void transformer.readable.pipeThrough(new TransformStream({ transform })).pipeTo(transformer.writable);
+};
+
+const isKeyFrame = (frame: EncodedFrame) => frame.type === "key";
+
+function encrypt(kind: MediaKind) {
+  return async (frame: EncodedFrame, output: TransformStreamDefaultController<EncodedFrame>) => {
+    // Nothing to send before the first key: an unencrypted frame must never leave.
+    if (!sending || frame.data.byteLength === 0) return;
+    const { keyId, key } = sending;
+    const counter = sending.counter++;
+    const started = performance.now();
+    frame.data = await encryptFrame(await key, keyId, counter, frame.data, clearBytes(kind, isKeyFrame(frame)));
+    stats.encrypted++;
+    stats.encryptMs += performance.now() - started;
+    output.enqueue(frame);
+  };
+}
+
+function decrypt(kind: MediaKind, mid: string, transformer: Transformer) {
+  let failing = false;
+  return async (frame: EncodedFrame, output: TransformStreamDefaultController<EncodedFrame>) => {
+    const owner = streams.get(mid);
+    if (!owner || frame.data.byteLength === 0) return;
+    // A participant whose browser cannot encrypt sends in the clear; the page shows them as such.
+    if (!owner.encrypted) return output.enqueue(frame);
+    const started = performance.now();
+    const keyId = frameKeyId(frame.data);
+    const key = keyId === undefined ? undefined : await rings.get(owner.participantId)?.get(keyId);
+    const plain = key && (await decryptFrame(key, frame.data, clearBytes(kind, isKeyFrame(frame))));
+    if (!plain) {
+      stats.failed++;
+      failing = true;
+      return;
+    }
+    // After frames were dropped (the key came late), the decoder needs a key frame to go on.
+    if (failing && kind === "video") void transformer.sendKeyFrameRequest?.().catch(() => {});
+    failing = false;
+    frame.data = plain;
+    stats.decrypted++;
+    stats.decryptMs += performance.now() - started;
+    output.enqueue(frame);
+  };
+}

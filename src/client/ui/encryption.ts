@@ -1,0 +1,87 @@
+/**
+ * What the person sees of end-to-end encryption: one line that says whether
+ * the meeting is encrypted end to end for everyone, and the dialog with the
+ * safety code for one other participant.
+ */
+import type { ParticipantId } from "../../protocol/messages.js";
+import type { PeerState } from "../e2ee/session.js";
+import { t, type MessageKey } from "../i18n/index.js";
+import { h, icon } from "./dom.js";
+
+/** This page encrypts, or its browser cannot, or the operator switched end-to-end encryption off. */
+export type EncryptionMode = "encrypting" | "unsupported" | "off";
+
+export const PEER_STATE_TEXT: Record<PeerState, MessageKey> = {
+  encrypted: "e2eeStateEncrypted",
+  waiting: "e2eeStateWaiting",
+  failed: "e2eeStateFailed",
+  unencrypted: "e2eeStateUnencrypted",
+};
+
+/** The meeting-wide summary, with the reason when it is not encrypted for everyone. */
+export class EncryptionBadge {
+  readonly element: HTMLElement;
+  private readonly label: HTMLElement;
+  private readonly detail: HTMLElement;
+
+  constructor() {
+    this.label = h("strong", {});
+    this.detail = h("span", { class: "detail" });
+    this.element = h("p", { class: "encryption", role: "status" }, icon("lock"), this.label, this.detail);
+    this.update(undefined, new Map());
+  }
+
+  /**
+   * `mode`: whether this page encrypts, or why not (the browser cannot, or the
+   * operator switched it off); `names` says who the others are, for the reasons.
+   */
+  update(mode: EncryptionMode | undefined, states: Map<ParticipantId, PeerState>, names: (id: ParticipantId) => string = (id) => id): void {
+    const encrypting = mode === undefined ? undefined : mode === "encrypting";
+    const problems = [...states].filter(([, state]) => state === "unencrypted" || state === "failed");
+    const waiting = [...states.values()].some((state) => state === "waiting");
+    const level = encrypting === false || problems.length ? "off" : waiting || encrypting === undefined ? "pending" : "on";
+    this.element.dataset.level = level;
+    this.label.textContent = t(encrypting === false ? "e2eeOff" : problems.length ? "e2eeNotForAll" : level === "pending" ? "e2eeSettingUp" : "e2eeOn");
+    this.detail.textContent =
+      encrypting === false
+        ? mode === "unsupported"
+          ? t("e2eeOffDetail")
+          : ""
+        : problems.length
+          ? problems.map(([id, state]) => `${names(id)}: ${t(PEER_STATE_TEXT[state])}`).join(" · ") +
+            (problems.some(([, state]) => state === "failed") ? ` ${t("e2eeFailedHint")}` : "")
+          : level === "on"
+            ? t("e2eeOnDetail")
+            : "";
+  }
+}
+
+/** Shows the safety code this person and one other participant compare. */
+export class SafetyCodeDialog {
+  readonly dialog: HTMLDialogElement;
+  private readonly title: HTMLElement;
+  private readonly help: HTMLElement;
+  private readonly code: HTMLElement;
+
+  constructor() {
+    this.title = h("h2", { id: "safety-code-title" });
+    this.help = h("p", {});
+    this.code = h("p", { class: "safety-code" });
+    this.dialog = h(
+      "dialog",
+      { class: "safety", "aria-labelledby": "safety-code-title" },
+      this.title,
+      this.help,
+      this.code,
+      h("form", { method: "dialog" }, h("button", { type: "submit", class: "primary" }, t("close"))),
+    );
+  }
+
+  async open(name: string, code: Promise<string>): Promise<void> {
+    this.title.textContent = t("safetyCodeTitle", { name });
+    this.help.textContent = t("safetyCodeHelp", { name });
+    this.code.textContent = "";
+    if (!this.dialog.open) this.dialog.showModal();
+    this.code.textContent = await code;
+  }
+}
