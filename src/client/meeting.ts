@@ -94,7 +94,7 @@ export class Meeting {
     // The identity key is made while the person is still on the pre-join screen.
     this.e2eeReady = e2eeSupported()
       ? E2eeSession.create(room, passphraseFromLink(), {
-          sendKey: (to, keyId, sealed) => this.signaling.send({ type: "e2eeKey", to, keyId, sealed }),
+          sendKeys: (keyId, sealed) => this.signaling.send({ type: "e2eeKeys", keyId, sealed }),
           changed: () => this.renderEncryption(),
         }).catch((error: unknown) => {
           console.warn("treff: end-to-end encryption unavailable:", error);
@@ -136,6 +136,8 @@ export class Meeting {
     window.clearInterval(this.speakingTimer);
     window.clearInterval(this.qualityTimer);
     forgetSession(this.room);
+    this.e2ee?.close();
+    this.e2ee = undefined;
   }
 
   /** Tries the join again with the meeting password the person typed. */
@@ -256,7 +258,10 @@ export class Meeting {
 
   /** The moderator link of this meeting, for moderators to hand on (the key travels in the fragment). */
   moderatorLink(): string | undefined {
-    return this.moderatorKey ? `${location.origin}/r/${this.room}#moderator=${this.moderatorKey}` : undefined;
+    if (!this.moderatorKey) return undefined;
+    // A passphrase in the address goes along, or the second moderator could not exchange keys with anyone.
+    const passphrase = location.hash.slice(1).split("&").find((part) => part.startsWith("passphrase="));
+    return `${location.origin}/r/${this.room}#moderator=${this.moderatorKey}${passphrase ? `&${passphrase}` : ""}`;
   }
 
   private setRole(role: Role, moderatorKey: string | undefined): void {
@@ -434,10 +439,11 @@ export class Meeting {
       this.setRole(m.role, m.moderatorKey);
       this.renderParticipants();
     });
-    s.on("chat", (m) => this.showChat(async () => m));
+    // A plain message on a page that encrypts: the server could have written it, so it says so.
+    s.on("chat", (m) => this.showChat(async () => ({ ...m, unsealed: this.e2ee !== undefined })));
     s.on("sealedChat", (m) => {
       const { from, name, at } = m;
-      this.showChat(async () => ({ from, name, at, text: (await this.e2ee?.openChat(from, m.keyId, m.sealed)) ?? null }));
+      this.showChat(async () => ({ from, name, at, text: (await this.e2ee?.openChat(from, m.keyId, m.sealed)) ?? null, unsealed: false }));
     });
     s.on("e2eeKey", (m) => this.e2ee?.receiveKey(m.from, m.keyId, m.sealed));
     s.on("reaction", (m) => {

@@ -15,6 +15,8 @@ export interface ChatLine {
   name: string;
   at: number;
   text: string | null;
+  /** It came unencrypted although this page encrypts: the server could have written it. */
+  unsealed: boolean;
 }
 
 /** `replaced`: the same person joined from another tab; `refused`: the server closed us for good. */

@@ -154,10 +154,18 @@ export class Room {
     return this.toAll({ ...content, from, name: sender.name, at });
   }
 
-  /** One sender's media key, sealed for one other participant; nothing if either is not in the meeting. */
-  relayKey(from: ParticipantId, to: ParticipantId, keyId: number, sealed: string): Delivery[] {
-    if (!this.members.has(from) || !this.members.has(to) || from === to) return [];
-    return [{ to, message: { type: "e2eeKey", from, keyId, sealed } }];
+  /**
+   * One sender's media key, sealed for each of some other participants: each gets their own.
+   * `absent`: the ids that are not (or no longer) in the meeting, or the sender's own.
+   */
+  relayKeys(from: ParticipantId, keyId: number, sealed: Readonly<Record<ParticipantId, string>>): { deliveries: Delivery[]; absent: ParticipantId[] } {
+    const deliveries: Delivery[] = [];
+    const absent: ParticipantId[] = [];
+    for (const [to, key] of Object.entries(sealed)) {
+      if (!this.members.has(from) || !this.members.has(to) || to === from) absent.push(to);
+      else deliveries.push({ to, message: { type: "e2eeKey", from, keyId, sealed: key } });
+    }
+    return { deliveries, absent };
   }
 
   // --- settings -----------------------------------------------------------

@@ -189,8 +189,17 @@ export const ClientMessage = z.discriminatedUnion("type", [
   z.object({ type: z.literal("chat"), text: ChatText }),
   /** A chat message encrypted end to end with the sender's key `keyId` (docs/e2ee.md). Relayed, never stored. */
   z.object({ type: z.literal("sealedChat"), keyId: KeyId, sealed: Sealed(12_000) }),
-  /** One of the sender's media keys, encrypted for participant `to` alone. Relayed to `to`, never stored. */
-  z.object({ type: z.literal("e2eeKey"), to: ParticipantId, keyId: KeyId, sealed: Sealed(256) }),
+  /**
+   * One of the sender's media keys, sealed separately for each participant it is for
+   * (participant id → sealed key). Each gets their own as `e2eeKey`; never stored.
+   */
+  z.object({
+    type: z.literal("e2eeKeys"),
+    keyId: KeyId,
+    sealed: z
+      .record(ParticipantId, Sealed(256))
+      .refine((r) => Object.keys(r).length >= 1 && Object.keys(r).length <= 500, "1 to 500 participants"),
+  }),
   /** Raise or lower one's hand. */
   z.object({ type: z.literal("raiseHand"), raised: z.boolean() }),
   /** Show a reaction briefly to everyone. */
@@ -318,7 +327,7 @@ export const ServerMessage = z.discriminatedUnion("type", [
   z.object({ type: z.literal("chat"), from: ParticipantId, name: z.string(), text: z.string(), at: z.number() }),
   /** A `sealedChat`, relayed like `chat`: only the participants hold the key to read it. */
   z.object({ type: z.literal("sealedChat"), from: ParticipantId, name: z.string(), keyId: KeyId, sealed: z.string(), at: z.number() }),
-  /** One of `from`'s media keys, sealed for you (see the client's `e2eeKey`). */
+  /** One of `from`'s media keys, sealed for you (see the client's `e2eeKeys`). */
   z.object({ type: z.literal("e2eeKey"), from: ParticipantId, keyId: KeyId, sealed: z.string() }),
   /** The last message before the server closes the connection for good (close code 4003). */
   z.object({ type: z.literal("farewell"), reason: z.enum(["refused", "removed", "ended"]) }),

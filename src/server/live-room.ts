@@ -105,6 +105,8 @@ export class ForbiddenError extends Error {}
 /** The simulcast layer for each wanted size (the publisher sends full, half and quarter size). */
 const SUBSTREAM: Record<Exclude<VideoQuality, "off">, Substream> = { low: 0, medium: 1, high: 2 };
 
+const E2EE_REQUIRED = "this meeting admits only browsers that encrypt end to end";
+
 const hash = (token: string) => createHash("sha256").update(token).digest("hex");
 const newId = () => randomBytes(12).toString("base64url");
 
@@ -154,9 +156,7 @@ export class LiveRoom {
   join(request: JoinRequest): Promise<Admission> {
     return this.queue.run(async () => {
       if (this.closed) throw new RoomClosedError();
-      if (this.room.requiresE2ee && !request.publicKey) {
-        throw new RefusedError("e2ee-required", "this meeting admits only browsers that encrypt end to end");
-      }
+      if (this.room.requiresE2ee && !request.publicKey) throw new RefusedError("e2ee-required", E2EE_REQUIRED);
       const tokenHash = request.resumeToken ? hash(request.resumeToken) : undefined;
       const known = tokenHash ? this.known.get(tokenHash) : undefined;
       const isModerator = this.context.meetings.isModeratorKey(this.name, request.moderatorKey);
@@ -278,11 +278,11 @@ export class LiveRoom {
     this.deliver(this.room.chat(this.current(member).id, content, Date.now()));
   }
 
-  /** Passes one sealed media key to the one participant it is for. The server cannot open it. */
-  relayKey(member: Member, to: ParticipantId, keyId: number, sealed: string): void {
-    const deliveries = this.room.relayKey(this.current(member).id, to, keyId, sealed);
-    if (deliveries.length === 0) throw new RefusedError("unknown-participant", `participant ${to} is not in this meeting`);
+  /** Passes each sealed media key to the one participant it is for. The server cannot open them. */
+  relayKeys(member: Member, keyId: number, sealed: Readonly<Record<ParticipantId, string>>): void {
+    const { deliveries, absent } = this.room.relayKeys(this.current(member).id, keyId, sealed);
     this.deliver(deliveries);
+    if (absent.length) throw new RefusedError("unknown-participant", `not in this meeting: ${absent.slice(0, 5).join(", ")}`);
   }
 
   // --- moderator actions ---------------------------------------------------
@@ -292,6 +292,12 @@ export class LiveRoom {
       for (const id of who === "all" ? this.room.waitingIds() : who) {
         const waiter = this.takeWaiter(id);
         if (!waiter) continue;
+        // The requirement may have come after they knocked: it holds at the door, lobby or not.
+        if (this.room.requiresE2ee && !waiter.publicKey) {
+          waiter.link.send({ type: "error", code: "e2ee-required", message: E2EE_REQUIRED, inReplyTo: "join" });
+          waiter.refuse(new RefusedError("e2ee-required", E2EE_REQUIRED));
+          continue;
+        }
         try {
           waiter.admit(await this.enter(id, waiter, "participant"));
         } catch (error) {

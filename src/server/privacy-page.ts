@@ -11,13 +11,6 @@ import type { Config } from "./config.js";
 
 export type PageLanguage = "de" | "en";
 
-/**
- * Whether audio, video and chat are end-to-end encrypted. Not yet (issue 4),
- * and the page says so plainly. Flip this when E2EE is on in every meeting,
- * and re-read the "on" texts below against what E2EE then covers.
- */
-export const END_TO_END_ENCRYPTED = false;
-
 /** What the page states, taken from the configuration. */
 export interface PrivacyFacts {
   operator: { name: string; contact: string; dataProtectionOfficer: string };
@@ -27,10 +20,11 @@ export interface PrivacyFacts {
   turnHosts: string[];
   /** Hosts of other STUN/TURN servers browsers are told to use (config.iceServers). */
   iceHosts: string[];
+  /** Browsers encrypt audio, video and chat end to end (config.meetings.e2ee; docs/e2ee.md). */
   endToEnd: boolean;
 }
 
-export function privacyFacts(config: Config, endToEnd = END_TO_END_ENCRYPTED): PrivacyFacts {
+export function privacyFacts(config: Config): PrivacyFacts {
   const trim = (s: string) => s.trim();
   const turnHosts = uniqueHosts(config.turn.urls);
   return {
@@ -42,12 +36,12 @@ export function privacyFacts(config: Config, endToEnd = END_TO_END_ENCRYPTED): P
     lobby: config.meetings.lobby,
     turnHosts,
     iceHosts: uniqueHosts(config.iceServers.flatMap((s) => s.urls)).filter((h) => !turnHosts.includes(h)),
-    endToEnd,
+    endToEnd: config.meetings.e2ee,
   };
 }
 
-export function renderPrivacyPage(config: Config, language: PageLanguage, endToEnd = END_TO_END_ENCRYPTED): string {
-  const facts = privacyFacts(config, endToEnd);
+export function renderPrivacyPage(config: Config, language: PageLanguage): string {
+  const facts = privacyFacts(config);
   const page = PAGES[language];
   const other: PageLanguage = language === "de" ? "en" : "de";
   return `<!doctype html>
@@ -167,7 +161,7 @@ ${
 <h2>Encryption</h2>
 ${
   f.endToEnd
-    ? `<p>Sound, picture and chat messages are end-to-end encrypted: your browser encrypts them, and only the browsers of the other participants can decrypt them. This server passes them on but cannot read them. The connection to this server is encrypted as well: sound and picture with DTLS-SRTP, the page and the meeting’s control connection with HTTPS if the operator has set it up (then your browser’s address bar shows a lock).</p>`
+    ? `<p>Sound, picture and chat messages are end-to-end encrypted: your browser encrypts them, and only the browsers of the other participants can decrypt them. This server passes them on but cannot read them. A browser that cannot encrypt end to end (an old version) is shown to everyone in the meeting as “not end-to-end encrypted”, and moderators can keep such browsers out. The server still learns who takes part and when. The connection to this server is encrypted as well: sound and picture with DTLS-SRTP, the page and the meeting’s control connection with HTTPS if the operator has set it up (then your browser’s address bar shows a lock).</p>`
     : `<p>Your connection to this server is encrypted: sound and picture always (DTLS-SRTP), the page and the meeting’s control connection with HTTPS if the operator has set it up (then your browser’s address bar shows a lock).</p>
 <p><strong>End-to-end encryption is not active.</strong> This server decrypts sound, picture and chat messages in order to pass them on, so whoever controls the server could technically see and hear them. Treff neither records nor stores them.</p>`
 }
@@ -230,7 +224,7 @@ ${
 <h2>Verschlüsselung</h2>
 ${
   f.endToEnd
-    ? `<p>Ton, Bild und Chatnachrichten sind Ende-zu-Ende-verschlüsselt: Ihr Browser verschlüsselt sie, und nur die Browser der anderen Teilnehmenden können sie entschlüsseln. Dieser Server leitet sie weiter, kann sie aber nicht lesen. Auch die Verbindung zu diesem Server ist verschlüsselt: Ton und Bild mit DTLS-SRTP, die Seite und die Steuerverbindung der Besprechung mit HTTPS, sofern der Betreiber es eingerichtet hat (dann zeigt die Adressleiste Ihres Browsers ein Schloss).</p>`
+    ? `<p>Ton, Bild und Chatnachrichten sind Ende-zu-Ende-verschlüsselt: Ihr Browser verschlüsselt sie, und nur die Browser der anderen Teilnehmenden können sie entschlüsseln. Dieser Server leitet sie weiter, kann sie aber nicht lesen. Ein Browser, der nicht Ende-zu-Ende verschlüsseln kann (eine alte Version), wird allen in der Besprechung als „nicht Ende-zu-Ende-verschlüsselt“ angezeigt, und Moderierende können solche Browser ausschließen. Wer teilnimmt und wann, erfährt der Server weiterhin. Auch die Verbindung zu diesem Server ist verschlüsselt: Ton und Bild mit DTLS-SRTP, die Seite und die Steuerverbindung der Besprechung mit HTTPS, sofern der Betreiber es eingerichtet hat (dann zeigt die Adressleiste Ihres Browsers ein Schloss).</p>`
     : `<p>Die Verbindung zu diesem Server ist verschlüsselt: Ton und Bild immer (DTLS-SRTP), die Seite und die Steuerverbindung der Besprechung mit HTTPS, sofern der Betreiber es eingerichtet hat (dann zeigt die Adressleiste Ihres Browsers ein Schloss).</p>
 <p><strong>Eine Ende-zu-Ende-Verschlüsselung ist nicht aktiv.</strong> Dieser Server entschlüsselt Ton, Bild und Chatnachrichten, um sie weiterzuleiten. Wer den Server kontrolliert, könnte sie also technisch sehen und hören. Treff zeichnet sie nicht auf und speichert sie nicht.</p>`
 }

@@ -312,8 +312,8 @@ class ClientConnection implements ParticipantLink {
       case "chat":
       case "sealedChat":
         return room.chat(member, message);
-      case "e2eeKey":
-        return room.relayKey(member, message.to, message.keyId, message.sealed);
+      case "e2eeKeys":
+        return room.relayKeys(member, message.keyId, message.sealed);
       case "requireE2ee":
         return room.requireE2ee(member, message.required);
       case "raiseHand":

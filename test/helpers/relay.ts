@@ -24,9 +24,10 @@ export async function forceRelayOnly(context: BrowserContext): Promise<void> {
 }
 
 /**
- * The local candidate type ("host", "srflx", "prflx", "relay") of every open
- * peer connection's selected pair (nominated and succeeded). Needs the
- * peer-connection list newParticipant() keeps.
+ * The local candidate type ("host", "srflx", "prflx", "relay") of the pair
+ * every open peer connection uses now (its transport's selected pair; an
+ * earlier nominated pair that ICE has moved away from does not count).
+ * Needs the peer-connection list newParticipant() keeps.
  */
 export async function selectedLocalCandidateTypes(page: Page): Promise<string[]> {
   return page.evaluate(async () => {
@@ -35,10 +36,10 @@ export async function selectedLocalCandidateTypes(page: Page): Promise<string[]>
     for (const pc of w.__treffPeerConnections ?? []) {
       if (pc.connectionState === "closed") continue;
       const stats = await pc.getStats();
-      stats.forEach((r: { type: string; nominated?: boolean; state?: string; localCandidateId?: string }) => {
-        if (r.type === "candidate-pair" && r.nominated && r.state === "succeeded") {
-          types.push((stats.get(r.localCandidateId ?? "") as { candidateType?: string } | undefined)?.candidateType ?? "?");
-        }
+      stats.forEach((r: { type: string; selectedCandidatePairId?: string }) => {
+        if (r.type !== "transport" || !r.selectedCandidatePairId) return;
+        const pair = stats.get(r.selectedCandidatePairId) as { localCandidateId?: string } | undefined;
+        types.push((stats.get(pair?.localCandidateId ?? "") as { candidateType?: string } | undefined)?.candidateType ?? "?");
       });
     }
     return types;

@@ -29,6 +29,7 @@ export interface JoinExtras {
   resumeToken?: string;
   moderatorKey?: string;
   password?: string;
+  publicKey?: string;
 }
 
 interface Waiter {

@@ -96,7 +96,7 @@ describe("default configuration", () => {
   });
 
   for (const language of ["en", "de"] as const) {
-    test(`/privacy?lang=${language}: that language, the operator escaped, and E2EE stated as not active`, async () => {
+    test(`/privacy?lang=${language}: that language, the operator escaped, and E2EE stated as on (the default)`, async () => {
       const response = await request(server, `/privacy?lang=${language}`);
       assert.equal(response.status, 200);
       assert.equal(response.headers.get("content-type"), "text/html; charset=utf-8");
@@ -108,8 +108,8 @@ describe("default configuration", () => {
       assert.ok(html.includes('<a href="mailto:praxis@example.org">'), "the contact");
       assert.ok(html.includes("dsb@example.org"), "the data protection officer");
       assert.ok(
-        html.includes(language === "en" ? "End-to-end encryption is not active." : "Eine Ende-zu-Ende-Verschlüsselung ist nicht aktiv."),
-        "says E2EE is not active",
+        html.includes(language === "en" ? "are end-to-end encrypted" : "sind Ende-zu-Ende-verschlüsselt"),
+        "says E2EE is on",
       );
       assert.doesNotMatch(html, /<script|<style|\sstyle=/i, "nothing the CSP would block");
       assert.match(html, /<link rel="stylesheet" href="\/app.css">/);

@@ -71,9 +71,10 @@ describe("contactHtml", () => {
 });
 
 describe("renderPrivacyPage", () => {
-  const configured = parseConfig({
+  const configuredInput = {
     operator: { name: "Praxis <Dr. Ärztin> & Co", contact: "praxis@example.org", dataProtectionOfficer: "DSB GmbH, dsb@example.org" },
-  });
+  };
+  const configured = parseConfig(configuredInput);
   const unconfigured = parseConfig({});
 
   for (const language of LANGUAGES) {
@@ -131,9 +132,9 @@ describe("renderPrivacyPage", () => {
       assert.ok(html.includes(language === "en" ? "has not filled in how to reach them" : "hat nicht eingetragen, wie man ihn erreicht"));
     });
 
-    test(`${language}: says honestly that end-to-end encryption is not active, and flips with the flag`, () => {
-      const off = text(renderPrivacyPage(configured, language));
-      const on = text(renderPrivacyPage(configured, language, true));
+    test(`${language}: says end-to-end encryption is on by default, and honestly that it is not active when the operator switched it off`, () => {
+      const off = text(renderPrivacyPage(parseConfig({ ...configuredInput, meetings: { e2ee: false } }), language));
+      const on = text(renderPrivacyPage(configured, language));
       const notActive = language === "en" ? "End-to-end encryption is not active." : "Eine Ende-zu-Ende-Verschlüsselung ist nicht aktiv.";
       const couldSee = language === "en" ? "could technically see and hear them" : "könnte sie also technisch sehen und hören";
       assert.ok(off.includes(notActive));

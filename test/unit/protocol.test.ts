@@ -45,7 +45,7 @@ describe("parseClientMessage: valid messages", () => {
     leave: { type: "leave" },
     chat: { type: "chat", text: "Hello, everyone" },
     sealedChat: { type: "sealedChat", keyId: 3, sealed: "c2VhbGVk_-" },
-    e2eeKey: { type: "e2eeKey", to: "p1", keyId: 255, sealed: "c2VhbGVk_-" },
+    e2eeKeys: { type: "e2eeKeys", keyId: 255, sealed: { p1: "c2VhbGVk_-", "p-2": "YQ" } },
     requireE2ee: { type: "requireE2ee", required: true },
     raiseHand: { type: "raiseHand", raised: true },
     react: { type: "react", reaction: "thumbs-up" },
@@ -87,12 +87,15 @@ describe("parseClientMessage: valid messages", () => {
     }
   });
 
-  test("sealed data must be base64url and bounded: keys 256, chat 12000 characters", () => {
+  test("sealed data must be base64url and bounded: keys 256 characters for 1 to 500 participants, chat 12000 characters", () => {
     const bad = [
-      { type: "e2eeKey", to: "p1", keyId: 0, sealed: "a".repeat(257) },
-      { type: "e2eeKey", to: "p1", keyId: 0, sealed: "not base64!" },
-      { type: "e2eeKey", to: "p1", keyId: 256, sealed: "abc" },
-      { type: "e2eeKey", to: "p1", keyId: 0, sealed: "" },
+      { type: "e2eeKeys", keyId: 0, sealed: { p1: "a".repeat(257) } },
+      { type: "e2eeKeys", keyId: 0, sealed: { p1: "not base64!" } },
+      { type: "e2eeKeys", keyId: 256, sealed: { p1: "abc" } },
+      { type: "e2eeKeys", keyId: 0, sealed: { p1: "" } },
+      { type: "e2eeKeys", keyId: 0, sealed: {} },
+      { type: "e2eeKeys", keyId: 0, sealed: { "not an id!": "abc" } },
+      { type: "e2eeKeys", keyId: 0, sealed: Object.fromEntries(Array.from({ length: 501 }, (_, i) => [`p${i}`, "abc"])) },
       { type: "sealedChat", keyId: 0, sealed: "a".repeat(12_001) },
       { type: "sealedChat", keyId: -1, sealed: "abc" },
     ];

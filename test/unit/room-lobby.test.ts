@@ -257,19 +257,27 @@ describe("Room.chat", () => {
   });
 });
 
-describe("Room.relayKey", () => {
-  test("goes to the one participant it is for, from the sender", () => {
+describe("Room.relayKeys", () => {
+  test("each sealed key goes to the one participant it is for, from the sender", () => {
     const room = hostedRoom();
-    assert.deepEqual(room.relayKey("p", "m", 4, "c2VhbGVk"), [{ to: "m", message: { type: "e2eeKey", from: "p", keyId: 4, sealed: "c2VhbGVk" } }]);
+    room.add("q", "Quin");
+    assert.deepEqual(room.relayKeys("p", 4, { m: "Zm9y_m", q: "Zm9y_q" }), {
+      deliveries: [
+        { to: "m", message: { type: "e2eeKey", from: "p", keyId: 4, sealed: "Zm9y_m" } },
+        { to: "q", message: { type: "e2eeKey", from: "p", keyId: 4, sealed: "Zm9y_q" } },
+      ],
+      absent: [],
+    });
   });
 
-  test("nothing to or from someone in the lobby, absent, or to oneself", () => {
+  test("nothing to someone in the lobby, absent or oneself (they are named), and nothing from the lobby", () => {
     const room = hostedRoom();
     room.knock("g", "Gus");
-    assert.deepEqual(room.relayKey("p", "g", 0, "x"), []);
-    assert.deepEqual(room.relayKey("g", "p", 0, "x"), []);
-    assert.deepEqual(room.relayKey("p", "zed", 0, "x"), []);
-    assert.deepEqual(room.relayKey("p", "p", 0, "x"), []);
+    assert.deepEqual(room.relayKeys("p", 0, { g: "x", zed: "x", p: "x", m: "x" }), {
+      deliveries: [{ to: "m", message: { type: "e2eeKey", from: "p", keyId: 0, sealed: "x" } }],
+      absent: ["g", "zed", "p"],
+    });
+    assert.deepEqual(room.relayKeys("g", 0, { p: "x" }), { deliveries: [], absent: ["p"] });
   });
 });
 

@@ -1,10 +1,20 @@
 /**
  * One sender's keys as a receiver holds them, by key id. Keys arrive sealed
- * from the sender (after a departure: a fresh key) or are derived here when
- * a frame or chat message carries the id after the newest one (after an
- * arrival the sender moves on to the ratchet of its key, without a message
- * to those who are already in the meeting). The page keeps one ring per
- * sender for chat, the worker one per sender for frames.
+ * from the sender (after a departure: a fresh key) or are derived here:
+ * after an arrival the sender moves on to the ratchet of its key, without a
+ * message to those who are already in the meeting, so each of them
+ * `advance`s its ring for that sender at the same event. A frame or chat
+ * message with an id a few steps after the newest key is a late event: the
+ * ring derives that key too. The page keeps one ring per sender for chat,
+ * the worker one per sender for frames.
+ *
+ * A key derived for a frame is only a guess until something decrypts under
+ * it: the key id travels in the clear, so anyone on the path could write a
+ * made-up id. Only a received key, an `advance`, or a derived key the caller
+ * `confirm`s after it authenticated something moves the ring forward. Keys
+ * the ring derived give way to a received key's own ratchets.
+ *
+ * Changes apply in the order they are made, each after the one before.
  */
 import { expandSenderKey, ratchet, type SenderKey } from "./keys.js";
 
@@ -18,40 +28,73 @@ const KEPT = 8;
 interface Entry {
   raw: Uint8Array;
   key: Promise<SenderKey>;
+  /** Derived here and not yet confirmed by a frame that decrypted. */
+  derived: boolean;
 }
+
+const after = (keyId: number, steps: number) => (keyId + steps) % KEY_IDS;
 
 export class KeyRing {
   private readonly keys = new Map<number, Entry>();
-  /** The id of the most recent key, from which ratchets start. */
+  /** The id of the most recent key known to be the sender's, from which ratchets start. */
   private newest: number | undefined;
+  /** `set` and `advance`, in the order they were made. */
+  private changes: Promise<void> = Promise.resolve();
 
-  /** A key the sender sent. It replaces whatever this ring derived for the same id. */
+  /** A key the sender sent. It replaces whatever this ring derived for its id and the ids after it. */
   set(keyId: number, raw: Uint8Array): void {
-    this.keys.set(keyId, { raw, key: expandSenderKey(raw) });
-    this.newest = keyId;
-    this.prune();
+    this.changes = this.changes.then(() => {
+      for (let steps = 1; steps <= MAX_RATCHET_STEPS; steps++) {
+        if (this.keys.get(after(keyId, steps))?.derived) this.keys.delete(after(keyId, steps));
+      }
+      this.keys.set(keyId, { raw, key: expandSenderKey(raw), derived: false });
+      this.newest = keyId;
+      this.prune();
+    });
+  }
+
+  /** Someone arrived: the sender moved on to the ratchet of its newest key, and so does this ring. */
+  advance(): void {
+    this.changes = this.changes.then(async () => {
+      if (this.newest === undefined) return;
+      const id = after(this.newest, 1);
+      if (!this.keys.has(id)) {
+        const raw = await ratchet(this.keys.get(this.newest)!.raw);
+        if (!this.keys.has(id)) this.keys.set(id, { raw, key: expandSenderKey(raw), derived: true });
+      }
+      this.newest = id;
+      this.prune();
+    });
   }
 
   /** The key with this id: known, or ratcheted forward from the newest. Undefined if neither. */
   async get(keyId: number): Promise<SenderKey | undefined> {
+    await this.changes;
     const known = this.keys.get(keyId);
     if (known) return known.key;
     if (this.newest === undefined) return undefined;
     const steps = (keyId - this.newest + KEY_IDS) % KEY_IDS;
     if (steps === 0 || steps > MAX_RATCHET_STEPS) return undefined;
-    const start = this.newest;
-    let id = start;
+    let id = this.newest;
     let raw = this.keys.get(id)!.raw;
     for (let i = 0; i < steps; i++) {
-      raw = await ratchet(raw);
-      id = (id + 1) % KEY_IDS;
-      // Another call may have derived or received it meanwhile: a received key wins.
-      if (!this.keys.has(id)) this.keys.set(id, { raw, key: expandSenderKey(raw) });
+      const next = await ratchet(raw);
+      id = after(id, 1);
+      // Another call may have derived or received it meanwhile: what is there wins.
+      if (!this.keys.has(id)) this.keys.set(id, { raw: next, key: expandSenderKey(next), derived: true });
       raw = this.keys.get(id)!.raw;
     }
-    if (this.newest === start) this.newest = keyId;
     this.prune();
     return this.keys.get(keyId)?.key;
+  }
+
+  /** Something decrypted under this key: it is the sender's, and ratchets start from it from now on. */
+  confirm(keyId: number): void {
+    const entry = this.keys.get(keyId);
+    if (!entry || this.newest === undefined) return;
+    const steps = (keyId - this.newest + KEY_IDS) % KEY_IDS;
+    if (steps === 0 || steps > MAX_RATCHET_STEPS) return;
+    this.newest = keyId;
   }
 
   private prune(): void {

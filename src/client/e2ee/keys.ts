@@ -174,9 +174,14 @@ export function toBase64Url(bytes: Uint8Array): string {
   return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 }
 
-/** Throws on anything that is not base64url. */
+/**
+ * Throws on anything that is not base64url in its one canonical spelling:
+ * unused trailing bits must be zero, so that one key never has two spellings
+ * (a public key's text goes into the safety code).
+ */
 export function fromBase64Url(text: string): Uint8Array {
   if (!/^[A-Za-z0-9_-]*$/.test(text)) throw new Error("not base64url");
-  const binary = atob(text.replace(/-/g, "+").replace(/_/g, "/"));
-  return Uint8Array.from(binary, (c) => c.charCodeAt(0));
+  const bytes = Uint8Array.from(atob(text.replace(/-/g, "+").replace(/_/g, "/")), (c) => c.charCodeAt(0));
+  if (toBase64Url(bytes) !== text) throw new Error("not canonical base64url");
+  return bytes;
 }

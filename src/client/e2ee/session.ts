@@ -8,11 +8,12 @@
  *
  * Key schedule (docs/e2ee.md): on joining, our key goes to everyone, sealed
  * pairwise. When someone arrives we move to the ratchet of our key and send
- * it to the newcomer only (those present derive it themselves; the newcomer
- * cannot derive the keys before it). When someone leaves we make a fresh key,
- * send it to everyone still here, and switch to it a moment later, once it
- * has arrived: nobody's video freezes, and the leaver has no key for what
- * follows.
+ * it to the newcomer only (those present ratchet their copy at the same
+ * event; the newcomer cannot derive the keys before it). When someone leaves
+ * we make a fresh key, send it to everyone still here, and switch to it a
+ * moment later, once it has arrived: nobody's video freezes, and the leaver
+ * has no key for what follows. A fresh key also replaces one whose frame
+ * counter runs out, so no nonce is ever used twice.
  */
 import type { Participant, ParticipantId, SubscribedStream } from "../../protocol/messages.js";
 import { KEY_IDS, KeyRing } from "./keyring.js";
@@ -31,7 +32,7 @@ import {
   type Identity,
 } from "./keys.js";
 import type { MediaKind } from "./frame.js";
-import type { ToWorker, TransformOptions } from "./worker.js";
+import type { FromWorker, ToWorker, TransformOptions } from "./worker.js";
 
 /** How long a fresh key travels before we encrypt with it (after someone left). */
 export const KEY_SWITCH_DELAY_MS = 1_000;
@@ -45,8 +46,8 @@ export const KEY_SWITCH_DELAY_MS = 1_000;
 export type PeerState = "encrypted" | "waiting" | "failed" | "unencrypted";
 
 export interface E2eeEvents {
-  /** Send a sealed sender key to one participant (through the server, which cannot open it). */
-  sendKey(to: ParticipantId, keyId: number, sealed: string): void;
+  /** Send our key `keyId`, sealed for each of some participants (through the server, which cannot open them). */
+  sendKeys(keyId: number, sealed: Record<ParticipantId, string>): void;
   /** Someone's state changed. */
   changed(): void;
 }
@@ -82,6 +83,9 @@ export class E2eeSession {
   ) {
     this.current = { keyId: 0, raw: newSenderKey() };
     this.useKey(this.current);
+    this.worker.addEventListener("message", (event: MessageEvent<FromWorker>) => {
+      if (event.data.type === "rotate") this.enqueue(async () => this.rotate());
+    });
   }
 
   /** A session for this page; `passphrase` from the link's fragment, if any. */
@@ -108,7 +112,8 @@ export class E2eeSession {
   streams(streams: SubscribedStream[]): void {
     this.post({
       type: "streams",
-      streams: streams.map((s) => ({ mid: s.mid, participantId: s.participantId, encrypted: this.peers.get(s.participantId)?.publicKey != null })),
+      // Only a participant known to have no key sends in the clear; a stream of anyone else must decrypt.
+      streams: streams.map((s) => ({ mid: s.mid, participantId: s.participantId, encrypted: this.peers.get(s.participantId)?.publicKey !== null })),
     });
   }
 
@@ -117,15 +122,20 @@ export class E2eeSession {
     this.selfId = selfId;
     for (const id of [...this.peers.keys()]) this.forgetPeer(id);
     for (const p of participants) this.addPeer(p);
-    this.enqueue(async () => {
-      for (const id of this.peers.keys()) await this.sendCurrentKey(id);
-    });
+    this.enqueue(() => this.sendKeys([...this.peers.keys()], this.latestKey()));
     this.events.changed();
   }
 
-  /** Someone arrived: we move on to the ratchet of our key, and they get it. */
+  /**
+   * Someone arrived: we move on to the ratchet of our key, and they get it; everyone
+   * else moves on too, so we ratchet our copies of their keys.
+   */
   participantJoined(p: Participant): void {
     this.forgetPeer(p.id);
+    for (const [id, peer] of this.peers) {
+      peer.ring.advance();
+      this.post({ type: "advance", participantId: id });
+    }
     this.addPeer(p);
     this.enqueue(async () => {
       if (!this.pending) {
@@ -133,7 +143,7 @@ export class E2eeSession {
         this.current = next;
         this.useKey(next);
       }
-      await this.sendCurrentKey(p.id);
+      await this.sendKeys([p.id], this.latestKey());
     });
     this.events.changed();
   }
@@ -147,15 +157,7 @@ export class E2eeSession {
   /** Someone left: a fresh key for everyone still here. */
   participantLeft(id: ParticipantId): void {
     if (!this.forgetPeer(id)) return;
-    this.enqueue(async () => {
-      if (this.pending) window.clearTimeout(this.pending.timer);
-      const latest = this.pending ?? this.current;
-      const fresh = { keyId: (latest.keyId + 1) % KEY_IDS, raw: newSenderKey() };
-      this.ownRing.set(fresh.keyId, fresh.raw);
-      const timer = window.setTimeout(() => this.enqueue(async () => this.switchToPending()), KEY_SWITCH_DELAY_MS);
-      this.pending = { ...fresh, timer };
-      for (const peerId of this.peers.keys()) await this.sendKey(peerId, fresh);
-    });
+    this.enqueue(() => this.rotate());
     this.events.changed();
   }
 
@@ -187,7 +189,9 @@ export class E2eeSession {
   async openChat(from: ParticipantId, keyId: number, sealed: string): Promise<string | undefined> {
     const ring = from === this.selfId ? this.ownRing : this.peers.get(from)?.ring;
     const key = await ring?.get(keyId);
-    return key && openChat(key, sealed, from, keyId);
+    const text = key && (await openChat(key, sealed, from, keyId));
+    if (text !== undefined) ring?.confirm(keyId);
+    return text;
   }
 
   /** How a participant's media reaches us. */
@@ -201,9 +205,28 @@ export class E2eeSession {
     return peerKey ? safetyCode(this.identity.publicKey, peerKey) : undefined;
   }
 
+  /** Ends encryption on this page: the worker and every key in it are gone. */
   close(): void {
     if (this.pending) window.clearTimeout(this.pending.timer);
     this.worker.terminate();
+  }
+
+  /** A fresh key, sent to everyone here, used once it has had time to arrive. */
+  private async rotate(): Promise<void> {
+    if (this.pending) window.clearTimeout(this.pending.timer);
+    const fresh = { keyId: (this.latestKey().keyId + 1) % KEY_IDS, raw: newSenderKey() };
+    this.ownRing.set(fresh.keyId, fresh.raw);
+    const timer = window.setTimeout(() => this.enqueue(async () => this.switchToPending()), KEY_SWITCH_DELAY_MS);
+    this.pending = { ...fresh, timer };
+    await this.sendKeys([...this.peers.keys()], fresh);
+  }
+
+  /**
+   * The key others should hold from now on: a fresh key on its way, or the one in use.
+   * A newcomer gets only that: not the key used before they came.
+   */
+  private latestKey(): { keyId: number; raw: Uint8Array } {
+    return this.pending ?? this.current;
   }
 
   private addPeer(p: Participant): void {
@@ -218,19 +241,23 @@ export class E2eeSession {
     return true;
   }
 
-  private async sendCurrentKey(to: ParticipantId): Promise<void> {
-    // While a fresh key is on its way, a newcomer gets only that one: not the key used before they came.
-    await this.sendKey(to, this.pending ?? this.current);
-  }
-
-  private async sendKey(to: ParticipantId, key: { keyId: number; raw: Uint8Array }): Promise<void> {
-    const peer = this.peers.get(to);
-    if (!peer?.pairwise || !this.selfId) return;
-    try {
-      this.events.sendKey(to, key.keyId, await sealSenderKey(await peer.pairwise, key.raw, this.selfId, to, key.keyId));
-    } catch {
-      this.setState(peer, "failed");
-    }
+  /** Seals `key` for each of `recipients` that can receive it, and sends them all in one message. */
+  private async sendKeys(recipients: ParticipantId[], key: { keyId: number; raw: Uint8Array }): Promise<void> {
+    const selfId = this.selfId;
+    if (!selfId) return;
+    const sealed: Record<ParticipantId, string> = {};
+    await Promise.all(
+      recipients.map(async (to) => {
+        const peer = this.peers.get(to);
+        if (!peer?.pairwise) return;
+        try {
+          sealed[to] = await sealSenderKey(await peer.pairwise, key.raw, selfId, to, key.keyId);
+        } catch {
+          this.setState(peer, "failed");
+        }
+      }),
+    );
+    if (Object.keys(sealed).length) this.events.sendKeys(key.keyId, sealed);
   }
 
   private switchToPending(): void {

@@ -17,6 +17,8 @@ export type ToWorker =
   | { type: "sendKey"; keyId: number; raw: Uint8Array }
   /** One of a participant's sender keys. */
   | { type: "receiveKey"; participantId: string; keyId: number; raw: Uint8Array }
+  /** Someone arrived: this participant moved on to the ratchet of their key. */
+  | { type: "advance"; participantId: string }
   /** A participant left, or changed identity: their keys go. */
   | { type: "forget"; participantId: string }
   /** Which participant's stream arrives on which mid, and whether that participant encrypts. */
@@ -24,8 +26,16 @@ export type ToWorker =
   /** Asks for the counters below. */
   | { type: "stats" };
 
-/** What the worker tells the page. */
-export type FromWorker = { type: "stats"; stats: FrameStats };
+/** What the worker tells the page: the counters asked for, or that the send key needs replacing. */
+export type FromWorker = { type: "stats"; stats: FrameStats } | { type: "rotate" };
+
+/**
+ * Frames one key may encrypt: the counter in the nonce has 32 bits. Well before
+ * that (a year of sending) the page is asked for a fresh key; at the limit,
+ * frames are dropped rather than a nonce used twice.
+ */
+const COUNTER_LIMIT = 2 ** 32;
+const ROTATE_AT = COUNTER_LIMIT - 2 ** 20;
 
 export interface FrameStats {
   encrypted: number;
@@ -76,6 +86,9 @@ scope.onmessage = ({ data: message }) => {
     case "receiveKey":
       ringOf(message.participantId).set(message.keyId, message.raw);
       return;
+    case "advance":
+      ringOf(message.participantId).advance();
+      return;
     case "forget":
       rings.delete(message.participantId);
       return;
@@ -100,9 +113,10 @@ const isKeyFrame = (frame: EncodedFrame) => frame.type === "key";
 function encrypt(kind: MediaKind) {
   return async (frame: EncodedFrame, output: TransformStreamDefaultController<EncodedFrame>) => {
     // Nothing to send before the first key: an unencrypted frame must never leave.
-    if (!sending || frame.data.byteLength === 0) return;
+    if (!sending || frame.data.byteLength === 0 || sending.counter >= COUNTER_LIMIT) return;
     const { keyId, key } = sending;
     const counter = sending.counter++;
+    if (counter === ROTATE_AT) scope.postMessage({ type: "rotate" });
     const started = performance.now();
     frame.data = await encryptFrame(await key, keyId, counter, frame.data, clearBytes(kind, isKeyFrame(frame)));
     stats.encrypted++;
@@ -120,9 +134,10 @@ function decrypt(kind: MediaKind, mid: string, transformer: Transformer) {
     if (!owner.encrypted) return output.enqueue(frame);
     const started = performance.now();
     const keyId = frameKeyId(frame.data);
-    const key = keyId === undefined ? undefined : await rings.get(owner.participantId)?.get(keyId);
+    const ring = rings.get(owner.participantId);
+    const key = keyId === undefined ? undefined : await ring?.get(keyId);
     const plain = key && (await decryptFrame(key, frame.data, clearBytes(kind, isKeyFrame(frame))));
-    if (!plain) {
+    if (!plain || keyId === undefined) {
       stats.failed++;
       failing = true;
       return;
@@ -130,6 +145,7 @@ function decrypt(kind: MediaKind, mid: string, transformer: Transformer) {
     // After frames were dropped (the key came late), the decoder needs a key frame to go on.
     if (failing && kind === "video") void transformer.sendKeyFrameRequest?.().catch(() => {});
     failing = false;
+    ring?.confirm(keyId);
     frame.data = plain;
     stats.decrypted++;
     stats.decryptMs += performance.now() - started;

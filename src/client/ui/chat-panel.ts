@@ -45,6 +45,7 @@ export class ChatPanel {
         h("span", { class: "from" }, fromSelf ? t("you") : message.name),
         h("time", { datetime: new Date(message.at).toISOString() }, time),
         message.text === null ? h("p", { class: "undecryptable" }, t("chatUndecryptable")) : h("p", {}, message.text),
+        message.unsealed ? h("p", { class: "unsealed" }, t("e2eeStateUnencrypted")) : null,
       ),
     );
     this.log.lastElementChild?.scrollIntoView({ block: "end" });

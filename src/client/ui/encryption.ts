@@ -27,7 +27,10 @@ export class EncryptionBadge {
   constructor() {
     this.label = h("strong", {});
     this.detail = h("span", { class: "detail" });
-    this.element = h("p", { class: "encryption", role: "status" }, icon("lock"), this.label, this.detail);
+    const [closed, open] = [icon("lock"), icon("lockOpen")];
+    closed.classList.add("closed");
+    open.classList.add("open");
+    this.element = h("p", { class: "encryption", role: "status" }, closed, open, this.label, this.detail);
     this.update(undefined, new Map());
   }
 
@@ -49,7 +52,7 @@ export class EncryptionBadge {
           : ""
         : problems.length
           ? problems.map(([id, state]) => `${names(id)}: ${t(PEER_STATE_TEXT[state])}`).join(" · ") +
-            (problems.some(([, state]) => state === "failed") ? ` ${t("e2eeFailedHint")}` : "")
+            (problems.some(([, state]) => state === "failed") ? `. ${t("e2eeFailedHint")}` : "")
           : level === "on"
             ? t("e2eeOnDetail")
             : "";

@@ -56,7 +56,7 @@ export class Tile {
     this.handIcon = h("span", { class: "hand", role: "img" }, "✋");
     this.qualityIcon = h("span", { class: "quality", role: "img", hidden: true }, h("i"), h("i"), h("i"));
     this.reactionBubble = h("span", { class: "reaction", "aria-hidden": "true", hidden: true });
-    this.plainIcon = h("span", { class: "plain", role: "img", hidden: true }, icon("lock"));
+    this.plainIcon = h("span", { class: "plain", role: "img", hidden: true }, icon("lockOpen"));
     this.menuSlot = h("div", { class: "tile-menu" });
     this.element = h(
       "figure",
@@ -90,6 +90,8 @@ export class Tile {
     const plain = state === "unencrypted" || state === "failed";
     this.plainIcon.hidden = !plain;
     if (plain) this.plainIcon.setAttribute("aria-label", t(PEER_STATE_TEXT[state]));
+    // Frames that cannot be decrypted never reach the decoder: show the initials, not a black box.
+    this.element.classList.toggle("undecryptable", state === "failed");
   }
 
   /** Shows the moderator's menu for this participant, or hides it (`undefined`). */

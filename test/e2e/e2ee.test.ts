@@ -1,0 +1,299 @@
+/**
+ * End-to-end encryption as people have it, in real Chromium against the
+ * real server and Janus: three people see and hear each other through
+ * encrypted frames, chat is sealed, re-keying on arrival and departure keeps
+ * video flowing and leaves the leaver without keys, a participant with wrong
+ * keys gets frames but decodes none, safety codes match for honest keys and
+ * differ when a key is swapped in transit, the server's frames never carry a
+ * key, and a browser without E2EE is shown as such and can be kept out.
+ */
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdirSync } from "node:fs";
+import type { Browser, Page } from "playwright-core";
+import { joinFromPrejoin, launchBrowser, newParticipant, playingRemoteNames, remoteFrameCounts, type ParticipantPage } from "../helpers/browser.js";
+import { startTestServer, type TestServer } from "../helpers/server.js";
+import { sameMembers, waitUntil } from "../helpers/wait.js";
+import {
+  inboundAudio,
+  inboundVideo,
+  instrumentE2ee,
+  keySpellings,
+  longestFreezes,
+  recordSignaling,
+  recordedKeys,
+  watchFreezes,
+  type RecordedKey,
+} from "../helpers/e2ee.js";
+import { createIdentity, ratchet } from "../../src/client/e2ee/keys.js";
+
+const SCREENSHOTS = "test-output/screenshots";
+const ROOM = "verschluesselt";
+/** Longest a remote video may stand still while keys change. */
+const MAX_FREEZE_MS = 1_000;
+
+interface Person extends ParticipantPage {
+  name: string;
+  /** Every signaling frame of this page, both directions. */
+  frames: string[];
+}
+
+const seesPlaying = (p: Person, names: string[]) =>
+  waitUntil(`${p.name} to see ${names.join(", ") || "nobody"} playing`, () => playingRemoteNames(p.page), (seen) => sameMembers(seen, names), 20_000);
+
+/** Waits until every remote video of `p` decodes new frames. */
+async function framesKeepComing(p: Person, names: string[]): Promise<void> {
+  const first = await remoteFrameCounts(p.page);
+  await waitUntil(`${p.name}'s videos of ${names.join(", ")} to decode new frames`, () => remoteFrameCounts(p.page), (now) =>
+    names.every((n) => (now[n] ?? 0) > (first[n] ?? 0)),
+  );
+}
+
+/**
+ * Ada's view of Ben and Ben's of Ada never stood still for MAX_FREEZE_MS while
+ * `what` happened (`freezes`: per viewer, per remote tile, the longest gap).
+ */
+function assertNoFreeze(what: string, freezes: Record<string, Record<string, number>>): void {
+  for (const [viewer, seen] of [["Ada", "Ben"], ["Ben", "Ada"]] as const) {
+    const longest = freezes[viewer]?.[seen];
+    assert.ok(longest !== undefined && longest < MAX_FREEZE_MS, `during ${what}, ${viewer}'s view of ${seen} stood still for ${longest} ms (${JSON.stringify(freezes)})`);
+  }
+}
+
+/** The encryption line at the top of the meeting. */
+const encryptionLine = (page: Page) => page.locator("p.encryption");
+
+async function openPeople(page: Page): Promise<void> {
+  const button = page.getByRole("button", { name: /^People/ });
+  if ((await button.getAttribute("aria-expanded")) !== "true") await button.click();
+}
+
+/** Opens "Verify <name>" in the People panel and reads the safety code from the dialog. */
+async function safetyCodeWith(page: Page, name: string): Promise<string> {
+  await openPeople(page);
+  await page.getByRole("button", { name: `Verify ${name}` }).click();
+  const dialog = page.getByRole("dialog", { name: `Safety code with ${name}` });
+  await waitUntil(`the safety code with ${name}`, () => dialog.locator(".safety-code").textContent(), (code) => !!code);
+  return (await dialog.locator(".safety-code").textContent()) ?? "";
+}
+
+async function closeDialog(page: Page): Promise<void> {
+  await page.getByRole("dialog").getByRole("button", { name: "Close" }).click();
+}
+
+describe("end-to-end encryption", () => {
+  let server: TestServer;
+  let browser: Browser;
+  let moderatorKey: string;
+  const people: Record<string, Person> = {};
+  /** Every page ever opened, for the check that no key reached the server. */
+  const everyone: Person[] = [];
+
+  async function arrive(name: string, options: { corruptReceivedKeys?: boolean; withoutE2ee?: boolean; moderator?: boolean } = {}): Promise<Person> {
+    const participant = await newParticipant(browser);
+    await instrumentE2ee(participant.context, options);
+    if (options.withoutE2ee) await participant.context.addInitScript(() => delete (window as { RTCRtpScriptTransform?: unknown }).RTCRtpScriptTransform);
+    const person: Person = { ...participant, name, frames: recordSignaling(participant.page) };
+    await person.page.goto(`${server.url}/r/${ROOM}${options.moderator ? `#moderator=${moderatorKey}` : ""}`);
+    await joinFromPrejoin(person.page, name);
+    people[name] = person;
+    everyone.push(person);
+    return person;
+  }
+
+  async function leave(person: Person): Promise<void> {
+    await person.page.getByRole("button", { name: "Leave meeting" }).click();
+    await person.page.getByRole("heading", { name: "You left the meeting" }).waitFor();
+    delete people[person.name];
+  }
+
+  before(async () => {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    server = await startTestServer({ logLevel: "warn", config: { meetings: { lobby: false } } });
+    browser = await launchBrowser();
+    const created = await fetch(`${server.url}/api/meetings`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ name: ROOM }) });
+    moderatorKey = ((await created.json()) as { moderatorKey: string }).moderatorKey;
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  test("three browsers see each other's video and hear each other through encrypted frames, and say so; the re-keying on arrival freezes nobody", async () => {
+    const ada = await arrive("Ada", { moderator: true });
+    const ben = await arrive("Ben");
+    await seesPlaying(ada, ["Ben"]);
+    await seesPlaying(ben, ["Ada"]);
+    // From here on, every gap between two frames counts: Cy's arrival re-keys everyone.
+    await watchFreezes(ada.page);
+    await watchFreezes(ben.page);
+    const cy = await arrive("Cy");
+    for (const p of [ada, ben, cy]) {
+      const others = ["Ada", "Ben", "Cy"].filter((n) => n !== p.name);
+      await seesPlaying(p, others);
+      await framesKeepComing(p, others);
+      await waitUntil(`${p.name}'s line to say the meeting is encrypted`, () => encryptionLine(p.page).textContent(), (text) => !!text?.startsWith("End-to-end encrypted"));
+      await waitUntil(
+        `${p.name} to hear both others`,
+        () => inboundAudio(p.page),
+        (streams) => streams.filter((s) => s.energy > 0 && s.concealed < 0.5).length === 2,
+        20_000,
+      );
+    }
+    assertNoFreeze("Cy's arrival", { Ada: await longestFreezes(ada.page), Ben: await longestFreezes(ben.page) });
+    const keys = await recordedKeys(ben.page);
+    assert.deepEqual(
+      keys.filter((k) => k.type === "sendKey").map((k) => k.keyId),
+      [0, 1],
+      "Ben started with key 0 and moved on to its ratchet when Cy arrived",
+    );
+    await ada.page.screenshot({ path: `${SCREENSHOTS}/e2ee-meeting.png` });
+  });
+
+  test("chat is sealed: everyone reads it, the server's frames never carry its text", async () => {
+    const { Ada: ada, Ben: ben, Cy: cy } = people;
+    const text = "Geheimnis 4711 – Grüße";
+    await ada!.page.getByRole("button", { name: "Chat", exact: true }).click();
+    await ada!.page.getByRole("textbox", { name: "Message" }).fill(text);
+    await ada!.page.getByRole("button", { name: "Send" }).click();
+    for (const p of [ada!, ben!, cy!]) await p.page.locator(".chat-panel").getByText(text).waitFor({ state: "attached" });
+    assert.ok(
+      everyone.flatMap((p) => p.frames).some((f) => f.includes('"sealedChat"')),
+      "the message travelled sealed",
+    );
+    for (const needle of ["Geheimnis", "4711", "Grüße", "Gr\\u00fc\\u00dfe"]) {
+      assert.ok(!everyone.some((p) => p.frames.some((f) => f.includes(needle))), `no signaling frame contains ${needle}`);
+    }
+    await ada!.page.getByRole("button", { name: "Chat", exact: true }).click();
+  });
+
+  test("two people read the same safety code; the code differs for another pair", async () => {
+    const { Ada: ada, Ben: ben } = people;
+    const adaSees = await safetyCodeWith(ada!.page, "Ben");
+    await ada!.page.screenshot({ path: `${SCREENSHOTS}/e2ee-safety-code.png` });
+    await closeDialog(ada!.page);
+    const benSees = await safetyCodeWith(ben!.page, "Ada");
+    await closeDialog(ben!.page);
+    assert.match(adaSees, /^\d{5} \d{5} \d{5} \d{5}$/);
+    assert.equal(adaSees, benSees);
+    const adaAndCy = await safetyCodeWith(ada!.page, "Cy");
+    await closeDialog(ada!.page);
+    assert.notEqual(adaAndCy, adaSees);
+  });
+
+  test("when someone leaves, video keeps flowing and the keys that follow are out of the leaver's reach", async () => {
+    const { Ada: ada, Ben: ben, Cy: cy } = people;
+    const cyHad = (await recordedKeys(cy!.page)).filter((k) => k.type === "receiveKey").map((k) => k.hex);
+    await watchFreezes(ada!.page);
+    await watchFreezes(ben!.page);
+    const leftAt = Date.now();
+    await leave(cy!);
+    await seesPlaying(ada!, ["Ben"]);
+    // The fresh key travels for a second before it is used.
+    await waitUntil("Ben to encrypt with a key made after Cy left", () => recordedKeys(ben!.page), (keys) => keys.some((k) => k.type === "sendKey" && k.at > leftAt + 500));
+    await framesKeepComing(ada!, ["Ben"]);
+    await framesKeepComing(ben!, ["Ada"]);
+    assertNoFreeze("Cy's departure", { Ada: await longestFreezes(ada!.page), Ben: await longestFreezes(ben!.page) });
+
+    const reachable = new Set(cyHad);
+    for (const hex of cyHad) {
+      let raw: Uint8Array = Uint8Array.from(Buffer.from(hex, "hex"));
+      for (let step = 0; step < 8; step++) reachable.add(Buffer.from((raw = await ratchet(raw))).toString("hex"));
+    }
+    for (const p of [ada!, ben!]) {
+      const current = (await recordedKeys(p.page)).filter((k) => k.type === "sendKey").at(-1)!;
+      assert.ok(current.at > leftAt, `${p.name} encrypts with a key made after Cy left`);
+      assert.ok(!reachable.has(current.hex), `${p.name}'s new key is neither one Cy held nor a ratchet of one`);
+    }
+  });
+
+  test("a participant whose keys are wrong receives the frames but cannot decode a single one", async () => {
+    const eve = await arrive("Eve", { corruptReceivedKeys: true });
+    await seesPlaying(people.Ada!, ["Ben", "Eve"]);
+    await waitUntil("Eve to receive video", () => inboundVideo(eve.page), (v) => v.bytes > 50_000, 20_000);
+    const before = await inboundVideo(eve.page);
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    const later = await inboundVideo(eve.page);
+    assert.ok(later.bytes > before.bytes, "encrypted frames keep arriving");
+    assert.equal(later.framesDecoded, 0, "not one of them decodes");
+    assert.deepEqual(await playingRemoteNames(eve.page), [], "Eve sees no picture of anyone");
+    await leave(eve);
+    await seesPlaying(people.Ada!, ["Ben"]);
+  });
+
+  test("a public key swapped in transit shows: different safety codes, and the swapped keys do not open", async () => {
+    // What a malicious server would do: tell Fay that Ada's key is one of its own.
+    const attacker = (await createIdentity()).publicKey;
+    const fay = await newParticipant(browser);
+    await instrumentE2ee(fay.context);
+    let toFay: (message: string) => void = () => {};
+    await fay.page.routeWebSocket(/\/ws$/, (ws) => {
+      const server = ws.connectToServer();
+      toFay = (message) => ws.send(message);
+      ws.onMessage((message) => server.send(message));
+      server.onMessage((message) => ws.send(String(message).replace(/("name":"Ada"[^{}]*"publicKey":")[A-Za-z0-9_-]{87}/g, `$1${attacker}`)));
+    });
+    const person: Person = { ...fay, name: "Fay", frames: recordSignaling(fay.page) };
+    everyone.push(person);
+    await fay.page.goto(`${server.url}/r/${ROOM}`);
+    await joinFromPrejoin(fay.page, "Fay");
+    await seesPlaying(people.Ben!, ["Ada", "Fay"]);
+    // Neither side can open the other's keys: each sealed them for a key the other does not have.
+    await waitUntil("Fay's line to say Ada's keys do not match", () => encryptionLine(fay.page).textContent(), (text) => !!text?.includes("Ada: keys do not match"));
+    await waitUntil("Ada's line to say Fay's keys do not match", () => encryptionLine(people.Ada!.page).textContent(), (text) => !!text?.includes("Fay: keys do not match"));
+    const fayReads = await safetyCodeWith(fay.page, "Ada");
+    await fay.page.screenshot({ path: `${SCREENSHOTS}/e2ee-keys-swapped.png` });
+    await closeDialog(fay.page);
+    const adaReads = await safetyCodeWith(people.Ada!.page, "Fay");
+    await closeDialog(people.Ada!.page);
+    assert.notEqual(fayReads, adaReads, "the two codes differ: someone is in the middle");
+    assert.deepEqual(await playingRemoteNames(fay.page), ["Ben"], "Fay sees Ben, but not Ada's picture");
+    assert.deepEqual(await playingRemoteNames(people.Ada!.page), ["Ben"], "nor Ada Fay's");
+
+    // The same server forges a chat message in Ada's name: it cannot seal it, and Fay's chat says so.
+    toFay(JSON.stringify({ type: "chat", from: "forged", name: "Ada", text: "Bitte überweisen Sie heute", at: Date.now() }));
+    await fay.page.getByRole("button", { name: /^Chat/ }).click();
+    const forged = fay.page.locator(".chat-panel li", { hasText: "Bitte überweisen Sie heute" });
+    await forged.getByText("not end-to-end encrypted").waitFor();
+    await fay.page.getByRole("button", { name: "Leave meeting" }).click();
+    await seesPlaying(people.Ben!, ["Ada"]);
+  });
+
+  test("no signaling frame of any page ever carried a media key", () => {
+    const keys: RecordedKey[] = [];
+    return Promise.all(
+      everyone.filter((p) => !p.page.isClosed()).map(async (p) => keys.push(...(await recordedKeys(p.page)))),
+    ).then(() => {
+      assert.ok(keys.length >= 10, `keys were recorded (${keys.length})`);
+      const frames = everyone.flatMap((p) => p.frames);
+      assert.ok(frames.filter((f) => f.includes('"e2eeKey"')).length >= 6, "sealed keys went through the server");
+      for (const key of keys) {
+        for (const spelling of keySpellings(key.hex)) {
+          assert.ok(!frames.some((f) => f.includes(spelling)), `the ${key.type} ${key.keyId} of some page appears in a frame`);
+        }
+      }
+    });
+  });
+
+  test("a browser without E2EE is shown to everyone as such, and a moderator can keep such browsers out", async () => {
+    const gus = await arrive("Gus", { withoutE2ee: true });
+    await waitUntil("Gus's own line", () => encryptionLine(gus.page).textContent(), (text) => !!text?.startsWith("Not end-to-end encrypted"));
+    const ada = people.Ada!;
+    await waitUntil("Ada's line to name Gus", () => encryptionLine(ada.page).textContent(), (text) => !!text?.includes("Gus: not end-to-end encrypted"));
+    assert.ok((await encryptionLine(ada.page).textContent())?.startsWith("Not end-to-end encrypted for everyone"));
+    await seesPlaying(ada, ["Ben", "Gus"]);
+    await ada.page.getByRole("figure", { name: "Gus" }).getByRole("img", { name: "not end-to-end encrypted" }).waitFor();
+    await ada.page.screenshot({ path: `${SCREENSHOTS}/e2ee-not-for-everyone.png` });
+    await leave(gus);
+
+    await ada.page.getByRole("button", { name: "Meeting settings" }).click();
+    const requirement = ada.page.getByRole("button", { name: "Only browsers with end-to-end encryption may join" });
+    await requirement.click();
+    await waitUntil("the requirement to be on", () => requirement.getAttribute("aria-pressed"), (pressed) => pressed === "true");
+    const old = await arrive("Old Browser", { withoutE2ee: true });
+    await old.page.getByText("This meeting admits only browsers that encrypt end to end.", { exact: false }).waitFor();
+    await old.page.screenshot({ path: `${SCREENSHOTS}/e2ee-required.png` });
+    assert.deepEqual(await playingRemoteNames(ada.page), ["Ben"], "nobody got in");
+  });
+});
