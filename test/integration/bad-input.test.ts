@@ -281,7 +281,7 @@ test("prototype-pollution payloads are plain data", async () => {
   assert.ok(client.isOpen);
   const other = await connect();
   const seen = await other.join(room, "Other");
-  assert.deepEqual(seen.participants, [{ id: joined.participantId, name: "Proto", role: "participant", audio: false, video: false, publishing: false, screen: false, hand: null }]);
+  assert.deepEqual(seen.participants, [{ id: joined.participantId, name: "Proto", role: "participant", audio: false, video: false, publishing: false, screen: false, hand: null, publicKey: null }]);
 });
 
 test("after all that the server is healthy, leaks nothing and a fresh join works", async () => {

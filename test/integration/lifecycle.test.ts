@@ -62,10 +62,10 @@ test("join, presence, publish, media state and leave between two participants", 
   assert.notEqual(joinedB.participantId, joinedA.participantId);
   assert.notEqual(joinedB.resumeToken, joinedA.resumeToken);
   assert.deepEqual(joinedB.participants, [
-    { id: joinedA.participantId, name: "Ada", role: "participant", audio: true, video: true, publishing: false, screen: false, hand: null },
+    { id: joinedA.participantId, name: "Ada", role: "participant", audio: true, video: true, publishing: false, screen: false, hand: null, publicKey: null },
   ]);
   const arrived = await a.next("participantJoined");
-  assert.deepEqual(arrived.participant, { id: joinedB.participantId, name: "Bob", role: "participant", audio: true, video: true, publishing: false, screen: false, hand: null });
+  assert.deepEqual(arrived.participant, { id: joinedB.participantId, name: "Bob", role: "participant", audio: true, video: true, publishing: false, screen: false, hand: null, publicKey: null });
 
   a.send({ type: "publish", sdp: publisherOffer() });
   const answer = await a.next("publisherAnswer");
@@ -77,7 +77,7 @@ test("join, presence, publish, media state and leave between two participants", 
 
   a.send({ type: "mediaState", audio: false, video: true });
   const muted = await b.next("participantUpdated");
-  assert.deepEqual(muted.participant, { id: joinedA.participantId, name: "Ada", role: "participant", audio: false, video: true, publishing: false, screen: false, hand: null });
+  assert.deepEqual(muted.participant, { id: joinedA.participantId, name: "Ada", role: "participant", audio: false, video: true, publishing: false, screen: false, hand: null, publicKey: null });
   a.send({ type: "mediaState", audio: false, video: false });
   const cameraOff = await b.next("participantUpdated");
   assert.equal(cameraOff.participant.video, false);
