@@ -71,7 +71,7 @@ export class Meeting {
   private password: string | undefined;
   /** End-to-end encryption, once ready; none if this browser cannot do it or the server switched it off. */
   private e2ee: E2eeSession | undefined;
-  private readonly e2eeReady: Promise<E2eeSession | undefined>;
+  private e2eeReady: Promise<E2eeSession | undefined>;
   /** Sealed chat messages are opened one after another, so they stay in order. */
   private chatQueue: Promise<void> = Promise.resolve();
 
@@ -86,6 +86,7 @@ export class Meeting {
       close: (code, final) => {
         this.welcomed = false;
         window.clearTimeout(this.retryTimer);
+        if (final) this.endEncryption();
         if (this.leaving || this.name === undefined) return;
         this.teardownMedia();
         this.view?.status(final ? (code === CloseCode.replaced ? "replaced" : "refused") : "reconnecting");
@@ -136,7 +137,13 @@ export class Meeting {
     window.clearInterval(this.speakingTimer);
     window.clearInterval(this.qualityTimer);
     forgetSession(this.room);
-    this.e2ee?.close();
+    this.endEncryption();
+  }
+
+  /** No keys outlive this person's part in the meeting. */
+  private endEncryption(): void {
+    void this.e2eeReady.then((e2ee) => e2ee?.close());
+    this.e2eeReady = Promise.resolve(undefined);
     this.e2ee = undefined;
   }
 
@@ -380,8 +387,8 @@ export class Meeting {
       this.resolveWelcome(m);
       void this.e2eeReady.then((e2ee) => {
         // The server may have switched end-to-end encryption off: then this page does not encrypt.
-        this.e2ee = m.e2ee ? e2ee : undefined;
-        if (!m.e2ee) e2ee?.close();
+        if (!m.e2ee || this.leaving) e2ee?.close();
+        this.e2ee = m.e2ee && !this.leaving ? e2ee : undefined;
         this.welcomed = true;
         if (this.name !== undefined && !this.leaving) void this.sendJoin();
         else this.prepareIfReady();
@@ -494,7 +501,6 @@ export class Meeting {
     this.renderEncryption();
   }
 
-  /** Receives everyone who publishes. (Later: only the tiles on screen.) */
   /** The view says which cameras it shows, at which size (see ui/layout.ts). */
   wantVideo(video: Record<ParticipantId, VideoQuality>): void {
     this.videoWishes = video;

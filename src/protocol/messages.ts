@@ -46,7 +46,7 @@ export const DisplayName = z
 /** An SDP blob (offer or answer). Bounded by the message size limit. */
 const Sdp = z.string().min(1).max(MAX_MESSAGE_BYTES);
 
-/** Which of a participant's two peer connections a candidate belongs to. */
+/** Which of a participant's peer connections a candidate belongs to (camera, receiving, shared screen). */
 export const PeerConnectionRole = z.enum(["publisher", "subscriber", "screen"]);
 export type PeerConnectionRole = z.infer<typeof PeerConnectionRole>;
 

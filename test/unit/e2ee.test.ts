@@ -475,13 +475,37 @@ describe("KeyRing", () => {
     assert.equal(await ring.get(1), undefined);
   });
 
-  test("only the eight newest keys are kept", async () => {
+  test("only the sixteen newest keys are kept", async () => {
     const keys = Array.from({ length: 20 }, () => newSenderKey());
     const ring = new KeyRing();
     keys.forEach((raw, keyId) => ring.set(keyId, raw));
     const found = [];
     for (const [keyId, raw] of keys.entries()) if (await ringHolds(ring, keyId, raw)) found.push(keyId);
-    assert.deepEqual(found, [12, 13, 14, 15, 16, 17, 18, 19]);
+    assert.deepEqual(found, Array.from({ length: 16 }, (_, i) => i + 4));
+  });
+
+  // The sender's schedule, as receivers see it: a departure makes a fresh key with the
+  // next id; every arrival ratchets the sender's latest key (fresh or not) once.
+  for (const arrivals of [1, 6, 12]) {
+    test(`${arrivals} arrival(s) while a fresh key is on its way: the ring catches up from it when it comes`, async () => {
+      const ring = ringWith(0, newSenderKey());
+      for (let i = 0; i < arrivals; i++) ring.advance();
+      const fresh = newSenderKey();
+      ring.set(1, fresh);
+      const [latest] = (await ratchets(fresh, arrivals)).slice(-1);
+      assert.equal(await ringHolds(ring, 1 + arrivals, latest!), true, "the sender's latest key");
+      assert.equal(await ringHolds(ring, 1, fresh), true, "and the fresh key, still in use for a moment");
+    });
+  }
+
+  test("a burst of arrivals after the fresh key came keeps the key in use until the switch", async () => {
+    const old = newSenderKey();
+    const ring = ringWith(0, old);
+    const fresh = newSenderKey();
+    ring.set(1, fresh);
+    for (let i = 0; i < 12; i++) ring.advance();
+    assert.equal(await ringHolds(ring, 0, old), true, "the sender still encrypts under key 0 until it switches");
+    assert.equal(await ringHolds(ring, 13, (await ratchets(fresh, 12)).at(-1)!), true);
   });
 
   test("the newest key stays even when it was stored before all the others", async () => {

@@ -22,8 +22,10 @@ import { expandSenderKey, ratchet, type SenderKey } from "./keys.js";
 export const KEY_IDS = 256;
 /** Ratchet steps a receiver takes on its own, at most, to catch up with a sender. */
 const MAX_RATCHET_STEPS = 4;
-/** Keys kept per sender: enough for frames still in flight under older keys. */
-const KEPT = 8;
+/** Keys kept per sender: enough for frames still in flight under older keys, and a burst of arrivals. */
+const KEPT = 16;
+/** How far a ring may have advanced past a key that arrives late, and still catch up from it. */
+const MAX_ADVANCED = KEPT - MAX_RATCHET_STEPS;
 
 interface Entry {
   raw: Uint8Array;
@@ -41,14 +43,22 @@ export class KeyRing {
   /** `set` and `advance`, in the order they were made. */
   private changes: Promise<void> = Promise.resolve();
 
-  /** A key the sender sent. It replaces whatever this ring derived for its id and the ids after it. */
+  /**
+   * A key the sender sent. It replaces whatever this ring derived for its id and the ids
+   * after it. A fresh key takes the id after the sender's key at the time; if this ring
+   * advanced past that id meanwhile (people arrived while the key was on its way, and the
+   * sender ratcheted it once for each), it advances from the fresh key as often again.
+   */
   set(keyId: number, raw: Uint8Array): void {
-    this.changes = this.changes.then(() => {
-      for (let steps = 1; steps <= MAX_RATCHET_STEPS; steps++) {
+    this.changes = this.changes.then(async () => {
+      const arrivals = this.newest === undefined ? 0 : (this.newest - keyId + 1 + KEY_IDS) % KEY_IDS;
+      const replay = arrivals <= MAX_ADVANCED ? arrivals : 0;
+      for (let steps = 1; steps <= replay + MAX_RATCHET_STEPS; steps++) {
         if (this.keys.get(after(keyId, steps))?.derived) this.keys.delete(after(keyId, steps));
       }
       this.keys.set(keyId, { raw, key: expandSenderKey(raw), derived: false });
       this.newest = keyId;
+      for (let i = 0; i < replay; i++) await this.step();
       this.prune();
     });
   }
@@ -56,15 +66,26 @@ export class KeyRing {
   /** Someone arrived: the sender moved on to the ratchet of its newest key, and so does this ring. */
   advance(): void {
     this.changes = this.changes.then(async () => {
-      if (this.newest === undefined) return;
-      const id = after(this.newest, 1);
-      if (!this.keys.has(id)) {
-        const raw = await ratchet(this.keys.get(this.newest)!.raw);
-        if (!this.keys.has(id)) this.keys.set(id, { raw, key: expandSenderKey(raw), derived: true });
-      }
-      this.newest = id;
+      await this.step();
       this.prune();
     });
+  }
+
+  /** Forgets every key, its bytes overwritten. */
+  clear(): void {
+    for (const { raw } of this.keys.values()) raw.fill(0);
+    this.keys.clear();
+    this.newest = undefined;
+  }
+
+  private async step(): Promise<void> {
+    if (this.newest === undefined) return;
+    const id = after(this.newest, 1);
+    if (!this.keys.has(id)) {
+      const raw = await ratchet(this.keys.get(this.newest)!.raw);
+      if (!this.keys.has(id)) this.keys.set(id, { raw, key: expandSenderKey(raw), derived: true });
+    }
+    this.newest = id;
   }
 
   /** The key with this id: known, or ratcheted forward from the newest. Undefined if neither. */

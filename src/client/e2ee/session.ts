@@ -74,6 +74,7 @@ export class E2eeSession {
   private readonly ownRing = new KeyRing();
   /** Keys are applied in order: each change waits for the one before. */
   private queue: Promise<unknown> = Promise.resolve();
+  private closed = false;
 
   private constructor(
     private readonly identity: Identity,
@@ -127,8 +128,9 @@ export class E2eeSession {
   }
 
   /**
-   * Someone arrived: we move on to the ratchet of our key, and they get it; everyone
-   * else moves on too, so we ratchet our copies of their keys.
+   * Someone arrived: we move on to the ratchet of our latest key (a fresh one on its way,
+   * or the one in use), and they get it; everyone else moves on too, so we ratchet our
+   * copies of their keys. One step per arrival on every side keeps everyone in step.
    */
   participantJoined(p: Participant): void {
     this.forgetPeer(p.id);
@@ -138,12 +140,17 @@ export class E2eeSession {
     }
     this.addPeer(p);
     this.enqueue(async () => {
-      if (!this.pending) {
-        const next = { keyId: (this.current.keyId + 1) % KEY_IDS, raw: await ratchet(this.current.raw) };
+      const latest = this.latestKey();
+      const next = { keyId: (latest.keyId + 1) % KEY_IDS, raw: await ratchet(latest.raw) };
+      if (this.pending) {
+        // Still on its way to the others, who ratchet it as well; the switch comes as planned.
+        this.pending = { ...next, timer: this.pending.timer };
+        this.ownRing.set(next.keyId, next.raw);
+      } else {
         this.current = next;
         this.useKey(next);
       }
-      await this.sendKeys([p.id], this.latestKey());
+      await this.sendKeys([p.id], next);
     });
     this.events.changed();
   }
@@ -205,10 +212,17 @@ export class E2eeSession {
     return peerKey ? safetyCode(this.identity.publicKey, peerKey) : undefined;
   }
 
-  /** Ends encryption on this page: the worker and every key in it are gone. */
+  /** Ends encryption on this page: the worker goes, and every key is overwritten and dropped. */
   close(): void {
     if (this.pending) window.clearTimeout(this.pending.timer);
     this.worker.terminate();
+    this.closed = true;
+    this.current.raw.fill(0);
+    this.pending?.raw.fill(0);
+    this.pending = undefined;
+    this.ownRing.clear();
+    for (const peer of this.peers.values()) peer.ring.clear();
+    this.peers.clear();
   }
 
   /** A fresh key, sent to everyone here, used once it has had time to arrive. */
@@ -280,7 +294,7 @@ export class E2eeSession {
   }
 
   private enqueue(step: () => Promise<void>): void {
-    this.queue = this.queue.then(step).catch((error: unknown) => console.warn("treff e2ee:", error));
+    this.queue = this.queue.then(() => (this.closed ? undefined : step())).catch((error: unknown) => console.warn("treff e2ee:", error));
   }
 
   private post(message: ToWorker): void {

@@ -151,7 +151,7 @@ export const de: Record<MessageKey, string> = {
   e2eeFailedHint: "Prüfen Sie, ob alle denselben Link geöffnet haben, und vergleichen Sie dann die Sicherheitscodes.",
   verify: "{name} überprüfen",
   safetyCodeTitle: "Sicherheitscode mit {name}",
-  safetyCodeHelp: "Lesen Sie {name} diese Ziffern am Telefon oder persönlich vor. Sieht {name} dieselben Ziffern, hat niemand die Schlüssel zwischen Ihnen beiden ausgetauscht. Vergleichen Sie mit jeder Person, um für die ganze Besprechung sicher zu sein.",
+  safetyCodeHelp: "Lesen Sie {name} diese Ziffern am Telefon oder persönlich vor. Sieht {name} dieselben Ziffern, hat niemand die Schlüssel zwischen Ihnen beiden ausgetauscht.",
   requireE2ee: "Nur Browser mit Ende-zu-Ende-Verschlüsselung dürfen teilnehmen",
   e2eeRequired: "Diese Besprechung lässt nur Browser zu, die Ende-zu-Ende verschlüsseln. Bitte öffnen Sie den Link in einem aktuellen Firefox, Chrome, Edge oder Safari.",
   chatUndecryptable: "Eine verschlüsselte Nachricht, die dieser Browser nicht öffnen kann.",

@@ -149,7 +149,7 @@ export const en = {
   e2eeFailedHint: "Check that everyone opened the same link, then compare the safety codes.",
   verify: "Verify {name}",
   safetyCodeTitle: "Safety code with {name}",
-  safetyCodeHelp: "Read these digits to {name} over the phone or in person. If {name} sees the same digits, nobody has swapped the keys between the two of you. Compare with each person to be sure of the whole meeting.",
+  safetyCodeHelp: "Read these digits to {name} over the phone or in person. If {name} sees the same digits, nobody has swapped the keys between the two of you.",
   requireE2ee: "Only browsers with end-to-end encryption may join",
   e2eeRequired: "This meeting admits only browsers that encrypt end to end. Please open the link in a current Firefox, Chrome, Edge or Safari.",
   chatUndecryptable: "An encrypted message this browser cannot open.",

@@ -1,8 +1,8 @@
 /**
  * The publisher peer connection: sends this participant's microphone and
  * camera to the media server, the camera as VP8 in three simulcast layers.
- * Janus forwards the highest layer a receiver's bandwidth allows; choosing
- * the layer by tile size comes with the layouts (issue 5).
+ * Janus forwards to each receiver the layer it asked for by the size of
+ * its tile (ui/layout.ts), or a lower one when its bandwidth is short.
  */
 import type { IceCandidate } from "../../protocol/messages.js";
 import type { E2eeSession } from "../e2ee/session.js";
