@@ -18,6 +18,8 @@ import { machineDescription, percentile, replaceSection } from "./report.js";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 12);
 const SIZES = (process.env.BENCH_SIZES ?? "2,3,4").split(",").map(Number);
+/** With end-to-end encryption (the default) or without, or both in turn ("on,off"), to see what it costs. */
+const E2EE = (process.env.BENCH_E2EE ?? "on").split(",").map((v) => v.trim() === "on");
 
 /** Records, inside the page, when signaling messages arrive and peer connections connect. */
 function instrument(): void {
@@ -73,8 +75,16 @@ async function timedJoin(page: Page, expected: number): Promise<Run> {
       [...document.querySelectorAll<HTMLVideoElement>("figure.tile:not([data-self]) video")].filter(
         (v) => !v.paused && v.readyState >= 2 && v.videoWidth > 0,
       ).length;
-    await new Promise<void>((resolve) => {
-      const check = () => (playing() >= expected ? resolve() : setTimeout(check, 2));
+    await new Promise<void>((resolve, reject) => {
+      const check = () => {
+        if (playing() >= expected) return resolve();
+        // A join that never completes is a bug to report, not a wait forever.
+        if (performance.now() - start > 20_000) {
+          const line = document.querySelector(".encryption")?.textContent ?? "";
+          return reject(new Error(`after 20 s, ${playing()} of ${expected} videos play; encryption: ${line}`));
+        }
+        setTimeout(check, 2);
+      };
       check();
     });
     const end = performance.now();
@@ -122,6 +132,7 @@ const PHASES: [string, string][] = [
   ["send:join", "`join` sent"],
   ["send:publish", "`publish` sent"],
   ["ws:joined", "`joined` received"],
+  ["ws:e2eeKey", "first E2EE key received"],
   ["ws:publisherAnswer", "publisher answer received"],
   ["ws:subscriberOffer", "subscriber offer received"],
   ["send:subscriberAnswer", "subscriber answer sent"],
@@ -134,40 +145,48 @@ const PHASES: [string, string][] = [
 async function main(): Promise<void> {
   // BENCH_JANUS is JSON merged into the Janus settings, for experiments (e.g. {"iceLite":false}).
   const janus = JSON.parse(process.env.BENCH_JANUS ?? "{}") as Record<string, unknown>;
-  const server = await startTestServer({ logLevel: "warn", config: { janus: { iceInterfaces: testMediaInterface(), ...janus }, meetings: { lobby: false } } });
   const browser = await launchBrowser();
   const rows: string[] = [];
   const phaseRows: string[] = [];
   try {
-    for (const k of SIZES) {
-      const runs = await measure(browser, server.url, k);
-      const totals = runs.map((r) => r.total);
-      const line = `| ${k} | ${runs.length} | ${percentile(totals, 50).toFixed(0)} | ${percentile(totals, 95).toFixed(0)} | ${Math.min(...totals).toFixed(0)} | ${Math.max(...totals).toFixed(0)} |`;
-      rows.push(line);
-      console.log(`k=${k}: p50 ${percentile(totals, 50).toFixed(0)} ms, p95 ${percentile(totals, 95).toFixed(0)} ms`);
-      const cells = PHASES.map(([key]) => {
-        const values = runs.map((r) => r.phases[key]).filter((v): v is number => v !== undefined);
-        return values.length ? percentile(values, 50).toFixed(0) : "–";
+    for (const e2ee of E2EE) {
+      const server = await startTestServer({
+        logLevel: "warn",
+        config: { janus: { iceInterfaces: testMediaInterface(), ...janus }, meetings: { lobby: false, e2ee } },
       });
-      phaseRows.push(`| ${k} | ${cells.join(" | ")} | ${percentile(totals, 50).toFixed(0)} |`);
+      try {
+        for (const k of SIZES) {
+          const runs = await measure(browser, server.url, k);
+          const totals = runs.map((r) => r.total);
+          const stats = [percentile(totals, 50), percentile(totals, 95), Math.min(...totals), Math.max(...totals)].map((v) => v.toFixed(0));
+          rows.push(`| ${k} | ${e2ee ? "on" : "off"} | ${runs.length} | ${stats.join(" | ")} |`);
+          console.log(`k=${k}, E2EE ${e2ee ? "on" : "off"}: p50 ${stats[0]} ms, p95 ${stats[1]} ms`);
+          const cells = PHASES.map(([key]) => {
+            const values = runs.map((r) => r.phases[key]).filter((v): v is number => v !== undefined);
+            return values.length ? percentile(values, 50).toFixed(0) : "–";
+          });
+          phaseRows.push(`| ${k} | ${e2ee ? "on" : "off"} | ${cells.join(" | ")} | ${stats[0]} |`);
+        }
+      } finally {
+        await server.close();
+      }
     }
   } finally {
     await browser.close();
-    await server.close();
   }
   const section = [
     `Measured ${new Date().toISOString().slice(0, 10)} on ${await machineDescription()}.`,
     "",
     "Time from clicking “Join” until every remote participant's video plays, for the k-th participant joining k−1 (ms):",
     "",
-    "| k | runs | p50 | p95 | min | max |",
-    "|---|---|---|---|---|---|",
+    "| k | E2EE | runs | p50 | p95 | min | max |",
+    "|---|---|---|---|---|---|---|",
     ...rows,
     "",
     "Where the time goes (median ms after the click at which each step was reached):",
     "",
-    `| k | ${PHASES.map(([, label]) => label).join(" | ")} | all videos playing |`,
-    `|---|${PHASES.map(() => "---").join("|")}|---|`,
+    `| k | E2EE | ${PHASES.map(([, label]) => label).join(" | ")} | all videos playing |`,
+    `|---|---|${PHASES.map(() => "---").join("|")}|---|`,
     ...phaseRows,
   ].join("\n");
   const file = "BENCHMARKS.md";

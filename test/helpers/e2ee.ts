@@ -27,6 +27,7 @@ export async function instrumentE2ee(context: BrowserContext, options: { corrupt
     (window as unknown as { __treffKeys: unknown[] }).__treffKeys = keys;
     const post = Worker.prototype.postMessage;
     Worker.prototype.postMessage = function (this: Worker, message: unknown, ...rest: unknown[]) {
+      (window as unknown as { __treffWorker: Worker }).__treffWorker = this;
       const m = message as { type?: string; raw?: Uint8Array; keyId?: number; participantId?: string };
       if ((m?.type === "sendKey" || m?.type === "receiveKey") && m.raw instanceof Uint8Array) {
         let raw = m.raw;
@@ -131,4 +132,22 @@ export async function inboundAudio(page: Page): Promise<{ energy: number; concea
     }
     return streams;
   });
+}
+
+/** The page's E2EE worker's counters (frames encrypted, decrypted, failed; time spent). */
+export function workerStats(page: Page): Promise<unknown> {
+  return page.evaluate(
+    () =>
+      new Promise((resolve) => {
+        const worker = (window as unknown as { __treffWorker?: Worker }).__treffWorker;
+        if (!worker) return resolve(undefined);
+        const listener = (event: MessageEvent<{ type: string; stats?: unknown }>) => {
+          if (event.data.type !== "stats") return;
+          worker.removeEventListener("message", listener);
+          resolve(event.data.stats);
+        };
+        worker.addEventListener("message", listener);
+        worker.postMessage({ type: "stats" });
+      }),
+  );
 }
