@@ -78,6 +78,33 @@ const stats: FrameStats = { encrypted: 0, encryptMs: 0, decrypted: 0, decryptMs:
 
 const ringOf = (id: string) => rings.get(id) ?? rings.set(id, new KeyRing()).get(id)!;
 
+/**
+ * How long the frames of a sender whose key has not arrived yet are held back
+ * rather than dropped. Right after someone joins, their first frames (a key
+ * frame among them) often come a moment before the sealed key: dropped, the
+ * picture would wait for the next key frame, which the media server grants
+ * at most once a second. Held, they decrypt in order when the key comes.
+ */
+const KEY_WAIT_MS = 1_000;
+/** Per sender: until when frames wait for a key (set by the first frame that found none), and who waits. */
+const keyWaits = new Map<string, { until: number; wake: (() => void)[] }>();
+
+/** Resolves when a key of this participant arrives, or at once if their frames have waited long enough. */
+function keyArrival(participantId: string): Promise<void> {
+  const now = performance.now();
+  const wait = keyWaits.get(participantId) ?? keyWaits.set(participantId, { until: now + KEY_WAIT_MS, wake: [] }).get(participantId)!;
+  if (now >= wait.until) return Promise.resolve();
+  return new Promise((resolve) => {
+    wait.wake.push(resolve);
+    setTimeout(resolve, wait.until - now);
+  });
+}
+
+function keyArrived(participantId: string): void {
+  for (const wake of keyWaits.get(participantId)?.wake ?? []) wake();
+  keyWaits.delete(participantId);
+}
+
 scope.onmessage = ({ data: message }) => {
   switch (message.type) {
     case "sendKey":
@@ -85,11 +112,13 @@ scope.onmessage = ({ data: message }) => {
       return;
     case "receiveKey":
       ringOf(message.participantId).set(message.keyId, message.raw);
+      keyArrived(message.participantId);
       return;
     case "advance":
-      ringOf(message.participantId).advance();
+      rings.get(message.participantId)?.advance(); // no keys yet: nothing to move on from
       return;
     case "forget":
+      keyWaits.delete(message.participantId);
       rings.delete(message.participantId);
       return;
     case "streams":
@@ -134,8 +163,12 @@ function decrypt(kind: MediaKind, mid: string, transformer: Transformer) {
     if (!owner.encrypted) return output.enqueue(frame);
     const started = performance.now();
     const keyId = frameKeyId(frame.data);
+    let key = keyId === undefined ? undefined : await rings.get(owner.participantId)?.get(keyId);
+    if (!key && keyId !== undefined && !rings.has(owner.participantId)) {
+      await keyArrival(owner.participantId);
+      key = await rings.get(owner.participantId)?.get(keyId);
+    }
     const ring = rings.get(owner.participantId);
-    const key = keyId === undefined ? undefined : await ring?.get(keyId);
     const plain = key && (await decryptFrame(key, frame.data, clearBytes(kind, isKeyFrame(frame))));
     if (!plain || keyId === undefined) {
       stats.failed++;

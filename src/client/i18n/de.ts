@@ -139,7 +139,6 @@ export const de: Record<MessageKey, string> = {
   checkServerRefused: "Der Server kann den Test gerade nicht ausführen. Bitte versuchen Sie es in einigen Minuten erneut.",
   checkAgain: "Erneut prüfen",
   e2eeOn: "Ende-zu-Ende-verschlüsselt",
-  e2eeOnDetail: "Ton, Bild und Chat werden in jedem Browser verschlüsselt. Der Server kann sie weder sehen noch hören.",
   e2eeSettingUp: "Ende-zu-Ende-Verschlüsselung wird eingerichtet…",
   e2eeNotForAll: "Nicht für alle Ende-zu-Ende-verschlüsselt",
   e2eeOff: "Nicht Ende-zu-Ende-verschlüsselt",

@@ -137,7 +137,6 @@ export const en = {
   checkServerRefused: "The server cannot run the check right now. Please try again in a few minutes.",
   checkAgain: "Check again",
   e2eeOn: "End-to-end encrypted",
-  e2eeOnDetail: "Audio, video and chat are encrypted in each browser. The server cannot see or hear them.",
   e2eeSettingUp: "Setting up end-to-end encryption…",
   e2eeNotForAll: "Not end-to-end encrypted for everyone",
   e2eeOff: "Not end-to-end encrypted",

@@ -18,6 +18,13 @@ export const PEER_STATE_TEXT: Record<PeerState, MessageKey> = {
   unencrypted: "e2eeStateUnencrypted",
 };
 
+/** Who is not encrypted end to end, and why: "Gus: not end-to-end encrypted · Fay: keys do not match. Check …". */
+function reasons(problems: [ParticipantId, PeerState][], names: (id: ParticipantId) => string): string {
+  if (!problems.length) return "";
+  const list = problems.map(([id, state]) => `${names(id)}: ${t(PEER_STATE_TEXT[state])}`).join(" · ");
+  return problems.some(([, state]) => state === "failed") ? `${list}. ${t("e2eeFailedHint")}` : list;
+}
+
 /** The meeting-wide summary, with the reason when it is not encrypted for everyone. */
 export class EncryptionBadge {
   readonly element: HTMLElement;
@@ -45,17 +52,7 @@ export class EncryptionBadge {
     const level = encrypting === false || problems.length ? "off" : waiting || encrypting === undefined ? "pending" : "on";
     this.element.dataset.level = level;
     this.label.textContent = t(encrypting === false ? "e2eeOff" : problems.length ? "e2eeNotForAll" : level === "pending" ? "e2eeSettingUp" : "e2eeOn");
-    this.detail.textContent =
-      encrypting === false
-        ? mode === "unsupported"
-          ? t("e2eeOffDetail")
-          : ""
-        : problems.length
-          ? problems.map(([id, state]) => `${names(id)}: ${t(PEER_STATE_TEXT[state])}`).join(" · ") +
-            (problems.some(([, state]) => state === "failed") ? `. ${t("e2eeFailedHint")}` : "")
-          : level === "on"
-            ? t("e2eeOnDetail")
-            : "";
+    this.detail.textContent = encrypting === false ? (mode === "unsupported" ? t("e2eeOffDetail") : "") : reasons(problems, names);
   }
 }
 
