@@ -189,7 +189,9 @@ export class E2eeSession {
   /** A chat message sealed with our current key. */
   async sealChat(text: string): Promise<{ keyId: number; sealed: string }> {
     const { keyId, raw } = this.current;
-    return { keyId, sealed: await sealChat(await expandSenderKey(raw), text, this.selfId ?? "", keyId) };
+    // Our own ring holds the key in use, already expanded (useKey put it there).
+    const key = (await this.ownRing.get(keyId)) ?? (await expandSenderKey(raw));
+    return { keyId, sealed: await sealChat(key, text, this.selfId ?? "", keyId) };
   }
 
   /** A sealed chat message's text, or undefined if we hold no key that opens it. */

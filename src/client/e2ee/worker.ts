@@ -163,12 +163,9 @@ function decrypt(kind: MediaKind, mid: string, transformer: Transformer) {
     if (!owner.encrypted) return output.enqueue(frame);
     const started = performance.now();
     const keyId = frameKeyId(frame.data);
-    let key = keyId === undefined ? undefined : await rings.get(owner.participantId)?.get(keyId);
-    if (!key && keyId !== undefined && !rings.has(owner.participantId)) {
-      await keyArrival(owner.participantId);
-      key = await rings.get(owner.participantId)?.get(keyId);
-    }
+    if (keyId !== undefined && !rings.has(owner.participantId)) await keyArrival(owner.participantId);
     const ring = rings.get(owner.participantId);
+    const key = keyId === undefined ? undefined : await ring?.get(keyId);
     const plain = key && (await decryptFrame(key, frame.data, clearBytes(kind, isKeyFrame(frame))));
     if (!plain || keyId === undefined) {
       stats.failed++;
