@@ -11,9 +11,9 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
-import { joinFromPrejoin, launchBrowser, newParticipant, playingRemoteNames, remoteFrameCounts, type ParticipantPage } from "../helpers/browser.js";
+import { joinFromPrejoin, launchBrowser, newParticipant, playingRemoteNames, type ParticipantPage, seesPlaying as seesPlayingNames, framesKeepComing as framesKeepComingOn } from "../helpers/browser.js";
 import { startTestServer, type TestServer } from "../helpers/server.js";
-import { sameMembers, waitUntil } from "../helpers/wait.js";
+import { waitUntil } from "../helpers/wait.js";
 import {
   inboundAudio,
   inboundVideo,
@@ -38,16 +38,8 @@ interface Person extends ParticipantPage {
   frames: string[];
 }
 
-const seesPlaying = (p: Person, names: string[]) =>
-  waitUntil(`${p.name} to see ${names.join(", ") || "nobody"} playing`, () => playingRemoteNames(p.page), (seen) => sameMembers(seen, names), 20_000);
-
-/** Waits until every remote video of `p` decodes new frames. */
-async function framesKeepComing(p: Person, names: string[]): Promise<void> {
-  const first = await remoteFrameCounts(p.page);
-  await waitUntil(`${p.name}'s videos of ${names.join(", ")} to decode new frames`, () => remoteFrameCounts(p.page), (now) =>
-    names.every((n) => (now[n] ?? 0) > (first[n] ?? 0)),
-  );
-}
+const seesPlaying = (p: Person, names: string[]) => seesPlayingNames(p.page, names, p.name, 20_000);
+const framesKeepComing = (p: Person, names: string[]) => framesKeepComingOn(p.page, names, p.name);
 
 /**
  * Ada's view of Ben and Ben's of Ada never stood still for MAX_FREEZE_MS while

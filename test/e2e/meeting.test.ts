@@ -8,33 +8,16 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import type { Browser } from "playwright-core";
-import {
-  framesDecoded,
-  joinFromPrejoin,
-  launchBrowser,
-  mediaPeerAddresses,
-  newParticipant,
-  playingRemoteNames,
-  remoteFrameCounts,
-  type ParticipantPage,
-} from "../helpers/browser.js";
+import { framesDecoded, joinFromPrejoin, launchBrowser, mediaPeerAddresses, newParticipant, type ParticipantPage, seesPlaying as seesPlayingNames, framesKeepComing } from "../helpers/browser.js";
 import { startTestServer, testMediaInterface, type TestServer } from "../helpers/server.js";
-import { sameMembers, waitUntil } from "../helpers/wait.js";
+import { waitUntil } from "../helpers/wait.js";
 
 const SCREENSHOTS = "test-output/screenshots";
 
 /** Waits until `p` shows exactly `names` as playing remote videos, then checks frames keep coming. */
 async function seesPlaying(p: ParticipantPage, names: string[], who: string): Promise<void> {
-  await waitUntil(`${who} to see ${names.join(", ") || "nobody"} playing`, () => playingRemoteNames(p.page), (seen) =>
-    sameMembers(seen, names),
-  );
-  if (names.length === 0) return;
-  const first = await remoteFrameCounts(p.page);
-  await waitUntil(
-    `${who}'s remote videos to decode new frames`,
-    () => remoteFrameCounts(p.page),
-    (now) => names.every((n) => (now[n] ?? 0) > (first[n] ?? 0) && (now[n] ?? 0) > 0),
-  );
+  await seesPlayingNames(p.page, names, who);
+  if (names.length > 0) await framesKeepComing(p.page, names, who);
 }
 
 describe("meeting with three browsers", () => {

@@ -27,9 +27,9 @@ import { readdirSync, readlinkSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser } from "playwright-core";
 import WebSocket from "ws";
-import { joinFromPrejoin, launchBrowser, newParticipant, playingRemoteNames, type ParticipantPage } from "../helpers/browser.js";
+import { joinFromPrejoin, launchBrowser, newParticipant, type ParticipantPage, seesPlaying as seesPlayingNames } from "../helpers/browser.js";
 import { startTestServer, testMediaInterface, type TestServer } from "../helpers/server.js";
-import { sameMembers, waitUntil } from "../helpers/wait.js";
+import { waitUntil } from "../helpers/wait.js";
 import { PROTOCOL_VERSION } from "../../src/protocol/constants.js";
 import type { JanusSupervisor } from "../../src/media/janus/supervisor.js";
 
@@ -79,9 +79,7 @@ function summary(lines: readonly string[]): string {
   return [...counts].map(([k, n]) => `${n}× ${k}`).join("; ");
 }
 
-async function seesPlaying(p: ParticipantPage, names: string[], who: string): Promise<void> {
-  await waitUntil(`${who} to see ${names.join(", ")} playing`, () => playingRemoteNames(p.page), (seen) => sameMembers(seen, names), 20_000);
-}
+const seesPlaying = (p: ParticipantPage, names: string[], who: string) => seesPlayingNames(p.page, names, who, 20_000);
 
 /**
  * A signaling client that is not a browser: a publish Janus refuses, then

@@ -8,7 +8,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import type { Browser } from "playwright-core";
-import { joinFromPrejoin, launchBrowser, newParticipant, playingRemoteNames, remoteFrameCounts, type ParticipantPage } from "../helpers/browser.js";
+import { joinFromPrejoin, launchBrowser, newParticipant, type ParticipantPage, seesPlaying as seesPlayingNames, framesKeepComing } from "../helpers/browser.js";
 import { startCoturn, type Coturn } from "../helpers/coturn.js";
 import { forceRelayOnly, selectedLocalCandidateTypes } from "../helpers/relay.js";
 import { startTestServer, testMediaInterface, type TestServer } from "../helpers/server.js";
@@ -19,9 +19,8 @@ const SCREENSHOTS = "test-output/screenshots";
 
 /** Waits until `p` sees exactly `name` playing, then until its frame count grows. */
 async function seesPlaying(p: ParticipantPage, name: string, who: string): Promise<void> {
-  await waitUntil(`${who} to see ${name} playing`, () => playingRemoteNames(p.page), (seen) => seen.join() === name, 30_000);
-  const first = (await remoteFrameCounts(p.page))[name] ?? 0;
-  await waitUntil(`${who}'s video of ${name} to decode new frames`, () => remoteFrameCounts(p.page), (now) => (now[name] ?? 0) > first);
+  await seesPlayingNames(p.page, [name], who, 30_000);
+  await framesKeepComing(p.page, [name], who);
 }
 
 describe("TURN with a real coturn", () => {

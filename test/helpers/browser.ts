@@ -4,6 +4,7 @@
  * own browser context: separate storage, separate media, like separate people.
  */
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { sameMembers, waitUntil } from "./wait.js";
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
@@ -85,6 +86,19 @@ export async function playingRemoteNames(page: Page): Promise<string[]> {
   });
 }
 
+/** Waits until `page` shows exactly `names` (in any order) as playing remote videos. */
+export async function seesPlaying(page: Page, names: string[], who: string, timeoutMs?: number): Promise<void> {
+  await waitUntil(`${who} to see ${names.join(", ") || "nobody"} playing`, () => playingRemoteNames(page), (seen) => sameMembers(seen, names), timeoutMs);
+}
+
+/** Waits until each of `names`' remote videos on `page` decodes frames it had not decoded before. */
+export async function framesKeepComing(page: Page, names: string[], who: string): Promise<void> {
+  const first = await remoteFrameCounts(page);
+  await waitUntil(`${who}'s videos of ${names.join(", ")} to decode new frames`, () => remoteFrameCounts(page), (now) =>
+    names.every((n) => (now[n] ?? 0) > (first[n] ?? 0)),
+  );
+}
+
 /**
  * Decoded-frame counts of every remote tile's <video>, by displayed name.
  * A tile counts only if its video is playing; the tests compare two reads
@@ -102,24 +116,37 @@ export async function remoteFrameCounts(page: Page): Promise<Record<string, numb
   });
 }
 
-/** The remote addresses of every peer connection's selected (nominated, succeeded) candidate pair. */
-export async function mediaPeerAddresses(page: Page): Promise<string[]> {
+/** The candidate pair a peer connection carries its media on now: our side's candidate type, the far side's address. */
+export interface SelectedPair {
+  localType: string;
+  remoteAddress: string;
+}
+
+/**
+ * The pair every open peer connection uses now (its transport's selected pair;
+ * a pair nominated earlier that ICE has moved away from does not count).
+ */
+export async function selectedPairs(page: Page): Promise<SelectedPair[]> {
   return page.evaluate(async () => {
     const w = window as unknown as { __treffPeerConnections?: RTCPeerConnection[] };
-    const addresses: string[] = [];
+    const pairs: SelectedPair[] = [];
     for (const pc of w.__treffPeerConnections ?? []) {
       if (pc.connectionState === "closed") continue;
       const stats = await pc.getStats();
-      const byId = new Map<string, { address?: string }>();
-      stats.forEach((r: { id: string; address?: string }) => byId.set(r.id, r));
-      stats.forEach((r: { type: string; nominated?: boolean; state?: string; remoteCandidateId?: string }) => {
-        if (r.type === "candidate-pair" && r.nominated && r.state === "succeeded") {
-          addresses.push(byId.get(r.remoteCandidateId ?? "")?.address ?? "?");
-        }
+      const candidate = (id: string | undefined) => stats.get(id ?? "") as { candidateType?: string; address?: string } | undefined;
+      stats.forEach((r: { type: string; selectedCandidatePairId?: string }) => {
+        if (r.type !== "transport" || !r.selectedCandidatePairId) return;
+        const pair = stats.get(r.selectedCandidatePairId) as { localCandidateId?: string; remoteCandidateId?: string } | undefined;
+        pairs.push({ localType: candidate(pair?.localCandidateId)?.candidateType ?? "?", remoteAddress: candidate(pair?.remoteCandidateId)?.address ?? "?" });
       });
     }
-    return addresses;
+    return pairs;
   });
+}
+
+/** The far side's address of every pair media flows on (see selectedPairs). */
+export async function mediaPeerAddresses(page: Page): Promise<string[]> {
+  return (await selectedPairs(page)).map((p) => p.remoteAddress);
 }
 
 /** Total frames decoded by the page's receiving peer connections (getStats framesDecoded). */

@@ -4,6 +4,7 @@
  * TURN server through, and read which kind of candidate each one uses.
  */
 import type { BrowserContext, Page } from "playwright-core";
+import { selectedPairs } from "./browser.js";
 
 /**
  * Every RTCPeerConnection made in this context from now on (next navigation)
@@ -25,23 +26,8 @@ export async function forceRelayOnly(context: BrowserContext): Promise<void> {
 
 /**
  * The local candidate type ("host", "srflx", "prflx", "relay") of the pair
- * every open peer connection uses now (its transport's selected pair; an
- * earlier nominated pair that ICE has moved away from does not count).
- * Needs the peer-connection list newParticipant() keeps.
+ * every open peer connection uses now (see selectedPairs).
  */
 export async function selectedLocalCandidateTypes(page: Page): Promise<string[]> {
-  return page.evaluate(async () => {
-    const w = window as unknown as { __treffPeerConnections?: RTCPeerConnection[] };
-    const types: string[] = [];
-    for (const pc of w.__treffPeerConnections ?? []) {
-      if (pc.connectionState === "closed") continue;
-      const stats = await pc.getStats();
-      stats.forEach((r: { type: string; selectedCandidatePairId?: string }) => {
-        if (r.type !== "transport" || !r.selectedCandidatePairId) return;
-        const pair = stats.get(r.selectedCandidatePairId) as { localCandidateId?: string } | undefined;
-        types.push((stats.get(pair?.localCandidateId ?? "") as { candidateType?: string } | undefined)?.candidateType ?? "?");
-      });
-    }
-    return types;
-  });
+  return (await selectedPairs(page)).map((p) => p.localType);
 }
