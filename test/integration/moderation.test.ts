@@ -88,6 +88,13 @@ async function hostJoins(room: string, name = "Hana", on: TreffServer = server):
   return { client, id: joined.participantId, resumeToken: joined.resumeToken };
 }
 
+/** A guest knocks; resolves once `moderator` sees them in the lobby, with the id they wait under. */
+async function knocks(moderator: TestClient, room: string, name: string): Promise<{ client: TestClient; id: string }> {
+  const client = await connect();
+  await client.knock(room, name);
+  return { client, id: await waitingId(moderator, name) };
+}
+
 /** The id under which `name` waits, as a moderator sees it. */
 async function waitingId(moderator: TestClient, name: string): Promise<string> {
   const { waiting } = await moderator.next("lobbyChanged", { where: (m) => m.waiting.some((e) => e.name === name) });
@@ -99,9 +106,7 @@ async function waitingId(moderator: TestClient, name: string): Promise<string> {
  * on both sides and, for `others`, the participantJoined.
  */
 async function admitted(host: TestClient, room: string, name: string, others: TestClient[] = []): Promise<Person> {
-  const client = await connect();
-  await client.knock(room, name);
-  const id = await waitingId(host, name);
+  const { client, id } = await knocks(host, room, name);
   host.send({ type: "admit", participants: [id] });
   const joined = await client.next("joined");
   await client.next("roomState");
@@ -213,9 +218,7 @@ test("a guest's pipelined publish waits in the lobby and is answered only after 
 test("admit all lets everyone waiting in, in order of arrival", async () => {
   const room = newRoom();
   const host = await hostJoins(room);
-  const gus = await connect();
-  await gus.knock(room, "Gus");
-  await waitingId(host.client, "Gus");
+  const { client: gus } = await knocks(host.client, room, "Gus");
   const gia = await connect();
   await gia.knock(room, "Gia");
   const { waiting } = await host.client.next("lobbyChanged");
@@ -246,9 +249,7 @@ test("refuse: the guest gets farewell refused and close 4003; the moderators' lo
   const host = await hostJoins(room);
   const second = await hostJoins(room, "Mo");
   await host.client.next("participantJoined");
-  const guest = await connect();
-  await guest.knock(room, "Gus");
-  const guestId = await waitingId(host.client, "Gus");
+  const { client: guest, id: guestId } = await knocks(host.client, room, "Gus");
   await waitingId(second.client, "Gus");
 
   host.client.send({ type: "refuse", participant: guestId });
@@ -291,9 +292,7 @@ test("every moderator message from a non-moderator is forbidden and changes noth
   const host = await hostJoins(room);
   const pat = await admitted(host.client, room, "Pat");
   const quinn = await admitted(host.client, room, "Quinn", [pat.client]);
-  const guest = await connect();
-  await guest.knock(room, "Gus");
-  const guestId = await waitingId(host.client, "Gus");
+  const { client: guest, id: guestId } = await knocks(host.client, room, "Gus");
   for (const c of [host.client, pat.client, quinn.client, guest]) c.discardUnread();
 
   const attempts = [
@@ -370,9 +369,7 @@ test(
   async () => {
     const room = newRoom();
     const host = await hostJoins(room);
-    const guest = await connect();
-    await guest.knock(room, "Gus");
-    const guestId = await waitingId(host.client, "Gus");
+    const { client: guest, id: guestId } = await knocks(host.client, room, "Gus");
     for (const target of ["nobody", guestId]) {
       host.client.send({ type: "moderate", participant: target, action: "mute-audio" });
       const error = await host.client.next("error");
@@ -418,9 +415,7 @@ test("make-moderator: the new moderator learns the role and key, sees the lobby 
     });
   }
 
-  const guest = await connect();
-  await guest.knock(room, "Gus");
-  const guestId = await waitingId(pat.client, "Gus");
+  const { client: guest, id: guestId } = await knocks(pat.client, room, "Gus");
   pat.client.send({ type: "admit", participants: [guestId] });
   const joined = await guest.next("joined");
   assert.deepEqual(joined.participants.map((p) => [p.name, p.role]), [
@@ -471,9 +466,7 @@ test("lock: roomState to the members; new guests are refused with locked; modera
   const room = newRoom();
   const host = await hostJoins(room);
   const pat = await admitted(host.client, room, "Pat");
-  const waiting = await connect();
-  await waiting.knock(room, "Gus");
-  const waitingGuestId = await waitingId(host.client, "Gus");
+  const { client: waiting, id: waitingGuestId } = await knocks(host.client, room, "Gus");
 
   host.client.send({ type: "lock", locked: true });
   for (const c of [host.client, pat.client]) {
@@ -582,9 +575,7 @@ test("endMeeting: everyone, the lobby included, gets farewell ended and 4003; no
   const pat = await admitted(host.client, room, "Pat");
   pat.client.send({ type: "publish", sdp: publisherOffer() });
   await pat.client.next("publisherAnswer");
-  const guest = await connect();
-  await guest.knock(room, "Gus");
-  await waitingId(host.client, "Gus");
+  const { client: guest } = await knocks(host.client, room, "Gus");
   assert.ok(janusSessions() > sessionsBefore);
 
   host.client.send({ type: "endMeeting" });
@@ -678,12 +669,8 @@ test("someone admitted once who reloads goes straight back in with the same id a
 test("a guest who closes the socket while waiting disappears from the moderators' lobby list", async () => {
   const room = newRoom();
   const host = await hostJoins(room);
-  const gus = await connect();
-  await gus.knock(room, "Gus");
-  await waitingId(host.client, "Gus");
-  const gia = await connect();
-  await gia.knock(room, "Gia");
-  const giaId = await waitingId(host.client, "Gia");
+  const { client: gus } = await knocks(host.client, room, "Gus");
+  const { client: gia, id: giaId } = await knocks(host.client, room, "Gia");
 
   await gus.close();
   assert.deepEqual(await host.client.next("lobbyChanged"), { type: "lobbyChanged", waiting: [{ id: giaId, name: "Gia" }] });
@@ -696,9 +683,7 @@ test(
   async () => {
     const room = newRoom();
     const host = await hostJoins(room);
-    const guest = await connect();
-    await guest.knock(room, "Gus");
-    await waitingId(host.client, "Gus");
+    const { client: guest } = await knocks(host.client, room, "Gus");
     guest.send({ type: "leave" });
     try {
       assert.equal((await guest.waitClosed(2_000)).code, 1000);
@@ -732,9 +717,7 @@ test(
 test("more than 50 messages while waiting: the excess is rate-limited, the rest waits, the connection still works", async () => {
   const room = newRoom();
   const host = await hostJoins(room);
-  const guest = await connect();
-  await guest.knock(room, "Gus");
-  const guestId = await waitingId(host.client, "Gus");
+  const { client: guest, id: guestId } = await knocks(host.client, room, "Gus");
 
   for (let i = 0; i < 60; i++) guest.send({ type: "mediaState", audio: i % 2 === 1, video: true });
   const errors = [];
