@@ -490,10 +490,10 @@ export class Meeting {
     );
   }
 
+  /** After every participants update too: new tiles get their marks from it. */
   private renderEncryption(): void {
-    if (!this.e2ee) return;
     const e2ee = this.e2ee;
-    this.view?.encryption(new Map([...this.others.keys()].map((id) => [id, e2ee.stateOf(id)])));
+    this.view?.encryption(new Map(e2ee ? [...this.others.keys()].map((id) => [id, e2ee.stateOf(id)]) : []));
   }
 
   private renderParticipants(): void {

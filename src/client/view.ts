@@ -35,7 +35,10 @@ export interface MeetingView {
   lobbyList(waiting: LobbyEntry[]): void;
   roomState(state: RoomState): void;
   chat(message: ChatLine): void;
-  /** How each other participant's media and chat reach us (end-to-end encrypted or not); only when this page encrypts. */
+  /**
+   * How each other participant's media and chat reach us (end-to-end encrypted or not; empty when
+   * this page does not encrypt). Follows every `participants`.
+   */
   encryption(states: Map<ParticipantId, PeerState>): void;
   reaction(from: Participant, reaction: Reaction): void;
   /** How well each remote participant's video arrives. */

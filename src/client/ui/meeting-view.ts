@@ -88,7 +88,6 @@ export class MeetingScreen implements MeetingView {
   private readonly peoplePanel: PeoplePanel;
   private readonly encryptionBadge = new EncryptionBadge();
   private readonly safetyDialog = new SafetyCodeDialog();
-  private encryptionStates = new Map<ParticipantId, PeerState>();
   private readonly devicePicker: DevicePicker;
   private speaker: string | undefined;
   private readonly chatToggle: PanelToggle;
@@ -297,14 +296,9 @@ export class MeetingScreen implements MeetingView {
   }
 
   encryption(states: Map<ParticipantId, PeerState>): void {
-    this.encryptionStates = states;
-    this.showEncryption();
-  }
-
-  private showEncryption(): void {
-    const states = this.meeting.encryption === "encrypting" ? this.encryptionStates : new Map<ParticipantId, PeerState>();
-    this.encryptionBadge.update(this.meeting.encryption, states, (id) => this.names.get(id) ?? "");
-    this.peoplePanel.setEncryption(this.meeting.encryption === "encrypting" ? states : undefined);
+    const mode = this.meeting.encryption;
+    this.encryptionBadge.update(mode, states, (id) => this.names.get(id) ?? "");
+    this.peoplePanel.setEncryption(mode === "encrypting" ? states : undefined);
     for (const [id, tile] of this.tiles) tile.setEncryption(states.get(id));
   }
 
@@ -417,7 +411,6 @@ export class MeetingScreen implements MeetingView {
     this.countLine.hidden = count !== 1;
     this.peopleToggle.button.textContent = `${t("people")} (${count})`;
     this.peopleToggle.button.title = t("participants", { count });
-    this.showEncryption();
     this.relayout();
   }
 
