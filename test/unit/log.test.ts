@@ -2,7 +2,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { PassThrough, Writable } from "node:stream";
 import { createLogger, redactAddresses } from "../../src/server/log.js";
-import { forwardJanusOutput } from "../../src/media/janus/supervisor.js";
+import { forwardJanusOutput, maskApiSecret } from "../../src/media/janus/supervisor.js";
 
 describe("redactAddresses", () => {
   const redacted: [what: string, line: string, expected: string][] = [
@@ -97,5 +97,25 @@ describe("forwardJanusOutput", () => {
     output.end();
     await new Promise((resolve) => setImmediate(resolve));
     assert.deepEqual(lines, ['{"apisecret":"***","candidate":"[addr] 5000"}', "[ERR] second line"]);
+  });
+});
+
+describe("maskApiSecret", () => {
+  const secret = "UoZxglUIIU4sghOMabcdefgh";
+  const masked: [what: string, line: string, expected: string][] = [
+    ["the secret anywhere", `token ${secret} used`, "token *** used"],
+    ["an apisecret field", `{"apisecret":"${secret}","janus":"attach"}`, '{"apisecret":"***","janus":"attach"}'],
+    ["an apisecret field inside printed JSON", `{"janus":"{\\"apisecret\\":\\"${secret}\\"}"}`, '{"janus":"{\\"apisecret\\":\\"***\\"}"}'],
+    ["a field cut short by Janus", `{"janus":"attach","apisecret":"${secret.slice(0, 16)}`, '{"janus":"attach","apisecret":"***'],
+    ["a field with another secret (an external Janus')", '{"apisecret": "other"}', '{"apisecret": "***"}'],
+    ["a line ending in the secret's first characters", `request ${secret.slice(0, 9)}`, "request ***"],
+  ];
+  for (const [what, line, expected] of masked) {
+    test(`masks ${what}`, () => {
+      assert.equal(maskApiSecret(line, secret), expected);
+    });
+  }
+  test("leaves a line without the secret alone", () => {
+    assert.equal(maskApiSecret("VideoRoom plugin initialized! Uo", secret), "VideoRoom plugin initialized! Uo");
   });
 });

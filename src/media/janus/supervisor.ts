@@ -65,7 +65,24 @@ export interface SupervisorOptions extends Omit<JanusConfigOptions, "runtimeDir"
   apiSecret?: string;
 }
 
-/** Runs Treff's own Janus as a child process. */
+// The value of an "apisecret" field, also inside JSON printed as a string (\").
+const API_SECRET_FIELD = /(apisecret\\?"\s*:\s*\\?")[^"\\]*/gi;
+const SHORTEST_MASKED_TAIL = 4;
+
+/**
+ * Verbose Janus levels print whole API requests, secret included, and cut
+ * long lines short, so a line may end in the middle of the secret: the value
+ * of every apisecret field is masked, then the secret anywhere else, then a
+ * line that ends in the secret's first characters.
+ */
+export function maskApiSecret(line: string, apiSecret: string): string {
+  const text = line.replace(API_SECRET_FIELD, "$1***").split(apiSecret).join("***");
+  for (let length = apiSecret.length - 1; length >= SHORTEST_MASKED_TAIL; length--) {
+    if (text.endsWith(apiSecret.slice(0, length))) return text.slice(0, -length) + "***";
+  }
+  return text;
+}
+
 /**
  * Passes Janus' output on to our log, one whole line at a time, with
  * addresses and the API secret masked. Whole lines matter: a pipe delivers
@@ -75,13 +92,13 @@ export interface SupervisorOptions extends Omit<JanusConfigOptions, "runtimeDir"
 export function forwardJanusOutput(output: Readable, apiSecret: string, log: Pick<Logger, "warn" | "debug">): void {
   createInterface({ input: output, crlfDelay: Infinity }).on("line", (line) => {
     if (!line.trim()) return;
-    // Verbose Janus levels print whole API requests, secret included.
-    const text = redactAddresses(line).split(apiSecret).join("***");
+    const text = maskApiSecret(redactAddresses(line), apiSecret);
     if (/\[ERR\]|FATAL/.test(line)) log.warn({ janus: text }, "janus");
     else log.debug({ janus: text }, "janus");
   });
 }
 
+/** Runs Treff's own Janus as a child process. */
 export class JanusSupervisor extends EventEmitter<JanusBackendEvents> implements JanusBackend {
   private child: ChildProcess | undefined;
   private current: JanusConnection | undefined;
