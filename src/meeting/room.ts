@@ -120,8 +120,8 @@ export class Room {
   }
 
   /** Puts someone in the lobby: they learn whether a host is here, the moderators learn who knocks. */
-  knock(id: ParticipantId, name: string): Delivery[] {
-    this.waiting.set(id, { id, name });
+  knock(id: ParticipantId, name: string, e2ee: boolean): Delivery[] {
+    this.waiting.set(id, { id, name, e2ee });
     return [{ to: id, message: { type: "lobby", hostPresent: this.hostPresent } }, ...this.toModerators(this.lobbyMessage())];
   }
 

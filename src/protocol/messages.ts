@@ -112,8 +112,12 @@ export type IceServer = z.infer<typeof IceServer>;
 export const VideoQuality = z.enum(["off", "low", "medium", "high"]);
 export type VideoQuality = z.infer<typeof VideoQuality>;
 
-/** Someone waiting in the lobby, as moderators see them. */
-export const LobbyEntry = z.object({ id: ParticipantId, name: z.string() });
+/**
+ * Someone waiting in the lobby, as moderators see them. `e2ee`: their browser
+ * can encrypt end to end (it sent a public key), so a moderator knows before
+ * letting them in whether they will make the meeting "not encrypted for everyone".
+ */
+export const LobbyEntry = z.object({ id: ParticipantId, name: z.string(), e2ee: z.boolean() });
 export type LobbyEntry = z.infer<typeof LobbyEntry>;
 
 /** What a moderator can do to one participant. */

@@ -290,14 +290,9 @@ export class LiveRoom {
   admit(by: Member, who: readonly ParticipantId[] | "all"): Promise<void> {
     return this.asModerator(by, async () => {
       for (const id of who === "all" ? this.room.waitingIds() : who) {
+        // Nobody without E2EE waits while it is required (join and requireE2ee see to it).
         const waiter = this.takeWaiter(id);
         if (!waiter) continue;
-        // The requirement may have come after they knocked: it holds at the door, lobby or not.
-        if (this.room.requiresE2ee && !waiter.publicKey) {
-          waiter.link.send({ type: "error", code: "e2ee-required", message: E2EE_REQUIRED, inReplyTo: "join" });
-          waiter.refuse(new RefusedError("e2ee-required", E2EE_REQUIRED));
-          continue;
-        }
         try {
           waiter.admit(await this.enter(id, waiter, "participant"));
         } catch (error) {
@@ -356,6 +351,13 @@ export class LiveRoom {
     return this.asModerator(by, async () => {
       if (required && !this.context.e2ee) throw new RefusedError("forbidden", "end-to-end encryption is switched off on this server");
       this.deliver(this.room.setState({ e2eeRequired: required }));
+      if (!required) return;
+      // Those already waiting whose browsers cannot encrypt are told now, not after a moderator lets them "in".
+      for (const waiter of [...this.waiters.values()]) {
+        if (waiter.publicKey) continue;
+        waiter.link.send({ type: "error", code: "e2ee-required", message: E2EE_REQUIRED, inReplyTo: "join" });
+        this.dropWaiter(waiter.id, new RefusedError("e2ee-required", E2EE_REQUIRED));
+      }
     });
   }
 
@@ -415,7 +417,7 @@ export class LiveRoom {
     });
     entered.catch(() => {}); // whoever waits handles it; an abandoned wait is not an error
     this.waiters.set(id, { id, name: request.name, link: request.link, publicKey: request.publicKey, admit, refuse });
-    this.deliver(this.room.knock(id, request.name));
+    this.deliver(this.room.knock(id, request.name, !!request.publicKey));
     return { entered, cancel: () => void this.leave(id, request.link) };
   }
 

@@ -137,6 +137,35 @@ describe("lobby and moderation", () => {
     await guest.context.close();
   });
 
+  test("a moderator sees whose browser cannot encrypt end to end; requiring it turns them away at once", async () => {
+    const response = await fetch(`${server.url}/api/meetings`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ name: "kanzlei-mandat" }),
+    });
+    const { room, moderatorKey } = (await response.json()) as { room: string; moderatorKey: string };
+    const lawyer = await newParticipant(browser);
+    await lawyer.page.goto(`${server.url}/r/${room}#moderator=${moderatorKey}`);
+    await joinFromPrejoin(lawyer.page, "Lea Lawyer");
+    const client = await newParticipant(browser);
+    await client.context.addInitScript(() => delete (window as { RTCRtpScriptTransform?: unknown }).RTCRtpScriptTransform);
+    await client.page.goto(`${server.url}/r/${room}`);
+    await joinFromPrejoin(client.page, "Old Browser");
+    await client.page.getByText("Please wait: a host will let you in soon.").waitFor();
+
+    await lawyer.page.getByRole("button", { name: "Lobby (1)" }).click();
+    const entry = lawyer.page.getByRole("listitem").filter({ hasText: "Old Browser" });
+    await entry.getByText("Browser without end-to-end encryption").waitFor();
+    await lawyer.page.screenshot({ path: `${SCREENSHOTS}/lobby-without-e2ee-en.png` });
+    await openPanel(lawyer.page, "Meeting settings");
+    await lawyer.page.getByRole("button", { name: "Only browsers with end-to-end encryption may join" }).click();
+    await client.page.getByText("This meeting admits only browsers that encrypt end to end.", { exact: false }).waitFor();
+    await openPanel(lawyer.page, /^Lobby/);
+    await lawyer.page.getByText("Nobody is waiting.").waitFor();
+    await client.context.close();
+    await lawyer.context.close();
+  });
+
   test("a guest who comes before the host is told the host has not arrived; ending the meeting ends it for all", async () => {
     const response = await fetch(`${server.url}/api/meetings`, {
       method: "POST",

@@ -124,19 +124,25 @@ test("only moderators may require E2EE; then a browser without it is turned away
   await plainAgain.knock(room, "Old Browser");
 });
 
-test("someone who knocked without E2EE before the requirement came is not let in by an admit", async () => {
+test("moderators see who cannot encrypt; requiring E2EE turns those already waiting without it away at once", async () => {
   const room = newRoom();
   const [host] = await meeting(room, [publicKey(1)]);
   const early = await connect();
   await early.knock(room, "Early Bird");
-  const { waiting } = await host!.client.next("lobbyChanged", { where: (m) => m.waiting.length === 1 });
+  const capable = await connect();
+  await capable.knock(room, "New Browser", { publicKey: publicKey(2) });
+  const { waiting } = await host!.client.next("lobbyChanged", { where: (m) => m.waiting.length === 2 });
+  assert.deepEqual(
+    waiting.map((e) => [e.name, e.e2ee]),
+    [["Early Bird", false], ["New Browser", true]],
+  );
   host!.client.send({ type: "requireE2ee", required: true });
-  await host!.client.next("roomState", { where: (m) => m.e2eeRequired });
-  host!.client.send({ type: "admit", participants: [waiting[0]!.id] });
   const refused = await early.next("error");
   assert.deepEqual([refused.code, refused.inReplyTo], ["e2ee-required", "join"]);
-  await host!.client.next("lobbyChanged", { where: (m) => m.waiting.length === 0 });
-  await host!.client.expectNone("participantJoined", QUIET_MS);
+  const after = await host!.client.next("lobbyChanged", { where: (m) => m.waiting.every((e) => e.name !== "Early Bird") });
+  assert.deepEqual(after.waiting.map((e) => e.name), ["New Browser"]);
+  host!.client.send({ type: "admit", participants: [after.waiting[0]!.id] });
+  await capable.next("joined");
 });
 
 test("a server with E2EE switched off says so in welcome and lets no meeting require it", async () => {

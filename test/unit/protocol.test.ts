@@ -439,7 +439,7 @@ describe("ServerMessage schemas", () => {
     { type: "participantLeft", participantId: "p1" },
     { type: "roleChanged", role: "moderator", moderatorKey: "key" },
     { type: "roleChanged", role: "participant" },
-    { type: "lobbyChanged", waiting: [{ id: "p4", name: "Dia" }] },
+    { type: "lobbyChanged", waiting: [{ id: "p4", name: "Dia", e2ee: false }] },
     { type: "lobbyChanged", waiting: [] },
     { type: "roomState", locked: true, passwordSet: false, multipleShares: false, e2eeRequired: true },
     { type: "participantJoined", participant: { ...participant, publicKey: PUBLIC_KEY } },

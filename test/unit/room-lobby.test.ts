@@ -9,7 +9,7 @@ import { Room, type Delivery } from "../../src/meeting/room.js";
 import type { Role } from "../../src/protocol/messages.js";
 
 const fresh = (id: string, name: string, role: Role = "participant") => ({ id, name, role, audio: true, video: true, publishing: false, screen: false, hand: null, publicKey: null });
-const waiting = (...entries: [string, string][]) => ({ type: "lobbyChanged", waiting: entries.map(([id, name]) => ({ id, name })) });
+const waiting = (...entries: [string, string][]) => ({ type: "lobbyChanged", waiting: entries.map(([id, name]) => ({ id, name, e2ee: true })) });
 const lobby = (hostPresent: boolean) => ({ type: "lobby", hostPresent });
 
 /** A room with moderator m (Mia) and participant p (Pat). */
@@ -27,7 +27,7 @@ describe("Room.knock", () => {
   test("the knocker learns that a host is present; only the moderators learn who knocks", () => {
     const room = hostedRoom();
     room.add("n", "Noa", "moderator");
-    assert.deepEqual(room.knock("g", "Gus"), [
+    assert.deepEqual(room.knock("g", "Gus", true), [
       { to: "g", message: lobby(true) },
       { to: "m", message: waiting(["g", "Gus"]) },
       { to: "n", message: waiting(["g", "Gus"]) },
@@ -40,41 +40,49 @@ describe("Room.knock", () => {
   test("with no moderator present the knocker hears hostPresent false and nobody else is told", () => {
     const room = new Room();
     room.add("p", "Pat", "participant");
-    assert.deepEqual(room.knock("g", "Gus"), [{ to: "g", message: lobby(false) }]);
+    assert.deepEqual(room.knock("g", "Gus", true), [{ to: "g", message: lobby(false) }]);
   });
 
   test("knocking into an empty room works (the room is not empty any more)", () => {
     const room = new Room();
     assert.equal(room.isEmpty, true);
-    assert.deepEqual(room.knock("g", "Gus"), [{ to: "g", message: lobby(false) }]);
+    assert.deepEqual(room.knock("g", "Gus", true), [{ to: "g", message: lobby(false) }]);
     assert.equal(room.isEmpty, false);
     assert.equal(room.size, 0);
   });
 
   test("moderators see everyone waiting, in order of arrival", () => {
     const room = hostedRoom();
-    room.knock("g", "Gus");
-    assert.deepEqual(room.knock("h", "Hal"), [
+    room.knock("g", "Gus", true);
+    assert.deepEqual(room.knock("h", "Hal", true), [
       { to: "h", message: lobby(true) },
       { to: "m", message: waiting(["g", "Gus"], ["h", "Hal"]) },
     ]);
     assert.deepEqual(room.waitingIds(), ["g", "h"]);
   });
 
+  test("moderators see whose browser cannot encrypt end to end", () => {
+    const room = hostedRoom();
+    assert.deepEqual(room.knock("g", "Gus", false), [
+      { to: "g", message: lobby(true) },
+      { to: "m", message: { type: "lobbyChanged", waiting: [{ id: "g", name: "Gus", e2ee: false }] } },
+    ]);
+  });
+
   test("people in the lobby never hear about other knocks", () => {
     const room = hostedRoom();
-    room.knock("g", "Gus");
-    assert.ok(!recipients(room.knock("h", "Hal")).includes("g"));
+    room.knock("g", "Gus", true);
+    assert.ok(!recipients(room.knock("h", "Hal", true)).includes("g"));
   });
 });
 
 describe("Room.unknock", () => {
   test("returns the entry and tells only the moderators the new list", () => {
     const room = hostedRoom();
-    room.knock("g", "Gus");
-    room.knock("h", "Hal");
+    room.knock("g", "Gus", true);
+    room.knock("h", "Hal", true);
     assert.deepEqual(room.unknock("g"), {
-      entry: { id: "g", name: "Gus" },
+      entry: { id: "g", name: "Gus", e2ee: true },
       deliveries: [{ to: "m", message: waiting(["h", "Hal"]) }],
     });
     assert.equal(room.isWaiting("g"), false);
@@ -84,14 +92,14 @@ describe("Room.unknock", () => {
   test("unknocking someone not waiting does nothing", () => {
     const room = hostedRoom();
     assert.deepEqual(room.unknock("zed"), { entry: undefined, deliveries: [] });
-    room.knock("g", "Gus");
+    room.knock("g", "Gus", true);
     room.unknock("g");
     assert.deepEqual(room.unknock("g"), { entry: undefined, deliveries: [] });
   });
 
   test("the last one out of the lobby leaves the moderators an empty list", () => {
     const room = hostedRoom();
-    room.knock("g", "Gus");
+    room.knock("g", "Gus", true);
     assert.deepEqual(room.unknock("g").deliveries, [{ to: "m", message: waiting() }]);
   });
 });
@@ -100,8 +108,8 @@ describe("host presence", () => {
   test("when the first moderator joins, everyone in the lobby hears hostPresent true", () => {
     const room = new Room();
     room.add("p", "Pat", "participant");
-    room.knock("g", "Gus");
-    room.knock("h", "Hal");
+    room.knock("g", "Gus", true);
+    room.knock("h", "Hal", true);
     const { deliveries } = room.add("m", "Mia", "moderator");
     assert.deepEqual(
       deliveries.filter((d) => d.message.type === "lobby"),
@@ -126,22 +134,22 @@ describe("host presence", () => {
 
   test("a second moderator joining does not tell the lobby again", () => {
     const room = hostedRoom();
-    room.knock("g", "Gus");
+    room.knock("g", "Gus", true);
     const { deliveries } = room.add("n", "Noa", "moderator");
     assert.ok(!recipients(deliveries).includes("g"), JSON.stringify(deliveries));
   });
 
   test("a participant joining does not tell the lobby", () => {
     const room = hostedRoom();
-    room.knock("g", "Gus");
+    room.knock("g", "Gus", true);
     assert.ok(!recipients(room.add("q", "Quinn", "participant").deliveries).includes("g"));
   });
 
   test("when the last moderator leaves, everyone in the lobby hears hostPresent false", () => {
     const room = hostedRoom();
     room.add("n", "Noa", "moderator");
-    room.knock("g", "Gus");
-    room.knock("h", "Hal");
+    room.knock("g", "Gus", true);
+    room.knock("h", "Hal", true);
     assert.ok(!recipients(room.remove("n")).includes("g"), "one moderator is still here");
     assert.deepEqual(room.remove("m"), [
       { to: "p", message: { type: "participantLeft", participantId: "m" } },
@@ -153,7 +161,7 @@ describe("host presence", () => {
 
   test("a participant leaving does not tell the lobby", () => {
     const room = hostedRoom();
-    room.knock("g", "Gus");
+    room.knock("g", "Gus", true);
     assert.deepEqual(room.remove("p"), [{ to: "m", message: { type: "participantLeft", participantId: "p" } }]);
   });
 });
@@ -162,7 +170,7 @@ describe("Room.promote", () => {
   test("everyone else sees the new role, the new moderator sees the lobby", () => {
     const room = hostedRoom();
     room.add("q", "Quinn", "participant");
-    room.knock("g", "Gus");
+    room.knock("g", "Gus", true);
     const updated = { type: "participantUpdated", participant: fresh("p", "Pat", "moderator") };
     assert.deepEqual(room.promote("p"), [
       { to: "m", message: updated },
@@ -176,13 +184,13 @@ describe("Room.promote", () => {
   test("the promoted moderator now hears about knocks", () => {
     const room = hostedRoom();
     room.promote("p");
-    assert.deepEqual(recipients(room.knock("g", "Gus")), ["g", "m", "p"]);
+    assert.deepEqual(recipients(room.knock("g", "Gus", true)), ["g", "m", "p"]);
   });
 
   test("promoting the first moderator tells the lobby a host is present", () => {
     const room = new Room();
     room.add("p", "Pat", "participant");
-    room.knock("g", "Gus");
+    room.knock("g", "Gus", true);
     assert.deepEqual(room.promote("p"), [
       { to: "p", message: waiting(["g", "Gus"]) },
       { to: "g", message: lobby(true) },
@@ -191,7 +199,7 @@ describe("Room.promote", () => {
 
   test("promoting a moderator, someone absent or someone in the lobby does nothing", () => {
     const room = hostedRoom();
-    room.knock("g", "Gus");
+    room.knock("g", "Gus", true);
     assert.deepEqual(room.promote("m"), []);
     assert.deepEqual(room.promote("zed"), []);
     assert.deepEqual(room.promote("g"), []);
@@ -209,7 +217,7 @@ describe("Room.promote", () => {
 describe("Room.setState", () => {
   test("delivers roomState to the members only, never to the lobby", () => {
     const room = hostedRoom();
-    room.knock("g", "Gus");
+    room.knock("g", "Gus", true);
     const state = { type: "roomState", locked: true, passwordSet: false, multipleShares: false, e2eeRequired: false };
     assert.deepEqual(room.setState({ locked: true }), [
       { to: "m", message: state },
@@ -232,7 +240,7 @@ describe("Room.setState", () => {
 describe("Room.chat", () => {
   test("goes to every member including the sender, with the sender's name, never to the lobby", () => {
     const room = hostedRoom();
-    room.knock("g", "Gus");
+    room.knock("g", "Gus", true);
     const message = { type: "chat", from: "p", name: "Pat", text: "hello", at: 1234 };
     assert.deepEqual(room.chat("p", { type: "chat", text: "hello" }, 1234), [
       { to: "m", message },
@@ -242,7 +250,7 @@ describe("Room.chat", () => {
 
   test("someone in the lobby or absent cannot chat", () => {
     const room = hostedRoom();
-    room.knock("g", "Gus");
+    room.knock("g", "Gus", true);
     assert.deepEqual(room.chat("g", { type: "chat", text: "let me in" }, 1), []);
     assert.deepEqual(room.chat("zed", { type: "chat", text: "hi" }, 1), []);
   });
@@ -272,7 +280,7 @@ describe("Room.relayKeys", () => {
 
   test("nothing to someone in the lobby, absent or oneself (they are named), and nothing from the lobby", () => {
     const room = hostedRoom();
-    room.knock("g", "Gus");
+    room.knock("g", "Gus", true);
     assert.deepEqual(room.relayKeys("p", 0, { g: "x", zed: "x", p: "x", m: "x" }), {
       deliveries: [{ to: "m", message: { type: "e2eeKey", from: "p", keyId: 0, sealed: "x" } }],
       absent: ["g", "zed", "p"],
@@ -306,14 +314,14 @@ const PUBLIC_KEY = "BAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA
 describe("Room.everyone and Room.isEmpty", () => {
   test("everyone lists the members, then the lobby", () => {
     const room = hostedRoom();
-    room.knock("g", "Gus");
-    room.knock("h", "Hal");
+    room.knock("g", "Gus", true);
+    room.knock("h", "Hal", true);
     assert.deepEqual(room.everyone(), ["m", "p", "g", "h"]);
   });
 
   test("a room with only people in the lobby is not empty", () => {
     const room = hostedRoom();
-    room.knock("g", "Gus");
+    room.knock("g", "Gus", true);
     room.remove("m");
     room.remove("p");
     assert.equal(room.size, 0);

@@ -51,6 +51,7 @@ export const de: Record<MessageKey, string> = {
   refuseOne: "{name} abweisen",
   admitAll: "Alle einlassen",
   waitingCount: "Warteraum ({count})",
+  lobbyNoE2ee: "Browser ohne Ende-zu-Ende-Verschlüsselung",
   password: "Passwort der Besprechung",
   passwordNeeded: "Diese Besprechung braucht ein Passwort.",
   wrongPassword: "Das Passwort stimmt nicht.",

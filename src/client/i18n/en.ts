@@ -49,6 +49,7 @@ export const en = {
   refuseOne: "Turn {name} away",
   admitAll: "Let everyone in",
   waitingCount: "Lobby ({count})",
+  lobbyNoE2ee: "Browser without end-to-end encryption",
   password: "Meeting password",
   passwordNeeded: "This meeting needs a password.",
   wrongPassword: "That password is not right.",

@@ -27,7 +27,8 @@ export class LobbyPanel {
     return this.count;
   }
 
-  update(waiting: LobbyEntry[]): void {
+  /** `encrypting`: this meeting encrypts end to end here, so a guest whose browser cannot is pointed out. */
+  update(waiting: LobbyEntry[], encrypting = false): void {
     if (waiting.length > this.count) announce(t("waitingCount", { count: waiting.length }));
     this.count = waiting.length;
     this.list.replaceChildren(
@@ -36,6 +37,7 @@ export class LobbyPanel {
           "li",
           {},
           h("span", { class: "name" }, entry.name),
+          encrypting && !entry.e2ee ? h("span", { class: "lobby-note" }, t("lobbyNoE2ee")) : null,
           h("button", { type: "button", class: "primary", onclick: () => this.actions.admit([entry.id]) }, t("admitOne", { name: entry.name })),
           h("button", { type: "button", onclick: () => this.actions.refuse(entry.id) }, t("refuseOne", { name: entry.name })),
         ),

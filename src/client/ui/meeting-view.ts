@@ -286,7 +286,7 @@ export class MeetingScreen implements MeetingView {
   }
 
   lobbyList(waiting: LobbyEntry[]): void {
-    this.lobbyPanel.update(waiting);
+    this.lobbyPanel.update(waiting, this.meeting.encryption === "encrypting");
     this.lobbyToggle.button.textContent = waiting.length ? t("waitingCount", { count: waiting.length }) : t("lobbyTitle");
     this.lobbyToggle.button.classList.toggle("attention", waiting.length > 0);
   }
