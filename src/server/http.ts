@@ -50,7 +50,8 @@ export async function createHttpServer(options: HttpOptions): Promise<FastifyIns
   app.post<{ Body: { name?: unknown } | undefined }>("/api/meetings", async (request, reply) => {
     const result = await options.meetings.create(request.headers.authorization, request.body?.name);
     if (!result.ok) return reply.code(result.status).send({ error: result.error });
-    return { room: result.room, moderatorKey: result.moderatorKey };
+    // e2ee: whether meetings here encrypt end to end, so the home page offers a passphrase link only then.
+    return { room: result.room, moderatorKey: result.moderatorKey, e2ee: config.meetings.e2ee };
   });
 
   app.get("/healthz", async (_request, reply) => {

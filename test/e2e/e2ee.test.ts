@@ -289,4 +289,39 @@ describe("end-to-end encryption", () => {
     await old.page.screenshot({ path: `${SCREENSHOTS}/e2ee-required.png` });
     assert.deepEqual(await playingRemoteNames(ada.page), ["Ben"], "nobody got in");
   });
+
+  test("a meeting created with a passphrase link: those with the whole link see each other encrypted, a link without it cannot", async () => {
+    for (const person of Object.values(people)) await person.context.close(); // a quiet machine for the next three
+    const iris = await newParticipant(browser);
+    await iris.page.goto(server.url);
+    await iris.page.getByRole("checkbox", { name: "Protect with a passphrase in the link" }).check();
+    await iris.page.screenshot({ path: `${SCREENSHOTS}/home-passphrase-en.png` });
+    await iris.page.getByRole("button", { name: "New meeting" }).click();
+    await iris.page.getByRole("heading", { name: "Ready to join?" }).waitFor();
+    assert.match(iris.page.url(), /#passphrase=[a-z2-9]{5}(-[a-z2-9]{5}){3}$/, "the moderator key left the address bar, the passphrase stays");
+    await joinFromPrejoin(iris.page, "Iris");
+    await iris.page.getByRole("button", { name: "Meeting settings" }).click();
+    const guestLink = await iris.page.getByRole("textbox", { name: "Link for guests" }).inputValue();
+    assert.equal(guestLink, iris.page.url());
+    assert.match(await iris.page.getByRole("textbox", { name: "Moderator link (keep it private)" }).inputValue(), /#moderator=[\w-]+&passphrase=/);
+    await iris.page.getByText("Both links carry the meeting's passphrase", { exact: false }).waitFor();
+    await iris.page.screenshot({ path: `${SCREENSHOTS}/settings-passphrase-en.png` });
+    await iris.page.getByRole("button", { name: "Meeting settings" }).click();
+
+    const jon = await newParticipant(browser);
+    await jon.page.goto(guestLink);
+    await joinFromPrejoin(jon.page, "Jon");
+    await seesPlayingNames(iris.page, ["Jon"], "Iris", 20_000);
+    await seesPlayingNames(jon.page, ["Iris"], "Jon", 20_000);
+    for (const page of [iris.page, jon.page]) {
+      await waitUntil("the line to say the meeting is encrypted", () => encryptionLine(page).textContent(), (text) => !!text?.startsWith("End-to-end encrypted"));
+    }
+
+    const kim = await newParticipant(browser);
+    await kim.page.goto(guestLink.replace(/#.*$/, ""));
+    await joinFromPrejoin(kim.page, "Kim");
+    await waitUntil("Iris's line to say Kim's keys do not match", () => encryptionLine(iris.page).textContent(), (text) => !!text?.includes("Kim: keys do not match"));
+    await waitUntil("Kim's line to say the others' keys do not match", () => encryptionLine(kim.page).textContent(), (text) => !!text?.includes("Iris: keys do not match"));
+    for (const p of [iris, jon, kim]) await p.context.close();
+  });
 });

@@ -56,7 +56,7 @@ test("POST /api/meetings returns a fresh 22-character base64url room name each t
     assert.equal(response.status, 200);
     assert.match(response.headers.get("content-type") ?? "", /^application\/json/);
     const body = (await response.json()) as { room: string };
-    assert.deepEqual(Object.keys(body), ["room", "moderatorKey"]);
+    assert.deepEqual(Object.keys(body), ["room", "moderatorKey", "e2ee"]);
     assert.match(body.room, /^[A-Za-z0-9_-]{22}$/);
     names.add(body.room);
     assertSecurityHeaders(response, "/api/meetings");

@@ -7,6 +7,7 @@ import {
   createIdentity,
   expandSenderKey,
   fromBase64Url,
+  newPassphrase,
   newSenderKey,
   openChat,
   openSenderKey,
@@ -138,6 +139,17 @@ describe("identities and pairwise keys", () => {
     for (const eavesdropper of [await pairwiseKey(eve, a.publicKey), await pairwiseKey(eve, b.publicKey)]) {
       assert.equal(await carries(ab, eavesdropper), false);
     }
+  });
+
+  test("a new passphrase is four groups of five look-alike-free characters, safe in a link, never the same twice", () => {
+    const made = Array.from({ length: 200 }, newPassphrase);
+    for (const passphrase of made) {
+      assert.match(passphrase, /^[a-km-np-z2-9]{5}(-[a-km-np-z2-9]{5}){3}$/);
+      assert.equal(encodeURIComponent(passphrase), passphrase, "needs no escaping in a URL fragment");
+    }
+    assert.equal(new Set(made).size, made.length);
+    const used = new Set(made.join("").replaceAll("-", ""));
+    assert.equal(used.size, 32, "every character of the alphabet turns up (4000 draws from 32)");
   });
 
   test("the passphrase secret is 32 bytes, the same for the same passphrase and room, and salted with the room", async () => {

@@ -90,6 +90,23 @@ export async function passphraseSecret(passphrase: string, room: string): Promis
   return new Uint8Array(await subtle.deriveBits({ name: "PBKDF2", hash: "SHA-256", salt, iterations: 200_000 }, base, 256));
 }
 
+// 32 letters and digits without look-alikes (l, o, 0, 1): 5 bits each, so no modulo bias.
+const PASSPHRASE_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789";
+const PASSPHRASE_GROUPS = 4;
+const PASSPHRASE_GROUP_LENGTH = 5;
+
+/**
+ * A fresh passphrase for a meeting link: 20 random characters (100 bits) in
+ * groups of five, readable aloud and safe in a URL fragment as it is.
+ */
+export function newPassphrase(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(PASSPHRASE_GROUPS * PASSPHRASE_GROUP_LENGTH));
+  const characters = [...bytes].map((byte) => PASSPHRASE_ALPHABET[byte % PASSPHRASE_ALPHABET.length]!);
+  const groups: string[] = [];
+  for (let i = 0; i < characters.length; i += PASSPHRASE_GROUP_LENGTH) groups.push(characters.slice(i, i + PASSPHRASE_GROUP_LENGTH).join(""));
+  return groups.join("-");
+}
+
 /**
  * The key two participants share, from one's private and the other's public
  * identity key (the same on both sides), bound to the passphrase secret if

@@ -1,5 +1,7 @@
 /** The home page: start a new meeting or go to one by name. */
 import { ROOM_NAME_PATTERN } from "../../protocol/constants.js";
+import { newPassphrase } from "../e2ee/keys.js";
+import { e2eeSupported } from "../e2ee/session.js";
 import { t } from "../i18n/index.js";
 import { h } from "./dom.js";
 import { languageSwitch } from "./language-switch.js";
@@ -7,14 +9,26 @@ import { languageSwitch } from "./language-switch.js";
 export function homeScreen(redraw: () => void): HTMLElement {
   const nameInput = h("input", { id: "room-name", name: "room", autocomplete: "off", pattern: "[A-Za-z0-9_\\-]+", maxlength: 64 });
   const error = h("p", { class: "error", role: "alert" });
+  // Offered only where this browser can encrypt: elsewhere the passphrase would protect nothing.
+  const withPassphrase = h("input", { type: "checkbox", id: "with-passphrase", "aria-describedby": "with-passphrase-hint" });
+  const passphraseOption = e2eeSupported()
+    ? h(
+        "div",
+        { class: "passphrase-option" },
+        h("div", { class: "row" }, withPassphrase, h("label", { for: "with-passphrase" }, t("passphraseOption"))),
+        h("p", { id: "with-passphrase-hint", class: "muted-text" }, t("passphraseOptionHint")),
+      )
+    : null;
   const create = h("button", { type: "button", class: "primary", onclick: async () => {
     create.disabled = true;
     try {
       const response = await fetch("/api/meetings", { method: "POST" });
       if (!response.ok) throw new Error(String(response.status));
-      const { room, moderatorKey } = (await response.json()) as { room: string; moderatorKey: string };
-      // The creator is the meeting's moderator: the key travels in the fragment, which no server sees.
-      location.assign(`/r/${room}#moderator=${moderatorKey}`);
+      const { room, moderatorKey, e2ee } = (await response.json()) as { room: string; moderatorKey: string; e2ee: boolean };
+      // The creator is the meeting's moderator: the key travels in the fragment, which no server sees;
+      // so does the passphrase, which stays in the address bar and in both links of Meeting settings.
+      const passphrase = e2ee && withPassphrase.checked ? `&passphrase=${newPassphrase()}` : "";
+      location.assign(`/r/${room}#moderator=${moderatorKey}${passphrase}`);
     } catch {
       error.textContent = t("serverUnreachable");
       create.disabled = false;
@@ -32,6 +46,7 @@ export function homeScreen(redraw: () => void): HTMLElement {
     h("h1", {}, t("appName")),
     h("p", { class: "tagline" }, t("tagline")),
     create,
+    passphraseOption,
     error,
     form,
   );

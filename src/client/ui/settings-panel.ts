@@ -1,5 +1,6 @@
 /** For moderators: invite links, lock, password, and ending the meeting for everyone. */
 import { t } from "../i18n/index.js";
+import { passphraseFromLink } from "../storage.js";
 import { h } from "./dom.js";
 import type { RoomState } from "../view.js";
 
@@ -57,6 +58,7 @@ export class SettingsPanel {
       guestLink,
       h("label", { for: "moderator-link" }, t("moderatorLink")),
       this.moderatorLinkField,
+      passphraseFromLink() ? h("p", { class: "muted-text" }, t("linksCarryPassphrase")) : null,
       this.lockButton,
       this.passwordState,
       passwordForm,
