@@ -116,7 +116,7 @@ function workerStats(page: Page): Promise<FrameStats | undefined> {
     );
     const answered = replies.filter((r): r is FrameStats => r !== undefined);
     if (answered.length === 0) return undefined;
-    const sum: FrameStats = { encrypted: 0, encryptMs: 0, decrypted: 0, decryptMs: 0, failed: 0 };
+    const sum: FrameStats = { encrypted: 0, encryptMs: 0, decrypted: 0, decryptMs: 0, failed: 0, replayed: 0 };
     for (const r of answered) for (const key of Object.keys(sum) as (keyof FrameStats)[]) sum[key] += r[key];
     return sum;
   });

@@ -23,7 +23,7 @@ import { Subscriber, type RemoteTracks } from "./rtc/subscriber.js";
 import { QualityMeter } from "./rtc/quality.js";
 import type { LocalMedia } from "./media.js";
 import { forgetSession, moderatorKeyFor, passphraseFromLink, rememberModeratorKey, saveSession, savedSession } from "./storage.js";
-import { E2eeSession, e2eeSupported } from "./e2ee/session.js";
+import { E2eeSession, REPEATED, e2eeSupported } from "./e2ee/session.js";
 import type { ChatLine, MeetingView } from "./view.js";
 import type { EncryptionMode } from "./ui/encryption.js";
 
@@ -450,7 +450,10 @@ export class Meeting {
     s.on("chat", (m) => this.showChat(async () => ({ ...m, unsealed: this.e2ee !== undefined })));
     s.on("sealedChat", (m) => {
       const { from, name, at } = m;
-      this.showChat(async () => ({ from, name, at, text: (await this.e2ee?.openChat(from, m.keyId, m.sealed)) ?? null, unsealed: false }));
+      this.showChat(async () => {
+        const text = await this.e2ee?.openChat(from, m.keyId, m.sealed);
+        return text === REPEATED ? undefined : { from, name, at, text: text ?? null, unsealed: false };
+      });
     });
     s.on("e2eeKey", (m) => this.e2ee?.receiveKey(m.from, m.keyId, m.sealed));
     s.on("reaction", (m) => {
@@ -481,11 +484,11 @@ export class Meeting {
     });
   }
 
-  /** Chat messages reach the view in the order they came, sealed ones once opened. */
-  private showChat(open: () => Promise<ChatLine>): void {
+  /** Chat messages reach the view in the order they came, sealed ones once opened; `undefined`: nothing to show. */
+  private showChat(open: () => Promise<ChatLine | undefined>): void {
     const next = this.chatQueue.then(open);
     this.chatQueue = next.then(
-      (line) => this.view?.chat(line),
+      (line) => line && this.view?.chat(line),
       () => {},
     );
   }

@@ -215,17 +215,21 @@ describe("end-to-end encryption", () => {
     await seesPlaying(people.Ada!, ["Ben"]);
   });
 
-  test("a public key swapped in transit shows: different safety codes, and the swapped keys do not open", async () => {
+  test("a public key swapped in transit shows: different safety codes, and the swapped keys do not open; forged chat is marked, repeated chat shown once", async () => {
     // What a malicious server would do: tell Fay that Ada's key is one of its own.
     const attacker = (await createIdentity()).publicKey;
     const fay = await newParticipant(browser);
     await instrumentE2ee(fay.context);
     let toFay: (message: string) => void = () => {};
+    const sealedToFay: string[] = [];
     await fay.page.routeWebSocket(/\/ws$/, (ws) => {
       const server = ws.connectToServer();
       toFay = (message) => ws.send(message);
       ws.onMessage((message) => server.send(message));
-      server.onMessage((message) => ws.send(String(message).replace(/("name":"Ada"[^{}]*"publicKey":")[A-Za-z0-9_-]{87}/g, `$1${attacker}`)));
+      server.onMessage((message) => {
+        if (String(message).includes('"sealedChat"')) sealedToFay.push(String(message));
+        ws.send(String(message).replace(/("name":"Ada"[^{}]*"publicKey":")[A-Za-z0-9_-]{87}/g, `$1${attacker}`));
+      });
     });
     const person: Person = { ...fay, name: "Fay", frames: recordSignaling(fay.page) };
     everyone.push(person);
@@ -249,6 +253,22 @@ describe("end-to-end encryption", () => {
     await fay.page.getByRole("button", { name: /^Chat/ }).click();
     const forged = fay.page.locator(".chat-panel li", { hasText: "Bitte überweisen Sie heute" });
     await forged.getByText("not end-to-end encrypted").waitFor();
+
+    // It sends one of Ben's sealed messages a second time: Fay shows it once.
+    const ben = people.Ben!.page;
+    const say = async (text: string) => {
+      await ben.getByRole("textbox", { name: "Message" }).fill(text);
+      await ben.getByRole("button", { name: "Send" }).click();
+    };
+    await ben.getByRole("button", { name: /^Chat/ }).click();
+    await say("Termin um drei");
+    const once = fay.page.locator(".chat-panel li", { hasText: "Termin um drei" });
+    await once.waitFor();
+    toFay(sealedToFay.at(-1)!);
+    await say("Bis gleich");
+    await fay.page.locator(".chat-panel li", { hasText: "Bis gleich" }).waitFor(); // shown in order: the repeat came before
+    assert.equal(await once.count(), 1, "the repeated message is not shown again");
+    await ben.getByRole("button", { name: /^Chat/ }).click();
     await fay.page.getByRole("button", { name: "Leave meeting" }).click();
     await seesPlaying(people.Ben!, ["Ada"]);
   });

@@ -12,6 +12,7 @@ import type { Browser, Page } from "playwright-core";
 import { joinFromPrejoin, launchBrowser, newParticipant, playingRemoteNames, type ParticipantPage } from "../helpers/browser.js";
 import { startTestServer, type TestServer } from "../helpers/server.js";
 import { sameMembers, waitUntil } from "../helpers/wait.js";
+import { instrumentE2ee, workerStats } from "../helpers/e2ee.js";
 
 interface Inbound {
   track: string;
@@ -45,6 +46,7 @@ async function activeVideos(page: Page, ms = 1_500): Promise<Inbound[]> {
 /** Ada (the receiver, in a window of `viewport`) in a meeting with Ben and Cy, once she sees both. */
 async function adaWithBenAndCy(browser: Browser, room: string, viewport: { width: number; height: number }): Promise<ParticipantPage> {
   const ada = await newParticipant(browser, { viewport });
+  await instrumentE2ee(ada.context);
   await ada.page.goto(room);
   await joinFromPrejoin(ada.page, "Ada");
   for (const name of ["Ben", "Cy"]) {
@@ -142,5 +144,10 @@ describe("speaker view", () => {
     await ada.page.getByRole("button", { name: "Grid view" }).click();
     await spotlight.waitFor({ state: "hidden" });
     await waitUntil("Ada sees both in the grid again", () => playingRemoteNames(ada.page), (n) => sameMembers(n, ["Ben", "Cy"]));
+    // Every layer switch above changed which of Ben's and Cy's frames reached Ada, out of their counters' order:
+    // the replay protection let all of them through.
+    const stats = await workerStats(ada.page);
+    assert.ok(stats && stats.decrypted > 0, `Ada decrypted frames (${JSON.stringify(stats)})`);
+    assert.equal(stats.replayed, 0, "no genuine frame was taken for a replay");
   });
 });

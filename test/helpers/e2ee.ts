@@ -9,6 +9,7 @@
  *   for key material or chat text in what the server saw.
  */
 import type { BrowserContext, Page } from "playwright-core";
+import type { FrameStats } from "../../src/client/e2ee/worker.js";
 
 /** A media key as the page handed it to its worker. */
 export interface RecordedKey {
@@ -135,13 +136,13 @@ export async function inboundAudio(page: Page): Promise<{ energy: number; concea
 }
 
 /** The page's E2EE worker's counters (frames encrypted, decrypted, failed; time spent). */
-export function workerStats(page: Page): Promise<unknown> {
+export function workerStats(page: Page): Promise<FrameStats | undefined> {
   return page.evaluate(
     () =>
-      new Promise((resolve) => {
+      new Promise<FrameStats | undefined>((resolve) => {
         const worker = (window as unknown as { __treffWorker?: Worker }).__treffWorker;
         if (!worker) return resolve(undefined);
-        const listener = (event: MessageEvent<{ type: string; stats?: unknown }>) => {
+        const listener = (event: MessageEvent<{ type: string; stats?: FrameStats }>) => {
           if (event.data.type !== "stats") return;
           worker.removeEventListener("message", listener);
           resolve(event.data.stats);

@@ -2,6 +2,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { FRAME_OVERHEAD, TRAILER_BYTES, clearBytes, decryptFrame, encryptFrame, frameKeyId, type MediaKind } from "../../src/client/e2ee/frame.js";
 import { KEY_IDS, KeyRing } from "../../src/client/e2ee/keyring.js";
+import { ReplayWindow, WINDOW } from "../../src/client/e2ee/replay.js";
 import {
   SENDER_KEY_BYTES,
   createIdentity,
@@ -530,6 +531,67 @@ describe("KeyRing", () => {
     ring.set(50, newest);
     await deriving;
     assert.equal(await ringHolds(ring, 50, newest), true);
+  });
+
+  test("the same key bytes stay the same key object, also when a received key replaces the derived one", async () => {
+    const raw = newSenderKey();
+    const ring = ringWith(0, raw);
+    ring.advance();
+    const derived = await ring.get(1);
+    ring.set(1, await ratchet(raw)); // the sender's own copy of the very same key arrives
+    assert.equal(await ring.get(1), derived, "same object: its replay window carries on");
+    const other = newSenderKey();
+    ring.set(1, other);
+    assert.notEqual(await ring.get(1), derived, "new bytes, new key");
+    assert.equal(await ringHolds(ring, 1, other), true);
+  });
+});
+
+describe("ReplayWindow", () => {
+  const accepts = (window: ReplayWindow, counters: number[]) => counters.map((c) => window.accept(c));
+
+  test("each counter is accepted once", () => {
+    const window = new ReplayWindow();
+    assert.deepEqual(accepts(window, [0, 1, 2, 1, 2, 3, 0]), [true, true, true, false, false, true, false]);
+  });
+
+  test("counters out of order within the window are accepted, each once (streams of one sender interleave)", () => {
+    const window = new ReplayWindow();
+    assert.deepEqual(accepts(window, [10, 7, 12, 8, 11, 9, 7, 12]), [true, true, true, true, true, true, false, false]);
+  });
+
+  test("a counter older than the window is refused, one just inside is accepted", () => {
+    const window = new ReplayWindow();
+    window.accept(5000);
+    assert.equal(window.accept(5000 - WINDOW), false);
+    assert.equal(window.accept(5000 - WINDOW + 1), true);
+  });
+
+  test("after a jump, the counters jumped over are new; those seen before stay seen while inside the window", () => {
+    const window = new ReplayWindow();
+    accepts(window, [0, 1, 2]);
+    window.accept(WINDOW + 1);
+    assert.equal(window.accept(500), true, "jumped over, so never seen");
+    assert.equal(window.accept(2), false, "seen, and still inside the window");
+    assert.equal(window.accept(1), false, "fell out of the window");
+    window.accept(10 * WINDOW);
+    assert.equal(window.accept(10 * WINDOW - 1), true);
+    assert.equal(window.accept(WINDOW + 1), false, "far behind now");
+  });
+
+  test("a counter whose bit position was used a window ago is new again", () => {
+    const window = new ReplayWindow();
+    window.accept(3);
+    for (let c = 4; c < WINDOW + 3; c++) window.accept(c);
+    assert.equal(window.accept(WINDOW + 3), true, "same bit as 3, one window later");
+    assert.equal(window.accept(WINDOW + 3), false);
+  });
+
+  test("the highest counter a key may use works", () => {
+    const window = new ReplayWindow();
+    assert.equal(window.accept(2 ** 32 - 1), true);
+    assert.equal(window.accept(2 ** 32 - 1), false);
+    assert.equal(window.accept(2 ** 32 - 2), true);
   });
 });
 

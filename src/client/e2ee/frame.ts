@@ -62,6 +62,11 @@ export function frameKeyId(frame: ArrayBuffer): number | undefined {
   return frame.byteLength >= FRAME_OVERHEAD ? new Uint8Array(frame)[frame.byteLength - 1] : undefined;
 }
 
+/** The sender's counter of a frame (see frameKeyId for its length). */
+export function frameCounter(frame: ArrayBuffer): number | undefined {
+  return frame.byteLength >= FRAME_OVERHEAD ? new DataView(frame, frame.byteLength - TRAILER_BYTES, COUNTER_BYTES).getUint32(0) : undefined;
+}
+
 /** The frame as it was before encryption, or undefined if the key does not fit or anything was changed. */
 export async function decryptFrame(key: SenderKey, frame: ArrayBuffer, clear: number): Promise<ArrayBuffer | undefined> {
   const bytes = new Uint8Array(frame);
@@ -69,7 +74,7 @@ export async function decryptFrame(key: SenderKey, frame: ArrayBuffer, clear: nu
   const headerLength = Math.min(clear, bytes.length - FRAME_OVERHEAD);
   const header = bytes.subarray(0, headerLength);
   const trailer = bytes.subarray(bytes.length - TRAILER_BYTES);
-  const counter = new DataView(frame, bytes.length - TRAILER_BYTES, COUNTER_BYTES).getUint32(0);
+  const counter = frameCounter(frame)!;
   try {
     const plain = await globalThis.crypto.subtle.decrypt(
       { name: "AES-GCM", iv: nonce(key.salt, counter) as BufferSource, additionalData: concat(header, trailer) as BufferSource },

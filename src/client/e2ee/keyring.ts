@@ -15,6 +15,10 @@
  * the ring derived give way to a received key's own ratchets.
  *
  * Changes apply in the order they are made, each after the one before.
+ *
+ * The same key bytes always come back as the same SenderKey object, also when
+ * a received key replaces the one this ring derived for its id (usually the
+ * very same bytes): the worker keeps each key's replay window by that object.
  */
 import { expandSenderKey, ratchet, type SenderKey } from "./keys.js";
 
@@ -36,12 +40,18 @@ interface Entry {
 
 const after = (keyId: number, steps: number) => (keyId + steps) % KEY_IDS;
 
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((byte, i) => byte === b[i]);
+}
+
 export class KeyRing {
   private readonly keys = new Map<number, Entry>();
   /** The id of the most recent key known to be the sender's, from which ratchets start. */
   private newest: number | undefined;
   /** `set` and `advance`, in the order they were made. */
   private changes: Promise<void> = Promise.resolve();
+  /** Entries this ring dropped for a received key, in case the same bytes come back. */
+  private readonly replaced: Entry[] = [];
 
   /**
    * A key the sender sent. It replaces whatever this ring derived for its id and the ids
@@ -54,9 +64,12 @@ export class KeyRing {
       const arrivals = this.newest === undefined ? 0 : (this.newest - keyId + 1 + KEY_IDS) % KEY_IDS;
       const replay = arrivals <= MAX_ADVANCED ? arrivals : 0;
       for (let steps = 1; steps <= replay + MAX_RATCHET_STEPS; steps++) {
-        if (this.keys.get(after(keyId, steps))?.derived) this.keys.delete(after(keyId, steps));
+        const successor = this.keys.get(after(keyId, steps));
+        if (successor?.derived) this.retire(after(keyId, steps), successor);
       }
-      this.keys.set(keyId, { raw, key: expandSenderKey(raw), derived: false });
+      const previous = this.keys.get(keyId);
+      if (previous) this.retire(keyId, previous);
+      this.keys.set(keyId, { ...this.entry(raw), derived: false });
       this.newest = keyId;
       for (let i = 0; i < replay; i++) await this.step();
       this.prune();
@@ -73,8 +86,9 @@ export class KeyRing {
 
   /** Forgets every key, its bytes overwritten. */
   clear(): void {
-    for (const { raw } of this.keys.values()) raw.fill(0);
+    for (const { raw } of [...this.keys.values(), ...this.replaced]) raw.fill(0);
     this.keys.clear();
+    this.replaced.length = 0;
     this.newest = undefined;
   }
 
@@ -83,7 +97,7 @@ export class KeyRing {
     const id = after(this.newest, 1);
     if (!this.keys.has(id)) {
       const raw = await ratchet(this.keys.get(this.newest)!.raw);
-      if (!this.keys.has(id)) this.keys.set(id, { raw, key: expandSenderKey(raw), derived: true });
+      if (!this.keys.has(id)) this.keys.set(id, this.entry(raw));
     }
     this.newest = id;
   }
@@ -102,7 +116,7 @@ export class KeyRing {
       const next = await ratchet(raw);
       id = after(id, 1);
       // Another call may have derived or received it meanwhile: what is there wins.
-      if (!this.keys.has(id)) this.keys.set(id, { raw: next, key: expandSenderKey(next), derived: true });
+      if (!this.keys.has(id)) this.keys.set(id, this.entry(next));
       raw = this.keys.get(id)!.raw;
     }
     this.prune();
@@ -116,6 +130,20 @@ export class KeyRing {
     const steps = (keyId - this.newest + KEY_IDS) % KEY_IDS;
     if (steps === 0 || steps > MAX_RATCHET_STEPS) return;
     this.newest = keyId;
+  }
+
+  /** A derived entry for these bytes: the one dropped earlier for the same bytes, if any. */
+  private entry(raw: Uint8Array): Entry {
+    const at = this.replaced.findIndex((entry) => sameBytes(entry.raw, raw));
+    if (at < 0) return { raw, key: expandSenderKey(raw), derived: true };
+    const [entry] = this.replaced.splice(at, 1);
+    return { ...entry!, derived: true };
+  }
+
+  private retire(keyId: number, entry: Entry): void {
+    this.keys.delete(keyId);
+    this.replaced.push(entry);
+    if (this.replaced.length > KEPT) this.replaced.shift();
   }
 
   private prune(): void {

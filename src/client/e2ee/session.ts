@@ -34,6 +34,11 @@ import {
 import type { MediaKind } from "./frame.js";
 import type { FromWorker, ToWorker, TransformOptions } from "./worker.js";
 
+/** What openChat gives for a sealed message that was opened here before: the server sent it again. */
+export const REPEATED = Symbol("a sealed chat message sent again");
+/** Sealed chat messages remembered against repeats: far more than a meeting writes. */
+const REMEMBERED_CHAT = 10_000;
+
 /** How long a fresh key travels before we encrypt with it (after someone left). */
 export const KEY_SWITCH_DELAY_MS = 1_000;
 
@@ -67,6 +72,8 @@ export function e2eeSupported(): boolean {
 export class E2eeSession {
   private selfId: ParticipantId | undefined;
   private readonly peers = new Map<ParticipantId, Peer>();
+  /** Nonces of the sealed chat messages opened so far, oldest first. */
+  private readonly openedChat = new Set<string>();
   /** The key we encrypt with now. */
   private current: { keyId: number; raw: Uint8Array };
   /** A fresh key on its way to everyone, used once KEY_SWITCH_DELAY_MS has passed. */
@@ -195,11 +202,18 @@ export class E2eeSession {
   }
 
   /** A sealed chat message's text, or undefined if we hold no key that opens it. */
-  async openChat(from: ParticipantId, keyId: number, sealed: string): Promise<string | undefined> {
+  async openChat(from: ParticipantId, keyId: number, sealed: string): Promise<string | typeof REPEATED | undefined> {
     const ring = from === this.selfId ? this.ownRing : this.peers.get(from)?.ring;
     const key = await ring?.get(keyId);
     const text = key && (await openChat(key, sealed, from, keyId));
-    if (text !== undefined) ring?.confirm(keyId);
+    if (text === undefined) return undefined;
+    ring?.confirm(keyId);
+    // Every message is sealed under a random nonce (its first 12 bytes, 16 characters), and only the
+    // holder of the key can seal one that opens: the same nonce twice is the server repeating a message.
+    const nonce = sealed.slice(0, 16);
+    if (this.openedChat.has(nonce)) return REPEATED;
+    this.openedChat.add(nonce);
+    if (this.openedChat.size > REMEMBERED_CHAT) this.openedChat.delete(this.openedChat.values().next().value!);
     return text;
   }
 

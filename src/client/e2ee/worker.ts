@@ -7,9 +7,10 @@
  * shown. The page tells the worker its keys and which mid carries whom
  * (messages below); the worker never learns an identity key.
  */
-import { clearBytes, decryptFrame, encryptFrame, frameKeyId, type MediaKind } from "./frame.js";
+import { clearBytes, decryptFrame, encryptFrame, frameCounter, frameKeyId, type MediaKind } from "./frame.js";
 import { expandSenderKey, type SenderKey } from "./keys.js";
 import { KeyRing } from "./keyring.js";
+import { ReplayWindow } from "./replay.js";
 
 /** What the page tells the worker. */
 export type ToWorker =
@@ -45,6 +46,8 @@ export interface FrameStats {
   decryptMs: number;
   /** Frames dropped because no key fitted or they had been changed. */
   failed: number;
+  /** Genuine frames dropped because one with the same counter and key had been accepted (a replay). */
+  replayed: number;
 }
 
 /** The options each RTCRtpScriptTransform of the page carries. */
@@ -74,7 +77,10 @@ const scope = globalThis as unknown as WorkerScope;
 let sending: { keyId: number; key: Promise<SenderKey>; counter: number } | undefined;
 const rings = new Map<string, KeyRing>();
 const streams = new Map<string, { participantId: string; encrypted: boolean }>();
-const stats: FrameStats = { encrypted: 0, encryptMs: 0, decrypted: 0, decryptMs: 0, failed: 0 };
+const stats: FrameStats = { encrypted: 0, encryptMs: 0, decrypted: 0, decryptMs: 0, failed: 0, replayed: 0 };
+/** Per key (rings hand out one object per key's bytes): the counters its frames used so far. */
+const replayWindows = new WeakMap<SenderKey, ReplayWindow>();
+const replayWindowOf = (key: SenderKey) => replayWindows.get(key) ?? replayWindows.set(key, new ReplayWindow()).get(key)!;
 
 const ringOf = (id: string) => rings.get(id) ?? rings.set(id, new KeyRing()).get(id)!;
 
@@ -170,6 +176,10 @@ function decrypt(kind: MediaKind, mid: string, transformer: Transformer) {
     if (!plain || keyId === undefined) {
       stats.failed++;
       failing = true;
+      return;
+    }
+    if (!replayWindowOf(key).accept(frameCounter(frame.data)!)) {
+      stats.replayed++;
       return;
     }
     // After frames were dropped (the key came late), the decoder needs a key frame to go on.
