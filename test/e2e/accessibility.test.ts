@@ -4,16 +4,15 @@
  * English and German: no serious or critical violation. Also screenshots at
  * phone size, to look at.
  */
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync, mkdirSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import type { Browser, Page } from "playwright-core";
-import { joinFromPrejoin, launchBrowser, newParticipant, playingRemoteNames } from "../helpers/browser.js";
-import { startTestServer, type TestServer } from "../helpers/server.js";
+import type { Page } from "playwright-core";
+import { joinFromPrejoin, newParticipant, playingRemoteNames } from "../helpers/browser.js";
+import { SCREENSHOTS, useServerAndBrowser } from "../helpers/suite.js";
 import { waitUntil } from "../helpers/wait.js";
 
-const SCREENSHOTS = "test-output/screenshots";
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
 interface Violation {
@@ -36,27 +35,15 @@ async function seriousViolations(page: Page): Promise<string[]> {
 }
 
 describe("accessibility", () => {
-  let server: TestServer;
-  let browser: Browser;
-
-  before(async () => {
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    server = await startTestServer({ logLevel: "warn", config: { meetings: { lobby: false } } });
-    browser = await launchBrowser();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const suite = useServerAndBrowser({ logLevel: "warn", config: { meetings: { lobby: false } } });
 
   for (const locale of ["en-US", "de-DE"]) {
     const join = locale === "de-DE" ? "Beitreten" : "Join";
     test(`home, pre-join and meeting have no serious violations (${locale})`, async () => {
-      const p = await newParticipant(browser, { locale });
-      await p.page.goto(server.url);
+      const p = await newParticipant(suite.browser, { locale });
+      await p.page.goto(suite.server.url);
       assert.deepEqual(await seriousViolations(p.page), [], "home page");
-      await p.page.goto(`${server.url}/r/a11y-${locale}`);
+      await p.page.goto(`${suite.server.url}/r/a11y-${locale}`);
       await p.page.getByRole("textbox", { name: "Name" }).waitFor();
       assert.deepEqual(await seriousViolations(p.page), [], "pre-join");
       await joinFromPrejoin(p.page, "Ida", join);
@@ -77,9 +64,9 @@ describe("accessibility", () => {
 
   test("on a phone, the pre-join screen and a meeting of two fit the screen", async () => {
     const phone = { width: 390, height: 844 };
-    const a = await newParticipant(browser, { viewport: phone });
-    const b = await newParticipant(browser, { viewport: phone, locale: "de-DE" });
-    const room = `${server.url}/r/phone-${Date.now().toString(36)}`;
+    const a = await newParticipant(suite.browser, { viewport: phone });
+    const b = await newParticipant(suite.browser, { viewport: phone, locale: "de-DE" });
+    const room = `${suite.server.url}/r/phone-${Date.now().toString(36)}`;
     await a.page.goto(room);
     await a.page.getByRole("textbox", { name: "Name" }).waitFor();
     await a.page.screenshot({ path: `${SCREENSHOTS}/prejoin-phone-en.png` });

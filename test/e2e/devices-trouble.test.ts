@@ -5,10 +5,9 @@
  * (the others see them with camera and microphone off). The browser's
  * answer is simulated in the page, the way each browser reports it.
  */
-import { after, before, describe, test } from "node:test";
-import type { Browser } from "playwright-core";
-import { joinFromPrejoin, launchBrowser, newParticipant } from "../helpers/browser.js";
-import { startTestServer, type TestServer } from "../helpers/server.js";
+import { describe, test } from "node:test";
+import { joinFromPrejoin, joinMeeting, newParticipant } from "../helpers/browser.js";
+import { useServerAndBrowser } from "../helpers/suite.js";
 import { waitUntil } from "../helpers/wait.js";
 
 const CASES = [
@@ -18,27 +17,16 @@ const CASES = [
 ] as const;
 
 describe("camera and microphone trouble", () => {
-  let server: TestServer;
-  let browser: Browser;
-
-  before(async () => {
-    server = await startTestServer({ logLevel: "warn", config: { meetings: { lobby: false } } });
-    browser = await launchBrowser();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const suite = useServerAndBrowser({ logLevel: "warn", config: { meetings: { lobby: false } } });
 
   for (const { error, en, de } of CASES) {
     for (const [locale, text] of [["en-US", en], ["de-DE", de]] as const) {
       test(`${error} is explained (${locale})`, async () => {
-        const p = await newParticipant(browser, { locale });
+        const p = await newParticipant(suite.browser, { locale });
         await p.context.addInitScript((name: string) => {
           navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException("simulated", name));
         }, error);
-        await p.page.goto(`${server.url}/r/trouble-${error}`);
+        await p.page.goto(`${suite.server.url}/r/trouble-${error}`);
         await p.page.getByRole("alert").filter({ hasText: text }).waitFor();
         await p.context.close();
       });
@@ -46,17 +34,15 @@ describe("camera and microphone trouble", () => {
   }
 
   test("without any device one still joins, and the others see camera and microphone off", async () => {
-    const room = `${server.url}/r/no-devices-${Date.now().toString(36)}`;
-    const lea = await newParticipant(browser);
+    const room = `${suite.server.url}/r/no-devices-${Date.now().toString(36)}`;
+    const lea = await newParticipant(suite.browser);
     await lea.context.addInitScript(() => {
       navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException("simulated", "NotFoundError"));
     });
     await lea.page.goto(room);
     await lea.page.getByRole("button", { name: "Turn camera on" }).waitFor();
     await joinFromPrejoin(lea.page, "Lea");
-    const max = await newParticipant(browser);
-    await max.page.goto(room);
-    await joinFromPrejoin(max.page, "Max");
+    const max = await joinMeeting(suite.browser, room, "Max");
     const tile = max.page.getByRole("figure", { name: "Lea" });
     await tile.getByRole("img", { name: "Microphone off" }).waitFor();
     await waitUntil("Lea's tile shows initials", () => tile.evaluate((el) => el.classList.contains("camera-off")), (off) => off);

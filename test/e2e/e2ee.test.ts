@@ -7,12 +7,11 @@
  * differ when a key is swapped in transit, the server's frames never carry a
  * key, and a browser without E2EE is shown as such and can be kept out.
  */
-import { after, before, describe, test } from "node:test";
+import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync } from "node:fs";
-import type { Browser, Page } from "playwright-core";
-import { joinFromPrejoin, launchBrowser, newParticipant, playingRemoteNames, type ParticipantPage, seesPlaying as seesPlayingNames, framesKeepComing as framesKeepComingOn } from "../helpers/browser.js";
-import { startTestServer, type TestServer } from "../helpers/server.js";
+import type { Page } from "playwright-core";
+import { joinFromPrejoin, joinMeeting, newParticipant, playingRemoteNames, type ParticipantPage, seesPlaying as seesPlayingNames, framesKeepComing as framesKeepComingOn } from "../helpers/browser.js";
+import { SCREENSHOTS, useServerAndBrowser } from "../helpers/suite.js";
 import { waitUntil } from "../helpers/wait.js";
 import {
   inboundAudio,
@@ -27,7 +26,6 @@ import {
 } from "../helpers/e2ee.js";
 import { createIdentity, ratchet } from "../../src/client/e2ee/keys.js";
 
-const SCREENSHOTS = "test-output/screenshots";
 const ROOM = "verschluesselt";
 /** Longest a remote video may stand still while keys change. */
 const MAX_FREEZE_MS = 1_000;
@@ -74,19 +72,18 @@ async function closeDialog(page: Page): Promise<void> {
 }
 
 describe("end-to-end encryption", () => {
-  let server: TestServer;
-  let browser: Browser;
+  const suite = useServerAndBrowser({ logLevel: "warn", config: { meetings: { lobby: false } } });
   let moderatorKey: string;
   const people: Record<string, Person> = {};
   /** Every page ever opened, for the check that no key reached the server. */
   const everyone: Person[] = [];
 
   async function arrive(name: string, options: { corruptReceivedKeys?: boolean; withoutE2ee?: boolean; moderator?: boolean } = {}): Promise<Person> {
-    const participant = await newParticipant(browser);
+    const participant = await newParticipant(suite.browser);
     await instrumentE2ee(participant.context, options);
     if (options.withoutE2ee) await participant.context.addInitScript(() => delete (window as { RTCRtpScriptTransform?: unknown }).RTCRtpScriptTransform);
     const person: Person = { ...participant, name, frames: recordSignaling(participant.page) };
-    await person.page.goto(`${server.url}/r/${ROOM}${options.moderator ? `#moderator=${moderatorKey}` : ""}`);
+    await person.page.goto(`${suite.server.url}/r/${ROOM}${options.moderator ? `#moderator=${moderatorKey}` : ""}`);
     await joinFromPrejoin(person.page, name);
     people[name] = person;
     everyone.push(person);
@@ -100,16 +97,8 @@ describe("end-to-end encryption", () => {
   }
 
   before(async () => {
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    server = await startTestServer({ logLevel: "warn", config: { meetings: { lobby: false } } });
-    browser = await launchBrowser();
-    const created = await fetch(`${server.url}/api/meetings`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ name: ROOM }) });
+    const created = await fetch(`${suite.server.url}/api/meetings`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ name: ROOM }) });
     moderatorKey = ((await created.json()) as { moderatorKey: string }).moderatorKey;
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.close();
   });
 
   test("three browsers see each other's video and hear each other through encrypted frames, and say so; the re-keying on arrival freezes nobody", async () => {
@@ -218,7 +207,7 @@ describe("end-to-end encryption", () => {
   test("a public key swapped in transit shows: different safety codes, and the swapped keys do not open; forged chat is marked, repeated chat shown once", async () => {
     // What a malicious server would do: tell Fay that Ada's key is one of its own.
     const attacker = (await createIdentity()).publicKey;
-    const fay = await newParticipant(browser);
+    const fay = await newParticipant(suite.browser);
     await instrumentE2ee(fay.context);
     let toFay: (message: string) => void = () => {};
     const sealedToFay: string[] = [];
@@ -233,7 +222,7 @@ describe("end-to-end encryption", () => {
     });
     const person: Person = { ...fay, name: "Fay", frames: recordSignaling(fay.page) };
     everyone.push(person);
-    await fay.page.goto(`${server.url}/r/${ROOM}`);
+    await fay.page.goto(`${suite.server.url}/r/${ROOM}`);
     await joinFromPrejoin(fay.page, "Fay");
     await seesPlaying(people.Ben!, ["Ada", "Fay"]);
     // Neither side can open the other's keys: each sealed them for a key the other does not have.
@@ -312,8 +301,8 @@ describe("end-to-end encryption", () => {
 
   test("a meeting created with a passphrase link: those with the whole link see each other encrypted, a link without it cannot", async () => {
     for (const person of Object.values(people)) await person.context.close(); // a quiet machine for the next three
-    const iris = await newParticipant(browser);
-    await iris.page.goto(server.url);
+    const iris = await newParticipant(suite.browser);
+    await iris.page.goto(suite.server.url);
     await iris.page.getByRole("checkbox", { name: "Protect with a passphrase in the link" }).check();
     await iris.page.screenshot({ path: `${SCREENSHOTS}/home-passphrase-en.png` });
     await iris.page.getByRole("button", { name: "New meeting" }).click();
@@ -328,18 +317,14 @@ describe("end-to-end encryption", () => {
     await iris.page.screenshot({ path: `${SCREENSHOTS}/settings-passphrase-en.png` });
     await iris.page.getByRole("button", { name: "Meeting settings" }).click();
 
-    const jon = await newParticipant(browser);
-    await jon.page.goto(guestLink);
-    await joinFromPrejoin(jon.page, "Jon");
+    const jon = await joinMeeting(suite.browser, guestLink, "Jon");
     await seesPlayingNames(iris.page, ["Jon"], "Iris", 20_000);
     await seesPlayingNames(jon.page, ["Iris"], "Jon", 20_000);
     for (const page of [iris.page, jon.page]) {
       await waitUntil("the line to say the meeting is encrypted", () => encryptionLine(page).textContent(), (text) => !!text?.startsWith("End-to-end encrypted"));
     }
 
-    const kim = await newParticipant(browser);
-    await kim.page.goto(guestLink.replace(/#.*$/, ""));
-    await joinFromPrejoin(kim.page, "Kim");
+    const kim = await joinMeeting(suite.browser, guestLink.replace(/#.*$/, ""), "Kim");
     await waitUntil("Iris's line to say Kim's keys do not match", () => encryptionLine(iris.page).textContent(), (text) => !!text?.includes("Kim: keys do not match"));
     await waitUntil("Kim's line to say the others' keys do not match", () => encryptionLine(kim.page).textContent(), (text) => !!text?.includes("Iris: keys do not match"));
     for (const p of [iris, jon, kim]) await p.context.close();

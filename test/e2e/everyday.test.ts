@@ -3,35 +3,22 @@
  * reactions on tiles, the people list, keyboard shortcuts and their help
  * dialog, and the unread count on the chat button.
  */
-import { after, before, describe, test } from "node:test";
+import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import type { Browser } from "playwright-core";
-import { joinFromPrejoin, launchBrowser, newParticipant, playingRemoteNames, type ParticipantPage } from "../helpers/browser.js";
-import { startTestServer, type TestServer } from "../helpers/server.js";
+import { joinFromPrejoin, joinMeeting, newParticipant, playingRemoteNames, type ParticipantPage } from "../helpers/browser.js";
+import { useServerAndBrowser } from "../helpers/suite.js";
 import { sameMembers, waitUntil } from "../helpers/wait.js";
 
 describe("everyday meeting features", () => {
-  let server: TestServer;
-  let browser: Browser;
+  const suite = useServerAndBrowser({ logLevel: "warn", config: { meetings: { lobby: false } } });
   let ada: ParticipantPage;
   let ben: ParticipantPage;
 
   before(async () => {
-    server = await startTestServer({ logLevel: "warn", config: { meetings: { lobby: false } } });
-    browser = await launchBrowser();
-    const room = `${server.url}/r/everyday-${Date.now().toString(36)}`;
-    ada = await newParticipant(browser);
-    ben = await newParticipant(browser);
-    for (const [p, name] of [[ada, "Ada"], [ben, "Ben"]] as const) {
-      await p.page.goto(room);
-      await joinFromPrejoin(p.page, name);
-    }
+    const room = `${suite.server.url}/r/everyday-${Date.now().toString(36)}`;
+    ada = await joinMeeting(suite.browser, room, "Ada");
+    ben = await joinMeeting(suite.browser, room, "Ben");
     await waitUntil("Ada to see Ben", () => playingRemoteNames(ada.page), (n) => sameMembers(n, ["Ben"]), 20_000);
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.close();
   });
 
   test("each remote tile shows how well that participant's video arrives", async () => {
@@ -121,23 +108,12 @@ describe("everyday meeting features", () => {
 });
 
 describe("devices during the meeting", () => {
-  let server: TestServer;
-  let browser: Browser;
-
-  before(async () => {
-    server = await startTestServer({ logLevel: "warn", config: { meetings: { lobby: false } } });
-    browser = await launchBrowser();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const suite = useServerAndBrowser({ logLevel: "warn", config: { meetings: { lobby: false } } });
 
   test("switching the camera in the Devices panel keeps the picture flowing; the microphone level moves", async () => {
-    const room = `${server.url}/r/devices-${Date.now().toString(36)}`;
-    const eva = await newParticipant(browser);
-    const finn = await newParticipant(browser);
+    const room = `${suite.server.url}/r/devices-${Date.now().toString(36)}`;
+    const eva = await newParticipant(suite.browser);
+    const finn = await newParticipant(suite.browser);
     await eva.page.goto(room);
     // On the pre-join screen the level meter follows the (fake, beeping) microphone.
     const prejoinLevel = eva.page.getByRole("meter", { name: "Microphone level" });
@@ -167,22 +143,11 @@ describe("devices during the meeting", () => {
 });
 
 describe("microphone and camera off by default (operator setting)", () => {
-  let server: TestServer;
-  let browser: Browser;
-
-  before(async () => {
-    server = await startTestServer({ logLevel: "warn", config: { meetings: { lobby: false, mediaOffByDefault: true } } });
-    browser = await launchBrowser();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const suite = useServerAndBrowser({ logLevel: "warn", config: { meetings: { lobby: false, mediaOffByDefault: true } } });
 
   test("the pre-join screen opens no device, and others see the newcomer muted with the camera off", async () => {
-    const room = `${server.url}/r/quiet-${Date.now().toString(36)}`;
-    const cleo = await newParticipant(browser);
+    const room = `${suite.server.url}/r/quiet-${Date.now().toString(36)}`;
+    const cleo = await newParticipant(suite.browser);
     await cleo.page.goto(room);
     await cleo.page.getByRole("button", { name: "Turn microphone on" }).waitFor();
     await cleo.page.getByRole("button", { name: "Turn camera on" }).waitFor();
@@ -190,9 +155,7 @@ describe("microphone and camera off by default (operator setting)", () => {
       ? (document.querySelector<HTMLVideoElement>("video.preview")!.srcObject as MediaStream).getTracks().length
       : -1), 0, "no camera or microphone track was opened");
     await joinFromPrejoin(cleo.page, "Cleo");
-    const dan = await newParticipant(browser);
-    await dan.page.goto(room);
-    await joinFromPrejoin(dan.page, "Dan");
+    const dan = await joinMeeting(suite.browser, room, "Dan");
     const cleoTile = dan.page.getByRole("figure", { name: "Cleo" });
     await cleoTile.getByRole("img", { name: "Microphone off" }).waitFor();
     await waitUntil("Cleo's tile without video", () => cleoTile.evaluate((el) => el.classList.contains("camera-off")), (off) => off);

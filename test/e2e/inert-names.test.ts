@@ -11,11 +11,10 @@
  * observer and the CSP violation report (which also sees markup parsed into
  * a detached element) are what catch a name treated as HTML.
  */
-import { after, before, describe, test } from "node:test";
+import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import type { Browser } from "playwright-core";
-import { joinFromPrejoin, launchBrowser, newParticipant, type ParticipantPage } from "../helpers/browser.js";
-import { startTestServer, type TestServer } from "../helpers/server.js";
+import { joinFromPrejoin, newParticipant, type ParticipantPage } from "../helpers/browser.js";
+import { useServerAndBrowser } from "../helpers/suite.js";
 import { sameMembers, waitUntil } from "../helpers/wait.js";
 
 const PAYLOADS = [`<img src=x onerror="window.__xss=1">`, `<script>window.__xss=2</script>`, `"><svg onload=window.__xss=3>`];
@@ -57,26 +56,18 @@ function watchForMarkup(): void {
 }
 
 describe("display names that look like HTML stay text", () => {
-  let server: TestServer;
-  let browser: Browser;
+  const suite = useServerAndBrowser({ logLevel: "warn", config: { meetings: { lobby: false } } });
   const people: ParticipantPage[] = [];
   const dialogs: string[] = [];
   let roomUrl: string;
 
   before(async () => {
-    server = await startTestServer({ logLevel: "warn", config: { meetings: { lobby: false } } });
-    browser = await launchBrowser();
-    roomUrl = `${server.url}/r/inert-${Date.now().toString(36)}`;
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.close();
+    roomUrl = `${suite.server.url}/r/inert-${Date.now().toString(36)}`;
   });
 
   test("three participants with payload names join", async () => {
     for (const name of PAYLOADS) {
-      const p = await newParticipant(browser);
+      const p = await newParticipant(suite.browser);
       await p.context.addInitScript(watchForMarkup);
       p.page.on("dialog", (dialog) => {
         dialogs.push(dialog.message());
@@ -138,7 +129,7 @@ describe("display names that look like HTML stay text", () => {
 
   test("everyone leaves; the room closes", async () => {
     for (const p of people) await p.page.getByRole("button", { name: "Leave meeting" }).click();
-    await waitUntil("the room to close", async () => server.registry.size, (n) => n === 0, 10_000);
+    await waitUntil("the room to close", async () => suite.server.registry.size, (n) => n === 0, 10_000);
     for (const p of people) await p.context.close();
   });
 });

@@ -6,11 +6,11 @@
  * get a smaller simulcast layer. Checked in getStats(): decoded frame counts
  * and frame widths of the inbound video streams.
  */
-import { after, before, describe, test } from "node:test";
+import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import type { Browser, Page } from "playwright-core";
-import { joinFromPrejoin, launchBrowser, newParticipant, playingRemoteNames, type ParticipantPage } from "../helpers/browser.js";
-import { startTestServer, type TestServer } from "../helpers/server.js";
+import { joinFromPrejoin, joinMeeting, newParticipant, playingRemoteNames, type ParticipantPage } from "../helpers/browser.js";
+import { SCREENSHOTS, useServerAndBrowser } from "../helpers/suite.js";
 import { sameMembers, waitUntil } from "../helpers/wait.js";
 import { instrumentE2ee, workerStats } from "../helpers/e2ee.js";
 
@@ -50,28 +50,18 @@ async function adaWithBenAndCy(browser: Browser, room: string, viewport: { width
   await ada.page.goto(room);
   await joinFromPrejoin(ada.page, "Ada");
   for (const name of ["Ben", "Cy"]) {
-    const p = await newParticipant(browser, { viewport: { width: 480, height: 360 } });
-    await p.page.goto(room);
-    await joinFromPrejoin(p.page, name);
+    await joinMeeting(browser, room, name, { viewport: { width: 480, height: 360 } });
   }
   await waitUntil("Ada to see Ben and Cy", () => playingRemoteNames(ada.page), (n) => sameMembers(n, ["Ben", "Cy"]), 20_000);
   return ada;
 }
 
 describe("video received only for visible tiles, at the layer their size needs", () => {
-  let server: TestServer;
-  let browser: Browser;
+  const suite = useServerAndBrowser({ logLevel: "warn", config: { meetings: { lobby: false } } });
   let ada: ParticipantPage;
 
   before(async () => {
-    server = await startTestServer({ logLevel: "warn", config: { meetings: { lobby: false } } });
-    browser = await launchBrowser();
-    ada = await adaWithBenAndCy(browser, `${server.url}/r/layers-${Date.now().toString(36)}`, { width: 1400, height: 900 });
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.close();
+    ada = await adaWithBenAndCy(suite.browser, `${suite.server.url}/r/layers-${Date.now().toString(36)}`, { width: 1400, height: 900 });
   });
 
   test("in a large window every camera arrives at full size", async () => {
@@ -109,19 +99,11 @@ describe("video received only for visible tiles, at the layer their size needs",
 });
 
 describe("speaker view", () => {
-  let server: TestServer;
-  let browser: Browser;
+  const suite = useServerAndBrowser({ logLevel: "warn", config: { meetings: { lobby: false } } });
   let ada: ParticipantPage;
 
   before(async () => {
-    server = await startTestServer({ logLevel: "warn", config: { meetings: { lobby: false } } });
-    browser = await launchBrowser();
-    ada = await adaWithBenAndCy(browser, `${server.url}/r/speaker-${Date.now().toString(36)}`, { width: 1280, height: 800 });
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.close();
+    ada = await adaWithBenAndCy(suite.browser, `${suite.server.url}/r/speaker-${Date.now().toString(36)}`, { width: 1280, height: 800 });
   });
 
   test("one speaker large at full size, everyone else in a strip at a small layer; back to the grid", async () => {
@@ -134,7 +116,7 @@ describe("speaker view", () => {
     for (const box of await strip.evaluateAll((tiles) => tiles.map((t) => t.getBoundingClientRect().width))) {
       assert.ok(speakerBox.width > 2 * box, `the speaker (${speakerBox.width}px) is much larger than the strip (${box}px)`);
     }
-    await ada.page.screenshot({ path: "test-output/screenshots/speaker-view-en.png" });
+    await ada.page.screenshot({ path: `${SCREENSHOTS}/speaker-view-en.png` });
     await waitUntil(
       "one full-size and one small video",
       () => activeVideos(ada.page),

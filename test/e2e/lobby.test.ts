@@ -5,15 +5,12 @@
  * sets a password, locks, mutes, removes and ends the meeting; chat reaches
  * everyone. Everything is found by role and accessible name.
  */
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync } from "node:fs";
-import type { Browser, Page } from "playwright-core";
-import { joinFromPrejoin, launchBrowser, newParticipant, type ParticipantPage, seesPlaying as seesPlayingNames } from "../helpers/browser.js";
-import { startTestServer, type TestServer } from "../helpers/server.js";
+import type { Page } from "playwright-core";
+import { joinFromPrejoin, joinMeeting, newParticipant, type ParticipantPage, seesPlaying as seesPlayingNames } from "../helpers/browser.js";
+import { SCREENSHOTS, useServerAndBrowser } from "../helpers/suite.js";
 import { waitUntil } from "../helpers/wait.js";
-
-const SCREENSHOTS = "test-output/screenshots";
 
 /** Opens a side panel by its bar button, unless it is open already. */
 async function openPanel(page: Page, name: string | RegExp): Promise<void> {
@@ -24,26 +21,14 @@ async function openPanel(page: Page, name: string | RegExp): Promise<void> {
 const seesPlaying = (p: Page, names: string[], who: string) => seesPlayingNames(p, names, who, 20_000);
 
 describe("lobby and moderation", () => {
-  let server: TestServer;
-  let browser: Browser;
+  const suite = useServerAndBrowser({ logLevel: "warn" });
   let host: ParticipantPage;
   let guest: ParticipantPage;
   let guestLink: string;
 
-  before(async () => {
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    server = await startTestServer({ logLevel: "warn" });
-    browser = await launchBrowser();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-
   test("the creator of a new meeting is its moderator; the moderator key leaves the address bar", async () => {
-    host = await newParticipant(browser);
-    await host.page.goto(server.url);
+    host = await newParticipant(suite.browser);
+    await host.page.goto(suite.server.url);
     await host.page.getByRole("button", { name: "New meeting" }).click();
     await host.page.getByRole("heading", { name: "Ready to join?" }).waitFor();
     assert.doesNotMatch(host.page.url(), /moderator/, "the key is not left in the address to be copied");
@@ -56,9 +41,7 @@ describe("lobby and moderation", () => {
   });
 
   test("a guest waits in the lobby, seeing nobody, until the moderator lets them in", async () => {
-    guest = await newParticipant(browser);
-    await guest.page.goto(guestLink);
-    await joinFromPrejoin(guest.page, "Gustav Guest");
+    guest = await joinMeeting(suite.browser, guestLink, "Gustav Guest");
     await guest.page.getByText("Please wait: a host will let you in soon.").waitFor();
     assert.equal(await guest.page.locator("figure.tile:not([data-self])").count(), 0, "a waiting guest sees no participant");
     await guest.page.screenshot({ path: `${SCREENSHOTS}/lobby-waiting-en.png` });
@@ -95,9 +78,7 @@ describe("lobby and moderation", () => {
     await host.page.getByRole("button", { name: "Set password" }).click();
     await host.page.getByText("Guests need a password.").waitFor();
 
-    const eve = await newParticipant(browser);
-    await eve.page.goto(guestLink);
-    await joinFromPrejoin(eve.page, "Eve");
+    const eve = await joinMeeting(suite.browser, guestLink, "Eve");
     await eve.page.getByText("This meeting needs a password.").waitFor();
     await eve.page.getByLabel("Meeting password", { exact: true }).fill("wrong guess");
     await eve.page.getByRole("button", { name: "Join", exact: true }).click();
@@ -116,9 +97,7 @@ describe("lobby and moderation", () => {
     await openPanel(host.page, "Meeting settings");
     await host.page.getByRole("button", { name: "Lock meeting" }).click();
     await host.page.getByRole("button", { name: "Unlock meeting" }).waitFor();
-    const late = await newParticipant(browser);
-    await late.page.goto(guestLink);
-    await joinFromPrejoin(late.page, "Late Larry");
+    const late = await joinMeeting(suite.browser, guestLink, "Late Larry");
     await late.page.getByText("This meeting is locked. Nobody new can join.").waitFor();
     await late.context.close();
   });
@@ -138,18 +117,16 @@ describe("lobby and moderation", () => {
   });
 
   test("a moderator sees whose browser cannot encrypt end to end; requiring it turns them away at once", async () => {
-    const response = await fetch(`${server.url}/api/meetings`, {
+    const response = await fetch(`${suite.server.url}/api/meetings`, {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ name: "kanzlei-mandat" }),
     });
     const { room, moderatorKey } = (await response.json()) as { room: string; moderatorKey: string };
-    const lawyer = await newParticipant(browser);
-    await lawyer.page.goto(`${server.url}/r/${room}#moderator=${moderatorKey}`);
-    await joinFromPrejoin(lawyer.page, "Lea Lawyer");
-    const client = await newParticipant(browser);
+    const lawyer = await joinMeeting(suite.browser, `${suite.server.url}/r/${room}#moderator=${moderatorKey}`, "Lea Lawyer");
+    const client = await newParticipant(suite.browser);
     await client.context.addInitScript(() => delete (window as { RTCRtpScriptTransform?: unknown }).RTCRtpScriptTransform);
-    await client.page.goto(`${server.url}/r/${room}`);
+    await client.page.goto(`${suite.server.url}/r/${room}`);
     await joinFromPrejoin(client.page, "Old Browser");
     await client.page.getByText("Please wait: a host will let you in soon.").waitFor();
 
@@ -167,20 +144,16 @@ describe("lobby and moderation", () => {
   });
 
   test("a guest who comes before the host is told the host has not arrived; ending the meeting ends it for all", async () => {
-    const response = await fetch(`${server.url}/api/meetings`, {
+    const response = await fetch(`${suite.server.url}/api/meetings`, {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ name: "sprechstunde-dr-ab" }),
     });
     const { room, moderatorKey } = (await response.json()) as { room: string; moderatorKey: string };
-    const early = await newParticipant(browser);
-    await early.page.goto(`${server.url}/r/${room}`);
-    await joinFromPrejoin(early.page, "Paula Patient");
+    const early = await joinMeeting(suite.browser, `${suite.server.url}/r/${room}`, "Paula Patient");
     await early.page.getByText("The host has not arrived yet.", { exact: false }).waitFor();
 
-    const doctor = await newParticipant(browser);
-    await doctor.page.goto(`${server.url}/r/${room}#moderator=${moderatorKey}`);
-    await joinFromPrejoin(doctor.page, "Dr. Anna Berg");
+    const doctor = await joinMeeting(suite.browser, `${suite.server.url}/r/${room}#moderator=${moderatorKey}`, "Dr. Anna Berg");
     await early.page.getByText("Please wait: a host will let you in soon.").waitFor();
     await doctor.page.getByRole("button", { name: "Lobby (1)" }).click();
     await doctor.page.getByRole("button", { name: "Let Paula Patient in" }).click();

@@ -4,15 +4,12 @@
  * and a real Janus. Assertions are about what a person sees: names on tiles
  * and remote videos that play with decoded frames.
  */
-import { after, before, describe, test } from "node:test";
+import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync } from "node:fs";
-import type { Browser } from "playwright-core";
-import { framesDecoded, joinFromPrejoin, launchBrowser, mediaPeerAddresses, newParticipant, type ParticipantPage, seesPlaying as seesPlayingNames, framesKeepComing } from "../helpers/browser.js";
-import { startTestServer, testMediaInterface, type TestServer } from "../helpers/server.js";
+import { framesDecoded, joinFromPrejoin, mediaPeerAddresses, newParticipant, type ParticipantPage, seesPlaying as seesPlayingNames, framesKeepComing } from "../helpers/browser.js";
+import { testMediaInterface } from "../helpers/server.js";
+import { SCREENSHOTS, useServerAndBrowser } from "../helpers/suite.js";
 import { waitUntil } from "../helpers/wait.js";
-
-const SCREENSHOTS = "test-output/screenshots";
 
 /** Waits until `p` shows exactly `names` as playing remote videos, then checks frames keep coming. */
 async function seesPlaying(p: ParticipantPage, names: string[], who: string): Promise<void> {
@@ -21,27 +18,18 @@ async function seesPlaying(p: ParticipantPage, names: string[], who: string): Pr
 }
 
 describe("meeting with three browsers", () => {
-  let server: TestServer;
-  let browser: Browser;
+  // Everyone in as equals: this file is about media; test/e2e/lobby.test.ts is about the lobby.
+  const suite = useServerAndBrowser({ config: { meetings: { lobby: false } } });
   const people: Record<string, ParticipantPage> = {};
   let roomUrl: string;
 
   before(async () => {
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    // Everyone in as equals: this file is about media; test/e2e/lobby.test.ts is about the lobby.
-    server = await startTestServer({ config: { meetings: { lobby: false } } });
-    browser = await launchBrowser();
-    roomUrl = `${server.url}/r/e2e-${Date.now().toString(36)}`;
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.close();
+    roomUrl = `${suite.server.url}/r/e2e-${Date.now().toString(36)}`;
   });
 
   test("the home page creates an unguessable meeting and opens its pre-join screen", async () => {
-    const p = await newParticipant(browser);
-    await p.page.goto(server.url);
+    const p = await newParticipant(suite.browser);
+    await p.page.goto(suite.server.url);
     await p.page.getByRole("button", { name: "New meeting" }).click();
     await p.page.waitForURL(/\/r\/[A-Za-z0-9_-]{22}$/);
     await p.page.getByRole("heading", { name: "Ready to join?" }).waitFor();
@@ -49,7 +37,7 @@ describe("meeting with three browsers", () => {
   });
 
   test("pre-join shows a camera preview, a labelled name field and the controls", async () => {
-    const alice = await newParticipant(browser);
+    const alice = await newParticipant(suite.browser);
     people.Alice = alice;
     await alice.page.goto(roomUrl);
     await alice.page.getByRole("textbox", { name: "Name" }).waitFor();
@@ -65,7 +53,7 @@ describe("meeting with three browsers", () => {
   });
 
   test("two participants see and hear each other", async () => {
-    const bob = await newParticipant(browser);
+    const bob = await newParticipant(suite.browser);
     people.Bob = bob;
     await joinFromPrejoin(people.Alice!.page, "Alice");
     await bob.page.goto(roomUrl);
@@ -83,7 +71,7 @@ describe("meeting with three browsers", () => {
   });
 
   test("a late joiner sees everyone, and everyone sees the late joiner", async () => {
-    const carol = await newParticipant(browser);
+    const carol = await newParticipant(suite.browser);
     people.Carol = carol;
     await carol.page.goto(roomUrl);
     await joinFromPrejoin(carol.page, "Carol");
@@ -134,7 +122,7 @@ describe("meeting with three browsers", () => {
   });
 
   test("after the signaling connection drops, everyone rejoins automatically", async () => {
-    server.signaling.dropConnections();
+    suite.server.signaling.dropConnections();
     await seesPlaying(people.Alice!, ["Bob", "Carol"], "Alice after drop");
     await seesPlaying(people.Bob!, ["Alice", "Carol"], "Bob after drop");
     await seesPlaying(people.Carol!, ["Alice", "Bob"], "Carol after drop");
@@ -153,7 +141,7 @@ describe("meeting with three browsers", () => {
   });
 
   test("every request of every page went to Treff's own origin", () => {
-    const origin = new URL(server.url);
+    const origin = new URL(suite.server.url);
     const foreign = Object.values(people)
       .flatMap((p) => p.requests)
       .filter((url) => {
@@ -166,29 +154,18 @@ describe("meeting with three browsers", () => {
 
   test("the last one out closes the room: no Janus room or session is left", async () => {
     await people.Alice!.page.getByRole("button", { name: "Leave meeting" }).click();
-    await waitUntil("the registry to be empty", async () => server.registry.size, (n) => n === 0, 5_000);
-    await waitUntil("every Janus session to be gone", async () => server.janus.connection?.sessions.size ?? -1, (n) => n === 0, 5_000);
+    await waitUntil("the registry to be empty", async () => suite.server.registry.size, (n) => n === 0, 5_000);
+    await waitUntil("every Janus session to be gone", async () => suite.server.janus.connection?.sessions.size ?? -1, (n) => n === 0, 5_000);
     for (const p of Object.values(people)) await p.context.close();
   });
 });
 
 describe("German interface", () => {
-  let server: TestServer;
-  let browser: Browser;
-
-  before(async () => {
-    server = await startTestServer({ logLevel: "warn", config: { meetings: { lobby: false } } });
-    browser = await launchBrowser();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const suite = useServerAndBrowser({ logLevel: "warn", config: { meetings: { lobby: false } } });
 
   test("a browser that prefers German gets the German pre-join screen and meeting", async () => {
-    const p = await newParticipant(browser, { locale: "de-DE" });
-    await p.page.goto(`${server.url}/r/besprechung`);
+    const p = await newParticipant(suite.browser, { locale: "de-DE" });
+    await p.page.goto(`${suite.server.url}/r/besprechung`);
     await p.page.getByRole("heading", { name: "Bereit zum Beitreten?" }).waitFor();
     await p.page.getByRole("button", { name: "Mikrofon ausschalten" }).waitFor();
     await p.page.getByRole("combobox", { name: "Kamera" }).waitFor();

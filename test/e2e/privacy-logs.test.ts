@@ -20,15 +20,16 @@
  * here Janus runs at its most verbose level (7), the worst case an operator
  * can configure, to prove the replacement holds.
  */
-import { after, before, describe, test, type TestContext } from "node:test";
+import { describe, test, type TestContext } from "node:test";
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { readdirSync, readlinkSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser } from "playwright-core";
 import WebSocket from "ws";
-import { joinFromPrejoin, launchBrowser, newParticipant, type ParticipantPage, seesPlaying as seesPlayingNames } from "../helpers/browser.js";
-import { startTestServer, testMediaInterface, type TestServer } from "../helpers/server.js";
+import { joinFromPrejoin, newParticipant, type ParticipantPage, seesPlaying as seesPlayingNames } from "../helpers/browser.js";
+import { testMediaInterface, type TestServer } from "../helpers/server.js";
+import { useServerAndBrowser } from "../helpers/suite.js";
 import { waitUntil } from "../helpers/wait.js";
 import { PROTOCOL_VERSION } from "../../src/protocol/constants.js";
 import type { JanusSupervisor } from "../../src/media/janus/supervisor.js";
@@ -188,73 +189,51 @@ function assertNoLeaks(t: TestContext, server: TestServer, room: string): void {
 }
 
 describe("the log at level info (the default) holds no names, room names or addresses", () => {
-  let server: TestServer;
-  let browser: Browser;
+  const suite = useServerAndBrowser({
+    logLevel: "info",
+    config: { host: "localhost", meetings: { lobby: false }, http: { trustProxy: true } },
+  });
   const room = `${ROOM_WORD}-${randomBytes(4).toString("hex")}`;
 
-  before(async () => {
-    server = await startTestServer({
-      logLevel: "info",
-      config: { host: "localhost", meetings: { lobby: false }, http: { trustProxy: true } },
-    });
-    browser = await launchBrowser();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-
   test("a meeting of three runs: home page, privacy page, pre-join, join, media, a dropped connection, leave", async () => {
-    await runMeeting(server, browser, room, 3, RAW_NAME, () => assertJanusWritesNothing(server));
+    await runMeeting(suite.server, suite.browser, room, 3, RAW_NAME, () => assertJanusWritesNothing(suite.server));
   });
 
   test("nothing logged, start to shutdown, contains a name, the room name or an IP address", async (t) => {
-    await browser.close();
-    await server.close();
-    assert.ok(server.logLines.some((l) => l.includes("treff is listening")), "the log was captured");
-    assertNoLeaks(t, server, room);
+    await suite.browser.close();
+    await suite.server.close();
+    assert.ok(suite.server.logLines.some((l) => l.includes("treff is listening")), "the log was captured");
+    assertNoLeaks(t, suite.server, room);
   });
 });
 
 describe("the log at level debug, with Janus at its most verbose, holds no addresses either", () => {
-  let server: TestServer;
-  let browser: Browser;
+  const suite = useServerAndBrowser({
+    logLevel: "debug",
+    config: {
+      host: "localhost",
+      meetings: { lobby: false },
+      http: { trustProxy: true },
+      janus: { iceInterfaces: testMediaInterface(), logLevel: 7 },
+    },
+  });
   const room = `${ROOM_WORD}-${randomBytes(4).toString("hex")}`;
 
-  before(async () => {
-    server = await startTestServer({
-      logLevel: "debug",
-      config: {
-        host: "localhost",
-        meetings: { lobby: false },
-        http: { trustProxy: true },
-        janus: { iceInterfaces: testMediaInterface(), logLevel: 7 },
-      },
-    });
-    browser = await launchBrowser();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-
   test("a meeting of two runs", async () => {
-    await runMeeting(server, browser, room, 2, "-");
+    await runMeeting(suite.server, suite.browser, room, 2, "-");
   });
 
   test("no name, room name or IP address in any line, Janus' own included", async (t) => {
-    await browser.close();
-    await server.close();
-    assert.ok(server.logLines.some((l) => l.includes('"janus"')), "Janus' output was forwarded");
-    assertNoLeaks(t, server, room);
+    await suite.browser.close();
+    await suite.server.close();
+    assert.ok(suite.server.logLines.some((l) => l.includes('"janus"')), "Janus' output was forwarded");
+    assertNoLeaks(t, suite.server, room);
   });
 
   test(
     "Janus' API secret does not appear in the log",
     () => {
-      const leaked = server.logLines.filter((l) => /\\?"apisecret\\?"\s*:\s*\\?"(?!\*)/.test(l));
+      const leaked = suite.server.logLines.filter((l) => /\\?"apisecret\\?"\s*:\s*\\?"(?!\*)/.test(l));
       assert.equal(leaked.length, 0, `the API secret in ${leaked.length} lines, e.g. ${leaked[0]?.slice(0, 300)}`);
     },
   );

@@ -3,15 +3,12 @@
  * decoded frames and is shown large; the sharer sees that they are sharing
  * and can stop; only one person shares at a time.
  */
-import { after, before, describe, test } from "node:test";
+import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync } from "node:fs";
-import type { Browser, Page } from "playwright-core";
-import { joinFromPrejoin, launchBrowser, newParticipant, playingRemoteNames, type ParticipantPage } from "../helpers/browser.js";
-import { startTestServer, type TestServer } from "../helpers/server.js";
+import type { Page } from "playwright-core";
+import { joinMeeting, playingRemoteNames, type ParticipantPage } from "../helpers/browser.js";
+import { SCREENSHOTS, useServerAndBrowser } from "../helpers/suite.js";
 import { sameMembers, waitUntil } from "../helpers/wait.js";
-
-const SCREENSHOTS = "test-output/screenshots";
 
 /** Frames decoded so far by the <video> of a shared screen, or -1 when there is none. */
 function screenFrames(page: Page, name: string): Promise<number> {
@@ -22,28 +19,15 @@ function screenFrames(page: Page, name: string): Promise<number> {
 }
 
 describe("screen sharing", () => {
-  let server: TestServer;
-  let browser: Browser;
+  const suite = useServerAndBrowser({ logLevel: "warn", config: { meetings: { lobby: false } } });
   let ada: ParticipantPage;
   let ben: ParticipantPage;
 
   before(async () => {
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    server = await startTestServer({ logLevel: "warn", config: { meetings: { lobby: false } } });
-    browser = await launchBrowser();
-    const room = `${server.url}/r/screens-${Date.now().toString(36)}`;
-    ada = await newParticipant(browser);
-    ben = await newParticipant(browser);
-    for (const [p, name] of [[ada, "Ada"], [ben, "Ben"]] as const) {
-      await p.page.goto(room);
-      await joinFromPrejoin(p.page, name);
-    }
+    const room = `${suite.server.url}/r/screens-${Date.now().toString(36)}`;
+    ada = await joinMeeting(suite.browser, room, "Ada");
+    ben = await joinMeeting(suite.browser, room, "Ben");
     await waitUntil("Ben to see Ada", () => playingRemoteNames(ben.page), (n) => sameMembers(n, ["Ada"]), 20_000);
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.close();
   });
 
   test("a shared screen reaches the others as decoded frames, shown large", async () => {

@@ -5,15 +5,12 @@
  * sideways, and switching the language inside a meeting keeps the person in
  * the meeting.
  */
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync } from "node:fs";
-import type { Browser, Page } from "playwright-core";
-import { joinFromPrejoin, launchBrowser, newParticipant, playingRemoteNames } from "../helpers/browser.js";
-import { startTestServer, type TestServer } from "../helpers/server.js";
+import type { Page } from "playwright-core";
+import { joinFromPrejoin, joinMeeting, newParticipant, playingRemoteNames } from "../helpers/browser.js";
+import { SCREENSHOTS, useServerAndBrowser } from "../helpers/suite.js";
 import { waitUntil } from "../helpers/wait.js";
-
-const DIR = "test-output/screenshots";
 
 const SIZES = {
   desktop: { width: 1280, height: 800 },
@@ -29,23 +26,11 @@ const LABELS = {
 
 async function shot(page: Page, name: string): Promise<void> {
   assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1), `${name}: nothing sticks out sideways`);
-  await page.screenshot({ path: `${DIR}/tour-${name}.png` });
+  await page.screenshot({ path: `${SCREENSHOTS}/tour-${name}.png` });
 }
 
 describe("a tour of every view", () => {
-  let server: TestServer;
-  let browser: Browser;
-
-  before(async () => {
-    mkdirSync(DIR, { recursive: true });
-    server = await startTestServer({ logLevel: "warn", config: { operator: { name: "Musterschule", contact: "datenschutz@musterschule.example" } } });
-    browser = await launchBrowser();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const suite = useServerAndBrowser({ logLevel: "warn", config: { operator: { name: "Musterschule", contact: "datenschutz@musterschule.example" } } });
 
   for (const [language, locale] of [["en", "en-US"], ["de", "de-DE"]] as const) {
     for (const [size, viewport] of Object.entries(SIZES)) {
@@ -53,8 +38,8 @@ describe("a tour of every view", () => {
       test(`${language}, ${size}`, async () => {
         const L = LABELS[language];
         const tag = `${language}-${size}`;
-        const host = await newParticipant(browser, { locale, viewport });
-        await host.page.goto(server.url);
+        const host = await newParticipant(suite.browser, { locale, viewport });
+        await host.page.goto(suite.server.url);
         await shot(host.page, `${tag}-home`);
         await host.page.getByRole("button", { name: L.newMeeting }).click();
         await host.page.getByRole("textbox", { name: "Name", exact: true }).waitFor();
@@ -65,9 +50,7 @@ describe("a tour of every view", () => {
         if (full) await shot(host.page, `${tag}-settings`);
         await host.page.getByRole("button", { name: L.settings }).click();
 
-        const guest = await newParticipant(browser, { locale, viewport });
-        await guest.page.goto(link);
-        await joinFromPrejoin(guest.page, "Gast", L.join);
+        const guest = await joinMeeting(suite.browser, link, "Gast", { locale, viewport, joinLabel: L.join });
         await guest.page.getByText(L.waiting, { exact: false }).waitFor();
         await waitUntil("the waiting guest's own picture", () => guest.page.locator(".waiting video").evaluate((v: HTMLVideoElement) => (v.paused ? 0 : v.videoWidth)), (w) => w > 0);
         await shot(guest.page, `${tag}-waiting`);
@@ -104,10 +87,10 @@ describe("a tour of every view", () => {
         await guest.page.getByRole("heading", { name: L.left }).waitFor();
         await shot(guest.page, `${tag}-left`);
         if (full) {
-          await guest.page.goto(`${server.url}/check`);
+          await guest.page.goto(`${suite.server.url}/check`);
           await guest.page.getByRole("heading", { level: 1 }).waitFor();
           await shot(guest.page, `${tag}-check`);
-          await guest.page.goto(`${server.url}/privacy?lang=${language}`);
+          await guest.page.goto(`${suite.server.url}/privacy?lang=${language}`);
           await shot(guest.page, `${tag}-privacy`);
         }
         await host.context.close();
@@ -117,10 +100,10 @@ describe("a tour of every view", () => {
   }
 
   test("switching the language inside a meeting keeps the person in it", async () => {
-    const ada = await newParticipant(browser, { viewport: SIZES.desktop });
-    const ben = await newParticipant(browser, { viewport: SIZES.desktop });
-    const room = `${server.url}/r/sprachwechsel`;
-    const key = (await (await fetch(`${server.url}/api/meetings`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ name: "sprachwechsel" }) })).json()) as { moderatorKey: string };
+    const ada = await newParticipant(suite.browser, { viewport: SIZES.desktop });
+    const ben = await newParticipant(suite.browser, { viewport: SIZES.desktop });
+    const room = `${suite.server.url}/r/sprachwechsel`;
+    const key = (await (await fetch(`${suite.server.url}/api/meetings`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ name: "sprachwechsel" }) })).json()) as { moderatorKey: string };
     await ada.page.goto(`${room}#moderator=${key.moderatorKey}`);
     await joinFromPrejoin(ada.page, "Ada");
     await ben.page.goto(`${room}#moderator=${key.moderatorKey}`);

@@ -6,11 +6,11 @@
  * page may reference another origin in its markup or resource timing, call
  * navigator.sendBeacon, or give WebRTC a STUN/TURN server.
  */
-import { after, before, describe, test } from "node:test";
+import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { joinFromPrejoin, launchBrowser, newParticipant, playingRemoteNames } from "../helpers/browser.js";
-import { startTestServer, type TestServer } from "../helpers/server.js";
+import type { BrowserContext, Page } from "playwright-core";
+import { joinFromPrejoin, newParticipant, playingRemoteNames } from "../helpers/browser.js";
+import { useServerAndBrowser } from "../helpers/suite.js";
 import { waitUntil } from "../helpers/wait.js";
 
 interface Person {
@@ -52,8 +52,7 @@ function pageReferences(page: Page): Promise<string[]> {
 }
 
 describe("no request leaves the Treff server's origin", () => {
-  let server: TestServer;
-  let browser: Browser;
+  const suite = useServerAndBrowser({ logLevel: "warn", config: { meetings: { lobby: false } } });
   let origin: URL;
   const people: Person[] = [];
 
@@ -69,14 +68,12 @@ describe("no request leaves the Treff server's origin", () => {
   }
 
   before(async () => {
-    server = await startTestServer({ logLevel: "warn", config: { meetings: { lobby: false } } });
-    origin = new URL(server.url);
-    browser = await launchBrowser();
+    origin = new URL(suite.server.url);
     for (const [name, locale] of [
       ["Alice", "en-US"],
       ["Bernd", "de-DE"],
     ] as const) {
-      const participant = await newParticipant(browser, { locale });
+      const participant = await newParticipant(suite.browser, { locale });
       await participant.context.addInitScript(trapBeacons);
       const person: Person = { name, context: participant.context, page: participant.page, urls: [], referenced: [] };
       participant.context.on("request", (request) => person.urls.push(request.url()));
@@ -85,27 +82,22 @@ describe("no request leaves the Treff server's origin", () => {
     }
   });
 
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-
   test("home page, privacy page, connectivity check, pre-join, join, meeting, leave", async () => {
     const [alice, bernd] = people as [Person, Person];
 
-    await alice.page.goto(server.url);
+    await alice.page.goto(suite.server.url);
     await step(alice, "home page");
-    await alice.page.goto(`${server.url}/privacy?lang=en`);
+    await alice.page.goto(`${suite.server.url}/privacy?lang=en`);
     await alice.page.getByRole("heading", { level: 1, name: "Privacy information" }).waitFor();
     await step(alice, "privacy page (en)");
     await alice.page.getByRole("link", { name: "Deutsch" }).click();
     await alice.page.getByRole("heading", { level: 1, name: "Datenschutzhinweise" }).waitFor();
     await step(alice, "privacy page (de)");
     // The connectivity check makes its own test connection to the media server.
-    await alice.page.goto(`${server.url}/check`);
+    await alice.page.goto(`${suite.server.url}/check`);
     await alice.page.getByRole("button", { name: "Check again" }).waitFor({ timeout: 40_000 });
     await step(alice, "connectivity check");
-    await alice.page.goto(server.url);
+    await alice.page.goto(suite.server.url);
     await alice.page.getByRole("button", { name: "New meeting" }).click();
     await alice.page.waitForURL(/\/r\/[A-Za-z0-9_-]{22}$/);
     await alice.page.getByRole("textbox", { name: "Name" }).waitFor();
@@ -113,7 +105,7 @@ describe("no request leaves the Treff server's origin", () => {
     const roomUrl = alice.page.url();
     await joinFromPrejoin(alice.page, "Alice");
 
-    await bernd.page.goto(`${server.url}/privacy`);
+    await bernd.page.goto(`${suite.server.url}/privacy`);
     await bernd.page.getByRole("heading", { level: 1, name: "Datenschutzhinweise" }).waitFor();
     await step(bernd, "privacy page (Accept-Language de)");
     await bernd.page.goto(roomUrl);
@@ -132,7 +124,7 @@ describe("no request leaves the Treff server's origin", () => {
     await bernd.page.getByRole("heading", { name: "Sie haben die Besprechung verlassen" }).waitFor();
     await step(alice, "left");
     await step(bernd, "left");
-    await waitUntil("the room to close", async () => server.registry.size, (n) => n === 0, 10_000);
+    await waitUntil("the room to close", async () => suite.server.registry.size, (n) => n === 0, 10_000);
   });
 
   test("every request and WebSocket went to Treff's own origin", (t) => {

@@ -7,15 +7,13 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import type { Browser } from "playwright-core";
-import { joinFromPrejoin, launchBrowser, newParticipant, type ParticipantPage, seesPlaying as seesPlayingNames, framesKeepComing } from "../helpers/browser.js";
+import { joinFromPrejoin, newParticipant, type ParticipantPage, seesPlaying as seesPlayingNames, framesKeepComing } from "../helpers/browser.js";
 import { startCoturn, type Coturn } from "../helpers/coturn.js";
 import { forceRelayOnly, selectedLocalCandidateTypes } from "../helpers/relay.js";
-import { startTestServer, testMediaInterface, type TestServer } from "../helpers/server.js";
+import { testMediaInterface } from "../helpers/server.js";
+import { SCREENSHOTS, useServerAndBrowser } from "../helpers/suite.js";
 import { waitUntil } from "../helpers/wait.js";
 import { turnCredential } from "../../src/server/turn.js";
-
-const SCREENSHOTS = "test-output/screenshots";
 
 /** Waits until `p` sees exactly `name` playing, then until its frame count grows. */
 async function seesPlaying(p: ParticipantPage, name: string, who: string): Promise<void> {
@@ -25,25 +23,19 @@ async function seesPlaying(p: ParticipantPage, name: string, who: string): Promi
 
 describe("TURN with a real coturn", () => {
   let coturn: Coturn;
-  let server: TestServer;
-  let browser: Browser;
-
   before(async () => {
     coturn = await startCoturn();
-    server = await startTestServer({
-      logLevel: "warn",
-      config: {
-        janus: { iceInterfaces: testMediaInterface() },
-        meetings: { lobby: false },
-        turn: { secret: coturn.secret, urls: coturn.urls },
-      },
-    });
-    browser = await launchBrowser();
   });
-
+  // Between coturn's hooks: the server starts after coturn (it needs its secret) and stops before it.
+  const suite = useServerAndBrowser(() => ({
+    logLevel: "warn",
+    config: {
+      janus: { iceInterfaces: testMediaInterface() },
+      meetings: { lobby: false },
+      turn: { secret: coturn.secret, urls: coturn.urls },
+    },
+  }));
   after(async () => {
-    await browser?.close();
-    await server?.close();
     await coturn?.stop();
   });
 
@@ -59,9 +51,9 @@ describe("TURN with a real coturn", () => {
   });
 
   test("a relay-only participant and a direct one see each other", async () => {
-    const room = `${server.url}/r/turn-${Date.now().toString(36)}`;
-    const direct = await newParticipant(browser);
-    const relayed = await newParticipant(browser);
+    const room = `${suite.server.url}/r/turn-${Date.now().toString(36)}`;
+    const direct = await newParticipant(suite.browser);
+    const relayed = await newParticipant(suite.browser);
     await forceRelayOnly(relayed.context);
     try {
       await direct.page.goto(room);

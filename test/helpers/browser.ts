@@ -33,10 +33,14 @@ export interface ParticipantPage {
   requests: string[];
 }
 
-export async function newParticipant(
-  browser: Browser,
-  options: { locale?: string; viewport?: { width: number; height: number } } = {},
-): Promise<ParticipantPage> {
+export interface ParticipantOptions {
+  /** Default "en-US". */
+  locale?: string;
+  /** Default 960×600. */
+  viewport?: { width: number; height: number };
+}
+
+export async function newParticipant(browser: Browser, options: ParticipantOptions = {}): Promise<ParticipantPage> {
   const context = await browser.newContext({
     locale: options.locale ?? "en-US",
     viewport: options.viewport ?? { width: 960, height: 600 },
@@ -68,6 +72,23 @@ export async function newParticipant(
 export async function joinFromPrejoin(page: Page, name: string, joinLabel = "Join"): Promise<void> {
   await page.getByRole("textbox", { name: /^Name$/ }).fill(name);
   await page.getByRole("button", { name: joinLabel, exact: true }).click();
+}
+
+/**
+ * A new participant who opens `url` (a room's address) and joins from its
+ * pre-join screen as `name`; `joinLabel` is the button's name in the
+ * participant's language ("Beitreten" in German).
+ */
+export async function joinMeeting(
+  browser: Browser,
+  url: string,
+  name: string,
+  options: ParticipantOptions & { joinLabel?: string } = {},
+): Promise<ParticipantPage> {
+  const participant = await newParticipant(browser, options);
+  await participant.page.goto(url);
+  await joinFromPrejoin(participant.page, name, options.joinLabel);
+  return participant;
 }
 
 /**

@@ -24,7 +24,14 @@ export function testMediaInterface(): string {
   }
 }
 
-export async function startTestServer(options: { logLevel?: LogLevel; config?: Record<string, unknown> } = {}): Promise<TestServer> {
+export interface TestServerOptions {
+  /** Default "debug". */
+  logLevel?: LogLevel;
+  /** Merged over the test defaults (loopback host, a free port, the media interface) before validation. */
+  config?: Record<string, unknown>;
+}
+
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const logLines: string[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {
