@@ -23,6 +23,7 @@ import { Subscriber, type RemoteTracks } from "./rtc/subscriber.js";
 import { QualityMeter } from "./rtc/quality.js";
 import type { LocalMedia } from "./media.js";
 import { forgetSession, moderatorKeyFor, passphraseFromLink, rememberModeratorKey, saveSession, savedSession } from "./storage.js";
+import { forgetIdentity } from "./e2ee/kept-identity.js";
 import { E2eeSession, REPEATED, e2eeSupported } from "./e2ee/session.js";
 import type { ChatLine, MeetingView } from "./view.js";
 import type { EncryptionMode } from "./ui/encryption.js";
@@ -137,6 +138,7 @@ export class Meeting {
     window.clearInterval(this.speakingTimer);
     window.clearInterval(this.qualityTimer);
     forgetSession(this.room);
+    void forgetIdentity(this.room);
     this.endEncryption();
   }
 

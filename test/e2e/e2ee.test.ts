@@ -67,6 +67,24 @@ async function safetyCodeWith(page: Page, name: string): Promise<string> {
   return (await dialog.locator(".safety-code").textContent()) ?? "";
 }
 
+/** How many identity key pairs the page's origin keeps in IndexedDB. */
+function keptIdentities(page: Page): Promise<number> {
+  return page.evaluate(
+    () =>
+      new Promise<number>((resolve, reject) => {
+        const opening = indexedDB.open("treff");
+        opening.onerror = () => reject(opening.error);
+        opening.onsuccess = () => {
+          const counting = opening.result.transaction("identities").objectStore("identities").count();
+          counting.onsuccess = () => {
+            opening.result.close();
+            resolve(counting.result);
+          };
+        };
+      }),
+  );
+}
+
 async function closeDialog(page: Page): Promise<void> {
   await page.getByRole("dialog").getByRole("button", { name: "Close" }).click();
 }
@@ -328,5 +346,29 @@ describe("end-to-end encryption", () => {
     await waitUntil("Iris's line to say Kim's keys do not match", () => encryptionLine(iris.page).textContent(), (text) => !!text?.includes("Kim: keys do not match"));
     await waitUntil("Kim's line to say the others' keys do not match", () => encryptionLine(kim.page).textContent(), (text) => !!text?.includes("Iris: keys do not match"));
     for (const p of [iris, jon, kim]) await p.context.close();
+  });
+
+  test("a reload keeps the identity, so the safety codes people compared stay; leaving deletes the kept key", async () => {
+    const room = `${suite.server.url}/r/nachladen`;
+    const lea = await joinMeeting(suite.browser, room, "Lea");
+    const max = await joinMeeting(suite.browser, room, "Max");
+    await seesPlayingNames(lea.page, ["Max"], "Lea", 20_000);
+    const compared = await safetyCodeWith(lea.page, "Max");
+    await closeDialog(lea.page);
+    assert.equal(await keptIdentities(max.page), 1, "one key pair kept, for this tab and meeting");
+
+    await max.page.reload();
+    await seesPlayingNames(max.page, ["Lea"], "Max after the reload", 20_000);
+    await seesPlayingNames(lea.page, ["Max"], "Lea", 20_000);
+    await waitUntil("Lea's line to say the meeting is encrypted", () => encryptionLine(lea.page).textContent(), (text) => !!text?.startsWith("End-to-end encrypted"));
+    assert.equal(await safetyCodeWith(lea.page, "Max"), compared, "Lea reads the same code");
+    await closeDialog(lea.page);
+    assert.equal(await safetyCodeWith(max.page, "Lea"), compared, "and so does Max");
+    await closeDialog(max.page);
+
+    await max.page.getByRole("button", { name: "Leave meeting" }).click();
+    await max.page.getByRole("heading", { name: "You left the meeting" }).waitFor();
+    await waitUntil("the kept key to be deleted", () => keptIdentities(max.page), (count) => count === 0);
+    for (const p of [lea, max]) await p.context.close();
   });
 });

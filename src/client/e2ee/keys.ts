@@ -73,11 +73,19 @@ export interface Identity {
   publicKey: string;
 }
 
-/** A fresh identity for this page; the private key cannot be exported. */
-export async function createIdentity(): Promise<Identity> {
-  const pair = (await subtle.generateKey({ name: "ECDH", namedCurve: "P-256" }, false, ["deriveBits"])) as CryptoKeyPair;
+/** A fresh identity key pair; the private key cannot be exported. */
+export async function newIdentityKeyPair(): Promise<CryptoKeyPair> {
+  return (await subtle.generateKey({ name: "ECDH", namedCurve: "P-256" }, false, ["deriveBits"])) as CryptoKeyPair;
+}
+
+export async function identityOf(pair: CryptoKeyPair): Promise<Identity> {
   const raw = new Uint8Array(await subtle.exportKey("raw", pair.publicKey));
   return { privateKey: pair.privateKey, publicKey: toBase64Url(raw) };
+}
+
+/** A fresh identity. */
+export async function createIdentity(): Promise<Identity> {
+  return identityOf(await newIdentityKeyPair());
 }
 
 /**

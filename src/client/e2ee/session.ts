@@ -18,7 +18,7 @@
 import type { Participant, ParticipantId, SubscribedStream } from "../../protocol/messages.js";
 import { KEY_IDS, KeyRing } from "./keyring.js";
 import {
-  createIdentity,
+  identityOf,
   expandSenderKey,
   newSenderKey,
   openChat,
@@ -31,6 +31,7 @@ import {
   sealSenderKey,
   type Identity,
 } from "./keys.js";
+import { keptIdentityKeyPair } from "./kept-identity.js";
 import type { MediaKind } from "./frame.js";
 import type { FromWorker, ToWorker, TransformOptions } from "./worker.js";
 
@@ -96,9 +97,12 @@ export class E2eeSession {
     });
   }
 
-  /** A session for this page; `passphrase` from the link's fragment, if any. */
+  /** A session for this page, with this tab's kept identity in the room; `passphrase` from the link's fragment, if any. */
   static async create(room: string, passphrase: string | undefined, events: E2eeEvents): Promise<E2eeSession> {
-    const [identity, secret] = await Promise.all([createIdentity(), passphrase ? passphraseSecret(passphrase, room) : undefined]);
+    const [identity, secret] = await Promise.all([
+      keptIdentityKeyPair(room).then(identityOf),
+      passphrase ? passphraseSecret(passphrase, room) : undefined,
+    ]);
     return new E2eeSession(identity, secret, new Worker("/e2ee-worker.js", { type: "module" }), events);
   }
 
