@@ -11,6 +11,7 @@ import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
 import { joinFromPrejoin, joinMeeting, newParticipant, playingRemoteNames, type ParticipantPage, seesPlaying as seesPlayingNames, framesKeepComing as framesKeepComingOn } from "../helpers/browser.js";
+import { createMeeting } from "../helpers/server.js";
 import { SCREENSHOTS, useServerAndBrowser } from "../helpers/suite.js";
 import { waitUntil } from "../helpers/wait.js";
 import {
@@ -115,8 +116,7 @@ describe("end-to-end encryption", () => {
   }
 
   before(async () => {
-    const created = await fetch(`${suite.server.url}/api/meetings`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ name: ROOM }) });
-    moderatorKey = ((await created.json()) as { moderatorKey: string }).moderatorKey;
+    moderatorKey = (await createMeeting(suite.server, ROOM)).moderatorKey;
   });
 
   test("three browsers see each other's video and hear each other through encrypted frames, and say so; the re-keying on arrival freezes nobody", async () => {

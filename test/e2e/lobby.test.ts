@@ -9,6 +9,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
 import { joinFromPrejoin, joinMeeting, newParticipant, type ParticipantPage, seesPlaying as seesPlayingNames } from "../helpers/browser.js";
+import { createMeeting } from "../helpers/server.js";
 import { SCREENSHOTS, useServerAndBrowser } from "../helpers/suite.js";
 import { waitUntil } from "../helpers/wait.js";
 
@@ -117,12 +118,7 @@ describe("lobby and moderation", () => {
   });
 
   test("a moderator sees whose browser cannot encrypt end to end; requiring it turns them away at once", async () => {
-    const response = await fetch(`${suite.server.url}/api/meetings`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ name: "kanzlei-mandat" }),
-    });
-    const { room, moderatorKey } = (await response.json()) as { room: string; moderatorKey: string };
+    const { room, moderatorKey } = await createMeeting(suite.server, "kanzlei-mandat");
     const lawyer = await joinMeeting(suite.browser, `${suite.server.url}/r/${room}#moderator=${moderatorKey}`, "Lea Lawyer");
     const client = await newParticipant(suite.browser);
     await client.context.addInitScript(() => delete (window as { RTCRtpScriptTransform?: unknown }).RTCRtpScriptTransform);
@@ -144,12 +140,7 @@ describe("lobby and moderation", () => {
   });
 
   test("a guest who comes before the host is told the host has not arrived; ending the meeting ends it for all", async () => {
-    const response = await fetch(`${suite.server.url}/api/meetings`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ name: "sprechstunde-dr-ab" }),
-    });
-    const { room, moderatorKey } = (await response.json()) as { room: string; moderatorKey: string };
+    const { room, moderatorKey } = await createMeeting(suite.server, "sprechstunde-dr-ab");
     const early = await joinMeeting(suite.browser, `${suite.server.url}/r/${room}`, "Paula Patient");
     await early.page.getByText("The host has not arrived yet.", { exact: false }).waitFor();
 

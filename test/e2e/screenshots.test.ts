@@ -9,6 +9,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
 import { joinFromPrejoin, joinMeeting, newParticipant, playingRemoteNames } from "../helpers/browser.js";
+import { createMeeting } from "../helpers/server.js";
 import { SCREENSHOTS, useServerAndBrowser } from "../helpers/suite.js";
 import { waitUntil } from "../helpers/wait.js";
 
@@ -103,7 +104,7 @@ describe("a tour of every view", () => {
     const ada = await newParticipant(suite.browser, { viewport: SIZES.desktop });
     const ben = await newParticipant(suite.browser, { viewport: SIZES.desktop });
     const room = `${suite.server.url}/r/sprachwechsel`;
-    const key = (await (await fetch(`${suite.server.url}/api/meetings`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ name: "sprachwechsel" }) })).json()) as { moderatorKey: string };
+    const key = await createMeeting(suite.server, "sprachwechsel");
     await ada.page.goto(`${room}#moderator=${key.moderatorKey}`);
     await joinFromPrejoin(ada.page, "Ada");
     await ben.page.goto(`${room}#moderator=${key.moderatorKey}`);
