@@ -168,7 +168,7 @@ test("a guest waits in the lobby: told only whether a host is present, shown no 
   await guest.knock(room, "Gus");
   assert.deepEqual(guest.frames[1], { type: "lobby", hostPresent: true }, "exactly this: no participant list, no id");
   const guestId = await waitingId(host.client, "Gus");
-  assert.deepEqual(host.client.messages.at(-1), { type: "lobbyChanged", waiting: [{ id: guestId, name: "Gus" }] });
+  assert.deepEqual(host.client.messages.at(-1), { type: "lobbyChanged", waiting: [{ id: guestId, name: "Gus", e2ee: false }] });
 
   // Life in the meeting goes on without the guest hearing of it.
   host.client.send({ type: "chat", text: "welcome, Pat" });
@@ -237,7 +237,7 @@ test("admit all lets everyone waiting in, in order of arrival", async () => {
   const hostNews = () => host.client.messages.slice(-4);
   await host.client.next("participantJoined", { where: (m) => m.participant.id === giaId });
   assert.deepEqual(hostNews(), [
-    { type: "lobbyChanged", waiting: [{ id: giaId, name: "Gia" }] },
+    { type: "lobbyChanged", waiting: [{ id: giaId, name: "Gia", e2ee: false }] },
     { type: "participantJoined", participant: member(gusId, "Gus") },
     { type: "lobbyChanged", waiting: [] },
     { type: "participantJoined", participant: member(giaId, "Gia") },
@@ -326,8 +326,8 @@ test("every moderator message from a non-moderator is forbidden and changes noth
   assert.deepEqual(await next.knock(room, "Gia"), { type: "lobby", hostPresent: true });
   const { waiting } = await host.client.next("lobbyChanged");
   assert.deepEqual(waiting, [
-    { id: guestId, name: "Gus" },
-    { id: waiting[1]!.id, name: "Gia" },
+    { id: guestId, name: "Gus", e2ee: false },
+    { id: waiting[1]!.id, name: "Gia", e2ee: false },
   ]);
   // And the host's rights still work.
   host.client.send({ type: "admit", participants: [guestId] });
@@ -673,7 +673,7 @@ test("a guest who closes the socket while waiting disappears from the moderators
   const { client: gia, id: giaId } = await knocks(host.client, room, "Gia");
 
   await gus.close();
-  assert.deepEqual(await host.client.next("lobbyChanged"), { type: "lobbyChanged", waiting: [{ id: giaId, name: "Gia" }] });
+  assert.deepEqual(await host.client.next("lobbyChanged"), { type: "lobbyChanged", waiting: [{ id: giaId, name: "Gia", e2ee: false }] });
   await gia.close();
   assert.deepEqual(await host.client.next("lobbyChanged"), { type: "lobbyChanged", waiting: [] });
 });
@@ -749,7 +749,7 @@ test("POST /api/meetings returns an unguessable room and its moderator key; the 
   const response = await fetch(`${server.url}/api/meetings`, { method: "POST" });
   assert.equal(response.status, 200);
   const body = (await response.json()) as { room: string; moderatorKey: string };
-  assert.deepEqual(Object.keys(body).sort(), ["moderatorKey", "room"]);
+  assert.deepEqual(Object.keys(body).sort(), ["e2ee", "moderatorKey", "room"]);
   assert.match(body.room, /^[A-Za-z0-9_-]{22}$/);
   assert.equal(body.moderatorKey, keyOf(body.room));
 
@@ -762,7 +762,7 @@ test("POST /api/meetings returns an unguessable room and its moderator key; the 
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ name }),
   });
-  assert.deepEqual(await named.json(), { room: name, moderatorKey: keyOf(name) });
+  assert.deepEqual(await named.json(), { room: name, moderatorKey: keyOf(name), e2ee: true });
   const taken = await fetch(`${server.url}/api/meetings`, {
     method: "POST",
     headers: { "content-type": "application/json" },
