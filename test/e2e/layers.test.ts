@@ -14,6 +14,9 @@ import { SCREENSHOTS, useServerAndBrowser } from "../helpers/suite.js";
 import { sameMembers, waitUntil } from "../helpers/wait.js";
 import { instrumentE2ee, workerStats } from "../helpers/e2ee.js";
 
+/** The camera's full width (src/client/media.ts asks for 960×540): the top simulcast layer; the others are a half and a quarter. */
+const FULL_WIDTH = 960;
+
 interface Inbound {
   track: string;
   width: number;
@@ -33,6 +36,21 @@ function inbound(page: Page): Promise<Inbound[]> {
       });
     }
     return out;
+  });
+}
+
+/** The camera's simulcast layers as this page sends them: rid, picture width, frames sent so far. */
+function outboundLayers(page: Page): Promise<{ rid: string; width: number; frames: number }[]> {
+  return page.evaluate(async () => {
+    const pcs = (window as unknown as { __treffPeerConnections: RTCPeerConnection[] }).__treffPeerConnections;
+    const out: { rid: string; width: number; frames: number }[] = [];
+    for (const pc of pcs) {
+      if (pc.connectionState === "closed") continue;
+      (await pc.getStats()).forEach((r: { type: string; kind: string; rid?: string; frameWidth?: number; framesSent?: number }) => {
+        if (r.type === "outbound-rtp" && r.kind === "video" && r.rid) out.push({ rid: r.rid, width: r.frameWidth ?? 0, frames: r.framesSent ?? 0 });
+      });
+    }
+    return out.sort((a, b) => b.width - a.width);
   });
 }
 
@@ -64,8 +82,18 @@ describe("video received only for visible tiles, at the layer their size needs",
     ada = await adaWithBenAndCy(suite.browser, `${suite.server.url}/r/layers-${Date.now().toString(36)}`, { width: 1400, height: 900 });
   });
 
+  test("every camera goes out in three simulcast layers: full, half and quarter size", async () => {
+    const layers = await waitUntil(
+      "three layers sending",
+      () => outboundLayers(ada.page),
+      (l) => l.length === 3 && l.every((layer) => layer.frames > 0),
+      20_000,
+    );
+    assert.deepEqual(layers.map((l) => [l.rid, l.width]), [["h", FULL_WIDTH], ["m", FULL_WIDTH / 2], ["l", FULL_WIDTH / 4]]);
+  });
+
   test("in a large window every camera arrives at full size", async () => {
-    const videos = await waitUntil("two full-size videos", () => activeVideos(ada.page), (v) => v.length === 2 && v.every((s) => s.width >= 640), 20_000);
+    const videos = await waitUntil("two full-size videos", () => activeVideos(ada.page), (v) => v.length === 2 && v.every((s) => s.width >= FULL_WIDTH), 20_000);
     assert.equal(videos.length, 2);
   });
 
@@ -75,7 +103,7 @@ describe("video received only for visible tiles, at the layer their size needs",
     const videos = await waitUntil(
       "one small video",
       () => activeVideos(ada.page),
-      (v) => v.length === 1 && v[0]!.width > 0 && v[0]!.width <= 320,
+      (v) => v.length === 1 && v[0]!.width > 0 && v[0]!.width <= FULL_WIDTH / 2,
       20_000,
     );
     assert.equal(videos.length, 1);
@@ -94,7 +122,7 @@ describe("video received only for visible tiles, at the layer their size needs",
   test("back in a large window, everyone is on one page at full size again", async () => {
     await ada.page.setViewportSize({ width: 1400, height: 900 });
     await ada.page.getByRole("navigation", { name: "Pages of participants" }).waitFor({ state: "hidden" });
-    await waitUntil("two full-size videos again", () => activeVideos(ada.page), (v) => v.length === 2 && v.every((s) => s.width >= 640), 20_000);
+    await waitUntil("two full-size videos again", () => activeVideos(ada.page), (v) => v.length === 2 && v.every((s) => s.width >= FULL_WIDTH), 20_000);
   });
 });
 
@@ -120,7 +148,7 @@ describe("speaker view", () => {
     await waitUntil(
       "one full-size and one small video",
       () => activeVideos(ada.page),
-      (v) => v.length === 2 && v.some((s) => s.width >= 640) && v.some((s) => s.width > 0 && s.width <= 320),
+      (v) => v.length === 2 && v.some((s) => s.width >= FULL_WIDTH) && v.some((s) => s.width > 0 && s.width <= FULL_WIDTH / 2),
       20_000,
     );
     await ada.page.getByRole("button", { name: "Grid view" }).click();

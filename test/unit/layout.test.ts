@@ -26,9 +26,11 @@ test("a page holds at least one tile, even when nothing fits well", () => {
 
 test("the layer follows the tile width and the screen's pixel ratio", () => {
   assert.equal(qualityFor(150), "low");
-  assert.equal(qualityFor(300), "medium");
+  assert.equal(qualityFor(300), "low", "a tile of a 16-person grid: the 240-pixel layer, a quarter enlarged");
+  assert.equal(qualityFor(301), "medium");
+  assert.equal(qualityFor(600), "medium");
   assert.equal(qualityFor(900), "high");
-  assert.equal(qualityFor(150, 2), "medium");
+  assert.equal(qualityFor(200, 2), "medium");
 });
 
 test("pages split the list in order", () => {

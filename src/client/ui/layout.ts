@@ -37,14 +37,16 @@ export function planGrid(count: number, width: number, height: number, gap: numb
 }
 
 /**
- * The layer a tile needs: the publisher sends full size (up to 640 pixels
- * wide from a typical camera), half and quarter; a tile gets the smallest
- * layer that still fills it on a screen with `pixelRatio`.
+ * The layer a tile needs: the publisher sends full size (960 pixels wide,
+ * see media.ts), half (480) and quarter (240); a tile gets the smallest
+ * layer that fills it on a screen with `pixelRatio`, enlarged by at most a
+ * quarter. So a gallery of many small tiles costs little more than a few
+ * large ones (bench:client).
  */
 export function qualityFor(tileWidth: number, pixelRatio = 1): Exclude<VideoQuality, "off"> {
   const pixels = tileWidth * pixelRatio;
-  if (pixels <= 200) return "low";
-  if (pixels <= 400) return "medium";
+  if (pixels <= 300) return "low";
+  if (pixels <= 600) return "medium";
   return "high";
 }
 
