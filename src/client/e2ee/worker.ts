@@ -137,16 +137,42 @@ scope.onmessage = ({ data: message }) => {
   }
 };
 
+/** Where a transformed frame goes. */
+interface FrameSink {
+  enqueue(frame: EncodedFrame): void;
+}
+
 scope.onrtctransform = ({ transformer }) => {
   const { options } = transformer;
   const transform = options.role === "send" ? encrypt(options.kind) : decrypt(options.kind, options.mid, transformer);
-  void transformer.readable.pipeThrough(new TransformStream({ transform })).pipeTo(transformer.writable);
+  void run(transformer, transform);
 };
+
+/**
+ * Reads each frame, transforms it, writes it on: one frame at a time, in
+ * order. A plain loop rather than a TransformStream in between, so a frame
+ * whose transform throws is dropped and the stream goes on (a failed
+ * TransformStream would end the stream, and the picture with it).
+ */
+async function run(transformer: Transformer, transform: (frame: EncodedFrame, sink: FrameSink) => Promise<void>): Promise<void> {
+  const reader = transformer.readable.getReader();
+  const writer = transformer.writable.getWriter();
+  const sink: FrameSink = { enqueue: (frame) => void writer.write(frame).catch(() => {}) };
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return;
+    try {
+      await transform(value, sink);
+    } catch {
+      stats.failed++; // one bad frame is dropped; the stream goes on
+    }
+  }
+}
 
 const isKeyFrame = (frame: EncodedFrame) => frame.type === "key";
 
 function encrypt(kind: MediaKind) {
-  return async (frame: EncodedFrame, output: TransformStreamDefaultController<EncodedFrame>) => {
+  return async (frame: EncodedFrame, output: FrameSink) => {
     // Nothing to send before the first key: an unencrypted frame must never leave.
     if (!sending || frame.data.byteLength === 0 || sending.counter >= COUNTER_LIMIT) return;
     const { keyId, key } = sending;
@@ -162,7 +188,7 @@ function encrypt(kind: MediaKind) {
 
 function decrypt(kind: MediaKind, mid: string, transformer: Transformer) {
   let failing = false;
-  return async (frame: EncodedFrame, output: TransformStreamDefaultController<EncodedFrame>) => {
+  return async (frame: EncodedFrame, output: FrameSink) => {
     const owner = streams.get(mid);
     if (!owner || frame.data.byteLength === 0) return;
     // A participant whose browser cannot encrypt sends in the clear; the page shows them as such.
