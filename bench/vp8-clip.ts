@@ -38,9 +38,9 @@ export interface LayerSpec {
  * send per layer, not the caps Treff sets (1200/400/120 kbit/s), which a simple picture never reaches.
  */
 export const LAYERS: readonly LayerSpec[] = [
-  { width: 240, height: 135, kbit: 100 },
-  { width: 480, height: 270, kbit: 270 },
-  { width: 960, height: 540, kbit: 600 },
+  { width: 160, height: 90, kbit: 95 },
+  { width: 320, height: 180, kbit: 170 },
+  { width: 640, height: 360, kbit: 360 },
 ];
 
 export interface Vp8Frame {

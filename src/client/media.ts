@@ -7,10 +7,9 @@ export type DeviceProblem = "blocked" | "missing" | "in-use";
 
 /**
  * 960×540: 16:9 like the tiles, and the smallest size from which Chromium
- * sends all three simulcast layers (960×540, 480×270, 240×135); from a
- * 640×480 camera it sends only two, and small tiles could not get a small
- * layer. It costs the sender about a fifth more CPU than 640×480 (measured
- * in one browser, BENCHMARKS.md).
+ * sends all three simulcast layers; from a 640×480 camera it sends only two,
+ * and small tiles could not get a small layer. The layers themselves are
+ * 640×360 and smaller (rtc/publisher.ts).
  */
 const VIDEO_CONSTRAINTS: MediaTrackConstraints = { width: { ideal: 960 }, height: { ideal: 540 }, frameRate: { ideal: 24 } };
 

@@ -14,8 +14,8 @@ import { SCREENSHOTS, useServerAndBrowser } from "../helpers/suite.js";
 import { sameMembers, waitUntil } from "../helpers/wait.js";
 import { instrumentE2ee, workerStats } from "../helpers/e2ee.js";
 
-/** The camera's full width (src/client/media.ts asks for 960×540): the top simulcast layer; the others are a half and a quarter. */
-const FULL_WIDTH = 960;
+/** The top simulcast layer's width (640×360 from the 960×540 camera, src/client/rtc/publisher.ts); the others are a half and a quarter. */
+const FULL_WIDTH = 640;
 
 interface Inbound {
   track: string;

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { bestColumns, MAX_TILES_PER_PAGE, MIN_TILE_WIDTH, pageOf, planGrid, qualityFor } from "../../src/client/ui/layout.js";
+import { bestColumns, layersFor, MAX_TILES_PER_PAGE, MIN_TILE_WIDTH, pageOf, planGrid, qualityFor, SMALL_TILE_WIDTH } from "../../src/client/ui/layout.js";
 
 test("two tiles on a wide screen sit side by side", () => {
   assert.equal(bestColumns(2, 1600, 600, 10).cols, 2);
@@ -26,11 +26,40 @@ test("a page holds at least one tile, even when nothing fits well", () => {
 
 test("the layer follows the tile width and the screen's pixel ratio", () => {
   assert.equal(qualityFor(150), "low");
-  assert.equal(qualityFor(300), "low", "a tile of a 16-person grid: the 240-pixel layer, a quarter enlarged");
-  assert.equal(qualityFor(301), "medium");
-  assert.equal(qualityFor(600), "medium");
+  assert.equal(qualityFor(200), "low", "the 160-pixel layer, a quarter enlarged");
+  assert.equal(qualityFor(300), "medium");
+  assert.equal(qualityFor(400), "medium");
   assert.equal(qualityFor(900), "high");
-  assert.equal(qualityFor(200, 2), "medium");
+  assert.equal(qualityFor(150, 2), "medium");
+});
+
+/** Tiles of these widths, by a made-up id each. */
+const tiles = (...widths: number[]) => new Map(widths.map((width, i) => [`p${i}`, width]));
+const layers = (widths: Map<string, number>, pixelRatio = 1) => [...layersFor(widths, pixelRatio).values()];
+
+test("a few tiles each get the layer their size needs", () => {
+  assert.deepEqual(layers(tiles(560, 560, 560)), ["high", "high", "high"], "a meeting of four in a grid");
+  assert.deepEqual(layers(tiles(930, 300, 300)), ["high", "medium", "medium"], "speaker view with a short strip");
+  assert.deepEqual(layers(tiles(...Array(5).fill(400))), Array(5).fill("medium"), "six people in a grid");
+});
+
+test("a gallery of many small tiles steps down to the quarter layer, all alike", () => {
+  assert.deepEqual(layers(tiles(...Array(15).fill(300))), Array(15).fill("low"), "sixteen people in a 1280×720 grid");
+});
+
+test("a speaker with a long strip: the strip steps down, the speaker stays sharp", () => {
+  assert.deepEqual(layers(tiles(930, ...Array(6).fill(300))), ["high", ...Array(6).fill("low")]);
+});
+
+test("tiles wider than the small-tile width keep their layer, however many there are", () => {
+  const wide = SMALL_TILE_WIDTH + 80;
+  assert.deepEqual(layers(tiles(...Array(8).fill(wide))), Array(8).fill("medium"));
+});
+
+test("over the budget, small tiles step down one layer at a time", () => {
+  assert.deepEqual(layers(tiles(300, 300), 2), ["high", "high"], "two small tiles on a phone: within the budget");
+  assert.deepEqual(layers(tiles(300, 300, 300, 300), 2), Array(4).fill("medium"), "four: one step down is enough");
+  assert.deepEqual(layers(tiles(...Array(9).fill(300)), 2), Array(9).fill("low"), "nine: two steps");
 });
 
 test("pages split the list in order", () => {

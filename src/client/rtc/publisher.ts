@@ -7,11 +7,17 @@
 import type { IceCandidate } from "../../protocol/messages.js";
 import type { E2eeSession } from "../e2ee/session.js";
 
-/** Highest layer first, as Janus expects; each a quarter of the pixels of the one above. */
+/**
+ * Highest layer first, as Janus expects; each a quarter of the pixels of the
+ * one above: 640×360, 320×180 and 160×90 from the 960×540 camera (media.ts).
+ * The camera is larger than the top layer because libwebrtc sends three
+ * layers only from 960×540 up (from 640×480 it sends two); encoding these
+ * three costs less than 640×480 and 320×240 did.
+ */
 export const SIMULCAST_ENCODINGS: RTCRtpEncodingParameters[] = [
-  { rid: "h", maxBitrate: 1_200_000 },
-  { rid: "m", maxBitrate: 400_000, scaleResolutionDownBy: 2 },
-  { rid: "l", maxBitrate: 120_000, scaleResolutionDownBy: 4 },
+  { rid: "h", maxBitrate: 1_200_000, scaleResolutionDownBy: 1.5 },
+  { rid: "m", maxBitrate: 400_000, scaleResolutionDownBy: 3 },
+  { rid: "l", maxBitrate: 120_000, scaleResolutionDownBy: 6 },
 ];
 
 export class Publisher {

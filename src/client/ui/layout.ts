@@ -37,17 +37,42 @@ export function planGrid(count: number, width: number, height: number, gap: numb
 }
 
 /**
- * The layer a tile needs: the publisher sends full size (960 pixels wide,
- * see media.ts), half (480) and quarter (240); a tile gets the smallest
- * layer that fills it on a screen with `pixelRatio`, enlarged by at most a
- * quarter. So a gallery of many small tiles costs little more than a few
- * large ones (bench:client).
+ * The layer a tile needs: the publisher sends 640, 320 and 160 pixels wide
+ * (rtc/publisher.ts); a tile gets the smallest layer that fills it on a
+ * screen with `pixelRatio`, enlarged by at most a quarter.
  */
 export function qualityFor(tileWidth: number, pixelRatio = 1): Exclude<VideoQuality, "off"> {
   const pixels = tileWidth * pixelRatio;
-  if (pixels <= 300) return "low";
-  if (pixels <= 600) return "medium";
+  if (pixels <= 200) return "low";
+  if (pixels <= 400) return "medium";
   return "high";
+}
+
+/** What each layer sends in practice, in kbit/s (640×360, 320×180, 160×90; measured in bench:client). */
+const LAYER_KBPS: Readonly<Record<Exclude<VideoQuality, "off">, number>> = { low: 60, medium: 160, high: 350 };
+/** The video a receiver takes in at most, at the layers tile sizes ask for: about three full-size cameras. */
+export const VIDEO_BUDGET_KBPS = 1_000;
+/** Tiles up to this width may step down when the budget is exceeded. */
+export const SMALL_TILE_WIDTH = 320;
+const LOWER = { high: "medium", medium: "low", low: "low" } as const;
+
+/**
+ * The layer for each tile on screen (`widths`: CSS pixels by id). Each gets
+ * what its size needs (qualityFor); while that adds up to more than the
+ * budget (a gallery of many faces, or a speaker with a long strip), every
+ * small tile steps down a layer, all alike. Without this, downstream grows
+ * with every person on screen; with it, a meeting of 16 costs about what one
+ * of four does (bench:client), and the small tiles lose detail they are too
+ * small to show well.
+ */
+export function layersFor<Id>(widths: ReadonlyMap<Id, number>, pixelRatio = 1): Map<Id, Exclude<VideoQuality, "off">> {
+  const layers = new Map([...widths].map(([id, width]) => [id, qualityFor(width, pixelRatio)] as const));
+  const kbps = () => [...layers.values()].reduce((sum, layer) => sum + LAYER_KBPS[layer], 0);
+  const small = [...widths].filter(([, width]) => width <= SMALL_TILE_WIDTH).map(([id]) => id);
+  while (kbps() > VIDEO_BUDGET_KBPS && small.some((id) => layers.get(id) !== "low")) {
+    for (const id of small) layers.set(id, LOWER[layers.get(id)!]);
+  }
+  return layers;
 }
 
 /** The ids on `page` (0-based) of a list split into pages of `pageSize`. */

@@ -5,7 +5,7 @@
  * to be let in, the waiting room.
  */
 import type { ErrorCode, LobbyEntry, Participant, ParticipantId, Reaction, ServerMessageOf, VideoQuality } from "../../protocol/messages.js";
-import { pageOf, planGrid, qualityFor } from "./layout.js";
+import { layersFor, pageOf, planGrid } from "./layout.js";
 import type { Meeting } from "../meeting.js";
 import type { ChatLine, MeetingStatus, MeetingView, RoomState } from "../view.js";
 import type { PeerState } from "../e2ee/session.js";
@@ -504,13 +504,16 @@ export class MeetingScreen implements MeetingView {
     const visible = new Set(pageOf(order, this.page, plan.pageSize));
     this.grid.style.setProperty("--tile-w", `${Math.max(80, Math.floor(plan.tileWidth))}px`);
     if (this.selfTile) this.selfTile.element.hidden = !visible.has(this.selfId!);
-    const video: Record<ParticipantId, VideoQuality> = {};
+    const widths = new Map<ParticipantId, number>();
     for (const [id, tile] of this.tiles) {
       if (id === spotlight?.[0]) continue;
       tile.element.hidden = !visible.has(id);
-      video[id] = visible.has(id) ? qualityFor(plan.tileWidth, window.devicePixelRatio) : "off";
+      if (visible.has(id)) widths.set(id, plan.tileWidth);
     }
-    if (spotlight) video[spotlight[0]] = qualityFor(this.spotlight.clientWidth || width, window.devicePixelRatio);
+    if (spotlight) widths.set(spotlight[0], this.spotlight.clientWidth || width);
+    const layers = layersFor(widths, window.devicePixelRatio);
+    const video: Record<ParticipantId, VideoQuality> = {};
+    for (const id of this.tiles.keys()) video[id] = layers.get(id) ?? "off";
     this.pager.hidden = pages < 2;
     this.pageLabel.textContent = t("pageOf", { page: this.page + 1, pages });
     this.previousPage.disabled = this.page === 0;
