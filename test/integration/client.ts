@@ -131,6 +131,12 @@ export class TestClient {
     return reply as ServerMessageOf<"lobby">;
   }
 
+  /** For a moderator: the id under which `name` waits in the lobby, from the next lobby list that shows them. */
+  async waitingId(name: string): Promise<string> {
+    const { waiting } = await this.next("lobbyChanged", { where: (m) => m.waiting.some((e) => e.name === name) });
+    return waiting.find((e) => e.name === name)!.id;
+  }
+
   /**
    * The next unread message of `type` (optionally also matching `where`);
    * waits for it up to `timeoutMs`. Unread messages of other types stay unread.

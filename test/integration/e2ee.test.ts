@@ -75,8 +75,7 @@ test("a key for a guest in the lobby is refused: waiting guests get nothing", as
   const [host] = await meeting(room, [publicKey(1)]);
   const guest = await connect();
   await guest.knock(room, "Gus", { publicKey: publicKey(2) });
-  const { waiting } = await host!.client.next("lobbyChanged", { where: (m) => m.waiting.length === 1 });
-  host!.client.send({ type: "e2eeKeys", keyId: 0, sealed: { [waiting[0]!.id]: "abc" } });
+  host!.client.send({ type: "e2eeKeys", keyId: 0, sealed: { [await host!.client.waitingId("Gus")]: "abc" } });
   assert.equal((await host!.client.next("error")).code, "unknown-participant");
   await guest.expectNothing(QUIET_MS);
 });
@@ -95,8 +94,7 @@ test("only moderators may require E2EE; then a browser without it is turned away
   const [host] = await meeting(room, [publicKey(1)]);
   const pat = await connect();
   await pat.knock(room, "Pat", { publicKey: publicKey(2) });
-  const { waiting } = await host!.client.next("lobbyChanged", { where: (m) => m.waiting.length === 1 });
-  host!.client.send({ type: "admit", participants: [waiting[0]!.id] });
+  host!.client.send({ type: "admit", participants: [await host!.client.waitingId("Pat")] });
   await pat.next("joined");
   await pat.next("roomState");
 
@@ -116,7 +114,7 @@ test("only moderators may require E2EE; then a browser without it is turned away
 
   const capable = await connect();
   await capable.knock(room, "New Browser", { publicKey: publicKey(3) });
-  await host!.client.next("lobbyChanged", { where: (m) => m.waiting.some((e) => e.name === "New Browser") });
+  await host!.client.waitingId("New Browser");
 
   host!.client.send({ type: "requireE2ee", required: false });
   await host!.client.next("roomState", { where: (m) => !m.e2eeRequired });

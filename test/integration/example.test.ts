@@ -29,10 +29,9 @@ async function ann(room: string): Promise<TestClient> {
   return client;
 }
 
-/** Ann lets in the first guest who knocks. */
-async function admitNext(host: TestClient): Promise<void> {
-  const { waiting } = await host.next("lobbyChanged", { where: (m) => m.waiting.length > 0 });
-  host.send({ type: "admit", participants: [waiting[0]!.id] });
+/** Ann lets `name` in once they knock. */
+async function admit(host: TestClient, name: string): Promise<void> {
+  host.send({ type: "admit", participants: [await host.waitingId(name)] });
 }
 
 test("it waits in the lobby, lists who is there, says so in the chat and leaves", async () => {
@@ -40,7 +39,7 @@ test("it waits in the lobby, lists who is there, says so in the chat and leaves"
   const host = await ann(room);
   const lines: string[] = [];
   const done = rollCall(parseArguments([server.url, room]), (line) => lines.push(line));
-  await admitNext(host);
+  await admit(host, "Roll call");
   assert.equal(await done, 0);
   assert.deepEqual(lines, ["Waiting in the lobby until a moderator lets us in.", `In "${room}": Ann (moderator).`]);
   const joined = await host.next("participantJoined");
@@ -65,7 +64,7 @@ test("from the command line with --watch it stays, prints the chat, and leaves o
   const child = spawn(process.execPath, ["--import", "tsx", "examples/roll-call.ts", server.url, room, "--name", "Watcher", "--watch"], { stdio: ["ignore", "pipe", "inherit"] });
   let output = "";
   child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  await admitNext(host);
+  await admit(host, "Watcher");
   const watcher = await host.next("participantJoined", { timeoutMs: 15_000 });
   assert.equal(watcher.participant.name, "Watcher");
   host.send({ type: "chat", text: "Hallo zusammen" });

@@ -92,13 +92,7 @@ async function hostJoins(room: string, name = "Hana", on: TreffServer = server):
 async function knocks(moderator: TestClient, room: string, name: string): Promise<{ client: TestClient; id: string }> {
   const client = await connect();
   await client.knock(room, name);
-  return { client, id: await waitingId(moderator, name) };
-}
-
-/** The id under which `name` waits, as a moderator sees it. */
-async function waitingId(moderator: TestClient, name: string): Promise<string> {
-  const { waiting } = await moderator.next("lobbyChanged", { where: (m) => m.waiting.some((e) => e.name === name) });
-  return waiting.find((e) => e.name === name)!.id;
+  return { client, id: await moderator.waitingId(name) };
 }
 
 /**
@@ -156,7 +150,7 @@ test("a wrong moderator key, or another room's key, is a guest's join: the lobby
   assert.deepEqual(await wrong.knock(room, "Gus", { moderatorKey: keyOf(room).slice(0, -1) + "x" }), { type: "lobby", hostPresent: true });
   const other = await connect();
   assert.deepEqual(await other.knock(room, "Gia", { moderatorKey: keyOf(newRoom()) }), { type: "lobby", hostPresent: true });
-  await waitingId(host.client, "Gia");
+  await host.client.waitingId("Gia");
 });
 
 test("a guest waits in the lobby: told only whether a host is present, shown no one, no chat, no news", async () => {
@@ -167,7 +161,7 @@ test("a guest waits in the lobby: told only whether a host is present, shown no 
   const guest = await connect();
   await guest.knock(room, "Gus");
   assert.deepEqual(guest.frames[1], { type: "lobby", hostPresent: true }, "exactly this: no participant list, no id");
-  const guestId = await waitingId(host.client, "Gus");
+  const guestId = await host.client.waitingId("Gus");
   assert.deepEqual(host.client.messages.at(-1), { type: "lobbyChanged", waiting: [{ id: guestId, name: "Gus", e2ee: false }] });
 
   // Life in the meeting goes on without the guest hearing of it.
@@ -194,7 +188,7 @@ test("a guest's pipelined publish waits in the lobby and is answered only after 
   guest.sendJoin(room, "Gus");
   guest.send({ type: "publish", sdp: publisherOffer() });
   assert.deepEqual(await guest.next("lobby"), { type: "lobby", hostPresent: true });
-  const guestId = await waitingId(host.client, "Gus");
+  const guestId = await host.client.waitingId("Gus");
   await guest.expectNothing(500);
 
   host.client.send({ type: "admit", participants: [guestId] });
@@ -250,7 +244,7 @@ test("refuse: the guest gets farewell refused and close 4003; the moderators' lo
   const second = await hostJoins(room, "Mo");
   await host.client.next("participantJoined");
   const { client: guest, id: guestId } = await knocks(host.client, room, "Gus");
-  await waitingId(second.client, "Gus");
+  await second.client.waitingId("Gus");
 
   host.client.send({ type: "refuse", participant: guestId });
   await expectFarewell(guest, "refused");
@@ -525,7 +519,7 @@ test("setPassword: roomState; no password, then a wrong one, are refused; the ri
   });
   await host.client.expectNone("lobbyChanged", 0);
   assert.deepEqual(await guest.knock(room, "Gus", { password: "open sesame" }), { type: "lobby", hostPresent: true });
-  await waitingId(host.client, "Gus");
+  await host.client.waitingId("Gus");
 
   // Moderators need no password.
   const second = await connect();
