@@ -269,8 +269,8 @@ export class Meeting {
   moderatorLink(): string | undefined {
     if (!this.moderatorKey) return undefined;
     // A passphrase in the address goes along, or the second moderator could not exchange keys with anyone.
-    const passphrase = location.hash.slice(1).split("&").find((part) => part.startsWith("passphrase="));
-    return `${location.origin}/r/${this.room}#moderator=${this.moderatorKey}${passphrase ? `&${passphrase}` : ""}`;
+    const passphrase = passphraseFromLink();
+    return `${location.origin}/r/${this.room}#moderator=${this.moderatorKey}${passphrase ? `&passphrase=${encodeURIComponent(passphrase)}` : ""}`;
   }
 
   private setRole(role: Role, moderatorKey: string | undefined): void {

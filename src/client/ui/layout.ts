@@ -48,7 +48,13 @@ export function qualityFor(tileWidth: number, pixelRatio = 1): Exclude<VideoQual
   return "high";
 }
 
-/** What each layer sends in practice, in kbit/s (640×360, 320×180, 160×90; measured in bench:client). */
+/**
+ * Round figures for what each layer (640×360, 320×180, 160×90) costs, in
+ * kbit/s, against which the budget is set. bench:client measured the browsers'
+ * layers at about 360, 170 and 100: the quarter layer costs more than its
+ * share, so the budget steps small tiles down a little later than real
+ * figures would.
+ */
 const LAYER_KBPS: Readonly<Record<Exclude<VideoQuality, "off">, number>> = { low: 60, medium: 160, high: 350 };
 /** The video a receiver takes in at most, at the layers tile sizes ask for: about three full-size cameras. */
 export const VIDEO_BUDGET_KBPS = 1_000;
