@@ -12,7 +12,7 @@ import type { E2eeSession } from "../e2ee/session.js";
  * one above: 640×360, 320×180 and 160×90 from the 960×540 camera (media.ts).
  * The camera is larger than the top layer because libwebrtc sends three
  * layers only from 960×540 up (from 640×480 it sends two); encoding these
- * three costs less than 640×480 and 320×240 did.
+ * three costs about what 640×480 and 320×240 did (BENCHMARKS.md, bench:client).
  */
 export const SIMULCAST_ENCODINGS: RTCRtpEncodingParameters[] = [
   { rid: "h", maxBitrate: 1_200_000, scaleResolutionDownBy: 1.5 },
