@@ -3,7 +3,7 @@ import { ROOM_NAME_PATTERN } from "../protocol/constants.js";
 import type { RoomName } from "../protocol/messages.js";
 import { language } from "./i18n/index.js";
 import { LocalMedia } from "./media.js";
-import { Meeting } from "./meeting.js";
+import { Meeting } from "./meeting/meeting.js";
 import { savedSession } from "./storage.js";
 import { homeScreen } from "./ui/home.js";
 import { prejoinScreen } from "./ui/prejoin.js";

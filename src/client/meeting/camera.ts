@@ -1,0 +1,103 @@
+/**
+ * Sending this participant's microphone and camera: one publisher peer
+ * connection, prepared with its offer while the person is still on the
+ * pre-join screen, so joining waits for no SDP work.
+ */
+import type { ClientMessageInput, IceCandidate } from "../../protocol/messages.js";
+import { Publisher } from "../rtc/publisher.js";
+import type { LocalMedia } from "../media.js";
+import type { E2eeSession } from "../e2ee/session.js";
+
+/** What the camera publisher needs from the meeting. */
+export interface PublisherContext {
+  send(message: ClientMessageInput): void;
+  iceServers(): RTCIceServer[];
+  e2ee(): E2eeSession | undefined;
+  /** A peer connection to watch: one that fails makes the meeting reconnect. */
+  watch(pc: RTCPeerConnection): void;
+}
+
+interface PreparedPublisher {
+  publisher: Publisher;
+  offer: Promise<void>;
+  /** Sends the candidates gathered so far, and from now on each as it comes. */
+  goLive(): void;
+}
+
+export class CameraPublisher {
+  private publisher: Publisher | undefined;
+  private prepared: PreparedPublisher | undefined;
+
+  constructor(
+    private readonly media: LocalMedia,
+    private readonly context: PublisherContext,
+  ) {}
+
+  /** Makes the publisher and its offer ahead of time (once). */
+  prepare(): void {
+    this.prepared ??= this.create();
+  }
+
+  /** Sends the offer (the prepared one if there is one) and from then on its candidates. */
+  async start(): Promise<void> {
+    const prepared = this.prepared ?? this.create();
+    this.prepared = undefined;
+    this.publisher?.close();
+    const { publisher } = prepared;
+    this.publisher = publisher;
+    this.context.watch(publisher.pc);
+    // The person may have switched a device off or on since the offer was made.
+    await publisher.useTracks(this.media.audioTrack, this.media.videoTrack);
+    await prepared.offer;
+    if (this.publisher !== publisher) return;
+    this.context.send({ type: "publish", sdp: publisher.offerSdp() });
+    prepared.goLive();
+  }
+
+  acceptAnswer(sdp: string): void {
+    void this.publisher?.acceptAnswer(sdp);
+  }
+
+  /** Sends whatever microphone and camera track is open now. */
+  async useCurrentTracks(): Promise<void> {
+    await this.publisher?.useTracks(this.media.audioTrack, this.media.videoTrack);
+  }
+
+  /** What this participant's microphone sends now, 0..1; undefined while nothing is published. */
+  async audioLevel(): Promise<number | undefined> {
+    if (!this.publisher) return undefined;
+    return this.publisher.localAudioLevel().catch(() => 0);
+  }
+
+  close(): void {
+    this.publisher?.close();
+    this.publisher = undefined;
+    this.prepared?.publisher.close();
+    this.prepared = undefined;
+  }
+
+  /** A publisher with its offer; candidates wait until the offer has been sent. */
+  private create(): PreparedPublisher {
+    const buffered: (IceCandidate | null)[] = [];
+    let live = false;
+    const trickle = (candidate: IceCandidate | null) => this.context.send({ type: "trickle", target: "publisher", candidate });
+    const publisher = new Publisher(
+      this.context.iceServers(),
+      this.media.stream,
+      (candidate) => {
+        if (live) trickle(candidate);
+        else buffered.push(candidate);
+      },
+      "camera",
+      this.context.e2ee(),
+    );
+    return {
+      publisher,
+      offer: publisher.createOffer(),
+      goLive: () => {
+        live = true;
+        buffered.splice(0).forEach(trickle);
+      },
+    };
+  }
+}
