@@ -130,6 +130,7 @@ export class MeetingScreen implements MeetingView {
       stopVideo: () => this.meeting.moderator.moderate(id, "stop-video"),
       remove: () => this.meeting.moderator.moderate(id, "remove"),
       promote: () => this.meeting.moderator.moderate(id, "make-moderator"),
+      demote: () => this.meeting.moderator.moderate(id, "demote"),
       lowerHand: () => this.meeting.moderator.moderate(id, "lower-hand"),
     };
   }
