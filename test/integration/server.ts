@@ -58,10 +58,15 @@ export async function waitUntilIdle(server: TreffServer, timeoutMs = 5_000): Pro
  * (every client closed, nothing left at Janus) after each, stopped after all.
  * `use` receives the server once it runs.
  */
-export function useSharedServer(use: (server: TreffServer) => void, overrides: Record<string, unknown> = {}): void {
-  let server: TreffServer | undefined;
+export function useSharedServer<S extends TreffServer = TreffServer>(
+  use: (server: S) => void,
+  overrides: Record<string, unknown> = {},
+  /** How to start it: by default silent (startServer); test/helpers/server.ts' startTestServer keeps the log. */
+  start: (overrides: Record<string, unknown>) => Promise<S> = startServer as (overrides: Record<string, unknown>) => Promise<S>,
+): void {
+  let server: S | undefined;
   before(async () => {
-    server = await startServer(overrides);
+    server = await start(overrides);
     use(server);
   });
   afterEach(async () => {
