@@ -11,33 +11,27 @@ import { createHmac } from "node:crypto";
 import type { LocalRoomRegistry } from "../../src/cluster/local-registry.js";
 import { JanusError } from "../../src/media/janus/client.js";
 import { ownerKey } from "../helpers/moderator-keys.js";
-import { startTestServer, testMediaInterface, type TestServer } from "../helpers/server.js";
+import { testMediaInterface, type TestServer } from "../helpers/server.js";
 import { TestClient } from "./client.js";
 import { publisherOffer } from "./sdp.js";
-import { newRoom, signalingUrl, useSharedServer } from "./server.js";
+import { addresses, connectFrom as connectTo, newRoom, useServerBehindProxy } from "./server.js";
 
 const SECRET = "hardening-test-secret-of-enough-length";
 const TURN = { urls: ["turn:127.0.0.1:3478?transport=udp", "turns:127.0.0.1:5349?transport=tcp"], secret: "turn-secret-shared-with-coturn", ttlSeconds: 3600 };
 
 let server: TestServer;
-useSharedServer<TestServer>(
-  (s) => (server = s),
-  {
-    secret: SECRET,
-    meetings: { lobby: true },
-    http: { trustProxy: true },
-    turn: TURN,
-    // As in production: Janus gets no loopback candidate either.
-    janus: { iceInterfaces: testMediaInterface(), allowLoopbackCandidates: false },
-  },
-  (config) => startTestServer({ logLevel: "warn", config }),
-);
+useServerBehindProxy((s) => (server = s), {
+  secret: SECRET,
+  meetings: { lobby: true },
+  turn: TURN,
+  // As in production: Janus gets no loopback candidate either.
+  janus: { iceInterfaces: testMediaInterface(), allowLoopbackCandidates: false },
+});
 
-let lastAddress = 0;
-const freshAddress = () => `203.0.113.${++lastAddress}`;
+const freshAddress = addresses("203.0.113");
 
 async function connectFrom(address = freshAddress()): Promise<TestClient> {
-  const client = await TestClient.connect(signalingUrl(server), { headers: { "x-forwarded-for": address } });
+  const client = await connectTo(server, address);
   await client.next("welcome");
   return client;
 }

@@ -7,43 +7,28 @@
  * log lines a client can cause.
  *
  * The server trusts X-Forwarded-For here, so each test speaks from
- * addresses of its own (TEST-NET, never reached) and the per-address limits
- * of one test do not touch the next.
+ * addresses of its own (a documentation range, never reached) and the
+ * per-address limits of one test do not touch the next.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { CloseCode } from "../../src/protocol/messages.js";
 import { ownerKey } from "../helpers/moderator-keys.js";
-import { startTestServer, testMediaInterface, type TestServer } from "../helpers/server.js";
+import type { TestServer } from "../helpers/server.js";
 import { waitUntil } from "../helpers/wait.js";
 import { TestClient } from "./client.js";
 import { publisherOffer } from "./sdp.js";
-import { newRoom, signalingUrl, useSharedServer } from "./server.js";
+import { addresses, connectFrom as connectTo, newRoom, useServerBehindProxy } from "./server.js";
 
 const SECRET = "limits-test-secret-of-enough-length";
 const LIMITS = { connectionsPerAddress: 4, connections: 12, rooms: 3, lobby: 2 };
 
 let server: TestServer;
-useSharedServer<TestServer>(
-  (s) => (server = s),
-  {
-    secret: SECRET,
-    meetings: { lobby: true },
-    http: { trustProxy: true },
-    limits: LIMITS,
-    janus: { iceInterfaces: testMediaInterface(), allowLoopbackCandidates: true },
-  },
-  (config) => startTestServer({ logLevel: "warn", config }),
-);
+useServerBehindProxy((s) => (server = s), { secret: SECRET, meetings: { lobby: true }, limits: LIMITS });
 
-let lastAddress = 0;
 /** An address no other test uses. */
-const freshAddress = () => `198.51.100.${++lastAddress}`;
-
-/** A connection that the server sees coming from `address` (through the trusted proxy header). */
-function connectFrom(address: string): Promise<TestClient> {
-  return TestClient.connect(signalingUrl(server), { headers: { "x-forwarded-for": address } });
-}
+const freshAddress = addresses("198.51.100");
+const connectFrom = (address: string) => connectTo(server, address);
 
 /** Connects from `address` and takes the welcome. */
 async function guestFrom(address: string): Promise<TestClient> {
