@@ -92,8 +92,9 @@ export class ParticipantSession implements ParticipantSignal {
     if (held) this.held++;
     let decide = () => {};
     if (message.type === "join") {
-      this.joinsPending++;
-      this.decided = new Promise((resolve) => (decide = resolve));
+      // A join behind a pending one (a guest in the lobby sends another) is held like the rest:
+      // a ping waits for the first one's decision only, or it would wait for a moderator.
+      if (this.joinsPending++ === 0) this.decided = new Promise((resolve) => (decide = resolve));
     }
     const run = this.joined
       .then(() => {

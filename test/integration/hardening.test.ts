@@ -214,6 +214,25 @@ test("a Janus room cannot be moderated, edited, recorded or destroyed without it
   );
 });
 
+test("a ping right after a probe waits for the probe's answer or error; a probe Janus refuses does not bring the server down", async () => {
+  // Before the fix, the second frame of a stranger's `probe` + `ping` with an offer Janus refuses
+  // ended the whole process (an unhandled rejection).
+  const stranger = await connectFrom();
+  stranger.send({ type: "probe", sdp: "v=0\r\nnot an offer\r\n" });
+  stranger.send({ type: "ping", id: 7 });
+  assert.deepEqual((await stranger.nextOf(["error", "pong"], 15_000)).type, "error");
+  assert.deepEqual(await stranger.next("pong"), { type: "pong", id: 7 });
+
+  // In a meeting, too: the barrier covers the check.
+  const room = newRoom();
+  const host = await hostOf(room);
+  host.client.send({ type: "probe", sdp: publisherOffer() });
+  host.client.send({ type: "ping", id: 8 });
+  assert.equal((await host.client.nextOf(["probeAnswer", "pong"], 15_000)).type, "probeAnswer");
+  await host.client.next("pong");
+  await hostOf(newRoom(), "Still here");
+});
+
 test("ICE candidates Janus must not use never reach it: mDNS names, loopback, link-local, privileged ports", async () => {
   const room = newRoom();
   const host = await hostOf(room);
