@@ -63,14 +63,24 @@ export class ParticipantSession implements ParticipantSignal {
   private readonly logBudget = new TokenBucket(LOGGED_FAILURES_BURST, LOGGED_FAILURES_PER_SECOND);
   private closed = false;
 
+  /** The connection, as the room holds it: once the room closes it (farewell, replaced), this session is over. */
+  private readonly link: ParticipantLink;
+
   constructor(
     private readonly roomName: RoomName,
     join: ClientMessageOf<"join">,
     private readonly address: string,
-    private readonly link: ParticipantLink,
+    link: ParticipantLink,
     private readonly joinRoom: RoomJoiner,
     private readonly log: Logger,
   ) {
+    this.link = {
+      send: (message) => link.send(message),
+      close: (code, reason) => {
+        this.closed = true;
+        link.close(code, reason);
+      },
+    };
     this.send(join);
   }
 
@@ -120,6 +130,9 @@ export class ParticipantSession implements ParticipantSignal {
   }
 
   private async join(message: ClientMessageOf<"join">, decided: () => void): Promise<void> {
+    // Refused, removed or ended while this join waited behind another: it must not knock again
+    // (or open the ended meeting afresh) in the time the socket takes to close.
+    if (this.closed) return;
     if (this.member) {
       this.link.send({ type: "error", code: "already-joined", message: "this connection is already in a room", inReplyTo: "join" });
       return;

@@ -233,6 +233,24 @@ test("a ping right after a probe waits for the probe's answer or error; a probe 
   await hostOf(newRoom(), "Still here");
 });
 
+test("a guest in the lobby who sends join again still gets pongs; turned away, the held join does not knock again", async () => {
+  const room = newRoom();
+  const host = await hostOf(room);
+  const guest = await connectFrom();
+  await guest.knock(room, "Gus");
+  const id = await host.client.waitingId("Gus");
+  guest.sendJoin(room, "Gus"); // waits behind the first, as everything a waiting guest sends
+  assert.deepEqual(await guest.barrier(), [], "the pong comes while the guest waits");
+
+  // The guest does not answer the close that follows the farewell (its socket stays open for a
+  // while): the join it sent while waiting must not put it back into the lobby meanwhile.
+  guest.pauseReading();
+  host.client.send({ type: "refuse", participant: id });
+  await host.client.next("lobbyLeft");
+  await host.client.expectNone("lobbyJoined");
+  assert.equal((server.registry as LocalRoomRegistry).room(room)!.waiters.size, 0);
+});
+
 test("ICE candidates Janus must not use never reach it: mDNS names, loopback, link-local, privileged ports", async () => {
   const room = newRoom();
   const host = await hostOf(room);
