@@ -94,6 +94,8 @@ export function unexplainedChanges(
     return batch.some((c) => c.actor === actor && kinds.includes(c.action.kind));
   };
   const ended = byMod((a) => a.kind === "endMeeting");
+  const admitted = (id: string) => byMod((a) => a.kind === "admit" && (a.targets === "all" || a.targets.some((t) => idOf(t, known) === id)));
+  const removed = (id: string) => byMod((a) => a.kind === "moderate" && a.action === "remove" && targets(a, id));
 
   if (after.instance !== undefined) {
     for (const field of Object.keys(baseline) as (keyof Snapshot["settings"])[]) {
@@ -104,7 +106,7 @@ export function unexplainedChanges(
   for (const [id, role] of after.members) {
     const was = before.members.get(id);
     if (was === undefined) {
-      if (before.waiting.has(id) && !byMod((a) => a.kind === "admit" && (a.targets === "all" || a.targets.some((t) => idOf(t, known) === id)))) {
+      if (before.waiting.has(id) && !admitted(id)) {
         problems.push(`${id} came in from the lobby without a moderator letting them in`);
       }
       const actor = entered.get(id);
@@ -116,7 +118,7 @@ export function unexplainedChanges(
   }
   for (const id of before.members.keys()) {
     if (after.members.has(id)) continue;
-    const explained = ownCommand(id, ["leave", "reconnect"]) || ended || byMod((a) => a.kind === "moderate" && a.action === "remove" && targets(a, id));
+    const explained = ownCommand(id, ["leave", "reconnect"]) || ended || removed(id);
     if (!explained) problems.push(`${id} was taken out of the meeting without a moderator's remove or end`);
   }
   for (const id of before.waiting.keys()) {
@@ -124,6 +126,7 @@ export function unexplainedChanges(
     const explained =
       ownCommand(id, ["leave", "reconnect"]) ||
       ended ||
+      (admitted(id) && removed(id)) || // let in, and out again, within the batch
       byMod((a) => a.kind === "refuse" && targets(a, id)) ||
       byMod((a) => a.kind === "requireE2ee" && a.flag);
     if (!explained) problems.push(`${id} was taken out of the lobby without a moderator's refusal`);
