@@ -1,7 +1,8 @@
 /**
  * docs/privacy.md maps each of the authorities' criteria to the tests that
- * show it is met, by file and test name. A renamed or deleted test would
- * leave the mapping pointing at nothing; this test keeps it honest.
+ * show it is met, and docs/security.md each promise against an attacker, by
+ * file and test name. A renamed or deleted test would leave the mapping
+ * pointing at nothing; this test keeps both honest.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -55,16 +56,19 @@ function isCited(name: string, fileTitles: string[][]): boolean {
   return fileTitles.some((parts) => fits(text, parts, prefix));
 }
 
-test("every test docs/privacy.md cites exists, under the name it gives", () => {
-  const cited = citations(readFileSync("docs/privacy.md", "utf8"));
-  assert.ok(cited.length > 50, `the document cites tests (${cited.length} found)`);
-  const missing: string[] = [];
-  for (const { file, name } of cited) {
-    if (!existsSync(file)) {
-      missing.push(`${file} does not exist`);
-      continue;
+// privacy.md maps the authorities' criteria to tests, security.md each promise against an attacker.
+for (const [document, atLeast] of [["docs/privacy.md", 50], ["docs/security.md", 40]] as const) {
+  test(`every test ${document} cites exists, under the name it gives`, () => {
+    const cited = citations(readFileSync(document, "utf8"));
+    assert.ok(cited.length > atLeast, `the document cites tests (${cited.length} found)`);
+    const missing: string[] = [];
+    for (const { file, name } of cited) {
+      if (!existsSync(file)) {
+        missing.push(`${file} does not exist`);
+        continue;
+      }
+      if (!isCited(name, titles(readFileSync(file, "utf8")))) missing.push(`${file} › "${name}"`);
     }
-    if (!isCited(name, titles(readFileSync(file, "utf8")))) missing.push(`${file} › "${name}"`);
-  }
-  assert.deepEqual(missing, []);
-});
+    assert.deepEqual(missing, []);
+  });
+}
