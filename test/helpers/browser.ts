@@ -184,3 +184,25 @@ export async function framesDecoded(page: Page): Promise<number> {
     return total;
   });
 }
+
+/** RTP packets of the page's open peer connections, by direction and kind (getStats packetsReceived/packetsSent). */
+export interface RtpPackets {
+  received: { audio: number; video: number };
+  sent: { audio: number; video: number };
+}
+
+export async function rtpPackets(page: Page): Promise<RtpPackets> {
+  return page.evaluate(async () => {
+    const w = window as unknown as { __treffPeerConnections?: RTCPeerConnection[] };
+    const counts = { received: { audio: 0, video: 0 }, sent: { audio: 0, video: 0 } };
+    for (const pc of w.__treffPeerConnections ?? []) {
+      if (pc.connectionState === "closed") continue;
+      (await pc.getStats()).forEach((r: { type: string; kind?: string; packetsReceived?: number; packetsSent?: number }) => {
+        if (r.kind !== "audio" && r.kind !== "video") return;
+        if (r.type === "inbound-rtp") counts.received[r.kind] += r.packetsReceived ?? 0;
+        if (r.type === "outbound-rtp") counts.sent[r.kind] += r.packetsSent ?? 0;
+      });
+    }
+    return counts;
+  });
+}
