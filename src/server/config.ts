@@ -6,6 +6,7 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { IceServer } from "../protocol/messages.js";
+import { JANUS_MEDIA_DEFAULTS } from "../media/janus/config.js";
 
 /** A whole number, from JSON or from an environment variable's digits (not " ", "1e3" or "0x1F"). */
 const WholeNumber = z.union([z.number(), z.string().trim().regex(/^\d+$/, "expected a whole number").transform(Number)]).pipe(z.number().int());
@@ -53,6 +54,17 @@ export const Config = z.object({
       iceLite: z.stringbool().or(z.boolean()).default(false),
       /** Bitrate cap per publisher, bit/s. */
       publisherBitrate: WholeNumber.pipe(z.number().min(64_000)).default(2_000_000),
+      // How Janus spends its CPU on media (media/janus/config.ts; measured by bench:load, see BENCHMARKS.md).
+      /** Threads that share all media (Janus event_loops); 0: a thread per handle. */
+      eventLoops: WholeNumber.pipe(z.number().min(0).max(256)).default(JANUS_MEDIA_DEFAULTS.eventLoops),
+      /** A key frame empties a subscriber's retransmission buffer (Janus nack_optimizations). */
+      nackOptimizations: Flag.default(JANUS_MEDIA_DEFAULTS.nackOptimizations),
+      /** Shortest time packets are kept for retransmission, ms (Janus min_nack_queue). */
+      minNackQueueMs: WholeNumber.pipe(z.number().min(0).max(10_000)).default(JANUS_MEDIA_DEFAULTS.minNackQueueMs),
+      /** How often publishers get congestion feedback, ms (Janus twcc_period). */
+      twccPeriodMs: WholeNumber.pipe(z.number().min(1).max(10_000)).default(JANUS_MEDIA_DEFAULTS.twccPeriodMs),
+      /** Seconds without media before Janus reports it (Janus no_media_timer); 0: never. */
+      noMediaTimerSeconds: WholeNumber.pipe(z.number().min(0).max(3600)).default(JANUS_MEDIA_DEFAULTS.noMediaTimerSeconds),
     })
     .prefault({}),
   /** STUN/TURN servers for browsers. None by default: no third party learns who connects. */
