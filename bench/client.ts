@@ -16,7 +16,8 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { chromium, type Page } from "playwright-core";
 import { SIGNALING_PATH } from "../src/protocol/messages.js";
-import { CHROMIUM_ARGS, CHROMIUM_PATH, joinFromPrejoin, launchBrowser, newParticipant, playingRemoteNames } from "../test/helpers/browser.js";
+import { CHROMIUM_ARGS, CHROMIUM_PATH, launchBrowser, newParticipant, playingRemoteNames } from "../test/helpers/browser.js";
+import { joinTreff } from "./meeting-pages.js";
 import { startTestServer } from "../test/helpers/server.js";
 import { waitUntil } from "../test/helpers/wait.js";
 import { machineBusySeconds, treeCpuSeconds } from "./proc.js";
@@ -126,7 +127,7 @@ async function measureMeeting(baseUrl: string, participants: number, clips: read
     for (let i = 1; i <= browserPublishers; i++) {
       const p = await newParticipant(others, { viewport: { width: 320, height: 240 } });
       await p.page.goto(room);
-      await joinFromPrejoin(p.page, `P${i}`);
+      await joinTreff(p.page, `P${i}`);
     }
     const signalingUrl = `${baseUrl.replace(/^http/, "ws")}${SIGNALING_PATH}`;
     const names = Array.from({ length: participants - 1 - browserPublishers }, (_, i) => `${SYNTHETIC_PREFIX}${browserPublishers + 1 + i}`);
@@ -136,7 +137,7 @@ async function measureMeeting(baseUrl: string, participants: number, clips: read
     if (failed) throw failed.reason;
     const receiver = await newParticipant(receiverBrowser, { viewport: { width: 1280, height: 720 } });
     await receiver.page.goto(room);
-    await joinFromPrejoin(receiver.page, "Receiver");
+    await joinTreff(receiver.page, "Receiver");
     await waitUntil(
       "the receiver to see everyone",
       () => playingRemoteNames(receiver.page),
