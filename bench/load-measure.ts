@@ -42,15 +42,21 @@ export class WorkerPool {
     return new WorkerPool(workers);
   }
 
-  /** Joins `names` into `room`: all in the next worker, or spread over every worker. Resolves with their ids. */
-  async join(baseUrl: string, room: string, names: string[], options: { spread: boolean; audio: boolean }): Promise<ParticipantId[]> {
-    const groups = options.spread ? this.workers.map((w, i) => [w, names.filter((_, j) => j % this.workers.length === i)] as const) : [[this.workers[this.next++ % this.workers.length]!, names] as const];
+  /**
+   * Joins `names` into `room`: all in the next worker, or spread over every worker;
+   * `talking(i)` says whether names[i] sends audio. Resolves with their ids.
+   */
+  async join(baseUrl: string, room: string, names: string[], options: { spread: boolean; talking: (i: number) => boolean }): Promise<ParticipantId[]> {
+    const entries = names.map((name, i) => ({ name, audio: options.talking(i) }));
+    const groups = options.spread
+      ? this.workers.map((w, i) => [w, entries.filter((_, j) => j % this.workers.length === i)] as const)
+      : [[this.workers[this.next++ % this.workers.length]!, entries] as const];
     const replies = await Promise.all(
       groups
         .filter(([, group]) => group.length > 0)
         .map(([worker, group]) => {
           this.placement.set(room, (this.placement.get(room) ?? new Set()).add(worker));
-          return this.request(worker, { op: "join", baseUrl, room, names: [...group], audio: options.audio });
+          return this.request(worker, { op: "join", baseUrl, room, names: group.map((e) => e.name), audio: group.map((e) => e.audio) });
         }),
     );
     return replies.flatMap((r) => r.ids ?? []);
@@ -80,8 +86,8 @@ export class WorkerPool {
   }
 
   async stop(): Promise<void> {
-    await this.leaveAll().catch(() => {});
-    for (const worker of this.workers) worker.disconnect();
+    await Promise.race([this.leaveAll().catch(() => {}), new Promise((r) => setTimeout(r, 10_000))]);
+    for (const worker of this.workers) if (worker.connected) worker.disconnect();
   }
 
   private request(worker: ChildProcess, request: Request): Promise<WorkerReply & { ok: true }> {

@@ -24,7 +24,8 @@ export interface LoadResults {
   machine: string;
   cores: number;
   meetingSize: number;
-  audio: boolean;
+  /** How many in each meeting send audio (Infinity: everyone). */
+  talkers: number;
   variants: string[];
   abMeetings: number;
   ab: VariantRun[];
@@ -88,7 +89,7 @@ export function loadReport(r: LoadResults): string {
     `Measured ${r.date} on ${r.machine}.`,
     "",
     `Treff and its Janus run as their own processes; synthetic participants (werift, in one worker process per core) join over the signaling protocol, ` +
-      `send ${r.audio ? "Opus (50 packets/s) and " : ""}three VP8 layers (${layers}, 20 fps), answer key-frame requests and receive what Treff's client in a 1280×720 window asks for ` +
+      `send ${Number.isFinite(r.talkers) ? `(the first ${r.talkers} of each meeting) Opus (50 packets/s); all send ` : "Opus (50 packets/s) and "}three VP8 layers (${layers}, 20 fps), answer key-frame requests and receive what Treff's client in a 1280×720 window asks for ` +
       "(everyone's audio; the tiles of the first page at the layer their size needs), without decoding. Lobby and E2EE off. " +
       `Each step: ${r.windowSeconds} s measured after the load settled; CPU in seconds per second (${r.cores} cores in all) from /proc, each process on its own; ` +
       "packets counted by the participants (out: what Janus sent them); loss from the receivers' RTP sequence numbers; " +

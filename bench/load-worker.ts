@@ -16,7 +16,8 @@ import type { SyntheticMedia } from "./synthetic-publisher.js";
 import { loadClips } from "./vp8-clip.js";
 
 export type WorkerRequest =
-  | { id: number; op: "join"; baseUrl: string; room: string; names: string[]; audio: boolean }
+  /** `audio[i]`: whether names[i] sends audio (a microphone that is off sends nothing). */
+  | { id: number; op: "join"; baseUrl: string; room: string; names: string[]; audio: boolean[] }
   | { id: number; op: "receive"; room: string; order: ParticipantId[] }
   | { id: number; op: "counts" }
   | { id: number; op: "close" };
@@ -61,8 +62,10 @@ async function handle(request: WorkerRequest): Promise<{ ids?: ParticipantId[]; 
     case "join": {
       media ??= { clips: loadClips(), audio: loadOpusClip() };
       const signalingUrl = `${request.baseUrl.replace(/^http/, "ws")}${SIGNALING_PATH}`;
-      const sends: SyntheticMedia = { clips: media.clips, ...(request.audio ? { audio: media.audio } : {}) };
-      const joined = await Promise.allSettled(request.names.map((name) => SyntheticParticipant.join(signalingUrl, request.room, name, sends, { receive: true })));
+      const { clips, audio } = media;
+      const joined = await Promise.allSettled(
+        request.names.map((name, i) => SyntheticParticipant.join(signalingUrl, request.room, name, { clips, ...(request.audio[i] ? { audio } : {}) }, { receive: true })),
+      );
       const participants = joined.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
       rooms.set(request.room, [...(rooms.get(request.room) ?? []), ...participants]);
       const failed = joined.find((r): r is PromiseRejectedResult => r.status === "rejected");
@@ -74,7 +77,7 @@ async function handle(request: WorkerRequest): Promise<{ ids?: ParticipantId[]; 
       await Promise.all(
         participants.map((p) => {
           const wishes = browserLikeWishes(p.id, request.order);
-          return withTimeout(p.receive(wishes.participants, wishes.video), 30_000, `${p.name} to receive`);
+          return withTimeout(p.receive(wishes.participants, wishes.video), 45_000, `${p.name} to receive`);
         }),
       );
       return {};
@@ -122,4 +125,6 @@ if (process.send) {
     );
   });
   process.on("disconnect", () => process.exit(0));
+  // Also when the parent died without a word: a worker left behind would keep sending media.
+  setInterval(() => process.connected || process.exit(0), 1_000).unref();
 }

@@ -45,8 +45,12 @@ const SETTLE_MS = Number(env.BENCH_SETTLE_MS ?? 6_000);
 const WINDOW_MS = Number(env.BENCH_WINDOW_MS ?? 10_000);
 /** The whole run stops adding load after this, whatever part it is in. */
 const DEADLINE = Date.now() + Number(env.BENCH_MAX_MINUTES ?? 14) * 60_000;
-/** Is everyone sending audio? Treff's client keeps sending (silence) while muted, so yes by default. */
-const AUDIO = (env.BENCH_AUDIO ?? "on") === "on";
+/**
+ * How many in each meeting send audio (the first ones to join). Everyone by default: Treff's
+ * client keeps sending (silence) while its microphone is muted, and the server subscribes
+ * everyone to everyone's audio. Fewer shows what a meeting would cost if muted microphones sent nothing.
+ */
+const TALKERS = Number(env.BENCH_TALKERS ?? Infinity);
 
 /** Janus settings to compare (JSON list of {name, janus}); the first is the baseline. */
 const VARIANTS: { name: string; janus: Record<string, unknown> }[] = JSON.parse(
@@ -61,6 +65,19 @@ const VARIANTS: { name: string; janus: Record<string, unknown> }[] = JSON.parse(
 );
 /** Settings for the ramp and the large meeting (default: Treff's defaults). */
 const RAMP_JANUS = JSON.parse(env.BENCH_JANUS ?? "{}") as Record<string, unknown>;
+
+/** Servers running now, stopped if the run is interrupted (Ctrl-C, timeout), so no Treff or Janus is left behind. */
+const running = new Set<TreffProcess>();
+async function startServer(janus: Record<string, unknown>): Promise<TreffProcess> {
+  const server = await startTreffProcess({ janus });
+  running.add(server);
+  const close = server.close;
+  server.close = async () => {
+    running.delete(server);
+    await close();
+  };
+  return server;
+}
 
 /** Why a step counts as the server falling over, if it does. */
 function fellOver(window: Window, joins: number[]): string | undefined {
@@ -108,7 +125,7 @@ interface Growth {
  * (`done` says so) or the time is up.
  */
 async function rampUp(pool: WorkerPool, browser: Browser, steps: Growth[], done: string): Promise<{ steps: Step[]; stop: string }> {
-  const server = await startTreffProcess({ janus: RAMP_JANUS });
+  const server = await startServer(RAMP_JANUS);
   const idleMemory = idleMemoryOf(server);
   const measured: Step[] = [];
   let stop = done;
@@ -151,7 +168,7 @@ function meetingsOfTen(pool: WorkerPool): Growth[] {
     async add(server: TreffProcess) {
       const names = Array.from({ length: MEETING }, (_, j) => `M${i + 1}-${j + 1}`);
       const room = `load-${i + 1}`;
-      await pool.receive(room, await pool.join(server.url, room, names, { spread: false, audio: AUDIO }));
+      await pool.receive(room, await pool.join(server.url, room, names, { spread: false, talking: (j) => j < TALKERS }));
     },
   }));
 }
@@ -166,8 +183,9 @@ function oneLargeMeeting(pool: WorkerPool): Growth[] {
     room,
     expected: size,
     async add(server: TreffProcess) {
-      const names = Array.from({ length: size - order.length }, (_, i) => `L${order.length + i + 1}`);
-      order.push(...(await pool.join(server.url, room, names, { spread: true, audio: AUDIO })));
+      const first = order.length;
+      const names = Array.from({ length: size - first }, (_, i) => `L${first + i + 1}`);
+      order.push(...(await pool.join(server.url, room, names, { spread: true, talking: (i) => first + i < TALKERS })));
       await pool.receive(room, order);
     },
   }));
@@ -178,15 +196,18 @@ async function compareVariants(pool: WorkerPool): Promise<VariantRun[]> {
   const runs: VariantRun[] = [];
   for (let round = 1; round <= AB_ROUNDS; round++) {
     for (const variant of VARIANTS) {
-      const server = await startTreffProcess({ janus: variant.janus });
+      const server = await startServer(variant.janus);
       try {
         for (let m = 1; m <= AB_MEETINGS; m++) {
           const names = Array.from({ length: MEETING }, (_, i) => `M${m}-${i + 1}`);
-          await pool.receive(`ab-${m}`, await pool.join(server.url, `ab-${m}`, names, { spread: false, audio: AUDIO }));
+          await pool.receive(`ab-${m}`, await pool.join(server.url, `ab-${m}`, names, { spread: false, talking: (j) => j < TALKERS }));
         }
         const window = await settleAndMeasure(server, pool);
         log(`round ${round}, ${variant.name}`, window);
         runs.push({ variant: variant.name, round, window });
+      } catch (error) {
+        // A run that could not start its load (a busy machine) is left out, not the whole comparison.
+        console.warn(`round ${round}, ${variant.name}: left out, ${(error as Error).message}`);
       } finally {
         await pool.leaveAll();
         await server.close();
@@ -198,6 +219,14 @@ async function compareVariants(pool: WorkerPool): Promise<VariantRun[]> {
 
 async function main(): Promise<void> {
   const pool = WorkerPool.start(WORKERS);
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.once(signal, () => {
+      console.warn(`${signal}: stopping the servers and workers`);
+      void Promise.allSettled([...running].map((s) => s.close()))
+        .then(() => pool.stop())
+        .finally(() => process.exit(130));
+    });
+  }
   const browser = await launchBrowser();
   const started = new Date();
   try {
@@ -209,7 +238,7 @@ async function main(): Promise<void> {
       machine: await machineDescription(),
       cores: CORES,
       meetingSize: MEETING,
-      audio: AUDIO,
+      talkers: TALKERS,
       variants: VARIANTS.map((v) => v.name),
       abMeetings: AB_MEETINGS,
       ab,
@@ -222,6 +251,7 @@ async function main(): Promise<void> {
     writeFileSync(file, replaceSection(readFileSync(file, "utf8"), "load", section));
     console.log(`wrote ${file}`);
   } finally {
+    await Promise.allSettled([...running].map((s) => s.close()));
     await browser.close();
     await pool.stop();
   }

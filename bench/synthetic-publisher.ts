@@ -38,11 +38,11 @@ export function syntheticPeerConnection(): RTCPeerConnection {
   });
 }
 
-/** Resolves when `pc` is connected; rejects if it fails or takes longer than 15 s. */
+/** Resolves when `pc` is connected; rejects if it fails or takes longer than 30 s (a loaded machine is slow). */
 export async function connected(pc: RTCPeerConnection, who: string): Promise<void> {
   if (pc.connectionState === "connected") return;
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${who}: the media connection did not come up within 15 s (state ${pc.connectionState})`)), 15_000);
+    const timer = setTimeout(() => reject(new Error(`${who}: the media connection did not come up within 30 s (state ${pc.connectionState})`)), 30_000);
     const { unSubscribe } = pc.connectionStateChange.subscribe((state) => {
       if (state !== "connected" && state !== "failed") return;
       clearTimeout(timer);
