@@ -55,7 +55,7 @@ export const Config = z.object({
       /** Bitrate cap per publisher, bit/s. */
       publisherBitrate: WholeNumber.pipe(z.number().min(64_000)).default(2_000_000),
       // How Janus spends its CPU on media (media/janus/config.ts; measured by bench:load, see BENCHMARKS.md).
-      /** Threads that share all media (Janus event_loops); 0: a thread per handle. */
+      /** Threads that share all media (Janus event_loops); default one per core; 0: a thread per handle. */
       eventLoops: WholeNumber.pipe(z.number().min(0).max(256)).default(JANUS_MEDIA_DEFAULTS.eventLoops),
       /** A key frame empties a subscriber's retransmission buffer (Janus nack_optimizations). */
       nackOptimizations: Flag.default(JANUS_MEDIA_DEFAULTS.nackOptimizations),

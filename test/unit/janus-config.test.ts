@@ -1,4 +1,5 @@
 import { describe, test } from "node:test";
+import { availableParallelism } from "node:os";
 import assert from "node:assert/strict";
 import {
   JANUS_FILES,
@@ -86,6 +87,12 @@ describe("janusMainConfig", () => {
 
 describe("janus media settings", () => {
   const sectionOf = (config: string, name: string) => lines(config.slice(config.indexOf(`${name}: {`), config.indexOf("}", config.indexOf(`${name}: {`))));
+
+  test("shares media among one event loop per core by default (bench:load: twice the packets per core of a thread per handle)", () => {
+    assert.equal(JANUS_MEDIA_DEFAULTS.eventLoops, availableParallelism());
+    assert.ok(lines(janusMainConfig(options)).includes(`event_loops = ${availableParallelism()}`));
+    assert.ok(!lines(janusMainConfig({ ...options, eventLoops: 0 })).some((l) => l.startsWith("event_loops")), "0 leaves Janus' thread per handle");
+  });
 
   test("writes Treff's defaults into the media section, and no event_loops line for 0", () => {
     const config = janusMainConfig(options);

@@ -10,6 +10,7 @@
  *
  * Pure functions: the supervisor writes their output to disk.
  */
+import { availableParallelism } from "node:os";
 
 export interface JanusConfigOptions {
   /** Private folder (mode 0700) that holds config, socket and library links. */
@@ -61,9 +62,16 @@ export interface JanusMediaSettings {
   noMediaTimerSeconds: number;
 }
 
-/** Treff's defaults; BENCHMARKS.md ("Janus settings") shows what each one measured. */
+/**
+ * Treff's defaults; BENCHMARKS.md (bench:load, "Janus settings, A/B") shows
+ * what each one measured. One event loop per core: with a thread per handle,
+ * every packet forwarded to a subscriber wakes that subscriber's thread, and
+ * Janus forwarded about half as many packets per core of CPU as with shared
+ * loops. A single loop for two cores forwarded more per core still but lost
+ * packets under load: it cannot use the second core.
+ */
 export const JANUS_MEDIA_DEFAULTS: Readonly<JanusMediaSettings> = {
-  eventLoops: 0,
+  eventLoops: availableParallelism(),
   nackOptimizations: false,
   minNackQueueMs: 200,
   twccPeriodMs: 200,
