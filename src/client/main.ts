@@ -3,8 +3,8 @@ import { ROOM_NAME_PATTERN } from "../protocol/constants.js";
 import type { RoomName } from "../protocol/messages.js";
 import { language } from "./i18n/index.js";
 import { LocalMedia } from "./media.js";
-import { Meeting } from "./meeting.js";
-import { savedSession } from "./storage.js";
+import { Meeting } from "./meeting/meeting.js";
+import { forgetExpiredModeratorKeys, savedSession } from "./storage.js";
 import { homeScreen } from "./ui/home.js";
 import { prejoinScreen } from "./ui/prejoin.js";
 import { MeetingScreen } from "./ui/meeting-view.js";
@@ -61,6 +61,8 @@ async function enterRoom(room: RoomName): Promise<void> {
   draw();
 }
 
+// Whatever page opens, moderator keys past their expiry leave this device.
+forgetExpiredModeratorKeys();
 const match = /^\/r\/([^/]+)\/?$/.exec(location.pathname);
 const room = match ? decodeURIComponent(match[1]!) : "";
 if (ROOM_NAME_PATTERN.test(room)) void enterRoom(room);

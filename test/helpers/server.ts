@@ -3,7 +3,7 @@ import { execFileSync } from "node:child_process";
 import { Writable } from "node:stream";
 import { startTreff, type TreffServer } from "../../src/server/app.js";
 import { parseConfig } from "../../src/server/config.js";
-import { createLogger, type LogLevel } from "../../src/server/log.js";
+import { createLogger, type LogLevel } from "../../src/common/log.js";
 
 export interface TestServer extends TreffServer {
   /** Every line Treff logged (including Janus' output it forwards). */
@@ -44,7 +44,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     port: 0,
     logLevel: options.logLevel ?? "debug",
     // Media on 127.0.0.2 (see scripts/media-loopback.sh): tests never leave this machine.
-    janus: { iceInterfaces: testMediaInterface() },
+    janus: { iceInterfaces: testMediaInterface(), allowLoopbackCandidates: true },
     ...options.config,
   });
   const server = await startTreff(config, createLogger(config.logLevel, sink));

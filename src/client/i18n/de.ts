@@ -71,6 +71,7 @@ export const de: Record<MessageKey, string> = {
   stopVideoOne: "Kamera von {name} ausschalten",
   removeOne: "{name} entfernen",
   promoteOne: "{name} zur Moderation machen",
+  demoteOne: "{name} die Moderationsrechte entziehen",
   settings: "Einstellungen der Besprechung",
   lockMeeting: "Besprechung sperren",
   unlockMeeting: "Besprechung entsperren",

@@ -69,6 +69,7 @@ export const en = {
   stopVideoOne: "Turn off {name}'s camera",
   removeOne: "Remove {name}",
   promoteOne: "Make {name} a moderator",
+  demoteOne: "Take moderator rights from {name}",
   settings: "Meeting settings",
   lockMeeting: "Lock meeting",
   unlockMeeting: "Unlock meeting",

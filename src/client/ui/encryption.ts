@@ -5,11 +5,9 @@
  */
 import type { ParticipantId } from "../../protocol/messages.js";
 import type { PeerState } from "../e2ee/session.js";
+import type { EncryptionMode } from "../view.js";
 import { t, type MessageKey } from "../i18n/index.js";
 import { h, icon } from "./dom.js";
-
-/** This page encrypts, or its browser cannot, or the operator switched end-to-end encryption off. */
-export type EncryptionMode = "encrypting" | "unsupported" | "off";
 
 export const PEER_STATE_TEXT: Record<PeerState, MessageKey> = {
   encrypted: "e2eeStateEncrypted",
