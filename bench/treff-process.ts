@@ -37,8 +37,10 @@ export async function startTreffProcess(config: Record<string, unknown> = {}): P
       port: 0,
       logLevel: "warn",
       // Media on 127.0.0.2 (scripts/media-loopback.sh): nothing leaves this machine.
-      janus: { iceInterfaces: testMediaInterface(), ...janus },
+      janus: { iceInterfaces: testMediaInterface(), allowLoopbackCandidates: true, ...janus },
       meetings: { lobby: false, e2ee: false, ...((config.meetings ?? {}) as object) },
+      // Every synthetic participant connects from 127.0.0.1: one school behind one address, many times over.
+      limits: { connections: 100_000, connectionsPerAddress: 100_000, ...((config.limits ?? {}) as object) },
     }),
   );
   const child = spawn(process.execPath, ["dist/server/main.js"], {
