@@ -24,6 +24,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import type { Browser } from "playwright-core";
+import { JANUS_MEDIA_DEFAULTS } from "../src/media/janus/config.js";
 import { launchBrowser } from "../test/helpers/browser.js";
 import { loadReport, type Step, type VariantRun } from "./load-report.js";
 import { measureWindow, p95, timedJoins, WorkerPool, type Window } from "./load-measure.js";
@@ -56,10 +57,10 @@ const TALKERS = Number(env.BENCH_TALKERS ?? Infinity);
 const VARIANTS: { name: string; janus: Record<string, unknown> }[] = JSON.parse(
   env.BENCH_VARIANTS ??
     JSON.stringify([
-      { name: "Treff's defaults", janus: {} },
-      { name: "event_loops = 2", janus: { eventLoops: 2 } },
+      { name: `Treff's defaults (event_loops = ${JANUS_MEDIA_DEFAULTS.eventLoops})`, janus: {} },
+      { name: "a thread per handle (Janus' default)", janus: { eventLoops: 0 } },
       { name: "event_loops = 1", janus: { eventLoops: 1 } },
-      { name: "nack_optimizations", janus: { nackOptimizations: true } },
+      { name: "nack_optimizations = true", janus: { nackOptimizations: true } },
       { name: "twcc_period = 1000, no_media_timer = 0", janus: { twccPeriodMs: 1000, noMediaTimerSeconds: 0 } },
     ]),
 );
