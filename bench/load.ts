@@ -62,6 +62,7 @@ const VARIANTS: { name: string; janus: Record<string, unknown> }[] = JSON.parse(
       { name: "event_loops = 1", janus: { eventLoops: 1 } },
       { name: "nack_optimizations = true", janus: { nackOptimizations: true } },
       { name: "twcc_period = 1000, no_media_timer = 0", janus: { twccPeriodMs: 1000, noMediaTimerSeconds: 0 } },
+      { name: "ice_lite = true", janus: { iceLite: true } },
     ]),
 );
 /** Settings for the ramp and the large meeting (default: Treff's defaults). */
