@@ -87,6 +87,9 @@ async function main(): Promise<void> {
   const results = new Map<string, number>(); // `${label}/${k}` → p50
   const cpu: [Target, ParticipantCpu][] = [];
   const browser = await launchBrowser();
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.once(signal, () => void Promise.allSettled(closers.map((close) => close())).finally(() => process.exit(130)));
+  }
   try {
     if (!skipNaive) {
       const naive = await startNaiveServer();

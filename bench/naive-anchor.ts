@@ -6,8 +6,9 @@
  * length of a benchmark. Changed from the packaged configuration, so that
  * runs on a shared machine do not collide and media stays on loopback:
  * the HTTP API's port (a free one, bound to 127.0.0.1), the WebSocket
- * transport switched off (its fixed port), ICE on the test interface, and
- * the anchor's page served on 127.0.0.1 only.
+ * transport switched off (its fixed port), ICE on the test interface; and
+ * in the anchor's code, its page served on 127.0.0.1 only and rooms for
+ * 100 publishers (Janus' default of 3 refuses a fourth person).
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
@@ -81,8 +82,12 @@ export async function startNaiveServer(): Promise<NaiveServer> {
   const media = testMediaInterface();
   const janus = spawn("janus", ["-F", conf, "-N", ...(media ? ["-E", media] : [])], { stdio: "ignore", cwd: dir });
   // The anchor imports `ws`: beside it, a node_modules that is this repository's.
-  // The one change to the anchor's code: its HTTP server listens on loopback only, as every server in our benchmarks does.
-  const code = readFileSync(join(ANCHORS_DIR, ANCHOR), "utf8").replace(".listen(process.env.PORT ?? 8080)", '.listen(process.env.PORT ?? 8080, "127.0.0.1")');
+  // Two changes to the anchor's code: its HTTP server listens on loopback only, as every server in our
+  // benchmarks does; and its rooms take as many publishers as Treff's, where Janus' default of three
+  // would refuse the fourth person (k = 4) outright.
+  const code = readFileSync(join(ANCHORS_DIR, ANCHOR), "utf8")
+    .replace(".listen(process.env.PORT ?? 8080)", '.listen(process.env.PORT ?? 8080, "127.0.0.1")')
+    .replace('{ request: "create", room }', '{ request: "create", room, publishers: 100 }');
   writeFileSync(join(dir, ANCHOR), code);
   symlinkSync(resolve("node_modules"), join(dir, "node_modules"));
   const port = await freePort();
