@@ -21,6 +21,19 @@ const DEFAULTS = {
   iceServers: [],
   meetings: { lobby: true, mediaOffByDefault: false, e2ee: true, creation: "open" },
   operator: { name: "", contact: "", dataProtectionOfficer: "" },
+  privacy: {
+    legalBasis: [],
+    legitimateInterests: { de: "", en: "" },
+    healthData: false,
+    hosting: "unknown",
+    hostingProvider: "",
+    processors: [],
+    thirdCountries: "unknown",
+    transfers: [],
+    proxyLogs: "unknown",
+    turnLogs: "unknown",
+    notes: { de: "", en: "" },
+  },
   http: { frameAncestors: [], trustProxy: false },
   turn: { urls: [], ttlSeconds: 6 * 3600 },
 };
@@ -114,6 +127,7 @@ describe("loadConfig", () => {
       secret: "server-secret-0123456789",
       meetings: { lobby: false, mediaOffByDefault: true, e2ee: false, creation: "token", creationSecret: "creation-secret-0123456789" },
       operator: { name: "Verein e.V.", contact: "privacy@example.org", dataProtectionOfficer: "dpo@example.org" },
+      privacy: DEFAULTS.privacy,
       http: { frameAncestors: ["https://a.example", "https://b.example"], trustProxy: true },
       turn: {
         secret: "turn-secret",

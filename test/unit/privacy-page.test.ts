@@ -159,7 +159,7 @@ describe("renderPrivacyPage", () => {
       const phrases =
         language === "en"
           ? [
-              "is not written to any log",
+              "Treff uses it for the network connection only and writes it to no log.",
               "The name you enter.",
               "pass through the media server on this server",
               "does not store them",
@@ -171,7 +171,7 @@ describe("renderPrivacyPage", () => {
               "the key of the meeting’s moderator link",
             ]
           : [
-              "wird nicht protokolliert",
+              "Treff nutzt sie nur für die Netzwerkverbindung und protokolliert sie nicht.",
               "Der Name, den Sie eingeben.",
               "laufen über den Medienserver auf diesem Server",
               "speichert sie nicht",
