@@ -5,7 +5,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { missingCitations, type Citation } from "../helpers/citations.js";
 
 /** Every `test/….test.ts` › "name", "name" (and "…") in a document. */
@@ -23,4 +23,10 @@ test("every test docs/privacy.md cites exists, under the name it gives", () => {
   const cited = citations(readFileSync("docs/privacy.md", "utf8"));
   assert.ok(cited.length > 50, `the document cites tests (${cited.length} found)`);
   assert.deepEqual(missingCitations(cited), []);
+});
+
+test("every test file docs/privacy.md names, with or without test names, exists", () => {
+  const files = [...readFileSync("docs/privacy.md", "utf8").matchAll(/`(test\/[\w/.-]+\.test\.ts)`/g)].map((m) => m[1]!);
+  assert.ok(files.length > 50, `the document names test files (${files.length} found)`);
+  assert.deepEqual([...new Set(files)].filter((file) => !existsSync(file)), []);
 });
