@@ -176,11 +176,26 @@ describe("end-to-end encryption", () => {
     await closeDialog(ada!.page);
     const benSees = await safetyCodeWith(ben!.page, "Ada");
     await closeDialog(ben!.page);
-    assert.match(adaSees, /^\d{5} \d{5} \d{5} \d{5}$/);
+    assert.match(adaSees, /^\d{5}( \d{5}){11}$/, "two fingerprints of 30 digits");
     assert.equal(adaSees, benSees);
     const adaAndCy = await safetyCodeWith(ada!.page, "Cy");
     await closeDialog(ada!.page);
     assert.notEqual(adaAndCy, adaSees);
+    // Ada's own fingerprint is half of both codes: one fingerprint per identity key.
+    const halves = (code: string) => [code.split(" ").slice(0, 6).join(" "), code.split(" ").slice(6).join(" ")];
+    assert.equal(halves(adaSees).filter((half) => halves(adaAndCy).includes(half)).length, 1);
+  });
+
+  test("the digits match: Ada marks Ben verified, and People says so until the meeting ends for her", async () => {
+    const { Ada: ada } = people;
+    await safetyCodeWith(ada!.page, "Ben");
+    await ada!.page.getByRole("dialog").getByRole("button", { name: "The digits match: Ben is verified" }).click();
+    const people$ = ada!.page.getByRole("region", { name: "People" });
+    await people$.getByText("verified, end-to-end encrypted").waitFor();
+    await ada!.page.getByRole("button", { name: "Verify Ben" }).click();
+    await ada!.page.getByRole("dialog").getByText("You verified Ben with this code.").waitFor();
+    await closeDialog(ada!.page);
+    assert.equal(await ada!.page.getByRole("alert").filter({ hasText: "security key" }).count(), 0, "no key-change alert");
   });
 
   test("when someone leaves, video keeps flowing and the keys that follow are out of the leaver's reach", async () => {
