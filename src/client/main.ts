@@ -4,8 +4,8 @@ import type { RoomName } from "../protocol/messages.js";
 import { purgeIdentitiesOnSchedule } from "./e2ee/kept-identity.js";
 import { language } from "./i18n/index.js";
 import { LocalMedia } from "./media.js";
-import { Meeting } from "./meeting.js";
-import { savedSession } from "./storage.js";
+import { Meeting } from "./meeting/meeting.js";
+import { forgetExpiredModeratorKeys, savedSession } from "./storage.js";
 import { homeScreen } from "./ui/home.js";
 import { prejoinScreen } from "./ui/prejoin.js";
 import { MeetingScreen } from "./ui/meeting-view.js";
@@ -65,6 +65,8 @@ async function enterRoom(room: RoomName): Promise<void> {
   draw();
 }
 
+// Whatever page opens, moderator keys past their expiry leave this device.
+forgetExpiredModeratorKeys();
 const match = /^\/r\/([^/]+)\/?$/.exec(location.pathname);
 const room = match ? decodeURIComponent(match[1]!) : "";
 if (ROOM_NAME_PATTERN.test(room)) void enterRoom(room);

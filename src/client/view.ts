@@ -1,11 +1,17 @@
 /**
- * What the meeting controller (meeting.ts) tells the screen. The controller
- * holds no DOM; ui/meeting-view.ts implements this.
+ * The two sides of the meeting screen's contract: what the meeting
+ * controller (meeting/meeting.ts) tells the screen (`MeetingView`, which
+ * ui/meeting-view.ts implements), and what the screen may ask of the
+ * meeting (`MeetingControls`, which meeting/meeting.ts implements). The
+ * controller holds no DOM; the screen never sees signaling or peer connections.
  */
-import type { ErrorCode, LobbyEntry, Participant, ParticipantId, Reaction, ServerMessageOf } from "../protocol/messages.js";
+import type { ErrorCode, LobbyEntry, ModeratorAction, Participant, ParticipantId, Reaction, ServerMessageOf, VideoQuality } from "../protocol/messages.js";
 import type { RemoteTracks } from "./rtc/subscriber.js";
 import type { Quality } from "./rtc/quality.js";
 import type { PeerState } from "./e2ee/session.js";
+
+/** This page encrypts, or its browser cannot, or the operator switched end-to-end encryption off. */
+export type EncryptionMode = "encrypting" | "unsupported" | "off";
 
 export type RoomState = Omit<ServerMessageOf<"roomState">, "type">;
 
@@ -51,4 +57,45 @@ export interface MeetingView {
   screenBusy(): void;
   /** Microphone or camera changed without the person's click (a moderator muted them). */
   controlsChanged(): void;
+}
+
+/** What the meeting screen asks of the meeting. */
+export interface MeetingControls {
+  /** Whether this page encrypts end to end, or why not; undefined until the server's `welcome`. */
+  readonly encryption: EncryptionMode | undefined;
+  readonly sharingScreen: boolean;
+  readonly handRaised: boolean;
+  /** Tries the join again with the meeting password the person typed. */
+  retryJoin(password: string): void;
+  /** The local microphone or camera changed: tell the publisher and everyone else. */
+  mediaChanged(): Promise<void>;
+  /** The cameras the screen shows, at which size (see ui/layout.ts); the rest are not received. */
+  wantVideo(video: Record<ParticipantId, VideoQuality>): void;
+  sendChat(text: string): void;
+  /** The safety code this person compares with participant `id` (undefined: they cannot encrypt). */
+  safetyCode(id: ParticipantId): Promise<string> | undefined;
+  /** The person compared the safety code with `id` and it matched: remembered for the meeting. */
+  markVerified(id: ParticipantId): void;
+  isVerified(id: ParticipantId): boolean;
+  /** Resolves false if the person cancelled the browser's dialog. */
+  startScreenShare(): Promise<boolean>;
+  stopScreenShare(): void;
+  raiseHand(raised: boolean): void;
+  react(reaction: Reaction): void;
+  /** Requests only moderators may make: the server checks the role; the screen offers them only to moderators. */
+  readonly moderator: ModeratorControls;
+}
+
+/** What a moderator asks of the meeting. */
+export interface ModeratorControls {
+  admit(who: ParticipantId[] | "all"): void;
+  refuse(id: ParticipantId): void;
+  moderate(id: ParticipantId, action: ModeratorAction): void;
+  lock(locked: boolean): void;
+  setPassword(password: string | null): void;
+  allowMultipleShares(allowed: boolean): void;
+  requireE2ee(required: boolean): void;
+  endMeeting(): void;
+  /** The moderator link of this meeting, for moderators to hand on; undefined for others. */
+  link(): string | undefined;
 }

@@ -45,13 +45,19 @@ export const Config = z.object({
       iceLite: z.stringbool().or(z.boolean()).default(false),
       /** Bitrate cap per publisher, bit/s. */
       publisherBitrate: WholeNumber.pipe(z.number().min(64_000)).default(2_000_000),
+      /**
+       * Pass loopback addresses in browsers' ICE candidates on to Janus. Off: a browser cannot make
+       * Janus send connectivity checks to the server's own loopback services. The tests, whose
+       * media runs on 127.0.0.2, switch it on.
+       */
+      allowLoopbackCandidates: Flag.default(false),
     })
     .prefault({}),
   /** STUN/TURN servers for browsers. None by default: no third party learns who connects. */
   iceServers: z.array(IceServer).default([]),
   /**
-   * Secret from which moderator keys are derived (HMAC per room), so the server stores
-   * no per-meeting key at all. Unset: a random one per start, and moderator links
+   * Secret that signs moderator keys (docs/security.md), so the server stores no
+   * per-meeting key at all. Unset: a random one per start, and moderator links
    * stop working when the server restarts.
    */
   secret: z.string().min(16, "use at least 16 characters").optional(),
@@ -61,17 +67,40 @@ export const Config = z.object({
       lobby: Flag.default(true),
       /** Microphone and camera start off on the pre-join screen (a DSK recommendation); people switch them on. */
       mediaOffByDefault: Flag.default(false),
-      /** Browsers that can encrypt media and chat end to end do so (docs/e2ee.md). */
-      e2ee: Flag.default(true),
+      /**
+       * Browsers that can encrypt media and chat end to end do so (docs/e2ee.md); "required":
+       * every meeting admits only such browsers, and no moderator can switch that off.
+       */
+      e2ee: z.union([z.literal("required"), Flag]).default(true),
+      /** How long a meeting creator's moderator link stays valid; each use renews it. */
+      moderatorKeyDays: WholeNumber.pipe(z.number().min(1).max(400)).default(30),
       /** Who may create meetings: anyone, or holders of a token signed with creationSecret (HS256 JWT). */
       creation: z.enum(["open", "token"]).default("open"),
       creationSecret: z.string().min(16, "use at least 16 characters").optional(),
+      /** When set, creation tokens must carry this `iss`. */
+      creationIssuer: z.string().min(1).optional(),
+      /** When set, creation tokens must carry this `aud`. */
+      creationAudience: z.string().min(1).optional(),
     })
     .prefault({})
     .refine((m) => m.creation === "open" || m.creationSecret, {
       message: "creation 'token' needs creationSecret (env TREFF_CREATION_SECRET)",
       path: ["creationSecret"],
-    }),
+    })
+    .transform(({ e2ee, ...rest }) => ({ ...rest, e2ee: e2ee !== false, e2eeRequired: e2ee === "required" })),
+  /** Caps that keep one client, one network or a flood from taking the whole server. */
+  limits: z
+    .object({
+      /** Meetings running at once on this server. */
+      rooms: WholeNumber.pipe(z.number().min(1)).default(1000),
+      /** Signaling connections open at once, server-wide. */
+      connections: WholeNumber.pipe(z.number().min(1)).default(10_000),
+      /** Signaling connections open at once from one address (an IPv6 /64 counts as one); a school behind one NAT needs many. */
+      connectionsPerAddress: WholeNumber.pipe(z.number().min(1)).default(100),
+      /** People waiting in one meeting's lobby at once. */
+      lobby: WholeNumber.pipe(z.number().min(1)).default(200),
+    })
+    .prefault({}),
   /** Who runs this server, for the privacy page (/privacy). */
   operator: z
     .object({
@@ -125,6 +154,14 @@ const ENVIRONMENT: Record<string, string[]> = {
   TREFF_LOBBY: ["meetings", "lobby"],
   TREFF_MEDIA_OFF_BY_DEFAULT: ["meetings", "mediaOffByDefault"],
   TREFF_E2EE: ["meetings", "e2ee"],
+  TREFF_MODERATOR_KEY_DAYS: ["meetings", "moderatorKeyDays"],
+  TREFF_CREATION_ISSUER: ["meetings", "creationIssuer"],
+  TREFF_CREATION_AUDIENCE: ["meetings", "creationAudience"],
+  TREFF_MAX_ROOMS: ["limits", "rooms"],
+  TREFF_MAX_CONNECTIONS: ["limits", "connections"],
+  TREFF_MAX_CONNECTIONS_PER_ADDRESS: ["limits", "connectionsPerAddress"],
+  TREFF_MAX_LOBBY: ["limits", "lobby"],
+  JANUS_ALLOW_LOOPBACK_CANDIDATES: ["janus", "allowLoopbackCandidates"],
   TREFF_MEETING_CREATION: ["meetings", "creation"],
   TREFF_CREATION_SECRET: ["meetings", "creationSecret"],
   TREFF_OPERATOR_NAME: ["operator", "name"],
