@@ -53,7 +53,6 @@ export function deletionChapter(config: Config, facts: PrivacyFacts, language: P
       ? [[L({ de: "Öffentlicher E2EE-Schlüssel", en: "E2EE public key" }), memory, L({ de: "bis die Person die Besprechung verlässt", en: "until the person leaves the meeting" }), L({ de: "Treff, beim Verlassen", en: "Treff, on leaving" })] as Row]
       : []),
     [L({ de: "Rückkehr-Token (nur SHA-256)", en: "Resume token (SHA-256 only)" }), memory, L({ de: "bis die Person die Besprechung verlässt", en: "until the person leaves the meeting" }), treff],
-    [L({ de: "Selbst gewählter Besprechungsname", en: "Hand-picked meeting name" }), memory, L({ de: "24 Stunden", en: "24 hours" }), L({ de: "Treff (Zeitgeber)", en: "Treff (timer)" })],
     [L({ de: "Besprechung (Raum im Medienserver)", en: "Meeting (room in the media server)" }), memory, L({ de: "bis die letzte Person geht", en: "until the last person leaves" }), treff],
     [
       L({ de: "Protokoll von Treff (ohne Adressen, Namen, Raumnamen, Inhalte)", en: "Treff's log (without addresses, names, room names, contents)" }),
@@ -67,7 +66,15 @@ export function deletionChapter(config: Config, facts: PrivacyFacts, language: P
       ? [[L({ de: "TURN-Zugangsdaten", en: "TURN credentials" }), L({ de: "nicht gespeichert; je Verbindung erzeugt", en: "not stored; made per connection" }), L({ de: `gültig ${Math.round(config.turn.ttlSeconds / 60)} Minuten`, en: `valid for ${Math.round(config.turn.ttlSeconds / 60)} minutes` }), L({ de: "läuft ab (geprüft vom TURN-Server)", en: "expires (checked by the TURN server)" })] as Row]
       : []),
     [L({ de: "Im Browser: letzter Name, Sprache", en: "In the browser: last name, language" }), "localStorage", L({ de: "bis die Person sie löscht", en: "until the person deletes them" }), browser],
-    [L({ de: "Im Browser: Moderationsschlüssel", en: "In the browser: moderator key" }), "localStorage", L({ de: "bis die Person ihn löscht", en: "until the person deletes it" }), browser],
+    [
+      L({ de: "Im Browser: Moderationsschlüssel", en: "In the browser: moderator key" }),
+      "localStorage",
+      L({
+        de: `bis er abläuft (spätestens ${facts.moderatorKeyDays} Tage nach der letzten Nutzung), die Besprechung endet oder die Rechte entzogen werden; abgelaufene beim Laden jeder Treff-Seite gelöscht`,
+        en: `until it expires (at the latest ${facts.moderatorKeyDays} days after its last use), the meeting ends or the rights are taken away; expired ones deleted at every load of a Treff page`,
+      }),
+      L({ de: "Treff im Browser; die Person", en: "Treff in the browser; the person" }),
+    ],
     [L({ de: "Im Browser: Rückkehr-Token", en: "In the browser: resume token" }), "sessionStorage", L({ de: "bis zum Verlassen oder Schließen des Tabs", en: "until leaving or closing the tab" }), L({ de: "Treff im Browser; der Browser", en: "Treff in the browser; the browser" })],
     ...(facts.endToEnd
       ? [

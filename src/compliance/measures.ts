@@ -63,6 +63,16 @@ export const MEASURES: Measure[] = [
   },
   {
     area: "confidentiality",
+    de: "Ende-zu-Ende-Verschlüsselung ist für den ganzen Server vorgeschrieben (TREFF_E2EE=required): Jede Besprechung lässt nur Browser zu, die Ende-zu-Ende verschlüsseln, und niemand kann das abschalten.",
+    en: "End-to-end encryption is required server-wide (TREFF_E2EE=required): every meeting admits only browsers that encrypt end to end, and nobody can switch that off.",
+    tests: [
+      ...t("unit/config", "TREFF_E2EE=required: encryption on and required in every meeting; anything else unknown is an error"),
+      ...t("integration/e2ee", "only moderators may require E2EE; then a browser without it is turned away at the door, one with it may knock"),
+    ],
+    when: (_c, f) => f.endToEndRequired,
+  },
+  {
+    area: "confidentiality",
     de: "Nicht erratbare Besprechungsadressen (128 Bit Zufall).",
     en: "Meeting addresses that cannot be guessed (128 random bits).",
     tests: [...t("integration/http", "POST /api/meetings returns a fresh 22-character base64url room name each time"), ...t("e2e/meeting", "the home page creates an unguessable meeting and opens its pre-join screen")],
@@ -89,11 +99,11 @@ export const MEASURES: Measure[] = [
   },
   {
     area: "confidentiality",
-    de: "Rollentrennung: Nur Moderierende lassen ein, schalten stumm, entfernen, sperren, setzen Passwörter und beenden; alle anderen erhalten „forbidden“, und nichts ändert sich. Moderationsschlüssel sind HMACs des Raumnamens; der Server speichert keine.",
-    en: "Role separation: only moderators admit, mute, remove, lock, set passwords and end; anyone else gets 'forbidden' and nothing changes. Moderator keys are HMACs of the room name; the server stores none.",
+    de: "Rollentrennung: Nur Moderierende lassen ein, schalten stumm, entfernen, sperren, setzen Passwörter und beenden; alle anderen erhalten „forbidden“, und nichts ändert sich. Moderationsschlüssel sind vom Server signiert, gelten für einen Raum und laufen ab; der Server speichert keine.",
+    en: "Role separation: only moderators admit, mute, remove, lock, set passwords and end; anyone else gets 'forbidden' and nothing changes. Moderator keys are signed by the server, valid for one room and expire; the server stores none.",
     tests: [
       ...t("integration/moderation", "every moderator message from a non-moderator is forbidden and changes nothing"),
-      ...t("unit/meetings", "isModeratorKey rejects wrong, short, long, empty and missing keys without throwing"),
+      ...t("unit/moderator-keys", "a key is worth nothing for another room, after its expiry, or under another secret", "forged, altered, truncated and malformed keys are refused without throwing"),
     ],
   },
   {
@@ -170,11 +180,10 @@ export const MEASURES: Measure[] = [
   },
   {
     area: "minimisation",
-    de: "Kurze Fristen im Arbeitsspeicher: Fehlversuche je Adresse nach einer Minute vergessen, selbst gewählte Besprechungsnamen nach 24 Stunden frei; Identitätsschlüssel im Browser einen Tag nach dem letzten Öffnen des Tabs gelöscht.",
-    en: "Short periods in memory: failed attempts per address forgotten after a minute, hand-picked meeting names free after 24 hours; identity keys in the browser deleted a day after their tab was last open.",
+    de: "Kurze Fristen: Fehlversuche je Adresse im Arbeitsspeicher nach einer Minute vergessen; Identitätsschlüssel im Browser einen Tag nach dem letzten Öffnen des Tabs gelöscht.",
+    en: "Short periods: failed attempts per address forgotten from memory after a minute; identity keys in the browser deleted a day after their tab was last open.",
     tests: [
       ...t("unit/attempts", "expired addresses are forgotten, not kept in memory"),
-      ...t("unit/meetings", "a hand-picked name is claimed for 24 hours, then free again"),
       ...t("e2e/kept-identity", "loading any Treff page deletes the keys of tabs closed more than a day ago, and keeps younger ones", "a page that stays open deletes keys as they turn a day old, but keeps the ones of its own tab"),
     ],
   },

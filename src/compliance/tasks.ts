@@ -89,10 +89,15 @@ export function operatorTasks(config: Config, facts: PrivacyFacts): Task[] {
         de: "Für Videosprechstunden in der vertragsärztlichen Versorgung: prüfen, ob ein zertifizierter Videodienstanbieter nötig ist (Anlage 31b BMV-Ä: Nachweise zu Datenschutz und IT-Sicherheit). Treff hat keine solche Zertifizierung.",
         en: "For video consultations in German statutory health care: check whether a certified video service provider is required (Anlage 31b BMV-Ä: certificates on data protection and IT security). Treff holds no such certification.",
       },
-      {
-        de: "In Sprechstunden „Nur Browser mit Ende-zu-Ende-Verschlüsselung dürfen teilnehmen“ einschalten (Besprechungseinstellungen) und den Sicherheitscode mit den Patientinnen und Patienten vergleichen oder einen Link mit Passphrase verwenden.",
-        en: "In consultations, switch on \"Only browsers with end-to-end encryption may join\" (Meeting settings), and compare the safety code with the patient or use a link with a passphrase.",
-      },
+      facts.endToEndRequired
+        ? {
+            de: "In Sprechstunden den Sicherheitscode mit den Patientinnen und Patienten vergleichen oder einen Link mit Passphrase verwenden (Ende-zu-Ende-Verschlüsselung ist auf diesem Server vorgeschrieben).",
+            en: "In consultations, compare the safety code with the patient or use a link with a passphrase (end-to-end encryption is required on this server).",
+          }
+        : {
+            de: "Ende-zu-Ende-Verschlüsselung vorschreiben (`TREFF_E2EE=required`) oder in Sprechstunden „Nur Browser mit Ende-zu-Ende-Verschlüsselung dürfen teilnehmen“ einschalten (Besprechungseinstellungen), und den Sicherheitscode mit den Patientinnen und Patienten vergleichen oder einen Link mit Passphrase verwenden.",
+            en: "Require end-to-end encryption (`TREFF_E2EE=required`) or, in consultations, switch on \"Only browsers with end-to-end encryption may join\" (Meeting settings); and compare the safety code with the patient or use a link with a passphrase.",
+          },
       {
         de: "Eine Datenschutz-Folgenabschätzung durchführen (Kapitel 4).",
         en: "Carry out a data protection impact assessment (chapter 4).",

@@ -27,6 +27,10 @@ export interface PrivacyFacts {
   iceHosts: string[];
   /** Browsers encrypt audio, video and chat end to end (config.meetings.e2ee; docs/e2ee.md). */
   endToEnd: boolean;
+  /** Every meeting admits only browsers that encrypt end to end (TREFF_E2EE=required). */
+  endToEndRequired: boolean;
+  /** How long a meeting creator's moderator key stays valid, in days (renewed at each use). */
+  moderatorKeyDays: number;
   /** Microphone and camera start off on the pre-join screen (config.meetings.mediaOffByDefault). */
   mediaOffByDefault: boolean;
   /** The operator's TURN credentials' lifetime, in seconds. */
@@ -61,6 +65,8 @@ export function privacyFacts(config: Config): PrivacyFacts {
     turnHosts,
     iceHosts: uniqueHosts(config.iceServers.flatMap((s) => s.urls)).filter((h) => !turnHosts.includes(h)),
     endToEnd: config.meetings.e2ee === true,
+    endToEndRequired: config.meetings.e2eeRequired === true,
+    moderatorKeyDays: config.meetings.moderatorKeyDays,
     mediaOffByDefault: config.meetings.mediaOffByDefault,
     turnCredentialSeconds: config.turn.ttlSeconds,
     legalBasis: privacy.legalBasis,

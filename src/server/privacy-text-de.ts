@@ -137,7 +137,7 @@ ${responsible(f.operator)}
 ${legalBasis(f)}
 
 <h2>Was auf Ihrem Gerät bleibt</h2>
-<p>Ihr Browser speichert nur auf Ihrem Gerät: den zuletzt eingegebenen Namen und die gewählte Sprache (bis Sie die Daten dieser Website löschen) und, wenn Sie moderieren, den Schlüssel des Moderationslinks der Besprechung. Solange der Tab offen ist, behält er außerdem ein Token, mit dem Sie nach dem Neuladen der Seite wieder in die Besprechung kommen.${
+<p>Ihr Browser speichert nur auf Ihrem Gerät: den zuletzt eingegebenen Namen und die gewählte Sprache (bis Sie die Daten dieser Website löschen) und, wenn Sie moderieren, den Schlüssel des Moderationslinks der Besprechung, bis er abläuft (spätestens ${f.moderatorKeyDays} Tage nach der letzten Nutzung), die Besprechung endet oder Ihnen die Moderationsrechte entzogen werden. Solange der Tab offen ist, behält er außerdem ein Token, mit dem Sie nach dem Neuladen der Seite wieder in die Besprechung kommen.${
     f.endToEnd
       ? " Für die Ende-zu-Ende-Verschlüsselung behält er das Schlüsselpaar des Tabs, bis Sie die Besprechung verlassen, und löscht es spätestens nach 24 Stunden, wenn der Tab ohne Verlassen geschlossen wurde; den geheimen Teil kann niemand auslesen, auch nicht die Skripte dieser Website."
       : ""
@@ -147,7 +147,6 @@ ${legalBasis(f)}
 <p>Nur für die Dauer der Besprechung. Wenn Sie gehen, vergisst der Server Ihren Namen und Ihre Verbindung; wenn die letzte Person gegangen ist, gibt es die Besprechung nicht mehr. Über Besprechungen und Teilnehmende wird nichts auf einem Datenträger gespeichert: Treff kann Besprechungen nicht aufzeichnen, und es gibt weder einen Chatverlauf noch eine Teilnehmerliste. Das Protokoll (Log) von Treff selbst hält technische Ereignisse fest (Start, Fehler), ohne Verbindungsadressen, Namen, Besprechungsnamen oder Nachrichteninhalte.${
     f.proxyLogs.policy === "addresses" ? ` Die Protokolle des Reverse Proxys mit Verbindungsadressen werden nach ${days(f.proxyLogs.days)} gelöscht.` : ""
   }${f.turnLogs?.policy === "addresses" ? ` Die Protokolle des Relay-Servers mit Verbindungsadressen werden nach ${days(f.turnLogs.days)} gelöscht.` : ""}</p>
-<p>Wurde eine Besprechung unter einem selbst gewählten Namen angelegt, merkt sich der Server diesen Namen 24 Stunden lang im Arbeitsspeicher, damit niemand anders ihn übernehmen kann.</p>
 
 <h2>Wer Ihre Daten erhält</h2>
 <p>Die anderen Teilnehmenden Ihrer Besprechung sehen und hören, was Sie dort teilen: Ihren Namen, Ihr Bild, Ihren Ton, Ihren Bildschirm und Ihre Chatnachrichten. Treff gibt nichts an Dritte weiter und nutzt${
@@ -169,7 +168,11 @@ ${thirdCountries(f)}
 <h2>Verschlüsselung</h2>
 ${
   f.endToEnd
-    ? `<p>Ton, Bild und Chatnachrichten sind Ende-zu-Ende-verschlüsselt: Ihr Browser verschlüsselt sie, und nur die Browser der anderen Teilnehmenden können sie entschlüsseln. Dieser Server leitet sie weiter, kann sie aber nicht lesen. Ein Browser, der nicht Ende-zu-Ende verschlüsseln kann (eine alte Version), wird allen in der Besprechung als „nicht Ende-zu-Ende-verschlüsselt“ angezeigt, und Moderierende können solche Browser ausschließen. Wer teilnimmt und wann, erfährt der Server weiterhin. Auch die Verbindung zu diesem Server ist verschlüsselt: Ton und Bild mit DTLS-SRTP, die Seite und die Steuerverbindung der Besprechung mit HTTPS, sofern der Betreiber es eingerichtet hat (dann zeigt die Adressleiste Ihres Browsers ein Schloss).</p>`
+    ? `<p>Ton, Bild und Chatnachrichten sind Ende-zu-Ende-verschlüsselt: Ihr Browser verschlüsselt sie, und nur die Browser der anderen Teilnehmenden können sie entschlüsseln. Dieser Server leitet sie weiter, kann sie aber nicht lesen. ${
+        f.endToEndRequired
+          ? "Ein Browser, der nicht Ende-zu-Ende verschlüsseln kann (eine alte Version), kann an keiner Besprechung auf diesem Server teilnehmen."
+          : "Ein Browser, der nicht Ende-zu-Ende verschlüsseln kann (eine alte Version), wird allen in der Besprechung als „nicht Ende-zu-Ende-verschlüsselt“ angezeigt, und Moderierende können solche Browser ausschließen."
+      } Wer teilnimmt und wann, erfährt der Server weiterhin. Auch die Verbindung zu diesem Server ist verschlüsselt: Ton und Bild mit DTLS-SRTP, die Seite und die Steuerverbindung der Besprechung mit HTTPS, sofern der Betreiber es eingerichtet hat (dann zeigt die Adressleiste Ihres Browsers ein Schloss).</p>`
     : `<p>Die Verbindung zu diesem Server ist verschlüsselt: Ton und Bild immer (DTLS-SRTP), die Seite und die Steuerverbindung der Besprechung mit HTTPS, sofern der Betreiber es eingerichtet hat (dann zeigt die Adressleiste Ihres Browsers ein Schloss).</p>
 <p><strong>Eine Ende-zu-Ende-Verschlüsselung ist nicht aktiv.</strong> Dieser Server entschlüsselt Ton, Bild und Chatnachrichten, um sie weiterzuleiten. Wer den Server kontrolliert, könnte sie also technisch sehen und hören. Treff zeichnet sie nicht auf und speichert sie nicht.</p>`
 }

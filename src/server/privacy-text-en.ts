@@ -137,7 +137,7 @@ ${responsible(f.operator)}
 ${legalBasis(f)}
 
 <h2>What stays on your device</h2>
-<p>Your browser keeps, on your device only: the name you entered last and the language you chose (until you delete this site’s data), and, if you moderate, the key of the meeting’s moderator link. While the tab is open it also keeps a token that brings you back into the meeting after a reload.${
+<p>Your browser keeps, on your device only: the name you entered last and the language you chose (until you delete this site’s data), and, if you moderate, the key of the meeting’s moderator link, until it expires (at the latest ${f.moderatorKeyDays} days after its last use), the meeting ends or your moderator rights are taken away. While the tab is open it also keeps a token that brings you back into the meeting after a reload.${
     f.endToEnd
       ? " For end-to-end encryption it keeps the tab’s key pair until you leave the meeting, and deletes it after 24 hours at the latest if the tab was closed without leaving; its secret part cannot be read, not even by this site’s own scripts."
       : ""
@@ -147,7 +147,6 @@ ${legalBasis(f)}
 <p>For the meeting only. When you leave, the server forgets your name and your connection; when the last person has left, the meeting is gone. Nothing about meetings or participants is written to disk: Treff cannot record meetings, and there is no chat history and no list of participants. Treff’s own log records technical events (start, errors) without connection addresses, names, meeting names or message contents.${
     f.proxyLogs.policy === "addresses" ? ` The reverse proxy’s logs with connection addresses are deleted after ${days(f.proxyLogs.days)}.` : ""
   }${f.turnLogs?.policy === "addresses" ? ` The relay server’s logs with connection addresses are deleted after ${days(f.turnLogs.days)}.` : ""}</p>
-<p>If a meeting was created under a name its organiser chose, the server keeps that name in memory for 24 hours, so that nobody else can take it.</p>
 
 <h2>Who receives your data</h2>
 <p>The other participants of your meeting see and hear what you share there: your name, picture, sound, screen and chat messages. Treff passes nothing to third parties${
@@ -169,7 +168,11 @@ ${thirdCountries(f)}
 <h2>Encryption</h2>
 ${
   f.endToEnd
-    ? `<p>Sound, picture and chat messages are end-to-end encrypted: your browser encrypts them, and only the browsers of the other participants can decrypt them. This server passes them on but cannot read them. A browser that cannot encrypt end to end (an old version) is shown to everyone in the meeting as “not end-to-end encrypted”, and moderators can keep such browsers out. The server still learns who takes part and when. The connection to this server is encrypted as well: sound and picture with DTLS-SRTP, the page and the meeting’s control connection with HTTPS if the operator has set it up (then your browser’s address bar shows a lock).</p>`
+    ? `<p>Sound, picture and chat messages are end-to-end encrypted: your browser encrypts them, and only the browsers of the other participants can decrypt them. This server passes them on but cannot read them. ${
+        f.endToEndRequired
+          ? "A browser that cannot encrypt end to end (an old version) cannot join any meeting on this server."
+          : "A browser that cannot encrypt end to end (an old version) is shown to everyone in the meeting as “not end-to-end encrypted”, and moderators can keep such browsers out."
+      } The server still learns who takes part and when. The connection to this server is encrypted as well: sound and picture with DTLS-SRTP, the page and the meeting’s control connection with HTTPS if the operator has set it up (then your browser’s address bar shows a lock).</p>`
     : `<p>Your connection to this server is encrypted: sound and picture always (DTLS-SRTP), the page and the meeting’s control connection with HTTPS if the operator has set it up (then your browser’s address bar shows a lock).</p>
 <p><strong>End-to-end encryption is not active.</strong> This server decrypts sound, picture and chat messages in order to pass them on, so whoever controls the server could technically see and hear them. Treff neither records nor stores them.</p>`
 }

@@ -99,7 +99,7 @@ describe("the compliance kit", () => {
     assert.ok(doc.title.includes("[controller not filled in]"));
   });
 
-  test("end-to-end encryption on: its measures are listed; off: they are not, and the tasks say it is off", () => {
+  test("end-to-end encryption on: its measures are listed; off: they are not, and the tasks say it is off; required: said so", () => {
     const on = kit({});
     const off = kit({ meetings: { e2ee: false } });
     assert.ok(chapter(on, 2).includes("End-to-end encryption of audio, video, screen and chat"));
@@ -107,6 +107,11 @@ describe("the compliance kit", () => {
     assert.ok(chapter(off, 5).includes("End-to-end encryption is switched off (`TREFF_E2EE=off`)"));
     assert.ok(!chapter(on, 5).includes("switched off (`TREFF_E2EE=off`)"));
     assert.ok(chapter(on, 3).includes("E2EE key pair") && !chapter(off, 3).includes("E2EE key pair"), "the kept key pair only with E2EE");
+    const required = kit({ meetings: { e2ee: "required" }, privacy: { healthData: true } });
+    assert.ok(chapter(required, 2).includes("End-to-end encryption is required server-wide (TREFF_E2EE=required)"));
+    assert.ok(!chapter(on, 2).includes("required server-wide"));
+    assert.ok(chapter(required, 5).includes("(end-to-end encryption is required on this server)"));
+    assert.ok(chapter(kit({ privacy: { healthData: true } }), 5).includes("Require end-to-end encryption (`TREFF_E2EE=required`)"));
   });
 
   test("TURN: no row without it; with it, its log as declared, or open with a task", () => {
