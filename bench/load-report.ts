@@ -71,9 +71,7 @@ function abTable(r: LoadResults): string[] {
     return `| ${variant} | ${runs.map((x) => `${k(perCore(x.window))} (${(x.window.loss * 100).toFixed(1)} %)`).join(", ")} | ${median(runs.map((x) => x.window.janusCpu)).toFixed(2)} | ${k(median(runs.map((x) => x.window.packetsOut)))} | ${k(rate)} | ${change} | ${(median(runs.map((x) => x.window.loss)) * 100).toFixed(2)} % | ${median(runs.map((x) => x.window.machineCpu)).toFixed(2)} |`;
   });
   return [
-    `### Janus settings, A/B`,
-    "",
-    `The same load (${r.abMeetings} meetings of ${r.meetingSize}) on a fresh server with each variant of the generated Janus configuration, in rounds (every variant once, then again), so that drift in the machine's load hits all alike. Median over the rounds. A variant whose receivers lose packets is not faster, it drops work: read the loss first.`,
+    `The same load (${r.abMeetings} meetings of ${r.meetingSize}) of synthetic participants (as in the capacity runs below) on a fresh server with each variant of the generated Janus configuration, in rounds (every variant once, then again), so that drift in the machine's load hits all alike. Median over the rounds. A variant whose receivers lose packets is not faster, it drops work: read the loss first.`,
     "",
     "| Janus settings | packets/s out per Janus core (loss), each round | Janus CPU (s/s) | packets/s out | per Janus core | vs baseline | loss | machine (s/s) |",
     "|---|---|---|---|---|---|---|---|",
@@ -82,11 +80,19 @@ function abTable(r: LoadResults): string[] {
   ];
 }
 
-export function loadReport(r: LoadResults): string {
+/**
+ * The two sections bench:load writes: `ab` (Janus settings) and `capacity`
+ * (the ramps and the capacity figures), each only if its part ran, so the
+ * parts can be run, and their figures replaced, one at a time.
+ */
+export function loadReport(r: LoadResults): { ab?: string; capacity?: string } {
   const fell = (s: Step) => s.window.loss > 0.02 || p95(s.joins) > 2_000 || s.window.janusCpu >= 0.9 * r.cores;
   const layers = loadClips().map((c) => `${c.layer.width}×${c.layer.height} at ${clipKbitPerSecond(c).toFixed(0)} kbit/s`).join(", ");
+  const measured = `Measured ${r.date} on ${r.machine}.`;
+  const ab = r.ab.length > 0 ? [measured, "", ...abTable(r)].join("\n").trimEnd() : undefined;
+  if (!r.ramp && !r.large) return { ab };
   const out = [
-    `Measured ${r.date} on ${r.machine}.`,
+    measured,
     "",
     `Treff and its Janus run as their own processes; synthetic participants (werift, in one worker process per core) join over the signaling protocol, ` +
       `send ${Number.isFinite(r.talkers) ? `(the first ${r.talkers} of each meeting) Opus (50 packets/s); all send ` : "Opus (50 packets/s) and "}three VP8 layers (${layers}, 20 fps), answer key-frame requests and receive what Treff's client in a 1280×720 window asks for ` +
@@ -96,7 +102,6 @@ export function loadReport(r: LoadResults): string {
       `then a real Chromium (1280×720, E2EE off) joins ${r.joinsPerStep} times, timed from the click on “Join” until the videos on its screen play. ` +
       "Memory per participant: Janus' and Treff's resident memory less what they held before anyone joined. Harness: the worker processes and the driver.",
     "",
-    ...abTable(r),
   ];
   const held = r.ramp ? lastHeld(r.ramp, fell) : undefined;
   if (r.ramp) {
@@ -128,5 +133,5 @@ export function loadReport(r: LoadResults): string {
         `over all steps ${k(Math.min(...all.map((s) => perCore(s.window))))}–${k(Math.max(...all.map((s) => perCore(s.window))))}.`,
     );
   }
-  return out.join("\n");
+  return { ab, capacity: out.join("\n") };
 }

@@ -235,7 +235,7 @@ async function main(): Promise<void> {
     const ab = PARTS.has("ab") ? await compareVariants(pool) : [];
     const meetings = PARTS.has("ramp") ? await rampUp(pool, browser, meetingsOfTen(pool), `reached BENCH_MAX_MEETINGS (${MAX_MEETINGS})`) : undefined;
     const largest = PARTS.has("large") ? await rampUp(pool, browser, oneLargeMeeting(pool), `reached ${LARGE_STEPS.at(-1)} participants`) : undefined;
-    const section = loadReport({
+    const sections = loadReport({
       date: started.toISOString().slice(0, 10),
       machine: await machineDescription(),
       cores: CORES,
@@ -250,7 +250,10 @@ async function main(): Promise<void> {
       windowSeconds: WINDOW_MS / 1000,
     });
     const file = "BENCHMARKS.md";
-    writeFileSync(file, replaceSection(readFileSync(file, "utf8"), "load", section));
+    let text = readFileSync(file, "utf8");
+    if (sections.ab) text = replaceSection(text, "load-ab", sections.ab);
+    if (sections.capacity) text = replaceSection(text, "load", sections.capacity);
+    writeFileSync(file, text);
     console.log(`wrote ${file}`);
   } finally {
     await Promise.allSettled([...running].map((s) => s.close()));
