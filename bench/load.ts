@@ -81,12 +81,19 @@ async function startServer(janus: Record<string, unknown>): Promise<TreffProcess
   return server;
 }
 
-/** Why a step counts as the server falling over, if it does. */
+/** Why a step counts as the server falling over, if it does, and whether the machine, not Janus, ran out of CPU. */
 function fellOver(window: Window, joins: number[]): string | undefined {
-  if (window.loss > 0.02) return `receivers lost ${(window.loss * 100).toFixed(1)} % of packets`;
-  if (joins.length > 0 && p95(joins) > 2_000) return `join p95 ${Number.isFinite(p95(joins)) ? `${p95(joins).toFixed(0)} ms` : "failed"}`;
-  if (window.janusCpu >= 0.9 * CORES) return "Janus saturated the CPU";
-  return undefined;
+  const reason =
+    window.loss > 0.02
+      ? `receivers lost ${(window.loss * 100).toFixed(1)} % of packets`
+      : joins.length > 0 && p95(joins) > 2_000
+        ? `join p95 ${Number.isFinite(p95(joins)) ? `${p95(joins).toFixed(0)} ms` : "failed"}`
+        : window.janusCpu >= 0.9 * CORES
+          ? "Janus saturated the CPU"
+          : undefined;
+  if (!reason || window.machineCpu < 0.95 * CORES || window.janusCpu >= 0.9 * CORES) return reason;
+  const other = Math.max(0, window.machineCpu - window.janusCpu - window.treffCpu - window.harnessCpu);
+  return `${reason}, with the machine saturated (Janus ${window.janusCpu.toFixed(2)}, harness ${window.harnessCpu.toFixed(2)}, everything else ${other.toFixed(2)} s/s of ${CORES} cores): the machine ran out of CPU before Janus did`;
 }
 
 /** What Janus and Treff hold in memory before anyone joins. */
