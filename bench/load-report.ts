@@ -112,15 +112,16 @@ export function loadReport(r: LoadResults): { ab?: string; capacity?: string } {
     out.push("### One large meeting", "", ...stepTable("size", r.large.steps), "", `The meeting stopped growing: ${r.large.stop}.`, "");
   }
   const all = [...(r.ramp?.steps ?? []), ...(r.large?.steps ?? [])];
+  const bound = (part: { stop: string } | undefined) => (part?.stop.includes("machine ran out of CPU") ? "; a lower bound: this machine ran out of CPU before Janus did" : "");
   out.push("### Capacity", "");
   if (held) {
     const w = held.window;
     out.push(
       `- **Participants in meetings of ${r.meetingSize} per Janus core: ${Math.floor(w.participants / Math.max(w.janusCpu, 0.01))}** ` +
-        `(${w.participants} participants held with Janus at ${w.janusCpu.toFixed(2)} s/s; the harness used ${w.harnessCpu.toFixed(2)} s/s of the machine's ${r.cores} cores, the machine ${w.machineCpu.toFixed(2)} s/s in all).`,
+        `(${w.participants} participants held with Janus at ${w.janusCpu.toFixed(2)} s/s; the harness used ${w.harnessCpu.toFixed(2)} s/s of the machine's ${r.cores} cores, the machine ${w.machineCpu.toFixed(2)} s/s in all${bound(r.ramp)}).`,
     );
   } else if (r.ramp) out.push(`- Participants in meetings of ${r.meetingSize} per Janus core: not measured (no step held).`);
-  if (largest) out.push(`- **Largest meeting: ${largest.window.participants}** (Janus at ${largest.window.janusCpu.toFixed(2)} s/s, loss ${(largest.window.loss * 100).toFixed(2)} %, join p95 ${ms(p95(largest.joins))} ms).`);
+  if (largest) out.push(`- **Largest meeting: ${largest.window.participants}** (Janus at ${largest.window.janusCpu.toFixed(2)} s/s, loss ${(largest.window.loss * 100).toFixed(2)} %, join p95 ${ms(p95(largest.joins))} ms${bound(r.large)}).`);
   else if (r.large) out.push("- Largest meeting: not measured (no step held).");
   if (all.length > 0) {
     const ratios = all.map((s) => s.window.treffCpu / Math.max(s.window.janusCpu, 0.001));
