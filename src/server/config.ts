@@ -174,6 +174,7 @@ const ENVIRONMENT: Record<string, string[]> = {
   TREFF_MAX_CONNECTIONS_PER_ADDRESS: ["limits", "connectionsPerAddress"],
   TREFF_MAX_LOBBY: ["limits", "lobby"],
   JANUS_ALLOW_LOOPBACK_CANDIDATES: ["janus", "allowLoopbackCandidates"],
+  JANUS_EVENT_LOOPS: ["janus", "eventLoops"],
   TREFF_MEETING_CREATION: ["meetings", "creation"],
   TREFF_CREATION_SECRET: ["meetings", "creationSecret"],
   TREFF_OPERATOR_NAME: ["operator", "name"],
