@@ -6,18 +6,11 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { IceServer } from "../protocol/messages.js";
-
-/** A whole number, from JSON or from an environment variable's digits (not " ", "1e3" or "0x1F"). */
-const WholeNumber = z.union([z.number(), z.string().trim().regex(/^\d+$/, "expected a whole number").transform(Number)]).pipe(z.number().int());
+import { JANUS_MEDIA_DEFAULTS } from "../media/janus/config.js";
+import { Flag, StringList, WholeNumber } from "./config-values.js";
+import { PRIVACY_ENVIRONMENT, PrivacyConfig } from "./privacy-config.js";
 
 const LogLevel = z.enum(["debug", "info", "warn", "error", "silent"]);
-
-/** A list from JSON, or from an environment variable as comma-separated values. */
-const StringList = z
-  .union([z.array(z.string()), z.string().transform((s) => s.split(",").map((x) => x.trim()).filter(Boolean))])
-  .pipe(z.array(z.string()));
-
-const Flag = z.stringbool().or(z.boolean());
 
 export const Config = z.object({
   /** Address the HTTP server binds to. `localhost` lets browsers use camera and microphone without TLS. */
@@ -53,6 +46,17 @@ export const Config = z.object({
       iceLite: z.stringbool().or(z.boolean()).default(false),
       /** Bitrate cap per publisher, bit/s. */
       publisherBitrate: WholeNumber.pipe(z.number().min(64_000)).default(2_000_000),
+      // How Janus spends its CPU on media (media/janus/config.ts; measured by bench:load, see BENCHMARKS.md).
+      /** Threads that share all media (Janus event_loops); default one per core; 0: a thread per handle. */
+      eventLoops: WholeNumber.pipe(z.number().min(0).max(256)).default(JANUS_MEDIA_DEFAULTS.eventLoops),
+      /** A key frame empties a subscriber's retransmission buffer (Janus nack_optimizations). */
+      nackOptimizations: Flag.default(JANUS_MEDIA_DEFAULTS.nackOptimizations),
+      /** Shortest time packets are kept for retransmission, ms (Janus min_nack_queue). */
+      minNackQueueMs: WholeNumber.pipe(z.number().min(0).max(10_000)).default(JANUS_MEDIA_DEFAULTS.minNackQueueMs),
+      /** How often publishers get congestion feedback, ms (Janus twcc_period). */
+      twccPeriodMs: WholeNumber.pipe(z.number().min(1).max(10_000)).default(JANUS_MEDIA_DEFAULTS.twccPeriodMs),
+      /** Seconds without media before Janus reports it (Janus no_media_timer); 0: never. */
+      noMediaTimerSeconds: WholeNumber.pipe(z.number().min(0).max(3600)).default(JANUS_MEDIA_DEFAULTS.noMediaTimerSeconds),
       /**
        * Pass loopback addresses in browsers' ICE candidates on to Janus. Off: a browser cannot make
        * Janus send connectivity checks to the server's own loopback services. The tests, whose
@@ -119,6 +123,8 @@ export const Config = z.object({
       dataProtectionOfficer: z.string().default(""),
     })
     .prefault({}),
+  /** What the operator declares for the privacy page and the compliance kit (privacy-config.ts). */
+  privacy: PrivacyConfig.prefault({}),
   http: z
     .object({
       /** Origins allowed to embed Treff in a frame (CSP frame-ancestors). None by default. */
@@ -168,11 +174,13 @@ const ENVIRONMENT: Record<string, string[]> = {
   TREFF_MAX_CONNECTIONS_PER_ADDRESS: ["limits", "connectionsPerAddress"],
   TREFF_MAX_LOBBY: ["limits", "lobby"],
   JANUS_ALLOW_LOOPBACK_CANDIDATES: ["janus", "allowLoopbackCandidates"],
+  JANUS_EVENT_LOOPS: ["janus", "eventLoops"],
   TREFF_MEETING_CREATION: ["meetings", "creation"],
   TREFF_CREATION_SECRET: ["meetings", "creationSecret"],
   TREFF_OPERATOR_NAME: ["operator", "name"],
   TREFF_OPERATOR_CONTACT: ["operator", "contact"],
   TREFF_OPERATOR_DPO: ["operator", "dataProtectionOfficer"],
+  ...Object.fromEntries(Object.entries(PRIVACY_ENVIRONMENT).map(([name, path]) => [name, ["privacy", ...path]])),
   FRAME_ANCESTORS: ["http", "frameAncestors"],
   TRUST_PROXY: ["http", "trustProxy"],
   TURN_SECRET: ["turn", "secret"],
@@ -206,8 +214,11 @@ export function parseConfig(raw: unknown): Config {
   if (result.success) return result.data;
   const lines = result.error.issues.map((issue) => {
     const field = issue.path.join(".");
-    const env = Object.entries(ENVIRONMENT).find(([, path]) => path.join(".") === field)?.[0];
-    return `  ${field}${env ? ` (env ${env})` : ""}: ${issue.message}`;
+    // The variables that set this field, a part of it (a language), or the list it is in.
+    const env = Object.entries(ENVIRONMENT)
+      .filter(([, path]) => [field, issue.path.slice(0, -1).join(".")].includes(path.join(".")) || path.join(".").startsWith(`${field}.`))
+      .map(([name]) => name);
+    return `  ${field}${env.length ? ` (env ${env.join(", ")})` : ""}: ${issue.message}`;
   });
   throw new ConfigError(`invalid configuration:\n${lines.join("\n")}`);
 }

@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ConfigError, describeConfig, loadConfig, parseConfig } from "../../src/server/config.js";
+import { JANUS_MEDIA_DEFAULTS } from "../../src/media/janus/config.js";
 
 const DEFAULTS = {
   host: "localhost",
@@ -17,12 +18,26 @@ const DEFAULTS = {
     nat1To1: "",
     iceLite: false,
     publisherBitrate: 2_000_000,
+    ...JANUS_MEDIA_DEFAULTS,
     allowLoopbackCandidates: false,
   },
   iceServers: [],
   meetings: { lobby: true, mediaOffByDefault: false, e2ee: true, e2eeRequired: false, moderatorKeyDays: 30, creation: "open" },
   limits: { rooms: 1000, connections: 10_000, connectionsPerAddress: 100, lobby: 200 },
   operator: { name: "", contact: "", dataProtectionOfficer: "" },
+  privacy: {
+    legalBasis: [],
+    legitimateInterests: { de: "", en: "" },
+    healthData: false,
+    hosting: "unknown",
+    hostingProvider: "",
+    processors: [],
+    thirdCountries: "unknown",
+    transfers: [],
+    proxyLogs: "unknown",
+    turnLogs: "unknown",
+    notes: { de: "", en: "" },
+  },
   http: { frameAncestors: [], trustProxy: false },
   turn: { urls: [], ttlSeconds: 6 * 3600 },
 };
@@ -119,6 +134,7 @@ describe("loadConfig", () => {
         nat1To1: "203.0.113.7",
         iceLite: true,
         publisherBitrate: 2_000_000,
+        ...JANUS_MEDIA_DEFAULTS,
         allowLoopbackCandidates: true,
       },
       iceServers: [],
@@ -136,6 +152,7 @@ describe("loadConfig", () => {
       },
       limits: { rooms: 50, connections: 500, connectionsPerAddress: 20, lobby: 30 },
       operator: { name: "Verein e.V.", contact: "privacy@example.org", dataProtectionOfficer: "dpo@example.org" },
+      privacy: DEFAULTS.privacy,
       http: { frameAncestors: ["https://a.example", "https://b.example"], trustProxy: true },
       turn: {
         secret: "turn-secret",
