@@ -24,6 +24,7 @@ import {
   type StreamWish,
   type SubscriptionStream,
 } from "../../src/media/media-plane.js";
+import { midsByKind } from "../../src/media/janus/videoroom.js";
 
 /** Every request a test can make fail or hang. */
 export type FakeOperation =
@@ -198,15 +199,12 @@ export class FakeMediaParticipant extends EventEmitter<MediaParticipantEvents> i
     return this.wishes.at(-1) ?? [];
   }
 
-  /**
-   * Answers with a fake SDP. The published mids come from the offer's `m=` and `a=mid:` lines;
-   * an offer without them (a unit test's "offer") publishes audio "0" and video "1".
-   */
+  /** Answers with a fake SDP; what is published (the mids) is read from the offer, as Janus' plane does. */
   async publish(offerSdp: string): Promise<string> {
     await this.room.plane.spring("publish");
     this.assertHere();
     this.offers.push(offerSdp);
-    this.mids = midsOf(offerSdp);
+    this.mids = midsByKind(offerSdp);
     return `fake-answer feed=${this.feedId} n=${this.offers.length}`;
   }
 
@@ -271,24 +269,6 @@ export class FakeMediaParticipant extends EventEmitter<MediaParticipantEvents> i
   private assertHere(): void {
     if (this.left) throw new MediaError("this participant has left the media room");
   }
-}
-
-/** The mids an SDP offer publishes, by kind (the first of each kind). */
-function midsOf(sdp: string): { audio?: string; video?: string } {
-  const mids: { audio?: string; video?: string } = {};
-  let kind: "audio" | "video" | undefined;
-  let sections = 0;
-  for (const line of sdp.split(/\r?\n/)) {
-    const media = /^m=(audio|video)\b/.exec(line)?.[1] as "audio" | "video" | undefined;
-    if (line.startsWith("m=")) {
-      kind = media;
-      sections++;
-      continue;
-    }
-    const mid = /^a=mid:(\S+)/.exec(line)?.[1];
-    if (mid && kind && mids[kind] === undefined) mids[kind] = mid;
-  }
-  return sections === 0 ? { audio: "0", video: "1" } : mids;
 }
 
 /** Offers a unit test can publish: camera and microphone, or a screen (video only). */
