@@ -8,7 +8,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, readFileSync, readdirSync } from "node:fs";
-import { ClientMessage, ServerMessage } from "../../src/protocol/messages.js";
+import { ClientMessage, PROTOCOL_VERSION, ServerMessage, parseClientMessage } from "../../src/protocol/messages.js";
 import { declarationsIn, filesUnder } from "../helpers/source-index.js";
 
 interface Citation {
@@ -164,5 +164,58 @@ describe(ARCHITECTURE, () => {
       return !members || (member !== undefined && !members.has(member));
     });
     assert.deepEqual(missing, []);
+  });
+});
+
+// ---------------------------------------------------------------------------
+// docs/protocol.md: a JSON example for every message, each one valid.
+
+/** Every JSON value in the document's ```json blocks: a block is one value, or one value per line. */
+function jsonExamples(document: string): unknown[] {
+  return [...document.matchAll(/^```json\n([\s\S]*?)^```/gm)].flatMap(([, block]) => {
+    try {
+      return [JSON.parse(block!)];
+    } catch {
+      return block!.split("\n").filter((line) => line.trim()).map((line) => JSON.parse(line) as unknown);
+    }
+  });
+}
+
+/** Fields of `example` that the schema does not know (it would drop them silently), as paths. */
+function unknownFields(example: unknown, parsed: unknown, at = ""): string[] {
+  if (Array.isArray(example) && Array.isArray(parsed)) return example.flatMap((e, i) => unknownFields(e, parsed[i], `${at}[${i}]`));
+  if (typeof example !== "object" || example === null || typeof parsed !== "object" || parsed === null) return [];
+  return Object.entries(example).flatMap(([key, value]) =>
+    key in parsed ? unknownFields(value, (parsed as Record<string, unknown>)[key], `${at}.${key}`) : [`${at}.${key}`],
+  );
+}
+
+describe("docs/protocol.md", () => {
+  test("every message example is valid, in full, and every message of each direction has one", () => {
+    const examples = jsonExamples(readFileSync("docs/protocol.md", "utf8")).filter(
+      (e): e is { type: string } => typeof e === "object" && e !== null && "type" in e,
+    );
+    const shown = { client: new Set<string>(), server: new Set<string>() };
+    const invalid: string[] = [];
+    for (const example of examples) {
+      // Valid in full as one direction's message: nothing the schema would drop without a word.
+      const asClient = parseClientMessage(JSON.stringify(example));
+      const asServer = ServerMessage.safeParse(example);
+      const client = asClient.ok && unknownFields(example, asClient.message).length === 0;
+      const server = asServer.success && unknownFields(example, asServer.data).length === 0;
+      if (client) shown.client.add(example.type);
+      if (server) shown.server.add(example.type);
+      if (client || server) continue;
+      const why = asClient.ok ? unknownFields(example, asClient.message).join(", ") : asClient.message;
+      invalid.push(`${JSON.stringify(example).slice(0, 80)}: ${why}`);
+    }
+    assert.deepEqual(invalid, []);
+    const types = (options: readonly { shape: { type: { value: string } } }[]) => options.map((o) => o.shape.type.value);
+    assert.deepEqual(types(ClientMessage.options).filter((t) => !shown.client.has(t)), [], "client messages without an example");
+    assert.deepEqual(types(ServerMessage.options).filter((t) => !shown.server.has(t)), [], "server messages without an example");
+  });
+
+  test("it describes the protocol version the server speaks", () => {
+    assert.match(readFileSync("docs/protocol.md", "utf8"), new RegExp(`describes protocol version \\*\\*${PROTOCOL_VERSION}\\*\\*`));
   });
 });
