@@ -61,7 +61,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   });
 }
 
-/** Claims a meeting name the way an operator's portal would (POST /api/meetings): its room name and moderator key. */
+/** Creates a meeting the way the home page or a portal would (POST /api/meetings): its room ("<name>-<random>") and moderator key. */
 export async function createMeeting(server: TestServer, name: string): Promise<{ room: string; moderatorKey: string }> {
   const response = await fetch(`${server.url}/api/meetings`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ name }) });
   if (!response.ok) throw new Error(`creating the meeting ${name} failed: ${response.status}`);

@@ -184,6 +184,14 @@ export class Meeting implements MeetingControls {
     return this.e2ee.safetyCode(id);
   }
 
+  markVerified(id: ParticipantId): void {
+    this.e2ee.markVerified(id);
+  }
+
+  isVerified(id: ParticipantId): boolean {
+    return this.e2ee.isVerified(id);
+  }
+
   async startScreenShare(): Promise<boolean> {
     const started = await this.screen.start();
     if (started) this.renderParticipants();

@@ -70,7 +70,7 @@ export class MeetingScreen implements MeetingView {
       },
       this.element,
     );
-    this.stage.element.prepend(this.encryptionBadge.element);
+    this.stage.element.prepend(this.encryptionBadge.element, this.encryptionBadge.alert);
     this.panels = new SidePanels(media, meeting, {
       opened: (open) => {
         this.element.classList.toggle("with-side", open);
@@ -83,7 +83,7 @@ export class MeetingScreen implements MeetingView {
       speaker: (deviceId) => this.stage.setSpeaker(deviceId),
       verify: (participant) => {
         const code = meeting.safetyCode(participant.id);
-        if (code) void this.safetyDialog.open(participant.name, code);
+        if (code) void this.safetyDialog.open(participant.name, code, meeting.isVerified(participant.id), () => meeting.markVerified(participant.id));
       },
     });
     const help = new ShortcutHelp();
