@@ -1,6 +1,7 @@
 /** The browser client's entry: picks the screen from the address. */
 import { ROOM_NAME_PATTERN } from "../protocol/constants.js";
 import type { RoomName } from "../protocol/messages.js";
+import { purgeIdentitiesOnSchedule } from "./e2ee/kept-identity.js";
 import { language } from "./i18n/index.js";
 import { LocalMedia } from "./media.js";
 import { Meeting } from "./meeting/meeting.js";
@@ -11,6 +12,9 @@ import { MeetingScreen } from "./ui/meeting-view.js";
 import { leftScreen } from "./ui/left.js";
 
 const app = document.getElementById("app")!;
+
+// Identity keys that tabs closed without leaving kept are deleted a day later, whichever Treff page is open.
+purgeIdentitiesOnSchedule();
 
 function show(screen: HTMLElement): void {
   document.documentElement.lang = language();

@@ -6,18 +6,10 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { IceServer } from "../protocol/messages.js";
-
-/** A whole number, from JSON or from an environment variable's digits (not " ", "1e3" or "0x1F"). */
-const WholeNumber = z.union([z.number(), z.string().trim().regex(/^\d+$/, "expected a whole number").transform(Number)]).pipe(z.number().int());
+import { Flag, StringList, WholeNumber } from "./config-values.js";
+import { PRIVACY_ENVIRONMENT, PrivacyConfig } from "./privacy-config.js";
 
 const LogLevel = z.enum(["debug", "info", "warn", "error", "silent"]);
-
-/** A list from JSON, or from an environment variable as comma-separated values. */
-const StringList = z
-  .union([z.array(z.string()), z.string().transform((s) => s.split(",").map((x) => x.trim()).filter(Boolean))])
-  .pipe(z.array(z.string()));
-
-const Flag = z.stringbool().or(z.boolean());
 
 export const Config = z.object({
   /** Address the HTTP server binds to. `localhost` lets browsers use camera and microphone without TLS. */
@@ -119,6 +111,8 @@ export const Config = z.object({
       dataProtectionOfficer: z.string().default(""),
     })
     .prefault({}),
+  /** What the operator declares for the privacy page and the compliance kit (privacy-config.ts). */
+  privacy: PrivacyConfig.prefault({}),
   http: z
     .object({
       /** Origins allowed to embed Treff in a frame (CSP frame-ancestors). None by default. */
@@ -173,6 +167,7 @@ const ENVIRONMENT: Record<string, string[]> = {
   TREFF_OPERATOR_NAME: ["operator", "name"],
   TREFF_OPERATOR_CONTACT: ["operator", "contact"],
   TREFF_OPERATOR_DPO: ["operator", "dataProtectionOfficer"],
+  ...Object.fromEntries(Object.entries(PRIVACY_ENVIRONMENT).map(([name, path]) => [name, ["privacy", ...path]])),
   FRAME_ANCESTORS: ["http", "frameAncestors"],
   TRUST_PROXY: ["http", "trustProxy"],
   TURN_SECRET: ["turn", "secret"],
@@ -206,8 +201,11 @@ export function parseConfig(raw: unknown): Config {
   if (result.success) return result.data;
   const lines = result.error.issues.map((issue) => {
     const field = issue.path.join(".");
-    const env = Object.entries(ENVIRONMENT).find(([, path]) => path.join(".") === field)?.[0];
-    return `  ${field}${env ? ` (env ${env})` : ""}: ${issue.message}`;
+    // The variables that set this field, a part of it (a language), or the list it is in.
+    const env = Object.entries(ENVIRONMENT)
+      .filter(([, path]) => [field, issue.path.slice(0, -1).join(".")].includes(path.join(".")) || path.join(".").startsWith(`${field}.`))
+      .map(([name]) => name);
+    return `  ${field}${env.length ? ` (env ${env.join(", ")})` : ""}: ${issue.message}`;
   });
   throw new ConfigError(`invalid configuration:\n${lines.join("\n")}`);
 }

@@ -155,3 +155,29 @@ test("a server with E2EE switched off says so in welcome and lets no meeting req
     await off.close();
   }
 });
+
+test("a server with E2EE required (TREFF_E2EE=required) admits no browser without it, in any meeting, and no moderator can lift that", async () => {
+  const strict = await startServer({ meetings: { lobby: false, e2ee: "required" }, secret: SECRET });
+  try {
+    const room = newRoom();
+    const host = await TestClient.connect(signalingUrl(strict));
+    assert.equal((await host.next("welcome")).e2ee, true);
+    await host.join(room, "Ann", { moderatorKey: keyOf(room), publicKey: publicKey(1) });
+    const plainModerator = await TestClient.connect(signalingUrl(strict));
+    await plainModerator.next("welcome");
+    plainModerator.sendJoin(room, "Old Browser", { moderatorKey: keyOf(room) });
+    assert.equal((await plainModerator.next("error")).code, "e2ee-required", "not even with a moderator key");
+    host.send({ type: "requireE2ee", required: false });
+    assert.equal((await host.next("error")).code, "forbidden");
+    const plainInOtherRoom = await TestClient.connect(signalingUrl(strict));
+    await plainInOtherRoom.next("welcome");
+    plainInOtherRoom.sendJoin(newRoom(), "Elsewhere");
+    assert.equal((await plainInOtherRoom.next("error")).code, "e2ee-required", "every meeting of the server");
+    const capable = await TestClient.connect(signalingUrl(strict));
+    await capable.next("welcome");
+    assert.equal((await capable.join(room, "Ben", { publicKey: publicKey(2) })).role, "participant");
+    for (const c of [host, plainModerator, plainInOtherRoom, capable]) await c.close();
+  } finally {
+    await strict.close();
+  }
+});

@@ -23,6 +23,19 @@ const DEFAULTS = {
   meetings: { lobby: true, mediaOffByDefault: false, e2ee: true, e2eeRequired: false, moderatorKeyDays: 30, creation: "open" },
   limits: { rooms: 1000, connections: 10_000, connectionsPerAddress: 100, lobby: 200 },
   operator: { name: "", contact: "", dataProtectionOfficer: "" },
+  privacy: {
+    legalBasis: [],
+    legitimateInterests: { de: "", en: "" },
+    healthData: false,
+    hosting: "unknown",
+    hostingProvider: "",
+    processors: [],
+    thirdCountries: "unknown",
+    transfers: [],
+    proxyLogs: "unknown",
+    turnLogs: "unknown",
+    notes: { de: "", en: "" },
+  },
   http: { frameAncestors: [], trustProxy: false },
   turn: { urls: [], ttlSeconds: 6 * 3600 },
 };
@@ -136,6 +149,7 @@ describe("loadConfig", () => {
       },
       limits: { rooms: 50, connections: 500, connectionsPerAddress: 20, lobby: 30 },
       operator: { name: "Verein e.V.", contact: "privacy@example.org", dataProtectionOfficer: "dpo@example.org" },
+      privacy: DEFAULTS.privacy,
       http: { frameAncestors: ["https://a.example", "https://b.example"], trustProxy: true },
       turn: {
         secret: "turn-secret",
