@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ConfigError, describeConfig, loadConfig, parseConfig } from "../../src/server/config.js";
+import { JANUS_MEDIA_DEFAULTS } from "../../src/media/janus/config.js";
 
 const DEFAULTS = {
   host: "localhost",
@@ -17,6 +18,7 @@ const DEFAULTS = {
     nat1To1: "",
     iceLite: false,
     publisherBitrate: 2_000_000,
+    ...JANUS_MEDIA_DEFAULTS,
     allowLoopbackCandidates: false,
   },
   iceServers: [],
@@ -132,6 +134,7 @@ describe("loadConfig", () => {
         nat1To1: "203.0.113.7",
         iceLite: true,
         publisherBitrate: 2_000_000,
+        ...JANUS_MEDIA_DEFAULTS,
         allowLoopbackCandidates: true,
       },
       iceServers: [],
