@@ -62,6 +62,8 @@ export class ParticipantSession implements ParticipantSignal {
   private readonly running = new Set<Promise<void>>();
   private readonly logBudget = new TokenBucket(LOGGED_FAILURES_BURST, LOGGED_FAILURES_PER_SECOND);
   private closed = false;
+  /** The room closed this connection (farewell, replaced): a join still held must not run. */
+  private ended = false;
 
   /** The connection, as the room holds it: once the room closes it (farewell, replaced), this session is over. */
   private readonly link: ParticipantLink;
@@ -77,7 +79,7 @@ export class ParticipantSession implements ParticipantSignal {
     this.link = {
       send: (message) => link.send(message),
       close: (code, reason) => {
-        this.closed = true;
+        this.ended = true;
         link.close(code, reason);
       },
     };
@@ -132,7 +134,7 @@ export class ParticipantSession implements ParticipantSignal {
   private async join(message: ClientMessageOf<"join">, decided: () => void): Promise<void> {
     // Refused, removed or ended while this join waited behind another: it must not knock again
     // (or open the ended meeting afresh) in the time the socket takes to close.
-    if (this.closed) return;
+    if (this.ended) return;
     if (this.member) {
       this.link.send({ type: "error", code: "already-joined", message: "this connection is already in a room", inReplyTo: "join" });
       return;

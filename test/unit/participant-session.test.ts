@@ -235,3 +235,20 @@ async function waitUntilClosed(room: LiveRoom): Promise<void> {
   for (let i = 0; i < 10 && !room.isClosed; i++) await room.queue.run(async () => {});
   assert.equal(room.isClosed, true, "the room closed");
 }
+
+test("a guest who sends join again while waiting gets its pongs; turned away, the held join does not knock again", async () => {
+  const { ctx, registry, room } = setup(true);
+  const host = await joined(registry, "Host", { moderatorKey: hostKey(ctx) });
+  const guest = connect(registry, "Gus");
+  const id = (await host.link.waitFor("lobbyJoined")).entry.id;
+  guest.signal.send({ type: "join", version: PROTOCOL_VERSION, room: ROOM, name: "Gus" });
+  await guest.barrier(); // not held back until a moderator decides
+
+  // The room closes the connection (farewell); the socket has not closed yet when the held join's turn comes.
+  host.signal.send({ type: "refuse", participant: id });
+  await guest.link.waitFor("farewell");
+  await host.barrier();
+  await guest.barrier();
+  assert.equal(host.link.all("lobbyJoined").length, 1, "the moderators heard of one knock");
+  assert.equal(room().waiters.size, 0);
+});
