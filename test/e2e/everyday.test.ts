@@ -1,11 +1,12 @@
 /**
- * The everyday meeting features, in real Chromium: raised hands in order,
- * reactions on tiles, the people list, keyboard shortcuts and their help
- * dialog, and the unread count on the chat button.
+ * The everyday meeting features, in real Chromium: raised hands in order
+ * (with a notice to the others), reactions on tiles, the people list,
+ * keyboard shortcuts and their help dialog, and the unread count on the
+ * chat button.
  */
 import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { joinFromPrejoin, joinMeeting, newParticipant, playingRemoteNames, type ParticipantPage } from "../helpers/browser.js";
+import { joinFromPrejoin, joinMeeting, newParticipant, openPanelFromMore, playingRemoteNames, type ParticipantPage } from "../helpers/browser.js";
 import { useServerAndBrowser } from "../helpers/suite.js";
 import { sameMembers, waitUntil } from "../helpers/wait.js";
 
@@ -26,10 +27,15 @@ describe("everyday meeting features", () => {
   });
 
   test("hands go up in order, everyone sees them, and come down again", async () => {
-    await ben.page.getByRole("button", { name: "Raise hand" }).click();
-    await ben.page.getByRole("button", { name: "Lower hand" }).waitFor();
+    // The hand is with the reactions, as in Zoom.
+    const reactions = (p: ParticipantPage) => p.page.getByRole("dialog", { name: "Reactions" });
+    await ben.page.getByRole("button", { name: "Reactions" }).click();
+    await reactions(ben).getByRole("button", { name: "Raise hand" }).click();
+    await ben.page.getByRole("figure", { name: "Ben (you)" }).getByRole("img", { name: "Hand raised" }).waitFor();
+    // Ada is told where she looks, and a screen reader hears it (the notices are a polite live region).
+    await ada.page.locator('[aria-live="polite"]').getByText("Ben raised their hand.").waitFor();
     await ada.page.keyboard.press("h"); // the shortcut
-    await ada.page.getByRole("button", { name: "Lower hand" }).waitFor();
+    await ada.page.getByRole("figure", { name: "Ada (you)" }).getByRole("img", { name: "Hand raised" }).waitFor();
     await ada.page.getByRole("figure", { name: "Ben" }).getByRole("img", { name: "Hand raised" }).waitFor();
 
     await ada.page.getByRole("button", { name: "People (2)" }).click();
@@ -39,14 +45,15 @@ describe("everyday meeting features", () => {
       async () => (await people.getByRole("listitem").allInnerTexts()).map((s) => s.replace(/\s+/g, " ").trim()),
       (items) => items.length === 2 && items[0]!.startsWith("Ben") && items[0]!.includes("Hand raised, number 1") && items[1]!.includes("number 2"),
     );
-    await ben.page.getByRole("button", { name: "Lower hand" }).click();
+    await ben.page.getByRole("button", { name: "Reactions" }).click();
+    await reactions(ben).getByRole("button", { name: "Lower hand" }).click();
     await ada.page.getByRole("figure", { name: "Ben" }).getByRole("img", { name: "Hand raised" }).waitFor({ state: "hidden" });
     await ada.page.keyboard.press("h");
-    await ada.page.getByRole("button", { name: "Raise hand" }).waitFor();
+    await ada.page.getByRole("figure", { name: "Ada (you)" }).getByRole("img", { name: "Hand raised" }).waitFor({ state: "hidden" });
   });
 
   test("a reaction shows briefly on the sender's tile for everyone", async () => {
-    await ben.page.getByText("Reactions").click();
+    await ben.page.getByRole("button", { name: "Reactions" }).click();
     await ben.page.getByRole("button", { name: "Applause" }).click();
     const bubble = ada.page.locator('figure.tile[aria-label="Ben"] .reaction');
     await waitUntil("the reaction on Ben's tile", () => bubble.textContent(), (text) => text === "👏");
@@ -123,7 +130,7 @@ describe("devices during the meeting", () => {
     await joinFromPrejoin(finn.page, "Finn");
     await waitUntil("Finn to see Eva", () => playingRemoteNames(finn.page), (n) => sameMembers(n, ["Eva"]), 20_000);
 
-    await eva.page.getByRole("button", { name: "Devices" }).click();
+    await openPanelFromMore(eva.page, "Devices");
     const panel = eva.page.getByRole("region", { name: "Devices" });
     const camera = panel.getByRole("combobox", { name: "Camera" });
     const before = await eva.page.evaluate(() => (window as unknown as { __treffPeerConnections: RTCPeerConnection[] }).__treffPeerConnections[0]!.getSenders().find((s) => s.track?.kind === "video")?.track?.id);

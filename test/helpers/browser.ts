@@ -91,6 +91,32 @@ export async function joinMeeting(
   return participant;
 }
 
+/** The name of the meeting's More button in the page's language. */
+async function moreLabel(page: Page): Promise<string> {
+  return (await page.evaluate(() => document.documentElement.lang)) === "de" ? "Mehr" : "More";
+}
+
+/**
+ * Opens the meeting's More menu (in the bar) and chooses `item` in it, as a
+ * person does: the lobby, the meeting settings, devices, speaker or grid
+ * view, keyboard shortcuts. Works in English and German.
+ */
+export async function chooseFromMore(page: Page, item: string | RegExp): Promise<void> {
+  const more = await moreLabel(page);
+  await page.getByRole("toolbar").getByRole("button", { name: more, exact: true }).click();
+  await page.getByRole("dialog", { name: more }).getByRole("button", { name: item }).click();
+}
+
+/**
+ * Opens the side panel named `region` (e.g. "Meeting settings", "Lobby", "Devices")
+ * through its entry `item` in the More menu, unless it is open already.
+ */
+export async function openPanelFromMore(page: Page, region: string, item: string | RegExp = region): Promise<void> {
+  if (await page.getByRole("region", { name: region, exact: true }).isVisible()) return;
+  await chooseFromMore(page, item);
+  await page.getByRole("region", { name: region, exact: true }).waitFor();
+}
+
 /**
  * The remote videos that show moving pictures: tiles of other participants
  * whose <video> plays and whose track's receiver decoded frames.
