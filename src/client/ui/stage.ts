@@ -29,6 +29,7 @@ export interface StageEvents {
 export class Stage {
   readonly element: HTMLElement;
   private readonly grid: HTMLElement;
+  private readonly spotSpace: HTMLElement;
   private readonly tiles = new Map<ParticipantId, Tile>();
   private selfTile: Tile | undefined;
   private selfId: ParticipantId | undefined;
@@ -44,7 +45,6 @@ export class Stage {
   private readonly selfView = new SelfView();
   private spotlightId: ParticipantId | undefined;
   private spotlightSince = 0;
-  private readonly spotlight: HTMLElement;
   private readonly pager: HTMLElement;
   private readonly pageLabel: HTMLElement;
   private readonly previousPage: HTMLButtonElement;
@@ -55,14 +55,15 @@ export class Stage {
     private readonly events: StageEvents,
     private readonly frame: HTMLElement,
   ) {
-    this.grid = h("section", { class: "grid", "aria-label": t("videoGrid") });
+    // In speaker view the spotlit tile lies over this spacer; the strip flows below it.
+    this.spotSpace = h("div", { class: "spot-space", "aria-hidden": "true" });
+    this.grid = h("section", { class: "grid", "aria-label": t("videoGrid") }, this.spotSpace);
     this.screens = h("section", { class: "screens", "aria-label": t("shareScreen"), hidden: true });
     this.previousPage = h("button", { type: "button", onclick: () => this.turnPage(-1) }, t("previousPage"));
     this.nextPage = h("button", { type: "button", onclick: () => this.turnPage(1) }, t("nextPage"));
     this.pageLabel = h("span", { role: "status" });
     this.pager = h("nav", { class: "pager", "aria-label": t("pages"), hidden: true }, this.previousPage, this.pageLabel, this.nextPage);
-    this.spotlight = h("section", { class: "spotlight", "aria-label": t("speakerView"), hidden: true });
-    this.element = h("div", { class: "main" }, this.screens, this.spotlight, this.grid, this.pager, this.selfView.element);
+    this.element = h("div", { class: "main" }, this.screens, this.grid, this.pager);
   }
 
   /** Draws one tile per participant, this person's own first. */
@@ -72,7 +73,7 @@ export class Stage {
       this.selfTile?.element.remove();
       this.selfTile = new Tile(self, true, () => {});
       this.selfId = self.id;
-      this.grid.prepend(this.selfTile.element);
+      this.spotSpace.after(this.selfTile.element);
     }
     this.selfTile.update(self);
     this.selfTile.setVideo(self.video ? selfVideo : undefined);
@@ -193,22 +194,26 @@ export class Stage {
    */
   relayout(): void {
     this.shape = stageShape({ others: this.tiles.size, presenting: this.screenTiles.size > 0, narrow: compactScreen(), preference: this.preference });
-    // The spotlight first: it changes how much room the grid has.
     const spotlight = this.spotlightTile();
     this.place(spotlight?.[1]);
     const style = getComputedStyle(this.grid);
     const gap = parseFloat(style.columnGap) || 0;
-    const width = (this.grid.clientWidth || window.innerWidth) - (parseFloat(style.paddingLeft) || 0) * 2;
-    const height = (this.grid.clientHeight || window.innerHeight) - (parseFloat(style.paddingTop) || 0) * 2;
+    const padding = parseFloat(style.paddingLeft) || 0;
+    const width = (this.grid.clientWidth || window.innerWidth) - padding * 2;
+    const height = (this.grid.clientHeight || window.innerHeight) - padding * 2;
     const self = this.selfTile && this.selfId && !this.shape.selfPip ? [this.selfId] : [];
     const stripIds = [...this.tiles.keys()].filter((id) => id !== spotlight?.[0]);
-    const plan = planGrid(self.length + stripIds.length, width, height, gap);
-    const pages = Math.max(1, Math.ceil((self.length + stripIds.length) / plan.pageSize));
+    const count = self.length + stripIds.length;
+    // The spotlight takes three quarters of the height, or all of it when nobody else is in the grid.
+    const spotHeight = spotlight ? (count > 0 ? Math.floor(height * 0.75) : height) : 0;
+    const plan = planGrid(count, width, spotlight ? height - spotHeight - gap : height, gap);
+    const pages = Math.max(1, Math.ceil(count / plan.pageSize));
     // One's own tile comes first on a single page; with several pages the others come first.
     const order = pages > 1 ? [...stripIds, ...self] : [...self, ...stripIds];
     this.page = Math.min(this.page, pages - 1);
     const visible = new Set(pageOf(order, this.page, plan.pageSize));
     this.grid.style.setProperty("--tile-w", `${Math.max(80, Math.floor(plan.tileWidth))}px`);
+    this.grid.style.setProperty("--spot-h", `${spotHeight}px`);
     if (this.selfTile) this.selfTile.element.hidden = !this.shape.selfPip && !visible.has(this.selfId!);
     const widths = new Map<ParticipantId, number>();
     for (const [id, tile] of this.tiles) {
@@ -216,7 +221,7 @@ export class Stage {
       tile.element.hidden = !visible.has(id);
       if (visible.has(id)) widths.set(id, plan.tileWidth);
     }
-    if (spotlight) widths.set(spotlight[0], this.spotlight.clientWidth || width);
+    if (spotlight) widths.set(spotlight[0], Math.min(width, compactScreen() ? width : (spotHeight * 16) / 9));
     const layers = layersFor(widths, window.devicePixelRatio);
     const video: Record<ParticipantId, VideoQuality> = {};
     for (const id of this.tiles.keys()) video[id] = layers.get(id) ?? "off";
@@ -228,21 +233,19 @@ export class Stage {
   }
 
   /**
-   * Puts each tile where the shape says: one remote in the spotlight (or none), one's own in
-   * the corner or in the grid, everyone else in the grid in order of arrival.
+   * Marks each tile for where the shape puts it: one remote in the spotlight (or none), one's
+   * own in a corner or in the grid. Tiles never move in the page: a <video> taken out and put
+   * back elsewhere stalls for a moment, so the style sheet places them by these marks.
    */
   private place(spotlight: Tile | undefined): void {
-    if (spotlight) {
-      if (spotlight.element.parentElement !== this.spotlight) this.spotlight.replaceChildren(spotlight.element);
-      spotlight.element.hidden = false;
-    } else this.spotlight.replaceChildren();
     const pip = this.shape.selfPip && this.selfTile ? this.selfTile : undefined;
+    for (const tile of [this.selfTile, ...this.tiles.values()]) {
+      if (!tile) continue;
+      tile.element.classList.toggle("spotlit", tile === spotlight);
+      if (tile === spotlight) tile.element.hidden = false;
+    }
     this.selfView.hold(pip?.element);
-    const inGrid = [this.selfTile, ...this.tiles.values()].filter((t): t is Tile => t !== undefined && t !== spotlight && t !== pip).map((t) => t.element);
-    const current = [...this.grid.children];
-    if (current.length !== inGrid.length || current.some((element, i) => element !== inGrid[i])) this.grid.append(...inGrid);
-    this.grid.hidden = inGrid.length === 0;
-    this.spotlight.hidden = !spotlight;
+    this.grid.classList.toggle("with-spotlight", spotlight !== undefined);
     this.frame.classList.toggle("speaker-view", spotlight !== undefined);
     this.frame.classList.toggle("self-pip", pip !== undefined);
   }
