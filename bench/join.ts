@@ -11,7 +11,7 @@
  */
 import { writeFileSync, readFileSync, existsSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
-import { joinFromPrejoin, launchBrowser, newParticipant, playingRemoteNames, type ParticipantPage } from "../test/helpers/browser.js";
+import { joinFromPrejoin, launchBrowser, newParticipant, playingRemoteNames, switchOnDevices, type ParticipantPage } from "../test/helpers/browser.js";
 import { startTestServer, testMediaInterface } from "../test/helpers/server.js";
 import { sameMembers, waitUntil } from "../test/helpers/wait.js";
 import { machineDescription, percentile, replaceSection } from "./report.js";
@@ -115,6 +115,7 @@ async function measure(browser: Browser, baseUrl: string, k: number): Promise<Ru
     await joiner.context.addInitScript(instrument);
     await joiner.page.goto(room);
     await joiner.page.getByRole("textbox", { name: "Name" }).fill("Joiner");
+    await switchOnDevices(joiner.page); // nothing is on before the person chooses
     await waitUntil("the preview", () => joiner.page.locator("video.preview").evaluate((v: HTMLVideoElement) => v.videoWidth), (w) => w > 0);
     await new Promise((r) => setTimeout(r, 300)); // let the page settle, as a person would take a moment
     runs.push(await timedJoin(joiner.page, k - 1));

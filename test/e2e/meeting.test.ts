@@ -36,12 +36,16 @@ describe("meeting with three browsers", () => {
     await p.context.close();
   });
 
+  // The preview plays once the camera is on: nothing is on before the person chooses.
   test("pre-join shows a camera preview, a labelled name field and the controls", async () => {
     const alice = await newParticipant(suite.browser);
     people.Alice = alice;
     await alice.page.goto(roomUrl);
     await alice.page.getByRole("textbox", { name: "Name" }).waitFor();
+    // Nothing is on before the person chooses (test/e2e/before-joining.test.ts shows no device is even opened).
+    await alice.page.getByRole("button", { name: "Turn microphone on" }).click();
     await alice.page.getByRole("button", { name: "Turn microphone off" }).waitFor();
+    await alice.page.getByRole("button", { name: "Turn camera on" }).click();
     await alice.page.getByRole("button", { name: "Turn camera off" }).waitFor();
     await alice.page.getByRole("combobox", { name: "Camera" }).waitFor();
     await alice.page.getByRole("combobox", { name: "Microphone" }).waitFor();
@@ -167,7 +171,8 @@ describe("German interface", () => {
     const p = await newParticipant(suite.browser, { locale: "de-DE" });
     await p.page.goto(`${suite.server.url}/r/besprechung`);
     await p.page.getByRole("heading", { name: "Bereit zum Beitreten?" }).waitFor();
-    await p.page.getByRole("button", { name: "Mikrofon ausschalten" }).waitFor();
+    await p.page.getByRole("button", { name: "Mikrofon einschalten" }).waitFor();
+    await p.page.getByRole("button", { name: "Kamera einschalten" }).waitFor();
     await p.page.getByRole("combobox", { name: "Kamera" }).waitFor();
     assert.equal(await p.page.evaluate(() => document.documentElement.lang), "de");
     await p.page.screenshot({ path: `${SCREENSHOTS}/prejoin-de.png` });

@@ -68,26 +68,59 @@ export async function newParticipant(browser: Browser, options: ParticipantOptio
   return { context, page, requests };
 }
 
-/** Fills in the name on the pre-join screen and clicks "Join" (or "Beitreten"). */
-export async function joinFromPrejoin(page: Page, name: string, joinLabel = "Join"): Promise<void> {
+/** Which devices a participant switches on before joining; both by default, as most people do. */
+export interface DeviceChoice {
+  microphone?: boolean;
+  camera?: boolean;
+}
+
+/**
+ * On the pre-join screen, clicks "Turn microphone on" and "Turn camera on"
+ * (German: "Mikrofon einschalten", "Kamera einschalten") for each device
+ * wanted that is off, as a person does (nothing is on before they choose),
+ * and waits until the browser has answered: the device is on, or the screen
+ * says why not. Call it once the pre-join screen is drawn.
+ */
+export async function switchOnDevices(page: Page, wanted: DeviceChoice = {}): Promise<void> {
+  const german = (await page.evaluate(() => document.documentElement.lang)) === "de";
+  const devices = [
+    [wanted.microphone ?? true, german ? "Mikrofon einschalten" : "Turn microphone on", german ? "Mikrofon ausschalten" : "Turn microphone off"],
+    [wanted.camera ?? true, german ? "Kamera einschalten" : "Turn camera on", german ? "Kamera ausschalten" : "Turn camera off"],
+  ] as const;
+  for (const [want, switchOn, switchOff] of devices) {
+    const button = page.getByRole("button", { name: switchOn, exact: true });
+    if (!want || (await button.count()) === 0) continue;
+    await button.click();
+    // The browser opened the device, or refused and the screen explains it.
+    await page.getByRole("button", { name: switchOff, exact: true }).or(page.getByRole("alert").filter({ hasText: /\S/ })).first().waitFor();
+  }
+}
+
+/**
+ * Fills in the name on the pre-join screen, switches on microphone and
+ * camera (unless `devices` says otherwise) and clicks "Join" (or "Beitreten").
+ */
+export async function joinFromPrejoin(page: Page, name: string, joinLabel = "Join", devices: DeviceChoice = {}): Promise<void> {
   await page.getByRole("textbox", { name: /^Name$/ }).fill(name);
+  await switchOnDevices(page, devices);
   await page.getByRole("button", { name: joinLabel, exact: true }).click();
 }
 
 /**
  * A new participant who opens `url` (a room's address) and joins from its
- * pre-join screen as `name`; `joinLabel` is the button's name in the
+ * pre-join screen as `name`, with microphone and camera switched on unless
+ * `devices` says otherwise; `joinLabel` is the button's name in the
  * participant's language ("Beitreten" in German).
  */
 export async function joinMeeting(
   browser: Browser,
   url: string,
   name: string,
-  options: ParticipantOptions & { joinLabel?: string } = {},
+  options: ParticipantOptions & { joinLabel?: string; devices?: DeviceChoice } = {},
 ): Promise<ParticipantPage> {
   const participant = await newParticipant(browser, options);
   await participant.page.goto(url);
-  await joinFromPrejoin(participant.page, name, options.joinLabel);
+  await joinFromPrejoin(participant.page, name, options.joinLabel, options.devices);
   return participant;
 }
 

@@ -178,4 +178,10 @@ export const de: Record<MessageKey, string> = {
   refuseShort: "Abweisen",
   handToast: "{name} hat die Hand gehoben.",
   shareToast: "{name} teilt den Bildschirm.",
+  // Vor dem Beitreten: nichts ist an, bevor die Person es wählt
+  cameraIsOff: "Ihre Kamera ist aus.",
+  mediaOffNote: "Kamera und Mikrofon sind aus. Schalten Sie sie ein, wenn Sie bereit sind; dieser Browser merkt sich Ihre Wahl.",
+  // Startseite: ein Hinweis für die Betreiber des Servers
+  operatorNoticeTitle: "Für die Administration dieses Servers",
+  operatorNotice: "Die Datenschutzhinweise nennen noch nicht, wer diesen Server betreibt und wie man ihn erreicht. Setzen Sie TREFF_OPERATOR_NAME und TREFF_OPERATOR_CONTACT (siehe die Konfigurationstabelle im README); dieser Hinweis verschwindet, sobald beide gesetzt sind.",
 };

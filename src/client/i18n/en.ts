@@ -176,5 +176,11 @@ export const en = {
   refuseShort: "Turn away",
   handToast: "{name} raised their hand.",
   shareToast: "{name} is sharing their screen.",
+  // pre-join: nothing is on before the person chooses
+  cameraIsOff: "Your camera is off.",
+  mediaOffNote: "Camera and microphone are off. Turn them on when you are ready; this browser remembers your choice.",
+  // home page: a note for whoever runs the server
+  operatorNoticeTitle: "For the administrator of this server",
+  operatorNotice: "The privacy notice does not yet say who runs this server or how to reach them. Set TREFF_OPERATOR_NAME and TREFF_OPERATOR_CONTACT (see the README's configuration table); this note goes away once both are set.",
 };
 export type MessageKey = keyof typeof en;

@@ -42,16 +42,18 @@ export interface Toggle {
   set(on: boolean): void;
 }
 
-function toggle(onIcon: IconName, offIcon: IconName, label: MessageKey, onName: MessageKey, offName: MessageKey, onClick: () => void): Toggle {
+/** `spelledOut`: the visible label is the whole name ("Turn camera on"), as on the pre-join screen. */
+function toggle(onIcon: IconName, offIcon: IconName, label: MessageKey, onName: MessageKey, offName: MessageKey, onClick: () => void, spelledOut: boolean): Toggle {
   const button = controlButton("toggle", onClick);
   return {
     element: button.element,
     set(on: boolean) {
-      button.show(on ? onIcon : offIcon, t(label), t(on ? onName : offName));
+      const name = t(on ? onName : offName);
+      button.show(on ? onIcon : offIcon, spelledOut ? name : t(label), name);
       button.element.classList.toggle("off", !on);
     },
   };
 }
 
-export const microphoneToggle = (onClick: () => void) => toggle("mic", "micOff", "micLabel", "micOn", "micOff", onClick);
-export const cameraToggle = (onClick: () => void) => toggle("cam", "camOff", "camLabel", "camOn", "camOff", onClick);
+export const microphoneToggle = (onClick: () => void, spelledOut = false) => toggle("mic", "micOff", "micLabel", "micOn", "micOff", onClick, spelledOut);
+export const cameraToggle = (onClick: () => void, spelledOut = false) => toggle("cam", "camOff", "camLabel", "camOn", "camOff", onClick, spelledOut);

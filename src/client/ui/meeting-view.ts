@@ -239,6 +239,7 @@ export class MeetingScreen implements MeetingView {
   syncControls(): void {
     this.bar.sync(this.media.audioOn, this.media.videoOn);
     this.stage.selfVideo(this.media.videoOn ? this.media.videoTrack : undefined);
+    this.waitingRoom.refreshPreview();
   }
 
   status(status: MeetingStatus): void {
