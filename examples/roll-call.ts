@@ -16,7 +16,7 @@
 import { pathToFileURL } from "node:url";
 import WebSocket from "ws";
 
-const PROTOCOL_VERSION = 1;
+const PROTOCOL_VERSION = 2;
 
 // The few messages this client uses, as docs/protocol.md describes them.
 interface Participant {

@@ -28,7 +28,9 @@ await Promise.all([
     target: ["chrome110", "firefox115", "safari16"],
     format: "esm",
     minify: true,
-    sourcemap: true,
+    // No source maps for browsers: a served map would hand anyone the unminified client (and its
+    // comments); developers read src/ instead.
+    sourcemap: false,
     logLevel: "warning",
   }),
 ]);

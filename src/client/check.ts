@@ -117,7 +117,11 @@ interface Session {
   close(): void;
 }
 
-/** Opens a signaling connection and waits for `welcome`. One attempt: a check does not retry behind the person's back. */
+/**
+ * Opens a signaling connection, waits for `welcome` and asks for the servers to test with
+ * (`probeServers`: TURN credentials only for a check). One attempt: a check does not retry
+ * behind the person's back.
+ */
 function openSession(): Promise<Session> {
   return new Promise((resolve, reject) => {
     let answer: { resolve(sdp: string): void; reject(error: Error): void } | undefined;
@@ -129,7 +133,8 @@ function openSession(): Promise<Session> {
       answer?.reject(new CheckError(problem));
     };
     const signaling = new SignalingClient({ open: () => {}, close: () => fail("server-unreachable") });
-    signaling.on("welcome", (message) => {
+    signaling.on("welcome", () => signaling.send({ type: "probeServers" }));
+    signaling.on("probeServers", (message) => {
       window.clearTimeout(timer);
       resolve({
         iceServers: message.iceServers,
@@ -143,7 +148,7 @@ function openSession(): Promise<Session> {
     });
     signaling.on("probeAnswer", (message) => answer?.resolve(message.sdp));
     signaling.on("error", (message) => {
-      if (message.inReplyTo === "probe") fail("server-refused");
+      if (message.inReplyTo === "probe" || message.inReplyTo === "probeServers") fail("server-refused");
     });
     signaling.connect();
   });

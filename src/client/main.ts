@@ -1,16 +1,20 @@
 /** The browser client's entry: picks the screen from the address. */
 import { ROOM_NAME_PATTERN } from "../protocol/constants.js";
 import type { RoomName } from "../protocol/messages.js";
+import { purgeIdentitiesOnSchedule } from "./e2ee/kept-identity.js";
 import { language } from "./i18n/index.js";
 import { LocalMedia } from "./media.js";
 import { Meeting } from "./meeting/meeting.js";
-import { rememberDeviceChoice, rememberedDeviceChoice, savedSession, type DeviceKind } from "./storage.js";
+import { forgetExpiredModeratorKeys, rememberDeviceChoice, rememberedDeviceChoice, savedSession, type DeviceKind } from "./storage.js";
 import { homeScreen } from "./ui/home.js";
 import { prejoinScreen } from "./ui/prejoin.js";
 import { MeetingScreen } from "./ui/meeting-view.js";
 import { leftScreen } from "./ui/left.js";
 
 const app = document.getElementById("app")!;
+
+// Identity keys that tabs closed without leaving kept are deleted a day later, whichever Treff page is open.
+purgeIdentitiesOnSchedule();
 
 function show(screen: HTMLElement): void {
   document.documentElement.lang = language();
@@ -68,6 +72,8 @@ function toggleDevice(media: LocalMedia, kind: DeviceKind): Promise<void> {
   return kind === "audio" ? media.setAudio(on) : media.setVideo(on);
 }
 
+// Whatever page opens, moderator keys past their expiry leave this device.
+forgetExpiredModeratorKeys();
 const match = /^\/r\/([^/]+)\/?$/.exec(location.pathname);
 const room = match ? decodeURIComponent(match[1]!) : "";
 if (ROOM_NAME_PATTERN.test(room)) void enterRoom(room);

@@ -1,14 +1,17 @@
 /**
  * What the browser keeps, on the person's own device only: the resume token
- * of the current tab (sessionStorage, gone with the tab), for moderators
- * the meeting's moderator key, and whether the person last chose to have
- * microphone and camera on (localStorage).
+ * of the current tab (sessionStorage, gone with the tab), whether the person
+ * last chose to have microphone and camera on, and, for moderators, their
+ * moderator key (localStorage) until it expires, the meeting ends or their
+ * rights are taken away, so the device keeps no list of the meetings it
+ * once moderated.
  */
 import type { RoomName } from "../protocol/messages.js";
 
-/** The moderator key for a room: from the moderator link's fragment, or kept from before. */
+/** The moderator key for a room: from the moderator link's fragment, or kept from before (if still valid). */
 export function moderatorKeyFor(room: RoomName): string | undefined {
-  const fromLink = /(?:^#|&)moderator=([A-Za-z0-9_-]+)/.exec(location.hash)?.[1];
+  forgetExpiredModeratorKeys();
+  const fromLink = /(?:^#|&)moderator=([A-Za-z0-9_.-]+)/.exec(location.hash)?.[1];
   if (fromLink) {
     rememberModeratorKey(room, fromLink);
     // The fragment never reaches the server; drop it from the address bar so a copied guest link does not carry it.
@@ -31,7 +34,36 @@ export function passphraseFromLink(): string | undefined {
   }
 }
 
-const moderatorStorageKey = (room: RoomName) => `treff.moderator.${room}`;
+const MODERATOR_PREFIX = "treff.moderator.";
+const moderatorStorageKey = (room: RoomName) => `${MODERATOR_PREFIX}${room}`;
+
+/**
+ * Until when a moderator key is valid, ms since 1970, as the key itself says (its payload's `e`,
+ * docs/security.md); 0 for anything unreadable, such as a key of the old format.
+ */
+export function moderatorKeyExpiry(key: string): number {
+  try {
+    const payload = key.split(".")[1] ?? "";
+    const json = JSON.parse(atob(payload.replace(/-/g, "+").replace(/_/g, "/"))) as { e?: unknown };
+    return typeof json.e === "number" ? json.e * 1000 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** Removes every kept moderator key that has expired (run at every page load). */
+export function forgetExpiredModeratorKeys(now = Date.now()): void {
+  for (let i = localStorage.length - 1; i >= 0; i--) {
+    const name = localStorage.key(i);
+    if (!name?.startsWith(MODERATOR_PREFIX)) continue;
+    if (moderatorKeyExpiry(localStorage.getItem(name) ?? "") <= now) localStorage.removeItem(name);
+  }
+}
+
+/** The key is no good any more (rights taken away, meeting ended, refused): the device forgets it. */
+export function forgetModeratorKey(room: RoomName): void {
+  localStorage.removeItem(moderatorStorageKey(room));
+}
 
 /** Kept in sessionStorage so a reload comes back as the same participant. */
 export interface SavedSession {

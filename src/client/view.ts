@@ -74,6 +74,9 @@ export interface MeetingControls {
   sendChat(text: string): void;
   /** The safety code this person compares with participant `id` (undefined: they cannot encrypt). */
   safetyCode(id: ParticipantId): Promise<string> | undefined;
+  /** The person compared the safety code with `id` and it matched: remembered for the meeting. */
+  markVerified(id: ParticipantId): void;
+  isVerified(id: ParticipantId): boolean;
   /** Resolves false if the person cancelled the browser's dialog. */
   startScreenShare(): Promise<boolean>;
   stopScreenShare(): void;

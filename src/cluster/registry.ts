@@ -1,55 +1,41 @@
 /**
- * Which rooms exist, by name. The single-machine registry keeps them in
- * memory; a Redis-backed registry for several Treff nodes will implement
- * the same interface, so nothing else needs to know which one runs.
+ * Which rooms exist, and how a connection reaches its room.
+ *
+ * The seam is LiveKit's router: `connect` takes a connection's `join` and
+ * the link the room answers on, and returns the sink for the connection's
+ * further messages. The caller never holds a room, so the room may live in
+ * this process (LocalRoomRegistry) or, with several Treff nodes, on another
+ * one, its messages carried over Redis; `createRoomRegistry` picks from the
+ * configuration and nothing else needs to know which runs.
  */
-import type { Admission, JoinRequest, RoomContext } from "../server/live-room.js";
-import { LiveRoom, RoomClosedError } from "../server/live-room.js";
-import type { RoomName } from "../protocol/messages.js";
+import type { ClientMessageOf } from "../protocol/messages.js";
+import type { ParticipantLink, RoomContext } from "../meeting/live-room.js";
+import type { ParticipantSignal } from "../meeting/participant-session.js";
+import { LocalRoomRegistry } from "./local-registry.js";
+
+export type { ParticipantLink } from "../meeting/live-room.js";
+export type { ParticipantSignal } from "../meeting/participant-session.js";
 
 export interface RoomRegistry {
-  /** Joins the named room (or its lobby), creating the room if nobody is in it. */
-  join(name: RoomName, request: JoinRequest): Promise<{ room: LiveRoom; admission: Admission }>;
-  /** Number of rooms with people in them (or in their lobby). */
+  /**
+   * Starts a connection's part in the room `join` names. Everything the room says goes to
+   * `link`; the connection's later messages go into the returned signal, in order.
+   * `address`: the client's address group, for per-address limits only.
+   */
+  connect(join: ClientMessageOf<"join">, address: string, link: ParticipantLink): ParticipantSignal;
+  /** Number of rooms with people in them (or in their lobby) on this node. */
   readonly size: number;
-  /** Ends every room (e.g. the media server restarted). */
+  /** Ends every room (e.g. the media server restarted, or the server stops). */
   shutdownAll(code: number, reason: string): Promise<void>;
 }
 
-export class LocalRoomRegistry implements RoomRegistry {
-  private readonly rooms = new Map<RoomName, LiveRoom>();
+export interface RegistryOptions {
+  context: RoomContext;
+  /** Rooms this node holds at most; a join that would open one more is refused with `server-busy`. */
+  maxRooms: number;
+}
 
-  constructor(private readonly context: RoomContext) {}
-
-  get size(): number {
-    return this.rooms.size;
-  }
-
-  async join(name: RoomName, request: JoinRequest) {
-    // A room can close between our lookup and our turn in its queue; then a fresh one takes its place.
-    for (;;) {
-      const room = this.roomNamed(name);
-      try {
-        return { room, admission: await room.join(request) };
-      } catch (error) {
-        if (!(error instanceof RoomClosedError)) throw error;
-      }
-    }
-  }
-
-  async shutdownAll(code: number, reason: string): Promise<void> {
-    await Promise.all([...this.rooms.values()].map((room) => room.shutdown(code, reason)));
-  }
-
-  private roomNamed(name: RoomName): LiveRoom {
-    let room = this.rooms.get(name);
-    if (!room || room.isClosed) {
-      const created: LiveRoom = new LiveRoom(name, this.context, () => {
-        if (this.rooms.get(name) === created) this.rooms.delete(name);
-      });
-      room = created;
-      this.rooms.set(name, room);
-    }
-    return room;
-  }
+/** The registry the configuration asks for: in memory (one node) today; Redis-backed with REDIS_URL later. */
+export function createRoomRegistry(options: RegistryOptions): RoomRegistry {
+  return new LocalRoomRegistry(options);
 }

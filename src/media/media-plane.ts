@@ -76,6 +76,11 @@ export interface MediaParticipant extends EventEmitter<MediaParticipantEvents> {
   subscribe(streams: readonly StreamWish[]): Promise<void>;
   answerSubscription(answerSdp: string): Promise<void>;
   trickle(target: PeerConnectionRole, candidate: IceCandidate | null): Promise<void>;
+  /**
+   * Makes the media server drop (`muted`) or forward again what this participant publishes of
+   * one kind, whatever their client sends. No-op for a kind they do not publish.
+   */
+  mute(kind: "audio" | "video", muted: boolean): Promise<void>;
   /** Stops publishing and subscribing. Idempotent. */
   leave(): Promise<void>;
 }

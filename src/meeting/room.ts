@@ -104,6 +104,16 @@ export class Room {
     ];
   }
 
+  /** Takes moderator rights away: everyone sees the new role; the lobby list is no longer theirs. */
+  demote(id: ParticipantId): Delivery[] {
+    const current = this.members.get(id);
+    if (!current || current.role !== "moderator") return [];
+    const hostBefore = this.hostPresent;
+    const next: Participant = { ...current, role: "participant" };
+    this.members.set(id, next);
+    return [...this.toAll({ type: "participantUpdated", participant: { ...next } }), ...this.hostChange(hostBefore)];
+  }
+
   // --- lobby --------------------------------------------------------------
 
   get isEmpty(): boolean {
@@ -119,18 +129,20 @@ export class Room {
     return [...this.waiting.keys()];
   }
 
-  /** Puts someone in the lobby: they learn whether a host is here, the moderators learn who knocks. */
+  /**
+   * Puts someone in the lobby: they learn whether a host is here, the moderators learn who
+   * knocks (only the newcomer, not the whole list again: a full lobby must not cost N² messages).
+   */
   knock(id: ParticipantId, name: string, e2ee: boolean): Delivery[] {
-    this.waiting.set(id, { id, name, e2ee });
-    return [{ to: id, message: { type: "lobby", hostPresent: this.hostPresent } }, ...this.toModerators(this.lobbyMessage())];
+    const entry: LobbyEntry = { id, name, e2ee };
+    this.waiting.set(id, entry);
+    return [{ to: id, message: { type: "lobby", hostPresent: this.hostPresent } }, ...this.toModerators({ type: "lobbyJoined", entry: { ...entry } })];
   }
 
-  /** Takes someone out of the lobby (admitted, refused or gone); the moderators see the new list. */
-  unknock(id: ParticipantId): { entry: LobbyEntry | undefined; deliveries: Delivery[] } {
-    const entry = this.waiting.get(id);
-    if (!entry) return { entry, deliveries: [] };
-    this.waiting.delete(id);
-    return { entry, deliveries: this.toModerators(this.lobbyMessage()) };
+  /** Takes someone out of the lobby (admitted, refused or gone); the moderators are told. */
+  unknock(id: ParticipantId): Delivery[] {
+    if (!this.waiting.delete(id)) return [];
+    return this.toModerators({ type: "lobbyLeft", participantId: id });
   }
 
   /** Raises (at the end of the queue) or lowers a participant's hand; everyone sees it. */

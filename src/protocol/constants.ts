@@ -4,7 +4,7 @@
  */
 
 /** Bumped whenever a message changes incompatibly. */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 /** Largest message either side may send, in bytes of UTF-8 JSON. */
 export const MAX_MESSAGE_BYTES = 64 * 1024;
@@ -15,8 +15,18 @@ export const SIGNALING_PATH = "/ws";
 /** Room names: letters, digits, `-` and `_`, 1 to 64 of them. */
 export const ROOM_NAME_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 
-/** WebSocket close codes Treff uses besides the standard ones. */
+/** Every WebSocket close code Treff sends or asks for, standard (1xxx) and its own (4xxx). */
 export const CloseCode = {
+  /** The person left (`leave`), or the client closes its own socket for good. */
+  normal: 1000,
+  /** The server is shutting down; reconnect to another (or the same, restarted) server. */
+  goingAway: 1001,
+  /** The media server restarted: rejoin, everything is set up afresh. */
+  mediaRestart: 1012,
+  /** The server is at a limit (connections from this address, server-wide); try again later. */
+  tryAgainLater: 1013,
+  /** The client closes its socket to open a new one (its reconnect logic). */
+  reconnect: 4000,
   /** Another connection took over this participant (`join` with its resume token). */
   replaced: 4001,
   /** Refused at the lobby, removed by a moderator, or the meeting ended (see the `farewell` message). */

@@ -11,127 +11,31 @@
  * accepted after the server answered `joined`.
  */
 import { z } from "zod";
-import { MAX_MESSAGE_BYTES, PROTOCOL_VERSION, ROOM_NAME_PATTERN } from "./constants.js";
+import { MAX_MESSAGE_BYTES, PROTOCOL_VERSION } from "./constants.js";
+import {
+  ChatText,
+  DisplayName,
+  IceCandidate,
+  IceServer,
+  KeyId,
+  LobbyEntry,
+  MeetingPassword,
+  ModeratorAction,
+  ModeratorKey,
+  Participant,
+  ParticipantId,
+  PeerConnectionRole,
+  PublicKey,
+  Reaction,
+  Role,
+  RoomName,
+  Sdp,
+  Sealed,
+  VideoQuality,
+} from "./values.js";
 
 export { CloseCode, MAX_MESSAGE_BYTES, PROTOCOL_VERSION, ROOM_NAME_PATTERN, SIGNALING_PATH } from "./constants.js";
-
-// ---------------------------------------------------------------------------
-// Shared value types
-
-/**
- * A room name as it appears in `/r/<name>`: letters, digits, `-` and `_`.
- * Rooms created with "New meeting" get 16 random bytes as 22 base64url
- * characters (128 bits); people may also type shorter names.
- */
-export const RoomName = z.string().regex(ROOM_NAME_PATTERN, "room names have 1–64 letters, digits, '-' or '_'");
-export type RoomName = z.infer<typeof RoomName>;
-
-/** Opaque participant id, unique within a room, chosen by the server. */
-export const ParticipantId = z.string().min(1).max(32).regex(/^[A-Za-z0-9_-]+$/);
-export type ParticipantId = z.infer<typeof ParticipantId>;
-
-/** A display name: trimmed, 1..64 characters, no control characters. */
-export const DisplayName = z
-  .string()
-  .transform((s) => s.trim())
-  .pipe(
-    z
-      .string()
-      .min(1, "a name is required")
-      .max(64, "names have at most 64 characters")
-      // eslint-disable-next-line no-control-regex
-      .regex(/^\P{Cc}*$/u, "names may not contain control characters"),
-  );
-
-/** An SDP blob (offer or answer). Bounded by the message size limit. */
-const Sdp = z.string().min(1).max(MAX_MESSAGE_BYTES);
-
-/** Which of a participant's peer connections a candidate belongs to (camera, receiving, shared screen). */
-export const PeerConnectionRole = z.enum(["publisher", "subscriber", "screen"]);
-export type PeerConnectionRole = z.infer<typeof PeerConnectionRole>;
-
-/** An ICE candidate as produced by RTCIceCandidate.toJSON(). */
-export const IceCandidate = z.object({
-  candidate: z.string().max(1024),
-  sdpMid: z.string().max(64).nullish(),
-  sdpMLineIndex: z.number().int().min(0).max(1024).nullish(),
-});
-export type IceCandidate = z.infer<typeof IceCandidate>;
-
-/**
- * A participant's end-to-end encryption identity key for this meeting: a raw
- * ECDH P-256 public key (65 bytes) in base64url. Its private half never
- * leaves the browser; see docs/e2ee.md.
- */
-export const PublicKey = z.string().regex(/^[A-Za-z0-9_-]{87}$/, "a public key is 65 bytes in base64url");
-export type PublicKey = z.infer<typeof PublicKey>;
-
-/** Ciphertext the server relays without being able to read it (base64url). */
-const Sealed = (maxLength: number) => z.string().min(1).max(maxLength).regex(/^[A-Za-z0-9_-]+$/, "sealed data is base64url");
-
-/** Which of a sender's keys sealed something: a counter that wraps at 256. */
-export const KeyId = z.number().int().min(0).max(255);
-
-/** Moderators admit guests and may mute, remove, lock and end; everyone else is a participant. */
-export const Role = z.enum(["moderator", "participant"]);
-export type Role = z.infer<typeof Role>;
-
-/** What every participant knows about every other participant. */
-export const Participant = z.object({
-  id: ParticipantId,
-  name: z.string(),
-  role: Role,
-  /** Microphone is on (sending audio). */
-  audio: z.boolean(),
-  /** Camera is on (sending video). */
-  video: z.boolean(),
-  /** The participant's media reaches the media server and can be subscribed to. */
-  publishing: z.boolean(),
-  /** The participant shares their screen, and it can be subscribed to. */
-  screen: z.boolean(),
-  /** A raised hand: its place in the order hands went up (lower is earlier); `null` when down. */
-  hand: z.number().int().nullable(),
-  /** The participant's E2EE identity key; `null`: their browser cannot encrypt end to end. */
-  publicKey: PublicKey.nullable(),
-});
-export type Participant = z.infer<typeof Participant>;
-
-/** The few reactions a participant can show briefly on their tile. */
-export const Reaction = z.enum(["thumbs-up", "clap", "laugh", "heart", "surprised"]);
-export type Reaction = z.infer<typeof Reaction>;
-
-/** An ICE server handed to the browser (STUN/TURN), as in RTCIceServer. */
-export const IceServer = z.object({
-  urls: z.array(z.string()),
-  username: z.string().optional(),
-  credential: z.string().optional(),
-});
-export type IceServer = z.infer<typeof IceServer>;
-
-/** How much of a camera a receiver wants: none, or a simulcast layer by tile size. */
-export const VideoQuality = z.enum(["off", "low", "medium", "high"]);
-export type VideoQuality = z.infer<typeof VideoQuality>;
-
-/**
- * Someone waiting in the lobby, as moderators see them. `e2ee`: their browser
- * can encrypt end to end (it sent a public key), so a moderator knows before
- * letting them in whether they will make the meeting "not encrypted for everyone".
- */
-export const LobbyEntry = z.object({ id: ParticipantId, name: z.string(), e2ee: z.boolean() });
-export type LobbyEntry = z.infer<typeof LobbyEntry>;
-
-/** What a moderator can do to one participant. */
-export const ModeratorAction = z.enum(["mute-audio", "stop-video", "remove", "make-moderator", "lower-hand"]);
-export type ModeratorAction = z.infer<typeof ModeratorAction>;
-
-/** Meeting passwords: long enough to mean something, short enough to type. */
-export const MeetingPassword = z.string().min(4, "passwords have at least 4 characters").max(256);
-
-/** A chat message's text. */
-export const ChatText = z
-  .string()
-  .transform((s) => s.trim())
-  .pipe(z.string().min(1, "the message is empty").max(2000, "messages have at most 2000 characters"));
+export * from "./values.js";
 
 // ---------------------------------------------------------------------------
 // Client -> server
@@ -149,8 +53,8 @@ export const ClientMessage = z.discriminatedUnion("type", [
      * takes over its id and the old one is closed with 4001.
      */
     resumeToken: z.string().max(128).optional(),
-    /** The moderator key from the meeting's moderator link: join as moderator, past the lobby. */
-    moderatorKey: z.string().max(128).optional(),
+    /** A moderator key (from the moderator link, or kept from an earlier `joined`): join as moderator, past the lobby. */
+    moderatorKey: ModeratorKey.optional(),
     /** The meeting password, when a moderator set one. */
     password: z.string().max(256).optional(),
     /** This browser's E2EE identity key; left out when it cannot encrypt end to end. */
@@ -228,10 +132,20 @@ export const ClientMessage = z.discriminatedUnion("type", [
   z.object({ type: z.literal("requireE2ee"), required: z.boolean() }),
 
   /**
-   * The connectivity check (/check): an SDP offer for a short test connection to the
+   * The connectivity check (/check), step one: asks for the STUN/TURN servers to test with
+   * (answered by `probeServers`). Allowed without `join`; limited per address.
+   */
+  z.object({ type: z.literal("probeServers") }),
+  /**
+   * The connectivity check, step two: an SDP offer for a short test connection to the
    * media server. Allowed without `join`; one at a time; it ends when the socket closes.
    */
   z.object({ type: z.literal("probe"), sdp: Sdp }),
+  /**
+   * A round-trip barrier: answered with `pong` (same `id`) once every message this connection
+   * sent before it has been handled, so whatever those messages caused has been sent first.
+   */
+  z.object({ type: z.literal("ping"), id: z.number().int().min(0).max(2 ** 31) }),
 ]);
 export type ClientMessage = z.infer<typeof ClientMessage>;
 /** A client message as a client writes it (fields with defaults may be left out). */
@@ -260,6 +174,8 @@ export const ErrorCode = z.enum([
   "wrong-password", // the password in `join` is not the meeting's
   "too-many-attempts", // too many wrong passwords from this address; wait a minute
   "e2ee-required", // the meeting admits only browsers that encrypt end to end
+  "lobby-full", // too many people wait in this meeting's lobby; try again later
+  "server-busy", // the server holds as many meetings, connections or checks as it may; try again later
   "media-unavailable", // the media server is down or refused; retry later
   "internal", // a bug; the message was dropped and nothing else changed
 ]);
@@ -281,8 +197,6 @@ export const ServerMessage = z.discriminatedUnion("type", [
   z.object({
     type: z.literal("welcome"),
     version: z.number().int(),
-    /** STUN/TURN servers for both peer connections (may be empty: direct connection only). */
-    iceServers: z.array(IceServer),
     /** The operator wants microphone and camera off until each person switches them on. */
     mediaOffByDefault: z.boolean(),
     /** End-to-end encryption is on for browsers that can do it (the operator may switch it off). */
@@ -299,20 +213,29 @@ export const ServerMessage = z.discriminatedUnion("type", [
     type: z.literal("joined"),
     participantId: ParticipantId,
     role: Role,
-    /** For moderators: the key of the meeting's moderator link, to keep (a reload stays moderator). */
-    moderatorKey: z.string().optional(),
+    /** For moderators: their own moderator key, to keep until it expires (a reload stays moderator). */
+    moderatorKey: ModeratorKey.optional(),
     /** Keep it for the life of the page; send it in `join` to come back as the same participant. */
     resumeToken: z.string(),
+    /**
+     * STUN/TURN servers for the peer connections, with TURN credentials made for this person
+     * (none are given before `joined`: a stranger with the link gets no relay).
+     */
+    iceServers: z.array(IceServer),
     /** Everyone else in the room, in order of arrival. */
     participants: z.array(Participant),
   }),
   z.object({ type: z.literal("participantJoined"), participant: Participant }),
   z.object({ type: z.literal("participantUpdated"), participant: Participant }),
   z.object({ type: z.literal("participantLeft"), participantId: ParticipantId }),
-  /** Your role changed (a moderator made you one). */
-  z.object({ type: z.literal("roleChanged"), role: Role, moderatorKey: z.string().optional() }),
-  /** To moderators: who is waiting in the lobby now, in order of arrival. */
+  /** Your role changed (a moderator made you one, with your own key; or took the rights away: forget the key). */
+  z.object({ type: z.literal("roleChanged"), role: Role, moderatorKey: ModeratorKey.optional() }),
+  /** To someone who becomes a moderator: everyone waiting in the lobby, in order of arrival. Changes follow one by one. */
   z.object({ type: z.literal("lobbyChanged"), waiting: z.array(LobbyEntry) }),
+  /** To moderators: someone started waiting in the lobby (at the end of the list). */
+  z.object({ type: z.literal("lobbyJoined"), entry: LobbyEntry }),
+  /** To moderators: someone no longer waits (let in, turned away, or gone). */
+  z.object({ type: z.literal("lobbyLeft"), participantId: ParticipantId }),
   /** To everyone in the meeting: the meeting's settings. Sent after `joined` and on every change. */
   z.object({
     type: z.literal("roomState"),
@@ -335,8 +258,12 @@ export const ServerMessage = z.discriminatedUnion("type", [
   z.object({ type: z.literal("e2eeKey"), from: ParticipantId, keyId: KeyId, sealed: z.string() }),
   /** The last message before the server closes the connection for good (close code 4003). */
   z.object({ type: z.literal("farewell"), reason: z.enum(["refused", "removed", "ended"]) }),
+  /** The answer to `probeServers`: STUN/TURN servers for the check, with short-lived TURN credentials. */
+  z.object({ type: z.literal("probeServers"), iceServers: z.array(IceServer) }),
   /** The media server's answer to `probe`. */
   z.object({ type: z.literal("probeAnswer"), sdp: z.string() }),
+  /** The answer to `ping`: everything caused by the messages before it has been sent. */
+  z.object({ type: z.literal("pong"), id: z.number().int() }),
   /** The media server's SDP answer to `publishScreen`. */
   z.object({ type: z.literal("screenAnswer"), sdp: z.string() }),
   /** The media server's SDP answer to `publish`. */

@@ -2,19 +2,24 @@
  * Assembles a running Treff: media plane (own or external Janus), room
  * registry, HTTP server and signaling. Used by main.ts and by the tests.
  */
+import { randomBytes } from "node:crypto";
 import type { Server } from "node:http";
 import type { FastifyInstance } from "fastify";
+import { CloseCode } from "../protocol/messages.js";
 import type { Config } from "./config.js";
 import { describeConfig } from "./config.js";
 import { createHttpServer } from "./http.js";
-import type { Logger } from "./log.js";
+import type { Logger } from "../common/log.js";
+import { KeyedBuckets } from "../common/per-key.js";
 import { publicDir } from "./paths.js";
 import { MeetingCreator } from "./meetings.js";
 import { PasswordAttempts } from "../meeting/attempts.js";
+import { ModeratorKeys, deriveSecret } from "../meeting/moderator-keys.js";
+import type { RoomContext } from "../meeting/live-room.js";
 import { ProbeService } from "./probe.js";
-import { iceServersFor } from "./turn.js";
+import { PROBE_TTL_SECONDS, iceServersFor } from "./turn.js";
 import { Signaling } from "./signaling.js";
-import { LocalRoomRegistry } from "../cluster/registry.js";
+import { createRoomRegistry, type RoomRegistry } from "../cluster/registry.js";
 import { ExternalJanus, JanusSupervisor, findJanusLibraryDir, type JanusBackend } from "../media/janus/supervisor.js";
 import { JanusMediaPlane } from "../media/janus/videoroom.js";
 import type { MediaPlane } from "../media/media-plane.js";
@@ -22,7 +27,7 @@ import type { MediaPlane } from "../media/media-plane.js";
 export interface TreffServer {
   /** http://host:port, with the port actually bound. */
   readonly url: string;
-  readonly registry: LocalRoomRegistry;
+  readonly registry: RoomRegistry;
   readonly mediaPlane: MediaPlane;
   readonly signaling: Signaling;
   /** Where the Janus connection comes from (tests inspect and kill Janus through it). */
@@ -30,8 +35,13 @@ export interface TreffServer {
   close(): Promise<void>;
 }
 
-/** WebSocket close code for "the media server restarted, reconnect" (1012: service restart). */
-export const MEDIA_RESTART_CLOSE_CODE = 1012;
+/** Knocks per address group: a school behind one NAT may knock all at once, then one a second. */
+const KNOCK_BURST = 60;
+const KNOCKS_PER_SECOND = 1;
+/** A creator's moderator key is renewed on every entry; a promoted one dies with the meeting, or after a day. */
+const PROMOTED_KEY_LIFETIME_MS = 24 * 3600 * 1000;
+/** Wrong meeting passwords per meeting per minute, from all addresses together. */
+const ROOM_PASSWORD_ATTEMPTS = 30;
 
 export function createJanusBackend(config: Config, log: Logger): JanusBackend {
   if (config.janus.url) return new ExternalJanus(config.janus.url, config.janus.apiSecret, log);
@@ -45,14 +55,17 @@ export function createJanusBackend(config: Config, log: Logger): JanusBackend {
 }
 
 /** Start-up notes for settings an operator should look at. */
-function warnAboutConfiguration(config: Config, meetings: MeetingCreator, log: Logger): void {
+function warnAboutConfiguration(config: Config, log: Logger): void {
   if (!config.operator.name || !config.operator.contact) {
     log.warn(
       "no operator set: the privacy page cannot say who runs this server; set TREFF_OPERATOR_NAME and TREFF_OPERATOR_CONTACT",
     );
   }
-  if (meetings.ephemeralSecret) {
+  if (!config.secret) {
     log.info("no TREFF_SECRET set: moderator links stop working when the server restarts");
+  }
+  if (config.janus.url?.startsWith("ws://") && !config.janus.apiSecret) {
+    log.warn("the external Janus is reached over plain ws:// without an API secret: anyone who reaches that port controls the media server; use ws+unix:// or set JANUS_API_SECRET");
   }
 }
 
@@ -60,21 +73,36 @@ export async function startTreff(config: Config, log: Logger, options: { publicD
   log.info({ config: describeConfig(config) }, "starting treff");
   const backend = createJanusBackend(config, log);
   await backend.start();
-  const mediaPlane = new JanusMediaPlane(backend, { publisherBitrate: config.janus.publisherBitrate });
-  const meetings = new MeetingCreator(config);
-  const registry = new LocalRoomRegistry({
+  const mediaPlane = new JanusMediaPlane(backend, {
+    publisherBitrate: config.janus.publisherBitrate,
+    candidates: { allowLoopback: config.janus.allowLoopbackCandidates },
+  });
+  const serverSecret = config.secret ? Buffer.from(config.secret) : randomBytes(32);
+  const moderatorKeys = new ModeratorKeys(deriveSecret(serverSecret, "moderator-keys"));
+  const meetings = new MeetingCreator(config, moderatorKeys);
+  const { meetings: m } = config;
+  const context: RoomContext = {
     mediaPlane,
     log,
-    meetings,
-    lobby: config.meetings.lobby,
+    moderatorKeys,
+    policy: {
+      lobby: m.lobby,
+      e2ee: m.e2eeRequired ? "required" : m.e2ee ? "on" : "off",
+      maxWaiting: config.limits.lobby,
+      ownerKeyLifetimeMs: m.moderatorKeyDays * 24 * 3600 * 1000,
+      promotedKeyLifetimeMs: PROMOTED_KEY_LIFETIME_MS,
+      roomPasswordAttempts: ROOM_PASSWORD_ATTEMPTS,
+    },
     passwordAttempts: new PasswordAttempts(),
-    e2ee: config.meetings.e2ee,
-  });
+    iceServers: () => iceServersFor(config),
+    knocks: new KeyedBuckets(KNOCK_BURST, KNOCKS_PER_SECOND),
+  };
+  const registry = createRoomRegistry({ context, maxRooms: config.limits.rooms });
   const probes = new ProbeService(mediaPlane);
-  warnAboutConfiguration(config, meetings, log);
+  warnAboutConfiguration(config, log);
   mediaPlane.on("down", () => {
     log.warn("media server went away; asking every participant to reconnect");
-    void registry.shutdownAll(MEDIA_RESTART_CLOSE_CODE, "media server restarted");
+    void registry.shutdownAll(CloseCode.mediaRestart, "media server restarted");
   });
 
   let http: FastifyInstance;
@@ -85,10 +113,11 @@ export async function startTreff(config: Config, log: Logger, options: { publicD
       registry,
       log,
       probes,
-      iceServers: () => iceServersFor(config),
+      probeIceServers: () => iceServersFor(config, Date.now, PROBE_TTL_SECONDS),
       trustProxy: config.http.trustProxy,
       mediaOffByDefault: config.meetings.mediaOffByDefault,
       e2ee: config.meetings.e2ee,
+      limits: { connections: config.limits.connections, connectionsPerAddress: config.limits.connectionsPerAddress },
     });
     await http.listen({ host: config.host, port: config.port });
   } catch (error) {
@@ -110,8 +139,8 @@ export async function startTreff(config: Config, log: Logger, options: { publicD
     janus: backend,
     close() {
       closing ??= (async () => {
-        // Participants first, with a proper close (1001 "going away"), then whatever is left.
-        await registry.shutdownAll(1001, "server shutting down");
+        // Participants first, with a proper close ("going away"), then whatever is left.
+        await registry.shutdownAll(CloseCode.goingAway, "server shutting down");
         signaling.close();
         await http.close();
         await mediaPlane.close();

@@ -6,18 +6,11 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { IceServer } from "../protocol/messages.js";
-
-/** A whole number, from JSON or from an environment variable's digits (not " ", "1e3" or "0x1F"). */
-const WholeNumber = z.union([z.number(), z.string().trim().regex(/^\d+$/, "expected a whole number").transform(Number)]).pipe(z.number().int());
+import { JANUS_MEDIA_DEFAULTS } from "../media/janus/config.js";
+import { Flag, StringList, WholeNumber } from "./config-values.js";
+import { PRIVACY_ENVIRONMENT, PrivacyConfig } from "./privacy-config.js";
 
 const LogLevel = z.enum(["debug", "info", "warn", "error", "silent"]);
-
-/** A list from JSON, or from an environment variable as comma-separated values. */
-const StringList = z
-  .union([z.array(z.string()), z.string().transform((s) => s.split(",").map((x) => x.trim()).filter(Boolean))])
-  .pipe(z.array(z.string()));
-
-const Flag = z.stringbool().or(z.boolean());
 
 export const Config = z.object({
   /** Address the HTTP server binds to. `localhost` lets browsers use camera and microphone without TLS. */
@@ -53,13 +46,30 @@ export const Config = z.object({
       iceLite: z.stringbool().or(z.boolean()).default(false),
       /** Bitrate cap per publisher, bit/s. */
       publisherBitrate: WholeNumber.pipe(z.number().min(64_000)).default(2_000_000),
+      // How Janus spends its CPU on media (media/janus/config.ts; measured by bench:load, see BENCHMARKS.md).
+      /** Threads that share all media (Janus event_loops); default one per core; 0: a thread per handle. */
+      eventLoops: WholeNumber.pipe(z.number().min(0).max(256)).default(JANUS_MEDIA_DEFAULTS.eventLoops),
+      /** A key frame empties a subscriber's retransmission buffer (Janus nack_optimizations). */
+      nackOptimizations: Flag.default(JANUS_MEDIA_DEFAULTS.nackOptimizations),
+      /** Shortest time packets are kept for retransmission, ms (Janus min_nack_queue). */
+      minNackQueueMs: WholeNumber.pipe(z.number().min(0).max(10_000)).default(JANUS_MEDIA_DEFAULTS.minNackQueueMs),
+      /** How often publishers get congestion feedback, ms (Janus twcc_period). */
+      twccPeriodMs: WholeNumber.pipe(z.number().min(1).max(10_000)).default(JANUS_MEDIA_DEFAULTS.twccPeriodMs),
+      /** Seconds without media before Janus reports it (Janus no_media_timer); 0: never. */
+      noMediaTimerSeconds: WholeNumber.pipe(z.number().min(0).max(3600)).default(JANUS_MEDIA_DEFAULTS.noMediaTimerSeconds),
+      /**
+       * Pass loopback addresses in browsers' ICE candidates on to Janus. Off: a browser cannot make
+       * Janus send connectivity checks to the server's own loopback services. The tests, whose
+       * media runs on 127.0.0.2, switch it on.
+       */
+      allowLoopbackCandidates: Flag.default(false),
     })
     .prefault({}),
   /** STUN/TURN servers for browsers. None by default: no third party learns who connects. */
   iceServers: z.array(IceServer).default([]),
   /**
-   * Secret from which moderator keys are derived (HMAC per room), so the server stores
-   * no per-meeting key at all. Unset: a random one per start, and moderator links
+   * Secret that signs moderator keys (docs/security.md), so the server stores no
+   * per-meeting key at all. Unset: a random one per start, and moderator links
    * stop working when the server restarts.
    */
   secret: z.string().min(16, "use at least 16 characters").optional(),
@@ -73,17 +83,40 @@ export const Config = z.object({
        * both start on unless the person chose otherwise before.
        */
       mediaOffByDefault: Flag.default(true),
-      /** Browsers that can encrypt media and chat end to end do so (docs/e2ee.md). */
-      e2ee: Flag.default(true),
+      /**
+       * Browsers that can encrypt media and chat end to end do so (docs/e2ee.md); "required":
+       * every meeting admits only such browsers, and no moderator can switch that off.
+       */
+      e2ee: z.union([z.literal("required"), Flag]).default(true),
+      /** How long a meeting creator's moderator link stays valid; each use renews it. */
+      moderatorKeyDays: WholeNumber.pipe(z.number().min(1).max(400)).default(30),
       /** Who may create meetings: anyone, or holders of a token signed with creationSecret (HS256 JWT). */
       creation: z.enum(["open", "token"]).default("open"),
       creationSecret: z.string().min(16, "use at least 16 characters").optional(),
+      /** When set, creation tokens must carry this `iss`. */
+      creationIssuer: z.string().min(1).optional(),
+      /** When set, creation tokens must carry this `aud`. */
+      creationAudience: z.string().min(1).optional(),
     })
     .prefault({})
     .refine((m) => m.creation === "open" || m.creationSecret, {
       message: "creation 'token' needs creationSecret (env TREFF_CREATION_SECRET)",
       path: ["creationSecret"],
-    }),
+    })
+    .transform(({ e2ee, ...rest }) => ({ ...rest, e2ee: e2ee !== false, e2eeRequired: e2ee === "required" })),
+  /** Caps that keep one client, one network or a flood from taking the whole server. */
+  limits: z
+    .object({
+      /** Meetings running at once on this server. */
+      rooms: WholeNumber.pipe(z.number().min(1)).default(1000),
+      /** Signaling connections open at once, server-wide. */
+      connections: WholeNumber.pipe(z.number().min(1)).default(10_000),
+      /** Signaling connections open at once from one address (an IPv6 /64 counts as one); a school behind one NAT needs many. */
+      connectionsPerAddress: WholeNumber.pipe(z.number().min(1)).default(100),
+      /** People waiting in one meeting's lobby at once. */
+      lobby: WholeNumber.pipe(z.number().min(1)).default(200),
+    })
+    .prefault({}),
   /** Who runs this server, for the privacy page (/privacy). */
   operator: z
     .object({
@@ -94,6 +127,8 @@ export const Config = z.object({
       dataProtectionOfficer: z.string().default(""),
     })
     .prefault({}),
+  /** What the operator declares for the privacy page and the compliance kit (privacy-config.ts). */
+  privacy: PrivacyConfig.prefault({}),
   http: z
     .object({
       /** Origins allowed to embed Treff in a frame (CSP frame-ancestors). None by default. */
@@ -135,11 +170,21 @@ const ENVIRONMENT: Record<string, string[]> = {
   TREFF_LOBBY: ["meetings", "lobby"],
   TREFF_MEDIA_OFF_BY_DEFAULT: ["meetings", "mediaOffByDefault"],
   TREFF_E2EE: ["meetings", "e2ee"],
+  TREFF_MODERATOR_KEY_DAYS: ["meetings", "moderatorKeyDays"],
+  TREFF_CREATION_ISSUER: ["meetings", "creationIssuer"],
+  TREFF_CREATION_AUDIENCE: ["meetings", "creationAudience"],
+  TREFF_MAX_ROOMS: ["limits", "rooms"],
+  TREFF_MAX_CONNECTIONS: ["limits", "connections"],
+  TREFF_MAX_CONNECTIONS_PER_ADDRESS: ["limits", "connectionsPerAddress"],
+  TREFF_MAX_LOBBY: ["limits", "lobby"],
+  JANUS_ALLOW_LOOPBACK_CANDIDATES: ["janus", "allowLoopbackCandidates"],
+  JANUS_EVENT_LOOPS: ["janus", "eventLoops"],
   TREFF_MEETING_CREATION: ["meetings", "creation"],
   TREFF_CREATION_SECRET: ["meetings", "creationSecret"],
   TREFF_OPERATOR_NAME: ["operator", "name"],
   TREFF_OPERATOR_CONTACT: ["operator", "contact"],
   TREFF_OPERATOR_DPO: ["operator", "dataProtectionOfficer"],
+  ...Object.fromEntries(Object.entries(PRIVACY_ENVIRONMENT).map(([name, path]) => [name, ["privacy", ...path]])),
   FRAME_ANCESTORS: ["http", "frameAncestors"],
   TRUST_PROXY: ["http", "trustProxy"],
   TURN_SECRET: ["turn", "secret"],
@@ -173,8 +218,11 @@ export function parseConfig(raw: unknown): Config {
   if (result.success) return result.data;
   const lines = result.error.issues.map((issue) => {
     const field = issue.path.join(".");
-    const env = Object.entries(ENVIRONMENT).find(([, path]) => path.join(".") === field)?.[0];
-    return `  ${field}${env ? ` (env ${env})` : ""}: ${issue.message}`;
+    // The variables that set this field, a part of it (a language), or the list it is in.
+    const env = Object.entries(ENVIRONMENT)
+      .filter(([, path]) => [field, issue.path.slice(0, -1).join(".")].includes(path.join(".")) || path.join(".").startsWith(`${field}.`))
+      .map(([name]) => name);
+    return `  ${field}${env.length ? ` (env ${env.join(", ")})` : ""}: ${issue.message}`;
   });
   throw new ConfigError(`invalid configuration:\n${lines.join("\n")}`);
 }

@@ -1,6 +1,6 @@
 /** `npm start`: configuration from the environment, then serve until a signal. */
 import { loadConfig, ConfigError } from "./config.js";
-import { createLogger } from "./log.js";
+import { createLogger } from "../common/log.js";
 import { startTreff } from "./app.js";
 
 async function main(): Promise<void> {

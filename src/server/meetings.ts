@@ -1,83 +1,72 @@
 /**
- * Creating meetings and recognising their moderators.
+ * Creating meetings (`POST /api/meetings`).
  *
- * A moderator key is an HMAC of the room name under the server's secret, so
- * the server keeps no per-meeting key at all: it recomputes and compares.
- * Who may create meetings is the operator's choice: anyone, or holders of a
- * token (a JWT signed HS256 with the creation secret, as in Jitsi's JWT mode).
+ * Every creation makes a new room and a moderator key for it
+ * (src/meeting/moderator-keys.ts), so the answer never says anything about a
+ * room that exists already: a random 128-bit name, or a chosen name with
+ * such a random suffix. Only an operator's token (a JWT signed with the
+ * creation secret, as in Jitsi's JWT mode) can name an exact room, for
+ * recurring meetings an operator's portal hands out. Who may create at all
+ * is the operator's choice: anyone, or holders of such a token.
  */
-import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
-import { jwtVerify } from "jose";
+import { randomBytes } from "node:crypto";
+import { jwtVerify, type JWTVerifyOptions } from "jose";
 import { RoomName } from "../protocol/messages.js";
+import type { ModeratorKeys } from "../meeting/moderator-keys.js";
 import type { Config } from "./config.js";
 
-/** How long a hand-picked room name stays reserved for the one who created it. */
-const CLAIM_MS = 24 * 3600 * 1000;
-
 export type CreateResult =
-  | { ok: true; room: string; moderatorKey: string }
-  | { ok: false; status: 400 | 401 | 409; error: string };
+  | { ok: true; room: RoomName; moderatorKey: string }
+  | { ok: false; status: 400 | 401; error: string };
+
+/** A chosen name's part before the random suffix: 41 + "-" + 22 = 64, the longest room name. */
+const CHOSEN_NAME = /^[A-Za-z0-9_-]{1,41}$/;
+
+/** 128 random bits, 22 base64url characters. */
+const randomPart = () => randomBytes(16).toString("base64url");
 
 export class MeetingCreator {
-  private readonly secret: Buffer;
-  /** Hand-picked names already handed out, with when the claim ends. Memory only. */
-  private readonly claims = new Map<string, number>();
-
   constructor(
     private readonly config: Config,
-    private readonly now: () => number = Date.now,
-  ) {
-    this.secret = config.secret ? Buffer.from(config.secret) : randomBytes(32);
-  }
-
-  /** Whether the secret was generated at start (moderator links die with a restart). */
-  get ephemeralSecret(): boolean {
-    return !this.config.secret;
-  }
-
-  moderatorKey(room: RoomName): string {
-    return createHmac("sha256", this.secret).update(`moderator:${room}`).digest("base64url");
-  }
-
-  isModeratorKey(room: RoomName, key: string | undefined): boolean {
-    if (!key) return false;
-    const expected = Buffer.from(this.moderatorKey(room));
-    const given = Buffer.from(key);
-    return given.length === expected.length && timingSafeEqual(given, expected);
-  }
+    private readonly keys: ModeratorKeys,
+  ) {}
 
   /**
-   * A new meeting: a random 128-bit name, or `name` if nobody claimed it in
-   * the last day. With creation "token", the Authorization header must carry
-   * a valid `Bearer <JWT>`.
+   * A new meeting and its owner's moderator key. With creation "token", the Authorization header
+   * must carry a valid `Bearer <JWT>`; a token with a `room` claim names the exact room.
    */
   async create(authorization: string | undefined, name: unknown): Promise<CreateResult> {
-    if (this.config.meetings.creation === "token") {
-      const token = /^Bearer (\S+)$/.exec(authorization ?? "")?.[1];
-      if (!token) return { ok: false, status: 401, error: "creating meetings needs a token" };
-      try {
-        await jwtVerify(token, new TextEncoder().encode(this.config.meetings.creationSecret), { algorithms: ["HS256"] });
-      } catch {
-        return { ok: false, status: 401, error: "the token is not valid" };
-      }
-    }
-    this.forgetExpiredClaims();
-    if (name === undefined || name === null || name === "") {
-      // 128 random bits: nobody can claim it first, so there is nothing to remember.
-      const room = randomBytes(16).toString("base64url");
-      return { ok: true, room, moderatorKey: this.moderatorKey(room) };
-    }
-    const parsed = RoomName.safeParse(name);
-    if (!parsed.success) return { ok: false, status: 400, error: "meeting names have 1–64 letters, digits, '-' or '_'" };
-    const room = parsed.data;
-    if (this.claims.has(room)) return { ok: false, status: 409, error: "that name is taken; choose another" };
-    this.claims.set(room, this.now() + CLAIM_MS);
-    setTimeout(() => this.forgetExpiredClaims(), CLAIM_MS + 10).unref();
-    return { ok: true, room, moderatorKey: this.moderatorKey(room) };
+    const token = await this.verifyToken(authorization);
+    if ("error" in token) return { ok: false, status: 401, error: token.error };
+    let room: RoomName;
+    if (token.room !== undefined) room = token.room;
+    else if (name === undefined || name === null || name === "") room = randomPart();
+    else if (typeof name === "string" && CHOSEN_NAME.test(name)) room = `${name}-${randomPart()}`;
+    else return { ok: false, status: 400, error: "a chosen name has 1–41 letters, digits, '-' or '_' (a random part is added)" };
+    const lifetimeMs = this.config.meetings.moderatorKeyDays * 24 * 3600 * 1000;
+    return { ok: true, room, moderatorKey: this.keys.issueOwner(room, lifetimeMs) };
   }
 
-  private forgetExpiredClaims(): void {
-    const now = this.now();
-    for (const [room, until] of this.claims) if (until <= now) this.claims.delete(room);
+  /** The token's room claim (if any), `{}` where no token is needed and none came, or why it is refused. */
+  private async verifyToken(authorization: string | undefined): Promise<{ room?: RoomName } | { error: string }> {
+    const { creation, creationSecret, creationIssuer, creationAudience } = this.config.meetings;
+    const token = /^Bearer (\S+)$/.exec(authorization ?? "")?.[1];
+    if (!token) return creation === "token" ? { error: "creating meetings needs a token" } : {};
+    if (!creationSecret) return { error: "this server takes no creation tokens" };
+    const options: JWTVerifyOptions = {
+      algorithms: ["HS256"],
+      // A token without an expiry would be good forever once it leaks.
+      requiredClaims: ["exp"],
+      ...(creationIssuer ? { issuer: creationIssuer } : {}),
+      ...(creationAudience ? { audience: creationAudience } : {}),
+    };
+    try {
+      const { payload } = await jwtVerify(token, new TextEncoder().encode(creationSecret), options);
+      if (payload.room === undefined) return {};
+      const room = RoomName.safeParse(payload.room);
+      return room.success ? { room: room.data } : { error: "the token's room is not a valid room name" };
+    } catch {
+      return { error: "the token is not valid" };
+    }
   }
 }

@@ -7,13 +7,15 @@
  * room is not in the registry, so no meeting can find it.
  */
 import type { MediaParticipant, MediaPlane, MediaRoom } from "../media/media-plane.js";
-import { MediaError } from "../media/media-plane.js";
+import { RefusedError } from "../meeting/errors.js";
 
 export interface Probe {
   /** The media server's SDP answer. */
   answer: string;
   /** Ends the test connection. Idempotent. */
   close(): Promise<void>;
+  /** Settles once the test connection is gone (closed by the socket or by its lifetime). */
+  closed: Promise<void>;
 }
 
 export interface ProbeOptions {
@@ -42,13 +44,15 @@ export class ProbeService {
   }
 
   async start(offerSdp: string): Promise<Probe> {
-    if (this.open.size >= this.maxOpen) throw new MediaError("too many connectivity checks are running; try again shortly");
+    if (this.open.size >= this.maxOpen) throw new RefusedError("server-busy", "too many connectivity checks are running; try again shortly");
     // Counted from the start, so a burst of starts cannot pass the limit while they wait for Janus.
     const resources: { room?: MediaRoom; participant?: MediaParticipant } = {};
     let timer: NodeJS.Timeout | undefined;
     let closing: Promise<void> | undefined;
+    let closed = () => {};
     const probe: Probe = {
       answer: "",
+      closed: new Promise<void>((resolve) => (closed = resolve)),
       close: () => {
         closing ??= (async () => {
           clearTimeout(timer);
@@ -57,6 +61,7 @@ export class ProbeService {
             await resources.room?.destroy();
           } finally {
             this.open.delete(probe);
+            closed();
           }
         })();
         return closing;

@@ -1,11 +1,14 @@
 /**
  * The signaling WebSocket: one connection per browser tab.
  *
- * Every incoming frame is size-checked, parsed and validated against the
- * protocol before anything acts on it; a bad one gets a typed `error` and
- * changes nothing. A connection that floods or keeps sending garbage is
- * closed; everyone else is unaffected. Nothing but `join` is handled
- * before the connection's join has finished.
+ * This is the edge. Every incoming frame is rate-limited, size-checked,
+ * parsed and validated against the protocol before anything acts on it; a
+ * bad one gets a typed `error` and changes nothing, and a connection that
+ * keeps sending them is closed. A valid `join` opens the connection's signal
+ * into its room through the registry, and every later message goes there;
+ * the connectivity check (`probeServers`, `probe`) needs no room and is
+ * handled here. Limits per address group (a whole IPv6 /64 is one) and for
+ * the server keep one client from taking everything.
  */
 import type { IncomingMessage, Server } from "node:http";
 import type { Duplex } from "node:stream";
@@ -17,32 +20,36 @@ import {
   SIGNALING_PATH,
   parseClientMessage,
   type ClientMessage,
-  type ClientMessageOf,
-  type ClientMessageType,
   type ErrorCode,
   type IceServer,
   type ServerMessage,
 } from "../protocol/messages.js";
-import type { RoomRegistry } from "../cluster/registry.js";
-import {
-  ForbiddenError,
-  RefusedError,
-  ParticipantNotFoundError,
-  RoomClosedError,
-  type LiveRoom,
-  type Member,
-  type ParticipantLink,
-} from "./live-room.js";
-import type { Logger } from "./log.js";
-import { MediaError, OutOfOrderError } from "../media/media-plane.js";
-import { TokenBucket } from "./token-bucket.js";
+import type { ParticipantLink, ParticipantSignal, RoomRegistry } from "../cluster/registry.js";
+import { expectedError } from "../meeting/participant-session.js";
+import { RefusedError } from "../meeting/errors.js";
+import type { Logger } from "../common/log.js";
+import { TokenBucket } from "../common/token-bucket.js";
+import { KeyedBuckets, KeyedCounter } from "../common/per-key.js";
+import { OutOfOrderError } from "../media/media-plane.js";
+import { addressGroup, clientAddress } from "./client-address.js";
 import type { Probe, ProbeService } from "./probe.js";
+
+export interface SignalingLimits {
+  /** Open signaling connections, server-wide. */
+  connections: number;
+  /** Open signaling connections per address group. */
+  connectionsPerAddress: number;
+  /** Bytes the server may have queued for one connection before it gives up on it (a receiver that does not read). */
+  sendBufferBytes: number;
+  /** Connectivity checks per address group at once. */
+  probesPerAddress: number;
+}
 
 export interface SignalingOptions {
   registry: RoomRegistry;
   log: Logger;
-  /** STUN/TURN servers announced in `welcome` (fresh TURN credentials per connection). */
-  iceServers: () => IceServer[];
+  /** STUN/TURN servers for a connectivity check, with short-lived TURN credentials. */
+  probeIceServers: () => IceServer[];
   /** Test connections for the connectivity check. */
   probes: ProbeService;
   /** Announced in `welcome`: microphone and camera start off. */
@@ -53,7 +60,15 @@ export interface SignalingOptions {
   trustProxy?: boolean;
   /** Interval of WebSocket pings; a connection that misses one is dropped. */
   heartbeatMs?: number;
+  limits?: Partial<SignalingLimits>;
 }
+
+const DEFAULT_LIMITS: SignalingLimits = {
+  connections: 10_000,
+  connectionsPerAddress: 50,
+  sendBufferBytes: 4 * 1024 * 1024,
+  probesPerAddress: 2,
+};
 
 /** Frames above this are not even read into memory: ws closes the connection (1009). */
 const HARD_FRAME_LIMIT = 1024 * 1024;
@@ -62,18 +77,26 @@ const MESSAGES_PER_SECOND = 50;
 const MESSAGE_BURST = 200;
 /** Rejected messages (invalid or over the rate) a connection may send before it is closed. */
 const MAX_REJECTED = 100;
-/** Messages that may wait for a pending join (a guest in the lobby). */
-const MAX_HELD = 50;
+/** Connectivity-check steps per address group: a burst, then one every six seconds. */
+const PROBE_STEPS_BURST = 8;
+const PROBE_STEPS_PER_SECOND = 1 / 6;
 
 export class Signaling {
   private readonly wss: WebSocketServer;
   private readonly heartbeat: NodeJS.Timeout;
   private readonly connections = new Set<ClientConnection>();
+  private readonly perAddress: KeyedCounter;
+  private readonly limits: SignalingLimits;
+  /** Shared by every connection: per-address limits of the connectivity check. */
+  readonly probeLimits: { open: KeyedCounter; steps: KeyedBuckets };
 
   constructor(
     server: Server,
     private readonly options: SignalingOptions,
   ) {
+    this.limits = { ...DEFAULT_LIMITS, ...options.limits };
+    this.perAddress = new KeyedCounter(this.limits.connectionsPerAddress);
+    this.probeLimits = { open: new KeyedCounter(this.limits.probesPerAddress), steps: new KeyedBuckets(PROBE_STEPS_BURST, PROBE_STEPS_PER_SECOND) };
     this.wss = new WebSocketServer({ noServer: true, maxPayload: HARD_FRAME_LIMIT, perMessageDeflate: false });
     server.on("upgrade", (request, socket, head) => this.onUpgrade(request, socket, head));
     this.heartbeat = setInterval(() => {
@@ -104,29 +127,24 @@ export class Signaling {
       socket.end("HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n");
       return;
     }
-    const address = clientAddress(request, this.options.trustProxy ?? false);
+    const address = addressGroup(clientAddress(request, this.options.trustProxy ?? false));
     this.wss.handleUpgrade(request, socket, head, (ws) => {
-      const connection = new ClientConnection(ws, address, this.options);
+      // Over a limit, the client still hears why (a browser sees no HTTP status of a refused upgrade).
+      const full = this.connections.size >= this.limits.connections;
+      if (full || !this.perAddress.acquire(address)) {
+        const message = full ? "this server has as many connections as it may take" : "too many connections from your network";
+        ws.send(JSON.stringify({ type: "error", code: "server-busy", message: `${message}; try again later` } satisfies ServerMessage));
+        ws.close(CloseCode.tryAgainLater, "busy");
+        return;
+      }
+      const connection = new ClientConnection(ws, address, this.options, this.limits, this.probeLimits);
       this.connections.add(connection);
-      ws.once("close", () => this.connections.delete(connection));
+      ws.once("close", () => {
+        this.connections.delete(connection);
+        this.perAddress.release(address);
+      });
     });
   }
-}
-
-/** What a client is told for a failure it can act on; undefined for a media failure or a bug. */
-function expectedError(error: unknown): { code: ErrorCode; message: string } | undefined {
-  if (error instanceof ParticipantNotFoundError) return { code: "not-joined", message: "you are no longer in this room" };
-  if (error instanceof OutOfOrderError) return { code: "out-of-order", message: error.message };
-  if (error instanceof ForbiddenError) return { code: "forbidden", message: error.message };
-  if (error instanceof RefusedError) return { code: error.code, message: error.message };
-  return undefined;
-}
-
-/** The client's address, kept by its connection only to limit password guessing; never logged. */
-function clientAddress(request: IncomingMessage, trustProxy: boolean): string {
-  // The proxy appends the address it saw: the last entry is the one a client cannot forge.
-  const forwarded = trustProxy ? String(request.headers["x-forwarded-for"] ?? "").split(",").pop()?.trim() : "";
-  return forwarded || request.socket.remoteAddress || "unknown";
 }
 
 /** The Origin header, when a browser sends one, must name the host the request went to. */
@@ -144,40 +162,39 @@ class ClientConnection implements ParticipantLink {
   private readonly limiter = new TokenBucket(MESSAGE_BURST, MESSAGES_PER_SECOND);
   private rejected = 0;
   private alive = true;
-  private room: LiveRoom | undefined;
-  private member: Member | undefined;
+  /** The connection's way into its room, from its first valid `join`. */
+  private signal: ParticipantSignal | undefined;
   private probe: Probe | undefined;
-  private probeClaimed = false;
+  /** A connectivity check was started (or is starting) on this connection. */
+  private probing: Promise<void> | undefined;
   /** The person sent `leave`: their resume token must not bring them back past the lobby. */
   private leftOnPurpose = false;
-  /** While waiting in a lobby: gives up the wait. */
-  private cancelKnock: (() => void) | undefined;
-  /** Settles when the latest `join` on this connection has been handled (for a guest: admitted or not). */
-  private joined: Promise<void> = Promise.resolve();
-  /** Messages held back until the pending join settles; bounded so a lobby guest cannot pile them up. */
-  private held = 0;
 
   constructor(
     private readonly ws: WebSocket,
     private readonly address: string,
     private readonly options: SignalingOptions,
+    private readonly limits: SignalingLimits,
+    private readonly probeLimits: Signaling["probeLimits"],
   ) {
     // Registered before anything is awaited, so no early message is lost.
     ws.on("message", (data, isBinary) => this.onFrame(data, isBinary));
     ws.on("pong", () => (this.alive = true));
     ws.on("close", () => this.onClose());
     ws.on("error", () => ws.terminate());
-    this.send({
-      type: "welcome",
-      version: PROTOCOL_VERSION,
-      iceServers: options.iceServers(),
-      mediaOffByDefault: options.mediaOffByDefault ?? false,
-      e2ee: options.e2ee ?? true,
-    });
+    // No STUN/TURN servers before `joined` (or a check's `probeServers`): a stranger gets no relay.
+    this.send({ type: "welcome", version: PROTOCOL_VERSION, mediaOffByDefault: options.mediaOffByDefault ?? false, e2ee: options.e2ee ?? true });
   }
 
   send(message: ServerMessage): void {
-    if (this.ws.readyState === this.ws.OPEN) this.ws.send(JSON.stringify(message));
+    if (this.ws.readyState !== this.ws.OPEN) return;
+    if (this.ws.bufferedAmount > this.limits.sendBufferBytes) {
+      // A receiver that does not read would make the server buffer without bound: cut it; a
+      // working client reconnects and comes back with its resume token.
+      this.ws.terminate();
+      return;
+    }
+    this.ws.send(JSON.stringify(message));
   }
 
   close(code: number, reason: string): void {
@@ -195,56 +212,44 @@ class ClientConnection implements ParticipantLink {
   }
 
   private onFrame(data: RawData, isBinary: boolean): void {
-    if (!this.limiter.take()) {
-      this.reject("rate-limited", "too many messages; slow down");
-      return;
-    }
+    if (!this.limiter.take()) return this.reject("rate-limited", "too many messages; slow down");
     const size = Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : data.byteLength;
-    if (size > MAX_MESSAGE_BYTES) {
-      this.reject("too-large", `messages are limited to ${MAX_MESSAGE_BYTES} bytes`);
-      return;
-    }
-    if (isBinary) {
-      this.reject("bad-message", "only text messages are accepted");
-      return;
-    }
+    if (size > MAX_MESSAGE_BYTES) return this.reject("too-large", `messages are limited to ${MAX_MESSAGE_BYTES} bytes`);
+    if (isBinary) return this.reject("bad-message", "only text messages are accepted");
     const parsed = parseClientMessage(data.toString());
     if (!parsed.ok && parsed.code === "unsupported-version") {
       // An honest client of another version, not abuse: answer without counting it.
       this.send({ type: "error", code: parsed.code, message: parsed.message, inReplyTo: "join" });
       return;
     }
-    if (!parsed.ok) {
-      this.reject(parsed.code, parsed.message, parsed.inReplyTo);
-      return;
+    if (!parsed.ok) return this.reject(parsed.code, parsed.message, parsed.inReplyTo);
+    this.dispatch(parsed.message);
+  }
+
+  private dispatch(message: ClientMessage): void {
+    switch (message.type) {
+      case "leave":
+        // Closing does the rest (onClose); the resume token is forgotten.
+        this.leftOnPurpose = true;
+        this.ws.close(CloseCode.normal, "left");
+        return;
+      case "probeServers":
+      case "probe":
+        // The connectivity check needs no room: it does not wait for a join (or a lobby).
+        void this.probeStep(message).catch((error: unknown) => this.failProbe(message.type, error));
+        return;
+      case "join":
+        if (this.signal) return this.signal.send(message);
+        this.signal = this.options.registry.connect(message, this.address, this);
+        return;
+      case "ping":
+        if (this.signal) return this.signal.send(message);
+        void (this.probing ?? Promise.resolve()).finally(() => this.send({ type: "pong", id: message.id }));
+        return;
+      default:
+        if (this.signal) return this.signal.send(message);
+        this.send({ type: "error", code: "not-joined", message: "send 'join' first", inReplyTo: message.type });
     }
-    const message = parsed.message;
-    if (this.held >= MAX_HELD) {
-      this.reject("rate-limited", "wait until you are let in before sending more");
-      return;
-    }
-    // Everything waits for a pending join (for a guest, until a moderator lets them in); after
-    // that, messages start in arrival order but do not wait for each other, so a slow publish does
-    // not hold up a subscription. Janus queues candidates that arrive before their SDP, and the
-    // media participant orders its own subscription changes.
-    if (message.type === "leave" && this.cancelKnock) {
-      // Leaving the lobby must not wait for the admission it gives up.
-      this.leaveOnPurpose();
-      return;
-    }
-    if (message.type === "probe") {
-      // The connectivity check needs no room: it does not wait for a join (or a lobby).
-      void this.startProbe(message.sdp).catch((error: unknown) => this.fail("probe", error));
-      return;
-    }
-    this.held++;
-    const run = this.joined
-      .then(() => {
-        this.held--;
-        return this.handle(message);
-      })
-      .catch((error: unknown) => this.fail(message.type, error));
-    if (message.type === "join") this.joined = run;
   }
 
   /** Answers with an error, or closes the connection once it has sent too many bad messages. */
@@ -258,142 +263,41 @@ class ClientConnection implements ParticipantLink {
     this.send({ type: "error", code, message, ...(inReplyTo ? { inReplyTo } : {}) });
   }
 
-  private fail(inReplyTo: ClientMessageType, error: unknown): void {
-    const expected = expectedError(error);
-    if (expected) return this.send({ type: "error", ...expected, inReplyTo });
-    const mediaProblem = error instanceof MediaError;
-    this.options.log.warn({ inReplyTo, err: error instanceof Error ? error.message : String(error) }, "request failed");
-    this.send({
-      type: "error",
-      code: mediaProblem ? "media-unavailable" : "internal",
-      message: mediaProblem ? "the media server could not do that; try again" : "the server could not handle that message",
-      inReplyTo,
-    });
-  }
-
-  private async handle(message: ClientMessage): Promise<void> {
-    if (message.type === "join") return this.join(message);
-    const { room, member } = this;
-    if (!room || !member) {
-      this.send({ type: "error", code: "not-joined", message: "send 'join' first", inReplyTo: message.type });
-      return;
-    }
-    switch (message.type) {
-      case "publish": {
-        const sdp = await room.publish(member, message.sdp);
-        this.send({ type: "publisherAnswer", sdp });
-        return;
-      }
-      case "subscribe": {
-        const unknown = await room.subscribe(member, message.participants, message.screens, message.video);
-        if (unknown.length > 0) {
-          this.send({
-            type: "error",
-            code: "unknown-participant",
-            message: `not in this room: ${unknown.slice(0, 5).join(", ")}`,
-            inReplyTo: "subscribe",
-          });
-        }
-        return;
-      }
-      case "publishScreen": {
-        const sdp = await room.publishScreen(member, message.sdp);
-        this.send({ type: "screenAnswer", sdp });
-        return;
-      }
-      case "stopScreen":
-        return room.stopScreen(member);
-      case "subscriberAnswer":
-        return room.answerSubscription(member, message.sdp);
-      case "trickle":
-        return room.trickle(member, message.target, message.candidate);
-      case "mediaState":
-        return room.setMediaState(member, message.audio, message.video);
-      case "chat":
-      case "sealedChat":
-        return room.chat(member, message);
-      case "e2eeKeys":
-        return room.relayKeys(member, message.keyId, message.sealed);
-      case "requireE2ee":
-        return room.requireE2ee(member, message.required);
-      case "raiseHand":
-        return room.raiseHand(member, message.raised);
-      case "react":
-        return room.react(member, message.reaction);
-      case "admit":
-        return room.admit(member, message.participants);
-      case "refuse":
-        return room.refuse(member, message.participant);
-      case "moderate":
-        return room.moderate(member, message.participant, message.action);
-      case "lock":
-        return room.lock(member, message.locked);
-      case "setPassword":
-        return room.setPassword(member, message.password);
-      case "endMeeting":
-        return room.end(member);
-      case "allowMultipleShares":
-        return room.allowMultipleShares(member, message.allowed);
-      case "leave":
-        return this.leaveOnPurpose();
-    }
-  }
-
-  private async join(message: ClientMessageOf<"join">): Promise<void> {
-    // Joins of one connection run one after another (see onFrame), so no other join is pending here.
-    if (this.member) {
-      this.send({ type: "error", code: "already-joined", message: "this connection is already in a room", inReplyTo: "join" });
-      return;
-    }
-    const { room, admission } = await this.options.registry.join(message.room, {
-      link: this,
-      name: message.name,
-      resumeToken: message.resumeToken,
-      moderatorKey: message.moderatorKey,
-      password: message.password,
-      publicKey: message.publicKey,
-      address: this.address,
-    });
-    this.cancelKnock = admission.cancel;
-    // The socket may have closed while the room was deciding: then stop waiting in its lobby.
-    if (this.ws.readyState !== this.ws.OPEN) admission.cancel();
-    try {
-      this.member = await admission.entered;
-      this.room = room;
-    } catch (error) {
-      // Refused, gone, or the meeting ended while waiting: the farewell (if any) was sent already.
-      if (error instanceof ParticipantNotFoundError || error instanceof RoomClosedError || error instanceof RefusedError) return;
-      throw error;
-    } finally {
-      this.cancelKnock = undefined;
-    }
-  }
-
-  /** `leave`: closing the socket does the rest (onClose), and the resume token is forgotten. */
-  private leaveOnPurpose(): void {
-    this.leftOnPurpose = true;
-    this.ws.close(1000, "left");
-  }
-
-  /** One connectivity-check connection at a time; it lives as long as the socket. */
-  private async startProbe(sdp: string): Promise<void> {
+  /** The connectivity check: its servers, then one test connection per socket, limited per address group. */
+  private async probeStep(message: Extract<ClientMessage, { type: "probe" | "probeServers" }>): Promise<void> {
+    if (!this.probeLimits.steps.take(this.address)) throw new RefusedError("rate-limited", "too many connectivity checks from your network; wait a minute");
+    if (message.type === "probeServers") return this.send({ type: "probeServers", iceServers: this.options.probeIceServers() });
     // Claimed before the first await, so two probes sent back to back cannot both start.
-    if (this.probeClaimed) throw new OutOfOrderError("a connectivity check is already running on this connection");
-    this.probeClaimed = true;
-    const probe = await this.options.probes.start(sdp).catch((error: unknown) => {
-      this.probeClaimed = false;
+    if (this.probing) throw new OutOfOrderError("a connectivity check is already running on this connection");
+    if (!this.probeLimits.open.acquire(this.address)) throw new RefusedError("server-busy", "a connectivity check from your network is still running");
+    let release = () => this.probeLimits.open.release(this.address);
+    this.probing = (async () => {
+      try {
+        const probe = await this.options.probes.start(message.sdp);
+        if (this.ws.readyState !== this.ws.OPEN) return void probe.close();
+        this.probe = probe;
+        const held = release;
+        release = () => {};
+        void probe.closed.then(held);
+        this.send({ type: "probeAnswer", sdp: probe.answer });
+      } finally {
+        release();
+      }
+    })();
+    await this.probing.catch((error: unknown) => {
+      this.probing = undefined;
       throw error;
     });
-    if (this.ws.readyState !== this.ws.OPEN) return void probe.close();
-    this.probe = probe;
-    this.send({ type: "probeAnswer", sdp: probe.answer });
+  }
+
+  private failProbe(inReplyTo: "probe" | "probeServers", error: unknown): void {
+    const expected = expectedError(error);
+    if (!expected) this.options.log.warn({ inReplyTo, err: error instanceof Error ? error.message : String(error) }, "connectivity check failed");
+    this.send({ type: "error", ...(expected ?? { code: "media-unavailable", message: "the media server could not start the check; try again" }), inReplyTo });
   }
 
   private onClose(): void {
     void this.probe?.close();
-    this.cancelKnock?.();
-    void this.joined.then(async () => {
-      if (this.room && this.member) await this.room.leave(this.member.id, this, { forget: this.leftOnPurpose });
-    });
+    this.signal?.close(this.leftOnPurpose);
   }
 }

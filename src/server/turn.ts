@@ -1,5 +1,6 @@
 /**
- * STUN/TURN servers handed to browsers in `welcome`, with ephemeral TURN
+ * STUN/TURN servers handed to browsers in `joined` (and, for the
+ * connectivity check, in `probeServers`), with ephemeral TURN
  * credentials (the "TURN REST API" scheme that coturn implements with
  * `use-auth-secret` and `static-auth-secret`).
  *
@@ -30,13 +31,19 @@ export function turnCredential(secret: string, ttlSeconds: number, nowMs: number
   return { username, credential: createHmac("sha1", secret).update(username).digest("base64") };
 }
 
+/** A connectivity check takes seconds: its TURN credential is good for ten minutes at most. */
+export const PROBE_TTL_SECONDS = 600;
+
 /**
  * The configured ICE servers, plus Treff's TURN server with a fresh
- * credential when TURN urls are set. Called once per signaling connection.
+ * credential when TURN urls are set. Called for each `joined` (valid for the
+ * configured TTL: a relay allocation is re-authenticated while it lasts, so
+ * the credential must outlive the meeting) and each check (`ttlSeconds`
+ * given: much shorter).
  */
-export function iceServersFor(config: Pick<Config, "iceServers" | "turn">, now: () => number = Date.now): IceServer[] {
-  const { secret, urls, ttlSeconds } = config.turn;
+export function iceServersFor(config: Pick<Config, "iceServers" | "turn">, now: () => number = Date.now, ttlSeconds = config.turn.ttlSeconds): IceServer[] {
+  const { secret, urls } = config.turn;
   // The configuration refuses urls without a secret; the check keeps the types honest.
   if (urls.length === 0 || !secret) return config.iceServers;
-  return [...config.iceServers, { urls: [...urls], ...turnCredential(secret, ttlSeconds, now()) }];
+  return [...config.iceServers, { urls: [...urls], ...turnCredential(secret, Math.min(ttlSeconds, config.turn.ttlSeconds), now()) }];
 }

@@ -49,11 +49,11 @@ describe("microphone and camera before joining (the default)", () => {
     assert.match((await cleo.page.getByRole("link", { name: "Privacy" }).getAttribute("href")) ?? "", /^\/privacy\b/);
     await cleo.page.screenshot({ path: `${SCREENSHOTS}/prejoin-off-en.png` });
 
-    await cleo.page.getByRole("button", { name: "Turn camera on" }).click();
+    await cleo.page.getByRole("button", { name: "Turn on camera" }).click();
     await waitUntil("the preview to play", () => previewWidth(cleo.page), (w) => w > 0);
     assert.deepEqual(await deviceRequests(cleo.page), [["video"]], "the camera only, on the click");
     await cleo.page.getByText("Camera and microphone are off.", { exact: false }).waitFor({ state: "hidden" });
-    await cleo.page.getByRole("button", { name: "Turn microphone on" }).waitFor();
+    await cleo.page.getByRole("button", { name: "Turn on microphone" }).waitFor();
     await cleo.page.screenshot({ path: `${SCREENSHOTS}/prejoin-camera-en.png` });
 
     // The next visit on this device starts as the person left it: camera on, microphone off.
@@ -61,7 +61,7 @@ describe("microphone and camera before joining (the default)", () => {
     await cleo.page.getByRole("textbox", { name: "Name" }).waitFor();
     await waitUntil("the remembered camera's preview", () => previewWidth(cleo.page), (w) => w > 0);
     assert.deepEqual(await deviceRequests(cleo.page), [["video"]]);
-    await cleo.page.getByRole("button", { name: "Turn microphone on" }).waitFor();
+    await cleo.page.getByRole("button", { name: "Turn on microphone" }).waitFor();
     assert.deepEqual(await cleo.page.evaluate(() => [localStorage.getItem("treff.cameraOn"), localStorage.getItem("treff.microphoneOn")]), ["true", null]);
     await cleo.context.close();
   });
@@ -74,7 +74,7 @@ describe("microphone and camera before joining (the default)", () => {
     await cleoTile.getByRole("img", { name: "Microphone off" }).waitFor();
     await waitUntil("Cleo's tile without video", () => cleoTile.evaluate((el) => el.classList.contains("camera-off")), (off) => off);
     // Switching on later works without renegotiation.
-    await cleo.page.getByRole("button", { name: "Turn camera on" }).click();
+    await cleo.page.getByRole("button", { name: "Turn on camera" }).click();
     await waitUntil("Dan to see Cleo's video", () => playingRemoteNames(dan.page), (n) => sameMembers(n, ["Cleo"]), 20_000);
     await cleo.context.close();
     await dan.context.close();
@@ -88,12 +88,12 @@ describe("microphone and camera on by default (the operator's choice)", () => {
     const room = `${suite.server.url}/r/eager-${Date.now().toString(36)}`;
     const eli = await newParticipant(suite.browser);
     await eli.page.goto(room);
-    await eli.page.getByRole("button", { name: "Turn microphone off" }).waitFor();
+    await eli.page.getByRole("button", { name: "Turn off microphone" }).waitFor();
     await waitUntil("the preview to play by itself", () => previewWidth(eli.page), (w) => w > 0);
-    await eli.page.getByRole("button", { name: "Turn camera off" }).click();
+    await eli.page.getByRole("button", { name: "Turn off camera" }).click();
     await eli.page.reload();
-    await eli.page.getByRole("button", { name: "Turn camera on" }).waitFor();
-    await eli.page.getByRole("button", { name: "Turn microphone off" }).waitFor();
+    await eli.page.getByRole("button", { name: "Turn on camera" }).waitFor();
+    await eli.page.getByRole("button", { name: "Turn off microphone" }).waitFor();
     await eli.context.close();
   });
 });

@@ -28,7 +28,7 @@ describe("camera and microphone trouble", () => {
         }, error);
         await p.page.goto(`${suite.server.url}/r/trouble-${error}`);
         // Nothing is asked of the browser until the person switches the camera on.
-        await p.page.getByRole("button", { name: locale === "de-DE" ? "Kamera einschalten" : "Turn camera on" }).click();
+        await p.page.getByRole("button", { name: locale === "de-DE" ? "Kamera einschalten" : "Turn on camera" }).click();
         await p.page.getByRole("alert").filter({ hasText: text }).waitFor();
         await p.context.close();
       });
@@ -42,7 +42,7 @@ describe("camera and microphone trouble", () => {
       navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException("simulated", "NotFoundError"));
     });
     await lea.page.goto(room);
-    await lea.page.getByRole("button", { name: "Turn camera on" }).waitFor();
+    await lea.page.getByRole("button", { name: "Turn on camera" }).waitFor();
     await joinFromPrejoin(lea.page, "Lea");
     const max = await joinMeeting(suite.browser, room, "Max");
     const tile = max.page.getByRole("figure", { name: "Lea" });

@@ -27,7 +27,8 @@ import {
 } from "../helpers/e2ee.js";
 import { createIdentity, ratchet } from "../../src/client/e2ee/keys.js";
 
-const ROOM = "verschluesselt";
+/** The meeting every test of this suite meets in ("verschluesselt-…": creation adds a random part). */
+let room = "";
 /** Longest a remote video may stand still while keys change. */
 const MAX_FREEZE_MS = 1_000;
 
@@ -102,7 +103,7 @@ describe("end-to-end encryption", () => {
     await instrumentE2ee(participant.context, options);
     if (options.withoutE2ee) await participant.context.addInitScript(() => delete (window as { RTCRtpScriptTransform?: unknown }).RTCRtpScriptTransform);
     const person: Person = { ...participant, name, frames: recordSignaling(participant.page) };
-    await person.page.goto(`${suite.server.url}/r/${ROOM}${options.moderator ? `#moderator=${moderatorKey}` : ""}`);
+    await person.page.goto(`${suite.server.url}/r/${room}${options.moderator ? `#moderator=${moderatorKey}` : ""}`);
     await joinFromPrejoin(person.page, name);
     people[name] = person;
     everyone.push(person);
@@ -116,7 +117,7 @@ describe("end-to-end encryption", () => {
   }
 
   before(async () => {
-    moderatorKey = (await createMeeting(suite.server, ROOM)).moderatorKey;
+    ({ room, moderatorKey } = await createMeeting(suite.server, "verschluesselt"));
   });
 
   test("three browsers see each other's video and hear each other through encrypted frames, and say so; the re-keying on arrival freezes nobody", async () => {
@@ -175,11 +176,26 @@ describe("end-to-end encryption", () => {
     await closeDialog(ada!.page);
     const benSees = await safetyCodeWith(ben!.page, "Ada");
     await closeDialog(ben!.page);
-    assert.match(adaSees, /^\d{5} \d{5} \d{5} \d{5}$/);
+    assert.match(adaSees, /^\d{5}( \d{5}){11}$/, "two fingerprints of 30 digits");
     assert.equal(adaSees, benSees);
     const adaAndCy = await safetyCodeWith(ada!.page, "Cy");
     await closeDialog(ada!.page);
     assert.notEqual(adaAndCy, adaSees);
+    // Ada's own fingerprint is half of both codes: one fingerprint per identity key.
+    const halves = (code: string) => [code.split(" ").slice(0, 6).join(" "), code.split(" ").slice(6).join(" ")];
+    assert.equal(halves(adaSees).filter((half) => halves(adaAndCy).includes(half)).length, 1);
+  });
+
+  test("the digits match: Ada marks Ben verified, and People says so until the meeting ends for her", async () => {
+    const { Ada: ada } = people;
+    await safetyCodeWith(ada!.page, "Ben");
+    await ada!.page.getByRole("dialog").getByRole("button", { name: "The digits match: Ben is verified" }).click();
+    const people$ = ada!.page.getByRole("region", { name: "People" });
+    await people$.getByText("verified, end-to-end encrypted").waitFor();
+    await ada!.page.getByRole("button", { name: "Verify Ben" }).click();
+    await ada!.page.getByRole("dialog").getByText("You verified Ben with this code.").waitFor();
+    await closeDialog(ada!.page);
+    assert.equal(await ada!.page.getByRole("alert").filter({ hasText: "security key" }).count(), 0, "no key-change alert");
   });
 
   test("when someone leaves, video keeps flowing and the keys that follow are out of the leaver's reach", async () => {
@@ -240,7 +256,7 @@ describe("end-to-end encryption", () => {
     });
     const person: Person = { ...fay, name: "Fay", frames: recordSignaling(fay.page) };
     everyone.push(person);
-    await fay.page.goto(`${suite.server.url}/r/${ROOM}`);
+    await fay.page.goto(`${suite.server.url}/r/${room}`);
     await joinFromPrejoin(fay.page, "Fay");
     await seesPlaying(people.Ben!, ["Ada", "Fay"]);
     // Neither side can open the other's keys: each sealed them for a key the other does not have.
@@ -330,7 +346,7 @@ describe("end-to-end encryption", () => {
     await openPanelFromMore(iris.page, "Meeting settings");
     const guestLink = await iris.page.getByRole("textbox", { name: "Link for guests" }).inputValue();
     assert.equal(guestLink, iris.page.url());
-    assert.match(await iris.page.getByRole("textbox", { name: "Moderator link (keep it private)" }).inputValue(), /#moderator=[\w-]+&passphrase=/);
+    assert.match(await iris.page.getByRole("textbox", { name: "Moderator link (keep it private)" }).inputValue(), /#moderator=[\w.-]+&passphrase=/);
     await iris.page.getByText("Both links carry the meeting's passphrase", { exact: false }).waitFor();
     await iris.page.screenshot({ path: `${SCREENSHOTS}/settings-passphrase-en.png` });
     await iris.page.getByRole("region", { name: "Meeting settings" }).getByRole("button", { name: "Close panel" }).click();

@@ -62,14 +62,14 @@ describe("everyday meeting features", () => {
 
   test("M and V switch microphone and camera; ? lists the shortcuts", async () => {
     await ada.page.keyboard.press("m");
-    await ada.page.getByRole("button", { name: "Turn microphone on" }).waitFor();
+    await ada.page.getByRole("button", { name: "Turn on microphone" }).waitFor();
     await ben.page.getByRole("figure", { name: "Ada" }).getByRole("img", { name: "Microphone off" }).waitFor();
     await ada.page.keyboard.press("m");
-    await ada.page.getByRole("button", { name: "Turn microphone off" }).waitFor();
+    await ada.page.getByRole("button", { name: "Turn off microphone" }).waitFor();
     await ada.page.keyboard.press("v");
-    await ada.page.getByRole("button", { name: "Turn camera on" }).waitFor();
+    await ada.page.getByRole("button", { name: "Turn on camera" }).waitFor();
     await ada.page.keyboard.press("v");
-    await ada.page.getByRole("button", { name: "Turn camera off" }).waitFor();
+    await ada.page.getByRole("button", { name: "Turn off camera" }).waitFor();
 
     await ada.page.keyboard.press("?");
     const dialog = ada.page.getByRole("dialog", { name: "Keyboard shortcuts" });
@@ -106,7 +106,7 @@ describe("everyday meeting features", () => {
     const input = ben.page.getByRole("textbox", { name: "Message" });
     await input.fill("mhv"); // letters that are shortcuts elsewhere
     await ben.page.getByRole("button", { name: "Send" }).click();
-    await ben.page.getByRole("button", { name: "Turn microphone off" }).waitFor(); // unchanged by typing
+    await ben.page.getByRole("button", { name: "Turn off microphone" }).waitFor(); // unchanged by typing
     await ada.page.getByRole("button", { name: "Chat, 1 unread" }).waitFor();
     await ada.page.keyboard.press("c");
     await ada.page.getByRole("region", { name: "Chat" }).getByText("mhv").waitFor();
@@ -123,7 +123,7 @@ describe("devices during the meeting", () => {
     const finn = await newParticipant(suite.browser);
     await eva.page.goto(room);
     // On the pre-join screen the level meter follows the (fake, beeping) microphone once it is on.
-    await eva.page.getByRole("button", { name: "Turn microphone on" }).click();
+    await eva.page.getByRole("button", { name: "Turn on microphone" }).click();
     const prejoinLevel = eva.page.getByRole("meter", { name: "Microphone level" });
     await waitUntil("the pre-join microphone level", () => prejoinLevel.evaluate((m: HTMLMeterElement) => m.value), (v) => v > 0);
     await joinFromPrejoin(eva.page, "Eva");

@@ -81,7 +81,7 @@ describe("lobby and moderation", () => {
   test("a moderator mutes a participant, who sees it on their own controls", async () => {
     await host.page.getByLabel("Moderate Gustav Guest").click();
     await host.page.getByRole("button", { name: "Mute Gustav Guest" }).click();
-    await guest.page.getByRole("button", { name: "Turn microphone on" }).waitFor();
+    await guest.page.getByRole("button", { name: "Turn on microphone" }).waitFor();
     await host.page.getByRole("figure", { name: "Gustav Guest" }).getByRole("img", { name: "Microphone off" }).waitFor();
   });
 

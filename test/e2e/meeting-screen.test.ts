@@ -4,7 +4,7 @@
  * 1, 2, 6 and 16, with a side panel closed and open
  * (test-output/screenshots/screen-*.png; docs/ui.md shows some). Two real
  * browsers look (one English, one German); the others are synthetic
- * publishers replaying VP8 (bench/synthetic-publisher.ts), or, without
+ * participants replaying VP8 (bench/synthetic-participant.ts), or, without
  * ffmpeg to make their clips, signaling-only participants without camera.
  * Along the way, at every size: the bar is one row, nothing sticks out
  * sideways, and every tile on the page shows its picture or initials.
@@ -19,7 +19,7 @@ import { createMeeting } from "../helpers/server.js";
 import { SCREENSHOTS, useServerAndBrowser } from "../helpers/suite.js";
 import { waitUntil } from "../helpers/wait.js";
 import { TestClient } from "../integration/client.js";
-import { SyntheticPublisher } from "../../bench/synthetic-publisher.js";
+import { SyntheticParticipant } from "../../bench/synthetic-participant.js";
 import { loadClips, type Clip } from "../../bench/vp8-clip.js";
 
 const SIZES = [
@@ -48,7 +48,7 @@ async function addOthers(serverUrl: string, room: string, count: number): Promis
   const signalingUrl = `${serverUrl.replace(/^http/, "ws")}${SIGNALING_PATH}`;
   clips ??= hasFfmpeg ? loadClips() : undefined;
   const names = Array.from({ length: count }, (_, i) => `Person ${i + 3}`);
-  if (clips) return Promise.all(names.map((name) => SyntheticPublisher.join(signalingUrl, room, name, clips!)));
+  if (clips) return Promise.all(names.map((name) => SyntheticParticipant.join(signalingUrl, room, name, { clips: clips! })));
   return Promise.all(
     names.map(async (name) => {
       const client = await TestClient.connect(signalingUrl);

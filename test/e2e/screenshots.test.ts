@@ -110,8 +110,8 @@ describe("a tour of every view", () => {
   test("switching the language inside a meeting keeps the person in it", async () => {
     const ada = await newParticipant(suite.browser, { viewport: SIZES.desktop });
     const ben = await newParticipant(suite.browser, { viewport: SIZES.desktop });
-    const room = `${suite.server.url}/r/sprachwechsel`;
     const key = await createMeeting(suite.server, "sprachwechsel");
+    const room = `${suite.server.url}/r/${key.room}`;
     await ada.page.goto(`${room}#moderator=${key.moderatorKey}`);
     await joinFromPrejoin(ada.page, "Ada");
     await ben.page.goto(`${room}#moderator=${key.moderatorKey}`);

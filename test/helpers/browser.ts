@@ -75,7 +75,7 @@ export interface DeviceChoice {
 }
 
 /**
- * On the pre-join screen, clicks "Turn microphone on" and "Turn camera on"
+ * On the pre-join screen, clicks "Turn on microphone" and "Turn on camera"
  * (German: "Mikrofon einschalten", "Kamera einschalten") for each device
  * wanted that is off, as a person does (nothing is on before they choose),
  * and waits until the browser has answered: the device is on, or the screen
@@ -84,8 +84,8 @@ export interface DeviceChoice {
 export async function switchOnDevices(page: Page, wanted: DeviceChoice = {}): Promise<void> {
   const german = (await page.evaluate(() => document.documentElement.lang)) === "de";
   const devices = [
-    [wanted.microphone ?? true, german ? "Mikrofon einschalten" : "Turn microphone on", german ? "Mikrofon ausschalten" : "Turn microphone off"],
-    [wanted.camera ?? true, german ? "Kamera einschalten" : "Turn camera on", german ? "Kamera ausschalten" : "Turn camera off"],
+    [wanted.microphone ?? true, german ? "Mikrofon einschalten" : "Turn on microphone", german ? "Mikrofon ausschalten" : "Turn off microphone"],
+    [wanted.camera ?? true, german ? "Kamera einschalten" : "Turn on camera", german ? "Kamera ausschalten" : "Turn off camera"],
   ] as const;
   for (const [want, switchOn, switchOff] of devices) {
     const button = page.getByRole("button", { name: switchOn, exact: true });

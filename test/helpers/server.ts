@@ -3,7 +3,7 @@ import { execFileSync } from "node:child_process";
 import { Writable } from "node:stream";
 import { startTreff, type TreffServer } from "../../src/server/app.js";
 import { parseConfig } from "../../src/server/config.js";
-import { createLogger, type LogLevel } from "../../src/server/log.js";
+import { createLogger, type LogLevel } from "../../src/common/log.js";
 
 export interface TestServer extends TreffServer {
   /** Every line Treff logged (including Janus' output it forwards). */
@@ -44,7 +44,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     port: 0,
     logLevel: options.logLevel ?? "debug",
     // Media on 127.0.0.2 (see scripts/media-loopback.sh): tests never leave this machine.
-    janus: { iceInterfaces: testMediaInterface() },
+    janus: { iceInterfaces: testMediaInterface(), allowLoopbackCandidates: true },
     ...options.config,
   });
   const server = await startTreff(config, createLogger(config.logLevel, sink));
@@ -61,7 +61,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   });
 }
 
-/** Claims a meeting name the way an operator's portal would (POST /api/meetings): its room name and moderator key. */
+/** Creates a meeting the way the home page or a portal would (POST /api/meetings): its room ("<name>-<random>") and moderator key. */
 export async function createMeeting(server: TestServer, name: string): Promise<{ room: string; moderatorKey: string }> {
   const response = await fetch(`${server.url}/api/meetings`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ name }) });
   if (!response.ok) throw new Error(`creating the meeting ${name} failed: ${response.status}`);

@@ -12,6 +12,7 @@ import {
   PROTOCOL_VERSION,
   ServerMessage,
   type ClientMessage,
+  type LobbyEntry,
   type ServerMessageOf,
 } from "../../src/protocol/messages.js";
 
@@ -54,6 +55,10 @@ export class TestClient {
   private readonly unread: ServerMessage[] = [];
   private readonly waiters = new Set<Waiter>();
   private closedWith: Closed | undefined;
+  /** For a moderator: who waits in the lobby, folded from lobbyChanged, lobbyJoined and lobbyLeft as they arrive. */
+  private readonly lobbyView = new Map<string, LobbyEntry>();
+  private readonly lobbyWatchers = new Set<() => void>();
+  private pings = 0;
 
   private constructor(readonly ws: WebSocket) {
     open.add(this);
@@ -131,10 +136,49 @@ export class TestClient {
     return reply as ServerMessageOf<"lobby">;
   }
 
-  /** For a moderator: the id under which `name` waits in the lobby, from the next lobby list that shows them. */
+  /** For a moderator: the id under which `name` waits in the lobby, once the lobby shows them. */
   async waitingId(name: string): Promise<string> {
-    const { waiting } = await this.next("lobbyChanged", { where: (m) => m.waiting.some((e) => e.name === name) });
-    return waiting.find((e) => e.name === name)!.id;
+    const waiting = await this.lobbyWhere((list) => list.some((e) => e.name === name), `${name} in the lobby`);
+    const id = waiting.find((e) => e.name === name)!.id;
+    // The news of their knock has been taken in: it no longer counts as unread.
+    const index = this.unread.findIndex((m) => m.type === "lobbyJoined" && m.entry.id === id);
+    if (index >= 0) this.unread.splice(index, 1);
+    return id;
+  }
+
+  /** For a moderator: everyone waiting in the lobby now, in order of arrival, as the server told this client so far. */
+  get lobby(): LobbyEntry[] {
+    return [...this.lobbyView.values()].map((e) => ({ ...e }));
+  }
+
+  /** Waits until the lobby list (as this client was told it) satisfies `where`; returns it. */
+  lobbyWhere(where: (waiting: LobbyEntry[]) => boolean, what = "the lobby list", timeoutMs = DEFAULT_TIMEOUT_MS): Promise<LobbyEntry[]> {
+    if (where(this.lobby)) return Promise.resolve(this.lobby);
+    let watcher: (() => void) | undefined;
+    const reached = new Promise<LobbyEntry[]>((resolve) => {
+      watcher = () => {
+        if (!where(this.lobby)) return;
+        this.lobbyWatchers.delete(watcher!);
+        resolve(this.lobby);
+      };
+      this.lobbyWatchers.add(watcher);
+    });
+    return withTimeout(reached, timeoutMs, () => {
+      this.lobbyWatchers.delete(watcher!);
+      return `${what} (lobby now: ${JSON.stringify(this.lobby)})`;
+    });
+  }
+
+  /**
+   * A round-trip barrier: sends `ping` and waits for its `pong`. The server answers once it has
+   * handled everything this client sent before, so all it caused has been sent (to everyone)
+   * before the pong. Returns the messages that arrived before the pong and are still unread.
+   */
+  async barrier(timeoutMs = DEFAULT_TIMEOUT_MS): Promise<ServerMessage[]> {
+    const id = ++this.pings;
+    this.send({ type: "ping", id });
+    await this.next("pong", { where: (m) => m.id === id, timeoutMs });
+    return [...this.unread];
   }
 
   /**
@@ -158,9 +202,14 @@ export class TestClient {
     return this.take(types, (m) => types.includes(m.type), timeoutMs);
   }
 
-  /** Fails if a message of `type` arrives (or is already unread) within `ms`. */
-  async expectNone(type: Type, ms: number): Promise<void> {
-    await new Promise((resolve) => setTimeout(resolve, ms));
+  /**
+   * Fails if a message of `type` is unread once everything `after` sent (the clients whose
+   * actions might have caused one) has been handled, and then everything sent to this client
+   * has arrived: a barrier on each of them, then on this client. No quiet window to guess.
+   */
+  async expectNone(type: Type, after: readonly TestClient[] = []): Promise<void> {
+    for (const actor of after) if (actor !== this && actor.isOpen) await actor.barrier();
+    await this.barrier();
     const found = this.unread.find((m) => m.type === type);
     if (found) throw new Error(`expected no '${type}' but got ${JSON.stringify(found).slice(0, 300)}`);
   }
@@ -170,9 +219,10 @@ export class TestClient {
     return this.unread.splice(0);
   }
 
-  /** Fails if any message arrives (or is already unread) within `ms`. */
-  async expectNothing(ms: number): Promise<void> {
-    await new Promise((resolve) => setTimeout(resolve, ms));
+  /** Like expectNone, for any message at all. */
+  async expectNothing(after: readonly TestClient[] = []): Promise<void> {
+    for (const actor of after) if (actor !== this && actor.isOpen) await actor.barrier();
+    await this.barrier();
     if (this.unread.length) throw new Error(`expected no message but got ${JSON.stringify(this.unread).slice(0, 300)}`);
   }
 
@@ -225,6 +275,7 @@ export class TestClient {
     const message = parsed.data;
     this.messages.push(message);
     this.frames.push(JSON.parse(text));
+    this.foldLobby(message);
     for (const waiter of this.waiters) {
       if (waiter.match(message)) {
         this.waiters.delete(waiter);
@@ -233,6 +284,17 @@ export class TestClient {
       }
     }
     this.unread.push(message);
+  }
+
+  private foldLobby(message: ServerMessage): void {
+    if (message.type === "lobbyChanged") {
+      this.lobbyView.clear();
+      for (const entry of message.waiting) this.lobbyView.set(entry.id, entry);
+    } else if (message.type === "lobbyJoined") this.lobbyView.set(message.entry.id, message.entry);
+    else if (message.type === "lobbyLeft") this.lobbyView.delete(message.participantId);
+    else if (message.type === "roleChanged" && message.role === "participant") this.lobbyView.clear();
+    else return;
+    for (const watcher of [...this.lobbyWatchers]) watcher();
   }
 }
 

@@ -8,14 +8,12 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import type { TreffServer } from "../../src/server/app.js";
-import { parseConfig } from "../../src/server/config.js";
-import { MeetingCreator } from "../../src/server/meetings.js";
+import { ownerKey } from "../helpers/moderator-keys.js";
 import { TestClient } from "./client.js";
 import { newRoom, signalingUrl, startServer, useSharedServer } from "./server.js";
 
 const SECRET = "a-test-secret-of-enough-length";
-const QUIET_MS = 300;
-const keyOf = (room: string) => new MeetingCreator(parseConfig({ secret: SECRET })).moderatorKey(room);
+const keyOf = (room: string) => ownerKey(SECRET, room);
 /** Well-formed public keys (65 bytes in base64url); the server only relays them. */
 const publicKey = (n: number) => `B${String(n).repeat(86).slice(0, 86)}`;
 
@@ -57,7 +55,7 @@ test("each sealed media key goes to the one participant it is for, from its send
   ann!.client.send({ type: "e2eeKeys", keyId: 7, sealed: { [ben!.id]: "Zm9yQmVu", [cem!.id]: "Zm9yQ2Vt" } });
   assert.deepEqual(await ben!.client.next("e2eeKey"), { type: "e2eeKey", from: ann!.id, keyId: 7, sealed: "Zm9yQmVu" });
   assert.deepEqual(await cem!.client.next("e2eeKey"), { type: "e2eeKey", from: ann!.id, keyId: 7, sealed: "Zm9yQ2Vt" });
-  await Promise.all([ann!.client.expectNothing(QUIET_MS), ben!.client.expectNothing(QUIET_MS), dia!.client.expectNothing(QUIET_MS)]);
+  for (const p of [ann!, ben!, dia!]) await p.client.expectNothing([ann!.client]);
 });
 
 test("keys for someone not in the meeting, or for oneself, are refused by name; the others still get theirs", async () => {
@@ -67,7 +65,7 @@ test("keys for someone not in the meeting, or for oneself, are refused by name; 
   assert.deepEqual([error.code, error.inReplyTo], ["unknown-participant", "e2eeKeys"]);
   assert.match(error.message, /nobody-here/);
   assert.equal((await ben!.client.next("e2eeKey")).sealed, "Yw");
-  await ben!.client.expectNothing(QUIET_MS);
+  await ben!.client.expectNothing([ann!.client]);
 });
 
 test("a key for a guest in the lobby is refused: waiting guests get nothing", async () => {
@@ -77,7 +75,7 @@ test("a key for a guest in the lobby is refused: waiting guests get nothing", as
   await guest.knock(room, "Gus", { publicKey: publicKey(2) });
   host!.client.send({ type: "e2eeKeys", keyId: 0, sealed: { [await host!.client.waitingId("Gus")]: "abc" } });
   assert.equal((await host!.client.next("error")).code, "unknown-participant");
-  await guest.expectNothing(QUIET_MS);
+  await guest.expectNothing([host!.client]);
 });
 
 test("sealed chat reaches everyone, the sender included, exactly as sealed", async () => {
@@ -129,7 +127,7 @@ test("moderators see who cannot encrypt; requiring E2EE turns those already wait
   await early.knock(room, "Early Bird");
   const capable = await connect();
   await capable.knock(room, "New Browser", { publicKey: publicKey(2) });
-  const { waiting } = await host!.client.next("lobbyChanged", { where: (m) => m.waiting.length === 2 });
+  const waiting = await host!.client.lobbyWhere((list) => list.length === 2);
   assert.deepEqual(
     waiting.map((e) => [e.name, e.e2ee]),
     [["Early Bird", false], ["New Browser", true]],
@@ -137,9 +135,9 @@ test("moderators see who cannot encrypt; requiring E2EE turns those already wait
   host!.client.send({ type: "requireE2ee", required: true });
   const refused = await early.next("error");
   assert.deepEqual([refused.code, refused.inReplyTo], ["e2ee-required", "join"]);
-  const after = await host!.client.next("lobbyChanged", { where: (m) => m.waiting.every((e) => e.name !== "Early Bird") });
-  assert.deepEqual(after.waiting.map((e) => e.name), ["New Browser"]);
-  host!.client.send({ type: "admit", participants: [after.waiting[0]!.id] });
+  const after = await host!.client.lobbyWhere((list) => list.every((e) => e.name !== "Early Bird"));
+  assert.deepEqual(after.map((e) => e.name), ["New Browser"]);
+  host!.client.send({ type: "admit", participants: [after[0]!.id] });
   await capable.next("joined");
 });
 
@@ -155,5 +153,31 @@ test("a server with E2EE switched off says so in welcome and lets no meeting req
     await client.close();
   } finally {
     await off.close();
+  }
+});
+
+test("a server with E2EE required (TREFF_E2EE=required) admits no browser without it, in any meeting, and no moderator can lift that", async () => {
+  const strict = await startServer({ meetings: { lobby: false, e2ee: "required" }, secret: SECRET });
+  try {
+    const room = newRoom();
+    const host = await TestClient.connect(signalingUrl(strict));
+    assert.equal((await host.next("welcome")).e2ee, true);
+    await host.join(room, "Ann", { moderatorKey: keyOf(room), publicKey: publicKey(1) });
+    const plainModerator = await TestClient.connect(signalingUrl(strict));
+    await plainModerator.next("welcome");
+    plainModerator.sendJoin(room, "Old Browser", { moderatorKey: keyOf(room) });
+    assert.equal((await plainModerator.next("error")).code, "e2ee-required", "not even with a moderator key");
+    host.send({ type: "requireE2ee", required: false });
+    assert.equal((await host.next("error")).code, "forbidden");
+    const plainInOtherRoom = await TestClient.connect(signalingUrl(strict));
+    await plainInOtherRoom.next("welcome");
+    plainInOtherRoom.sendJoin(newRoom(), "Elsewhere");
+    assert.equal((await plainInOtherRoom.next("error")).code, "e2ee-required", "every meeting of the server");
+    const capable = await TestClient.connect(signalingUrl(strict));
+    await capable.next("welcome");
+    assert.equal((await capable.join(room, "Ben", { publicKey: publicKey(2) })).role, "participant");
+    for (const c of [host, plainModerator, plainInOtherRoom, capable]) await c.close();
+  } finally {
+    await strict.close();
   }
 });

@@ -8,15 +8,14 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { once } from "node:events";
 import type { TreffServer } from "../../src/server/app.js";
-import { parseConfig } from "../../src/server/config.js";
-import { MeetingCreator } from "../../src/server/meetings.js";
+import { ownerKey } from "../helpers/moderator-keys.js";
 import { parseArguments, rollCall } from "../../examples/roll-call.js";
 import { TestClient } from "./client.js";
 import { newRoom, signalingUrl, useSharedServer } from "./server.js";
 import { waitUntil } from "../helpers/wait.js";
 
 const SECRET = "a-test-secret-of-enough-length";
-const keyOf = (room: string) => new MeetingCreator(parseConfig({ secret: SECRET })).moderatorKey(room);
+const keyOf = (room: string) => ownerKey(SECRET, room);
 
 let server: TreffServer;
 useSharedServer((s) => (server = s), { meetings: { lobby: true }, secret: SECRET });

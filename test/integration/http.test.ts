@@ -123,3 +123,12 @@ test("static files are served, dot files and folders outside are not", async () 
     assert.equal(response.status, 404, path);
   }
 });
+
+test("no source maps are served: the minified client is all a visitor gets", async () => {
+  const script = await fetch(`${server.url}/app.js`);
+  assert.equal(script.status, 200);
+  assert.doesNotMatch(await script.text(), /sourceMappingURL/);
+  for (const map of ["app.js.map", "e2ee-worker.js.map"]) {
+    assert.equal((await fetch(`${server.url}/${map}`)).status, 404, map);
+  }
+});

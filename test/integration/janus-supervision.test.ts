@@ -10,10 +10,9 @@ import { readdirSync, readFileSync, readlinkSync, existsSync, lstatSync, statSyn
 import { join } from "node:path";
 import { once } from "node:events";
 import type { TreffServer } from "../../src/server/app.js";
-import { MEDIA_RESTART_CLOSE_CODE } from "../../src/server/app.js";
 import { JanusConnection, JanusError } from "../../src/media/janus/client.js";
 import type { JanusSupervisor } from "../../src/media/janus/supervisor.js";
-import { PROTOCOL_VERSION } from "../../src/protocol/messages.js";
+import { CloseCode, PROTOCOL_VERSION } from "../../src/protocol/messages.js";
 import { closeAllClients, TestClient } from "./client.js";
 import { publisherOffer } from "./sdp.js";
 import { newRoom, signalingUrl, startServer, waitUntilIdle } from "./server.js";
@@ -165,8 +164,8 @@ test("when Janus dies, participants are told to reconnect (1012), Janus restarts
   assert.ok(ms < 5_000, `Janus was back after ${ms} ms`);
   assert.equal(isRunning(oldPid), false);
 
-  assert.equal((await a.waitClosed()).code, MEDIA_RESTART_CLOSE_CODE);
-  assert.equal((await b.waitClosed()).code, MEDIA_RESTART_CLOSE_CODE);
+  assert.equal((await a.waitClosed()).code, CloseCode.mediaRestart);
+  assert.equal((await b.waitClosed()).code, CloseCode.mediaRestart);
   await waitUntil("the old room to be gone", async () => server.registry.size, (n) => n === 0, 5_000, 20);
 
   // The same room (as the browsers would rejoin it) and a new one both work.

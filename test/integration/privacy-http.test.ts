@@ -125,6 +125,18 @@ describe("default configuration", () => {
     assert.match(await none.text(), /<html lang="en">/);
   });
 
+  test("/privacy says what the operator has not declared: legal basis, hosting, proxy logs, third countries", async () => {
+    const html = await (await request(server, "/privacy?lang=en")).text();
+    for (const phrase of [
+      "The operator has not stated the legal basis (Art. 6 GDPR)",
+      "The operator has not stated whether this server runs on their own equipment or at a hosting provider.",
+      "The operator has not stated what the web server in front of Treff that encrypts the connection (a reverse proxy) records.",
+      "The operator has not stated whether this server run within the European Union or the European Economic Area.",
+    ]) {
+      assert.ok(html.includes(phrase), phrase);
+    }
+  });
+
   test("/privacy does not name a relay when no TURN is configured", async () => {
     const html = await (await request(server, "/privacy?lang=en")).text();
     assert.doesNotMatch(html, /\(TURN\)/);
@@ -170,4 +182,70 @@ describe("configured frame-ancestors, behind a trusted TLS proxy, with TURN", ()
     assert.ok(html.includes("<strong>turn.example.org</strong>"));
     assert.ok(html.includes("Der Betreiber dieses Servers hat nicht eingetragen, wer er ist"));
   });
+});
+
+describe("an operator who declared everything, in the configuration file's form", () => {
+  let server: TestServer;
+
+  before(async () => {
+    server = await startTestServer({
+      logLevel: "silent",
+      config: {
+        operator: { name: "Praxis Dr. Ärztin", contact: "praxis@example.org" },
+        privacy: {
+          legalBasis: ["contract"],
+          healthData: true,
+          hostingProvider: "Rechenzentrum <AG>",
+          processors: [{ name: "IT-Service KG", purpose: { de: "Wartung", en: "maintenance" }, country: "Deutschland" }],
+          thirdCountries: "none",
+          proxyLogs: "none",
+          turnLogs: "addresses",
+          turnLogDays: 3,
+          notes: { de: "Termine unter 0123 456789.", en: "Appointments on +49 123 456789." },
+        },
+        turn: { secret: "turn-secret-for-tests", urls: ["turns:turn.example.org:443?transport=tcp"] },
+      },
+    });
+  });
+
+  after(async () => {
+    await server?.close();
+  });
+
+  const EXPECTED = {
+    en: [
+      "Art. 6(1)(b) GDPR",
+      "Art. 9(2)(h) GDPR",
+      "<strong>Rechenzentrum &#60;AG&#62;</strong>, which processes data only on the operator’s behalf",
+      "<strong>IT-Service KG</strong> (Deutschland): maintenance",
+      "keeps no log of requests either",
+      "The relay server logs each connection with your connection address; these logs are deleted after 3 days.",
+      "Your data is not transferred to countries outside the European Union",
+      "(data portability, Art. 20)",
+      "<h2>More from the operator</h2>\n<p>Appointments on +49 123 456789.</p>",
+    ],
+    de: [
+      "Art. 6 Abs. 1 lit. b DSGVO",
+      "Art. 9 Abs. 2 lit. h DSGVO",
+      "<strong>Rechenzentrum &#60;AG&#62;</strong>, der Daten nur im Auftrag und nach Weisung des Betreibers verarbeitet",
+      "<strong>IT-Service KG</strong> (Deutschland): Wartung",
+      "Auch der Webserver vor Treff, der die Verbindung verschlüsselt (ein Reverse Proxy), protokolliert keine Anfragen.",
+      "Der Relay-Server protokolliert jede Verbindung mit Ihrer Verbindungsadresse; diese Protokolle werden nach 3 Tagen gelöscht.",
+      "Ihre Daten werden nicht in Länder außerhalb der Europäischen Union",
+      "Datenübertragbarkeit",
+      "<h2>Weitere Hinweise des Betreibers</h2>\n<p>Termine unter 0123 456789.</p>",
+    ],
+  };
+
+  for (const language of ["en", "de"] as const) {
+    test(`/privacy?lang=${language} states the declared legal basis, processors, logs, transfers and the operator's text`, async () => {
+      const response = await request(server, `/privacy?lang=${language}`);
+      assert.equal(response.status, 200);
+      checkHeaders(response, "/privacy");
+      const html = await response.text();
+      for (const phrase of EXPECTED[language]) assert.ok(html.includes(phrase), phrase);
+      assert.ok(!html.includes("<AG>"), "never the raw value");
+      assert.doesNotMatch(html, /has not stated|hat nicht angegeben/, "nothing is left undeclared");
+    });
+  }
 });

@@ -8,8 +8,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { startTreff, type TreffServer } from "../../src/server/app.js";
 import { parseConfig } from "../../src/server/config.js";
-import { createLogger } from "../../src/server/log.js";
-import { MediaError } from "../../src/media/media-plane.js";
+import { createLogger } from "../../src/common/log.js";
+import { RefusedError } from "../../src/meeting/errors.js";
 import { ProbeService } from "../../src/server/probe.js";
 import { TestClient } from "./client.js";
 import { publisherOffer } from "./sdp.js";
@@ -97,7 +97,7 @@ test("a probe closes itself after its lifetime, even if the browser never goes a
 test("the number of open probes is capped server-wide", async () => {
   const probes = new ProbeService(server.mediaPlane, { maxOpen: 1 });
   const first = await probes.start(publisherOffer());
-  await assert.rejects(probes.start(publisherOffer()), MediaError);
+  await assert.rejects(probes.start(publisherOffer()), (error: unknown) => error instanceof RefusedError && error.code === "server-busy");
   await first.close();
   const again = await probes.start(publisherOffer());
   await again.close();

@@ -5,8 +5,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import type { TreffServer } from "../../src/server/app.js";
-import { MeetingCreator } from "../../src/server/meetings.js";
-import { parseConfig } from "../../src/server/config.js";
+import { ownerKey } from "../helpers/moderator-keys.js";
 import { TestClient } from "./client.js";
 import { publisherOffer } from "./sdp.js";
 import { newRoom, signalingUrl, useSharedServer } from "./server.js";
@@ -15,7 +14,7 @@ const SECRET = "a-screens-secret-of-enough-length";
 let server: TreffServer;
 useSharedServer((s) => (server = s), { secret: SECRET });
 const connect = () => TestClient.connect(signalingUrl(server));
-const moderatorKey = (room: string) => new MeetingCreator(parseConfig({ secret: SECRET })).moderatorKey(room);
+const moderatorKey = (room: string) => ownerKey(SECRET, room);
 
 test("one share at a time: a second sharer hears screen-busy; after a stop, the next may share", async () => {
   const room = newRoom();

@@ -8,7 +8,7 @@ import { randomBytes } from "node:crypto";
 import { after, afterEach, before } from "node:test";
 import { startTreff, type TreffServer } from "../../src/server/app.js";
 import { parseConfig } from "../../src/server/config.js";
-import { createLogger } from "../../src/server/log.js";
+import { createLogger } from "../../src/common/log.js";
 import { SIGNALING_PATH } from "../../src/protocol/messages.js";
 import { waitUntil } from "../helpers/wait.js";
 import { testMediaInterface } from "../helpers/server.js";
@@ -23,7 +23,7 @@ export function startServer(overrides: Record<string, unknown> = {}): Promise<Tr
     host: "127.0.0.1",
     port: 0,
     logLevel: "silent",
-    janus: { iceInterfaces: testMediaInterface() },
+    janus: { iceInterfaces: testMediaInterface(), allowLoopbackCandidates: true },
     meetings: { lobby: false },
     ...overrides,
   });

@@ -6,7 +6,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { JanusSupervisor, findJanusLibraryDir } from "../../src/media/janus/supervisor.js";
-import { createLogger } from "../../src/server/log.js";
+import { createLogger } from "../../src/common/log.js";
 import { startTestServer, testMediaInterface, type TestServer } from "../helpers/server.js";
 import { waitUntil } from "../helpers/wait.js";
 import { closeAllClients, TestClient } from "./client.js";

@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ConfigError, describeConfig, loadConfig, parseConfig } from "../../src/server/config.js";
+import { JANUS_MEDIA_DEFAULTS } from "../../src/media/janus/config.js";
 
 const DEFAULTS = {
   host: "localhost",
@@ -17,10 +18,26 @@ const DEFAULTS = {
     nat1To1: "",
     iceLite: false,
     publisherBitrate: 2_000_000,
+    ...JANUS_MEDIA_DEFAULTS,
+    allowLoopbackCandidates: false,
   },
   iceServers: [],
-  meetings: { lobby: true, mediaOffByDefault: true, e2ee: true, creation: "open" },
+  meetings: { lobby: true, mediaOffByDefault: true, e2ee: true, e2eeRequired: false, moderatorKeyDays: 30, creation: "open" },
+  limits: { rooms: 1000, connections: 10_000, connectionsPerAddress: 100, lobby: 200 },
   operator: { name: "", contact: "", dataProtectionOfficer: "" },
+  privacy: {
+    legalBasis: [],
+    legitimateInterests: { de: "", en: "" },
+    healthData: false,
+    hosting: "unknown",
+    hostingProvider: "",
+    processors: [],
+    thirdCountries: "unknown",
+    transfers: [],
+    proxyLogs: "unknown",
+    turnLogs: "unknown",
+    notes: { de: "", en: "" },
+  },
   http: { frameAncestors: [], trustProxy: false },
   turn: { urls: [], ttlSeconds: 6 * 3600 },
 };
@@ -93,6 +110,14 @@ describe("loadConfig", () => {
       TURN_SECRET: "turn-secret",
       TURN_URLS: "turn:turn.example.org:3478?transport=udp,turns:turn.example.org:443?transport=tcp",
       TURN_TTL_SECONDS: "3600",
+      TREFF_MODERATOR_KEY_DAYS: "7",
+      TREFF_CREATION_ISSUER: "portal.example.org",
+      TREFF_CREATION_AUDIENCE: "treff",
+      TREFF_MAX_ROOMS: "50",
+      TREFF_MAX_CONNECTIONS: "500",
+      TREFF_MAX_CONNECTIONS_PER_ADDRESS: "20",
+      TREFF_MAX_LOBBY: "30",
+      JANUS_ALLOW_LOOPBACK_CANDIDATES: "true",
     });
     assert.deepEqual(config, {
       host: "0.0.0.0",
@@ -109,11 +134,25 @@ describe("loadConfig", () => {
         nat1To1: "203.0.113.7",
         iceLite: true,
         publisherBitrate: 2_000_000,
+        ...JANUS_MEDIA_DEFAULTS,
+        allowLoopbackCandidates: true,
       },
       iceServers: [],
       secret: "server-secret-0123456789",
-      meetings: { lobby: false, mediaOffByDefault: false, e2ee: false, creation: "token", creationSecret: "creation-secret-0123456789" },
+      meetings: {
+        lobby: false,
+        mediaOffByDefault: false,
+        e2ee: false,
+        e2eeRequired: false,
+        moderatorKeyDays: 7,
+        creation: "token",
+        creationSecret: "creation-secret-0123456789",
+        creationIssuer: "portal.example.org",
+        creationAudience: "treff",
+      },
+      limits: { rooms: 50, connections: 500, connectionsPerAddress: 20, lobby: 30 },
       operator: { name: "Verein e.V.", contact: "privacy@example.org", dataProtectionOfficer: "dpo@example.org" },
+      privacy: DEFAULTS.privacy,
       http: { frameAncestors: ["https://a.example", "https://b.example"], trustProxy: true },
       turn: {
         secret: "turn-secret",
@@ -132,6 +171,14 @@ describe("loadConfig", () => {
       assert.equal(config.http.trustProxy, expected);
     });
   }
+
+  test("TREFF_E2EE=required: encryption on and required in every meeting; anything else unknown is an error", () => {
+    assert.deepEqual(
+      (({ e2ee, e2eeRequired }) => ({ e2ee, e2eeRequired }))(loadConfig({ TREFF_E2EE: "required" }).meetings),
+      { e2ee: true, e2eeRequired: true },
+    );
+    assert.ok(configError({ TREFF_E2EE: "mandatory" }).message.includes("meetings.e2ee (env TREFF_E2EE)"));
+  });
 
   test("creation 'token' needs a creation secret: the error names the field, its variable and the fix", () => {
     const error = configError({ TREFF_MEETING_CREATION: "token" });

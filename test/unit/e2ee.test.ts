@@ -16,6 +16,7 @@ import {
   passphraseSecret,
   ratchet,
   safetyCode,
+  fingerprint,
   sealChat,
   sealSenderKey,
   toBase64Url,
@@ -74,8 +75,8 @@ function ringWith(keyId: number, raw: Uint8Array): KeyRing {
 /** Whether a sender key sealed from a to b with `sealing` opens with `opening`. */
 async function carries(sealing: CryptoKey, opening: CryptoKey): Promise<boolean> {
   const raw = newSenderKey();
-  const opened = await openSenderKey(opening, await sealSenderKey(sealing, raw, "a", "b", 0), "a", "b", 0);
-  return opened !== undefined && Buffer.from(opened).equals(raw);
+  const opened = await openSenderKey(opening, await sealSenderKey(sealing, raw, "a", "b", 0, 1), "a", "b", 0);
+  return opened !== undefined && Buffer.from(opened.raw).equals(raw);
 }
 
 /** Two identities and the pairwise key each derives for the other, with each side's passphrase secret (if any). */
@@ -183,8 +184,8 @@ describe("sealed sender keys", () => {
   test("a sealed key opens only for the sender, receiver and key id it was sealed for", async () => {
     const { ab, ba } = await pairOf();
     const raw = newSenderKey();
-    const sealed = await sealSenderKey(ab, raw, "a", "b", 3);
-    assert.deepEqual(await openSenderKey(ba, sealed, "a", "b", 3), raw);
+    const sealed = await sealSenderKey(ab, raw, "a", "b", 3, 1_800_000_000_000);
+    assert.deepEqual(await openSenderKey(ba, sealed, "a", "b", 3), { raw, epoch: 1_800_000_000_000 });
     for (const [from, to, keyId] of [["b", "a", 3], ["c", "b", 3], ["a", "c", 3], ["a", "b", 4]] as const) {
       assert.equal(await openSenderKey(ba, sealed, from, to, keyId), undefined, `${from} → ${to}, key ${keyId}`);
     }
@@ -192,14 +193,21 @@ describe("sealed sender keys", () => {
 
   test("a sealed key with any byte changed does not open", async () => {
     const { ab, ba } = await pairOf();
-    const sealed = await sealSenderKey(ab, newSenderKey(), "a", "b", 0);
-    const length = fromBase64Url(sealed).length; // nonce, encrypted key, tag
+    const sealed = await sealSenderKey(ab, newSenderKey(), "a", "b", 0, 5);
+    const length = fromBase64Url(sealed).length; // nonce, encrypted epoch and key, tag
     for (let i = 0; i < length; i++) assert.equal(await openSenderKey(ba, tampered(sealed, i), "a", "b", 0), undefined, `byte ${i}`);
+  });
+
+  test("the epoch travels sealed with the key: the server can neither read nor change it", async () => {
+    const { ab, ba } = await pairOf();
+    const sealed = await sealSenderKey(ab, newSenderKey(), "a", "b", 0, 2 ** 52);
+    assert.equal((await openSenderKey(ba, sealed, "a", "b", 0))?.epoch, 2 ** 52);
+    assert.ok(fromBase64Url(sealed).length < 256 * 0.75, "still fits the protocol's sealed-key size");
   });
 
   test("garbage does not open, and does not throw", async () => {
     const { ab, ba } = await pairOf();
-    const truncated = (await sealSenderKey(ab, newSenderKey(), "a", "b", 0)).slice(0, 40);
+    const truncated = (await sealSenderKey(ab, newSenderKey(), "a", "b", 0, 5)).slice(0, 40);
     for (const garbage of ["", "not base64url!", "AAAA", toBase64Url(bytes(44)), truncated]) {
       assert.equal(await openSenderKey(ba, garbage, "a", "b", 0), undefined, JSON.stringify(garbage));
     }
@@ -228,12 +236,32 @@ describe("sender keys and the ratchet", () => {
   });
 });
 
-describe("safety codes", () => {
-  test("both sides compute the same code: four groups of five digits", async () => {
+describe("fingerprints and safety codes", () => {
+  test("a fingerprint is 30 digits (about 100 bits) per identity key, the same every time", async () => {
+    const a = await createIdentity();
+    const print = await fingerprint(a.publicKey);
+    assert.match(print, /^\d{5}( \d{5}){5}$/);
+    assert.equal(await fingerprint(a.publicKey), print);
+    assert.notEqual(await fingerprint((await createIdentity()).publicKey), print);
+  });
+
+  test("the safety code is both fingerprints, lower first: both sides read the same 60 digits", async () => {
     const [a, b] = await Promise.all([createIdentity(), createIdentity()]);
     const code = await safetyCode(a.publicKey, b.publicKey);
-    assert.match(code, /^\d{5} \d{5} \d{5} \d{5}$/);
+    assert.match(code, /^\d{5}( \d{5}){11}$/);
     assert.equal(await safetyCode(b.publicKey, a.publicKey), code);
+    const [printA, printB] = await Promise.all([fingerprint(a.publicKey), fingerprint(b.publicKey)]);
+    assert.equal(code, [printA, printB].sort().join(" "));
+  });
+
+  test("a man in the middle must match each person's own fingerprint, not just some pair's", async () => {
+    // Each half of the code belongs to one key: replacing Ben's key changes Ben's half whatever Ann's is.
+    const [ann, ben, mallory] = await Promise.all([createIdentity(), createIdentity(), createIdentity()]);
+    const real = await safetyCode(ann.publicKey, ben.publicKey);
+    const seenByAnn = await safetyCode(ann.publicKey, mallory.publicKey);
+    assert.ok(seenByAnn.includes(await fingerprint(ann.publicKey)));
+    assert.ok(!seenByAnn.includes(await fingerprint(ben.publicKey)));
+    assert.notEqual(seenByAnn, real);
   });
 
   test("replacing either key changes the code", async () => {

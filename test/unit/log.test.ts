@@ -1,7 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { PassThrough, Writable } from "node:stream";
-import { createLogger, redactAddresses } from "../../src/server/log.js";
+import { createLogger, redactAddresses } from "../../src/common/log.js";
 import { forwardJanusOutput, maskApiSecret } from "../../src/media/janus/supervisor.js";
 
 describe("redactAddresses", () => {

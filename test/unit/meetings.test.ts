@@ -1,126 +1,94 @@
 /**
- * MeetingCreator: moderator keys derived from the server secret, room names
- * handed out by POST /api/meetings, and who may create meetings.
+ * MeetingCreator (POST /api/meetings): every creation is a new room with a
+ * new owner's moderator key, a chosen name gets a random suffix, only an
+ * operator's token names an exact room, and who may create at all.
  */
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { SignJWT, UnsecuredJWT } from "jose";
 import { MeetingCreator } from "../../src/server/meetings.js";
 import { parseConfig } from "../../src/server/config.js";
+import { ModeratorKeys, deriveSecret } from "../../src/meeting/moderator-keys.js";
 
 const SECRET = "a-server-secret-of-enough-length";
 const CREATION_SECRET = "a-creation-secret-of-enough-length";
 const DAY_MS = 24 * 3600 * 1000;
 
-const creator = (config: Record<string, unknown> = {}, now?: () => number) =>
-  new MeetingCreator(parseConfig({ secret: SECRET, ...config }), now);
-
-const tokenCreator = () => creator({ meetings: { creation: "token", creationSecret: CREATION_SECRET } });
+const keys = new ModeratorKeys(deriveSecret(Buffer.from(SECRET), "moderator-keys"));
+const creator = (config: Record<string, unknown> = {}) => new MeetingCreator(parseConfig({ secret: SECRET, ...config }), keys);
+const tokenCreator = (meetings: Record<string, unknown> = {}) => creator({ meetings: { creation: "token", creationSecret: CREATION_SECRET, ...meetings } });
+const openWithTokens = () => creator({ meetings: { creationSecret: CREATION_SECRET } });
 
 /** An HS256 JWT signed with `secret`, valid for an hour unless `change` says otherwise. */
-async function jwt(secret = CREATION_SECRET, change: (j: SignJWT) => SignJWT = (j) => j, alg = "HS256"): Promise<string> {
-  const base = new SignJWT({ sub: "organiser" }).setProtectedHeader({ alg }).setIssuedAt().setExpirationTime("1h");
+async function jwt(secret = CREATION_SECRET, change: (j: SignJWT) => SignJWT = (j) => j, alg = "HS256", claims: Record<string, unknown> = {}): Promise<string> {
+  const base = new SignJWT({ sub: "organiser", ...claims }).setProtectedHeader({ alg }).setIssuedAt().setExpirationTime("1h");
   return change(base).sign(new TextEncoder().encode(secret));
 }
 
-describe("moderator keys", () => {
-  test("are deterministic per secret and room", () => {
-    const a = creator();
-    const b = creator();
-    assert.equal(a.moderatorKey("standup"), a.moderatorKey("standup"));
-    assert.equal(a.moderatorKey("standup"), b.moderatorKey("standup"), "a restart with the same secret keeps the links");
-    assert.match(a.moderatorKey("standup"), /^[A-Za-z0-9_-]{43}$/, "256 bits as base64url");
-  });
-
-  test("differ per room", () => {
-    const a = creator();
-    assert.notEqual(a.moderatorKey("standup"), a.moderatorKey("standup2"));
-    assert.notEqual(a.moderatorKey("a"), a.moderatorKey("A"));
-  });
-
-  test("differ per secret", () => {
-    assert.notEqual(creator().moderatorKey("standup"), creator({ secret: "another-secret-of-enough-length" }).moderatorKey("standup"));
-  });
-
-  test("without a configured secret each server start has its own", () => {
-    const a = new MeetingCreator(parseConfig({}));
-    const b = new MeetingCreator(parseConfig({}));
-    assert.equal(a.ephemeralSecret, true);
-    assert.equal(creator().ephemeralSecret, false);
-    assert.notEqual(a.moderatorKey("standup"), b.moderatorKey("standup"));
-  });
-
-  test("isModeratorKey accepts the room's key", () => {
-    const a = creator();
-    assert.equal(a.isModeratorKey("standup", a.moderatorKey("standup")), true);
-  });
-
-  test("isModeratorKey rejects wrong, short, long, empty and missing keys without throwing", () => {
-    const a = creator();
-    const key = a.moderatorKey("standup");
-    const flipped = (key[0] === "A" ? "B" : "A") + key.slice(1);
-    for (const [what, candidate] of [
-      ["another room's key", a.moderatorKey("other")],
-      ["another secret's key", creator({ secret: "another-secret-of-enough-length" }).moderatorKey("standup")],
-      ["one character changed", flipped],
-      ["a prefix", key.slice(0, 10)],
-      ["one character short", key.slice(0, -1)],
-      ["one character long", key + "A"],
-      ["empty", ""],
-      ["undefined", undefined],
-      ["same number of characters, more bytes", "é" + key.slice(1)],
-    ] as const) {
-      assert.equal(a.isModeratorKey("standup", candidate), false, what);
-    }
-  });
-});
+/** The owner's claims of a created meeting's key, or a failure. */
+function ownerOf(result: Awaited<ReturnType<MeetingCreator["create"]>>) {
+  assert.equal(result.ok, true, JSON.stringify(result));
+  if (!result.ok) throw new Error("unreachable");
+  const claims = keys.verify(result.room, result.moderatorKey);
+  assert.ok(claims, "the answer carries a valid moderator key for its room");
+  return { room: result.room, claims };
+}
 
 describe("MeetingCreator.create (open)", () => {
-  test("without a name: a random 22-character name and its moderator key", async () => {
-    const a = creator();
-    const result = await a.create(undefined, undefined);
-    assert.equal(result.ok, true);
-    if (!result.ok) return;
-    assert.match(result.room, /^[A-Za-z0-9_-]{22}$/);
-    assert.equal(result.moderatorKey, a.moderatorKey(result.room));
-    assert.equal(a.isModeratorKey(result.room, result.moderatorKey), true);
+  test("without a name: a random 22-character name and an owner's key for it, valid for 30 days", async () => {
+    const before = Date.now();
+    const { room, claims } = ownerOf(await creator().create(undefined, undefined));
+    assert.match(room, /^[A-Za-z0-9_-]{22}$/);
+    assert.equal(claims.grant, "owner");
+    assert.ok(claims.expiresAt >= before + 30 * DAY_MS - 1000 && claims.expiresAt <= Date.now() + 30 * DAY_MS);
+  });
+
+  test("the key lifetime is the operator's (moderatorKeyDays)", async () => {
+    const { claims } = ownerOf(await creator({ meetings: { moderatorKeyDays: 2 } }).create(undefined, undefined));
+    assert.ok(Math.abs(claims.expiresAt - (Date.now() + 2 * DAY_MS)) < 2000);
   });
 
   test("random names differ every time; null and empty names also get one", async () => {
     const a = creator();
     const rooms = new Set<string>();
-    for (const name of [undefined, null, "", undefined, undefined]) {
-      const result = await a.create(undefined, name);
-      assert.ok(result.ok);
-      rooms.add(result.room);
-    }
+    for (const name of [undefined, null, "", undefined, undefined]) rooms.add(ownerOf(await a.create(undefined, name)).room);
     assert.equal(rooms.size, 5);
   });
 
-  test("an Authorization header is ignored when creation is open", async () => {
-    assert.equal((await creator().create("Bearer nonsense", undefined)).ok, true);
+  test("a chosen name gets a random 128-bit suffix: asking twice gives two rooms and two unrelated keys", async () => {
+    const a = creator();
+    const first = ownerOf(await a.create(undefined, "standup"));
+    const second = ownerOf(await a.create(undefined, "standup"));
+    assert.match(first.room, /^standup-[A-Za-z0-9_-]{22}$/);
+    assert.notEqual(first.room, second.room);
+    assert.notEqual(first.claims.id, second.claims.id);
   });
 
-  test("a hand-picked name is claimed for 24 hours, then free again", async () => {
-    let now = 1_700_000_000_000;
-    const a = creator({}, () => now);
-    assert.deepEqual(await a.create(undefined, "standup"), { ok: true, room: "standup", moderatorKey: a.moderatorKey("standup") });
-    now += DAY_MS - 1;
-    assert.deepEqual(await a.create(undefined, "standup"), { ok: false, status: 409, error: "that name is taken; choose another" });
-    assert.equal((await a.create(undefined, "standup2")).ok, true, "other names are free");
-    now += 1;
-    assert.deepEqual(await a.create(undefined, "standup"), { ok: true, room: "standup", moderatorKey: a.moderatorKey("standup") });
-    assert.equal((await a.create(undefined, "standup")).ok, false, "and claimed again by the new creator");
+  test("creating a meeting named like an existing room (the critical hole) gives another room, never a key for it", async () => {
+    const a = creator();
+    for (const victim of [ownerOf(await a.create(undefined, undefined)).room, "teamstandup"]) {
+      const answer = await a.create(undefined, victim);
+      const attack = ownerOf(answer);
+      assert.notEqual(attack.room, victim);
+      assert.ok(attack.room.startsWith(`${victim}-`));
+      assert.equal(keys.verify(victim, answer.ok ? answer.moderatorKey : ""), undefined, "the answer's key is worth nothing in the existing room");
+    }
   });
 
-  test("claims are per server: another creator with the same secret does not know them", async () => {
-    assert.ok((await creator().create(undefined, "standup")).ok);
-    assert.ok((await creator().create(undefined, "standup")).ok);
+  test("an Authorization header where no creation secret is set: 401 (nothing is silently ignored)", async () => {
+    assert.deepEqual(await creator().create("Bearer nonsense", undefined), { ok: false, status: 401, error: "this server takes no creation tokens" });
+  });
+
+  test("open creation with a creation secret: a token may name an exact room", async () => {
+    const header = `Bearer ${await jwt(CREATION_SECRET, (j) => j, "HS256", { room: "board-meeting" })}`;
+    const { room, claims } = ownerOf(await openWithTokens().create(header, undefined));
+    assert.equal(room, "board-meeting");
+    assert.equal(claims.grant, "owner");
   });
 
   for (const [what, name] of [
     ["a slash", "a/b"],
-    ["65 characters", "x".repeat(65)],
+    ["42 characters", "x".repeat(42)],
     ["a space", "a b"],
     ["a non-ASCII letter", "café"],
     ["a number", 42],
@@ -130,7 +98,7 @@ describe("MeetingCreator.create (open)", () => {
       assert.deepEqual(await creator().create(undefined, name), {
         ok: false,
         status: 400,
-        error: "meeting names have 1–64 letters, digits, '-' or '_'",
+        error: "a chosen name has 1–41 letters, digits, '-' or '_' (a random part is added)",
       });
     });
   }
@@ -196,20 +164,39 @@ describe("MeetingCreator.create (token)", () => {
   });
 
   test("a valid HS256 token creates a meeting", async () => {
-    const a = tokenCreator();
-    const result = await a.create(`Bearer ${await jwt()}`, undefined);
-    assert.equal(result.ok, true);
-    if (!result.ok) return;
-    assert.match(result.room, /^[A-Za-z0-9_-]{22}$/);
-    assert.equal(result.moderatorKey, a.moderatorKey(result.room));
+    const { room } = ownerOf(await tokenCreator().create(`Bearer ${await jwt()}`, undefined));
+    assert.match(room, /^[A-Za-z0-9_-]{22}$/);
   });
 
-  test("a valid token with a hand-picked name claims it; an invalid name is still 400", async () => {
-    const a = tokenCreator();
+  test("a valid token and a chosen name: the name with a suffix; an invalid name is still 400", async () => {
     const header = `Bearer ${await jwt()}`;
-    assert.deepEqual(await a.create(header, "board"), { ok: true, room: "board", moderatorKey: a.moderatorKey("board") });
-    assert.equal((await a.create(header, "board")).ok, false);
-    assert.deepEqual(await a.create(header, "a/b"), { ok: false, status: 400, error: "meeting names have 1–64 letters, digits, '-' or '_'" });
+    assert.match(ownerOf(await tokenCreator().create(header, "board")).room, /^board-[A-Za-z0-9_-]{22}$/);
+    assert.equal((await tokenCreator().create(header, "a/b")).ok, false);
+  });
+
+  test("a token naming a room gives that exact room (an operator's recurring meeting); a bad room claim is 401", async () => {
+    const named = `Bearer ${await jwt(CREATION_SECRET, (j) => j, "HS256", { room: "math-101" })}`;
+    assert.equal(ownerOf(await tokenCreator().create(named, "ignored")).room, "math-101");
+    const bad = `Bearer ${await jwt(CREATION_SECRET, (j) => j, "HS256", { room: "a/b" })}`;
+    assert.deepEqual(await tokenCreator().create(bad, undefined), { ok: false, status: 401, error: "the token's room is not a valid room name" });
+  });
+
+  test("a token without an expiry: 401 (a leaked one would be good forever)", async () => {
+    const token = await new SignJWT({ sub: "organiser" }).setProtectedHeader({ alg: "HS256" }).setIssuedAt().sign(new TextEncoder().encode(CREATION_SECRET));
+    assert.deepEqual(await tokenCreator().create(`Bearer ${token}`, undefined), invalid);
+  });
+
+  test("issuer and audience are checked when configured", async () => {
+    const strict = tokenCreator({ creationIssuer: "portal.example.org", creationAudience: "treff" });
+    const right = await jwt(CREATION_SECRET, (j) => j.setIssuer("portal.example.org").setAudience("treff"));
+    assert.equal((await strict.create(`Bearer ${right}`, undefined)).ok, true);
+    for (const wrong of [
+      await jwt(),
+      await jwt(CREATION_SECRET, (j) => j.setIssuer("elsewhere.example.org").setAudience("treff")),
+      await jwt(CREATION_SECRET, (j) => j.setIssuer("portal.example.org").setAudience("other")),
+    ]) {
+      assert.deepEqual(await strict.create(`Bearer ${wrong}`, undefined), invalid);
+    }
   });
 
   test("without a token even an invalid name is 401: authorisation comes first", async () => {

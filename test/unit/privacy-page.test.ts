@@ -144,9 +144,18 @@ describe("renderPrivacyPage", () => {
       assert.ok(on.includes(language === "en" ? "end-to-end encrypted" : "Ende-zu-Ende-verschlüsselt"));
     });
 
+    test(`${language}: with end-to-end encryption required, says that a browser that cannot encrypt cannot join`, () => {
+      const required = text(renderPrivacyPage(parseConfig({ meetings: { e2ee: "required" } }), language));
+      const optional = text(renderPrivacyPage(configured, language));
+      const cannotJoin = language === "en" ? "cannot join any meeting on this server" : "kann an keiner Besprechung auf diesem Server teilnehmen";
+      const keepOut = language === "en" ? "moderators can keep such browsers out" : "Moderierende können solche Browser ausschließen";
+      assert.ok(required.includes(cannotJoin) && !required.includes(keepOut));
+      assert.ok(optional.includes(keepOut) && !optional.includes(cannotJoin));
+    });
+
     test(`${language}: names every right and the supervisory authority`, () => {
       const html = text(renderPrivacyPage(configured, language));
-      for (const article of ["Art. 15", "Art. 16", "Art. 17", "Art. 18", "Art. 21", "Art. 77"]) assert.ok(html.includes(article), article);
+      for (const article of ["Art. 15", "Art. 16", "Art. 17", "Art. 18", "Art. 20", "Art. 21", "Art. 77"]) assert.ok(html.includes(article), article);
       const words =
         language === "en"
           ? ["access", "corrected", "erased", "restricted", "object", "supervisory authority"]
@@ -159,7 +168,7 @@ describe("renderPrivacyPage", () => {
       const phrases =
         language === "en"
           ? [
-              "is not written to any log",
+              "Treff uses it for the network connection only and writes it to no log.",
               "The name you enter.",
               "pass through the media server on this server",
               "does not store them",
@@ -171,7 +180,7 @@ describe("renderPrivacyPage", () => {
               "the key of the meeting’s moderator link",
             ]
           : [
-              "wird nicht protokolliert",
+              "Treff nutzt sie nur für die Netzwerkverbindung und protokolliert sie nicht.",
               "Der Name, den Sie eingeben.",
               "laufen über den Medienserver auf diesem Server",
               "speichert sie nicht",

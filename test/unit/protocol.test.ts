@@ -56,7 +56,9 @@ describe("parseClientMessage: valid messages", () => {
     setPassword: { type: "setPassword", password: "open sesame" },
     endMeeting: { type: "endMeeting" },
     allowMultipleShares: { type: "allowMultipleShares", allowed: true },
+    probeServers: { type: "probeServers" },
     probe: { type: "probe", sdp: "v=0\r\n" },
+    ping: { type: "ping", id: 7 },
   };
 
   test("the samples cover every client message type", () => {
@@ -103,7 +105,7 @@ describe("parseClientMessage: valid messages", () => {
   });
 
   test("join with a moderator key and a password is accepted", () => {
-    const message = join({ moderatorKey: "k".repeat(43), password: "open sesame" });
+    const message = join({ moderatorKey: "m1.eyJyIjoiYSJ9.k", password: "open sesame" });
     assert.deepEqual(parse(message), { ok: true, message });
   });
 
@@ -235,7 +237,8 @@ describe("parseClientMessage: errors", () => {
     ["trickle.candidate is missing", { type: "trickle", target: "publisher" }, "candidate"],
     ["mediaState.audio is a string", { type: "mediaState", audio: "on", video: true }, "audio"],
     ["subscriberAnswer has no sdp", { type: "subscriberAnswer" }, "sdp"],
-    ["join.moderatorKey is too long", join({ moderatorKey: "k".repeat(129) }), "moderatorKey"],
+    ["join.moderatorKey is too long", join({ moderatorKey: "k".repeat(513) }), "moderatorKey"],
+    ["join.moderatorKey has characters no key has", join({ moderatorKey: "m1.a b.c" }), "moderatorKey"],
     ["join.password is too long", join({ password: "p".repeat(257) }), "password"],
     ["chat.text is empty", { type: "chat", text: "" }, "text"],
     ["chat.text is only whitespace", { type: "chat", text: " \n\t " }, "text"],
@@ -248,7 +251,7 @@ describe("parseClientMessage: errors", () => {
     ["moderate.action is unknown", { type: "moderate", participant: "p1", action: "ban" }, "action"],
     ["moderate.participant is missing", { type: "moderate", action: "remove" }, "participant"],
     ["lock.locked is a string", { type: "lock", locked: "yes" }, "locked"],
-    ["setPassword.password is too short", { type: "setPassword", password: "abc" }, "password"],
+    ["setPassword.password is too short (7 characters)", { type: "setPassword", password: "abcdefg" }, "password"],
     ["setPassword.password is too long", { type: "setPassword", password: "p".repeat(257) }, "password"],
     ["setPassword.password is missing", { type: "setPassword" }, "password"],
     ["probe.sdp is empty", { type: "probe", sdp: "" }, "sdp"],
@@ -363,6 +366,26 @@ describe("display names", () => {
     });
   }
 
+  test("are normalised to NFC: a decomposed é and a composed one are the same name", () => {
+    assert.equal(nameOf("Rene\u0301"), "Ren\u00e9");
+  });
+
+  test("lose bidi overrides, isolates and zero-width characters (the name reads as it is)", () => {
+    assert.equal(nameOf("Ann\u202eLee"), "AnnLee", "right-to-left override");
+    assert.equal(nameOf("\u2066Ann\u2069"), "Ann", "isolates");
+    assert.equal(nameOf("A\u200bn\u200dn\ufeff"), "Ann", "zero-width space, joiner, BOM");
+    assert.equal(nameOf("Ann\u2028Lee"), "AnnLee", "line separator");
+  });
+
+  test("runs of spaces (any kind) become one; a name of only hidden characters is empty", () => {
+    assert.equal(nameOf("Ann \u00a0\u3000 Lee"), "Ann Lee");
+    assert.equal((parse(join({ name: "\u200b\u202e" })) as { message?: string }).message, "name: a name is required");
+  });
+
+  test("a name far beyond 64 characters is refused before it is normalised", () => {
+    assert.equal((parse(join({ name: "\u200b".repeat(2000) })) as { code?: string }).code, "bad-message");
+  });
+
   test(
     "C1 control characters (U+0080–U+009F) are rejected too",
     () => {
@@ -415,29 +438,28 @@ describe("ServerMessage schemas", () => {
     publicKey: null,
   };
   const samples: ServerMessageT[] = [
-    {
-      type: "welcome",
-      version: PROTOCOL_VERSION,
-      iceServers: [{ urls: ["turn:turn.example.org:3478"], username: "u", credential: "c" }, { urls: ["stun:s"] }],
-      mediaOffByDefault: false,
-      e2ee: true,
-    },
-    { type: "welcome", version: PROTOCOL_VERSION, iceServers: [], mediaOffByDefault: true, e2ee: false },
-    { type: "joined", participantId: "p2", role: "participant", resumeToken: "tok", participants: [participant] },
+    { type: "welcome", version: PROTOCOL_VERSION, mediaOffByDefault: false, e2ee: true },
+    { type: "welcome", version: PROTOCOL_VERSION, mediaOffByDefault: true, e2ee: false },
+    { type: "joined", participantId: "p2", role: "participant", resumeToken: "tok", participants: [participant], iceServers: [] },
     {
       type: "joined",
       participantId: "p3",
       role: "moderator",
-      moderatorKey: "key",
+      moderatorKey: "m1.key.sig",
       resumeToken: "tok",
       participants: [participant, { ...participant, id: "p2", role: "moderator" }],
+      iceServers: [{ urls: ["turn:turn.example.org:3478"], username: "u", credential: "c" }, { urls: ["stun:s"] }],
     },
+    { type: "lobbyJoined", entry: { id: "p4", name: "Dia", e2ee: true } },
+    { type: "lobbyLeft", participantId: "p4" },
+    { type: "probeServers", iceServers: [] },
+    { type: "pong", id: 3 },
     { type: "lobby", hostPresent: false },
     { type: "lobby", hostPresent: true },
     { type: "participantJoined", participant },
     { type: "participantUpdated", participant },
     { type: "participantLeft", participantId: "p1" },
-    { type: "roleChanged", role: "moderator", moderatorKey: "key" },
+    { type: "roleChanged", role: "moderator", moderatorKey: "m1.key.sig" },
     { type: "roleChanged", role: "participant" },
     { type: "lobbyChanged", waiting: [{ id: "p4", name: "Dia", e2ee: false }] },
     { type: "lobbyChanged", waiting: [] },
@@ -525,8 +547,10 @@ describe("ServerMessage schemas", () => {
 });
 
 describe("constants", () => {
-  test("close codes are in the private range and final", () => {
-    assert.deepEqual(CloseCode, { replaced: 4001, farewell: 4003, abuse: 4008 });
+  test("Treff's own close codes are in the private range; the final ones are exactly replaced, farewell and abuse", () => {
+    const own = Object.values(CloseCode).filter((code) => code >= 4000);
+    assert.ok(own.every((code) => code < 5000));
+    assert.deepEqual(CloseCode, { normal: 1000, goingAway: 1001, mediaRestart: 1012, tryAgainLater: 1013, reconnect: 4000, replaced: 4001, farewell: 4003, abuse: 4008 });
     assert.deepEqual([...FINAL_CLOSE_CODES].sort(), [4001, 4003, 4008]);
   });
 });

@@ -11,6 +11,8 @@ import type { Role } from "../../src/protocol/messages.js";
 const fresh = (id: string, name: string, role: Role = "participant") => ({ id, name, role, audio: true, video: true, publishing: false, screen: false, hand: null, publicKey: null });
 const waiting = (...entries: [string, string][]) => ({ type: "lobbyChanged", waiting: entries.map(([id, name]) => ({ id, name, e2ee: true })) });
 const lobby = (hostPresent: boolean) => ({ type: "lobby", hostPresent });
+const knocked = (id: string, name: string, e2ee = true) => ({ type: "lobbyJoined", entry: { id, name, e2ee } });
+const gone = (participantId: string) => ({ type: "lobbyLeft", participantId });
 
 /** A room with moderator m (Mia) and participant p (Pat). */
 function hostedRoom(): Room {
@@ -29,8 +31,8 @@ describe("Room.knock", () => {
     room.add("n", "Noa", "moderator");
     assert.deepEqual(room.knock("g", "Gus", true), [
       { to: "g", message: lobby(true) },
-      { to: "m", message: waiting(["g", "Gus"]) },
-      { to: "n", message: waiting(["g", "Gus"]) },
+      { to: "m", message: knocked("g", "Gus") },
+      { to: "n", message: knocked("g", "Gus") },
     ]);
     assert.equal(room.isWaiting("g"), true);
     assert.equal(room.has("g"), false, "someone in the lobby is not a member");
@@ -51,21 +53,23 @@ describe("Room.knock", () => {
     assert.equal(room.size, 0);
   });
 
-  test("moderators see everyone waiting, in order of arrival", () => {
+  test("moderators hear of each knock alone (not the whole list again: no N² messages); a new moderator gets the list", () => {
     const room = hostedRoom();
     room.knock("g", "Gus", true);
     assert.deepEqual(room.knock("h", "Hal", true), [
       { to: "h", message: lobby(true) },
-      { to: "m", message: waiting(["g", "Gus"], ["h", "Hal"]) },
+      { to: "m", message: knocked("h", "Hal") },
     ]);
     assert.deepEqual(room.waitingIds(), ["g", "h"]);
+    const { deliveries } = room.add("n", "Noa", "moderator");
+    assert.deepEqual(deliveries.find((d) => d.to === "n" && d.message.type === "lobbyChanged")?.message, waiting(["g", "Gus"], ["h", "Hal"]));
   });
 
   test("moderators see whose browser cannot encrypt end to end", () => {
     const room = hostedRoom();
     assert.deepEqual(room.knock("g", "Gus", false), [
       { to: "g", message: lobby(true) },
-      { to: "m", message: { type: "lobbyChanged", waiting: [{ id: "g", name: "Gus", e2ee: false }] } },
+      { to: "m", message: knocked("g", "Gus", false) },
     ]);
   });
 
@@ -77,30 +81,27 @@ describe("Room.knock", () => {
 });
 
 describe("Room.unknock", () => {
-  test("returns the entry and tells only the moderators the new list", () => {
+  test("tells only the moderators who no longer waits", () => {
     const room = hostedRoom();
     room.knock("g", "Gus", true);
     room.knock("h", "Hal", true);
-    assert.deepEqual(room.unknock("g"), {
-      entry: { id: "g", name: "Gus", e2ee: true },
-      deliveries: [{ to: "m", message: waiting(["h", "Hal"]) }],
-    });
+    assert.deepEqual(room.unknock("g"), [{ to: "m", message: gone("g") }]);
     assert.equal(room.isWaiting("g"), false);
     assert.deepEqual(room.waitingIds(), ["h"]);
   });
 
   test("unknocking someone not waiting does nothing", () => {
     const room = hostedRoom();
-    assert.deepEqual(room.unknock("zed"), { entry: undefined, deliveries: [] });
+    assert.deepEqual(room.unknock("zed"), []);
     room.knock("g", "Gus", true);
     room.unknock("g");
-    assert.deepEqual(room.unknock("g"), { entry: undefined, deliveries: [] });
+    assert.deepEqual(room.unknock("g"), []);
   });
 
-  test("the last one out of the lobby leaves the moderators an empty list", () => {
+  test("the last one out of the lobby: the moderators hear that one left", () => {
     const room = hostedRoom();
     room.knock("g", "Gus", true);
-    assert.deepEqual(room.unknock("g").deliveries, [{ to: "m", message: waiting() }]);
+    assert.deepEqual(room.unknock("g"), [{ to: "m", message: gone("g") }]);
   });
 });
 

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { TokenBucket } from "../../src/server/token-bucket.js";
+import { TokenBucket } from "../../src/common/token-bucket.js";
 
 /** A clock the test moves by hand, in milliseconds. */
 function manualClock(start = 1_000) {

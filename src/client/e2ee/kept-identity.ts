@@ -9,7 +9,11 @@
  * private key stays non-extractable: no script, ours included, can read its
  * bytes. The database holds no room name: each pair is filed under a random
  * slot id, which only this tab's sessionStorage links to the room. Pairs left
- * behind by tabs that were closed without leaving are deleted after a day.
+ * behind by tabs that were closed without leaving are deleted a day after the
+ * tab was last open: every Treff page purges them when it loads and every hour
+ * while it stays open (purgeIdentitiesOnSchedule), and each open tab marks its
+ * own pairs as still in use. A browser runs no page code while no Treff page
+ * is open, so a device that opens none after that day deletes them next time.
  */
 import type { RoomName } from "../../protocol/messages.js";
 import { newIdentityKeyPair } from "./keys.js";
@@ -17,14 +21,16 @@ import { newIdentityKeyPair } from "./keys.js";
 const DATABASE = "treff";
 const STORE = "identities";
 const MAX_AGE_MS = 24 * 60 * 60 * 1000;
+const PURGE_EVERY_MS = 60 * 60 * 1000;
 
 interface Kept {
   pair: CryptoKeyPair;
-  /** When it was made (ms since 1970), to delete what closed tabs left. */
+  /** When it was made or its tab was last seen open (ms since 1970), to delete what closed tabs left. */
   at: number;
 }
 
-const slotKey = (room: RoomName) => `treff.identity.${room}`;
+const SLOT_PREFIX = "treff.identity.";
+const slotKey = (room: RoomName) => `${SLOT_PREFIX}${room}`;
 
 function request<T>(r: IDBRequest<T>): Promise<T> {
   return new Promise((resolve, reject) => {
@@ -39,18 +45,23 @@ async function openStore(): Promise<IDBDatabase> {
   return request(opening);
 }
 
-/** Runs `use` on the store in one transaction and waits until it is written. */
+/** Runs `use` on the store of `db` in one transaction and waits until it is written. */
+async function inTransaction<T>(db: IDBDatabase, mode: IDBTransactionMode, use: (store: IDBObjectStore) => Promise<T>): Promise<T> {
+  const transaction = db.transaction(STORE, mode);
+  const done = new Promise<void>((resolve, reject) => {
+    transaction.oncomplete = () => resolve();
+    transaction.onerror = transaction.onabort = () => reject(transaction.error);
+  });
+  const result = await use(transaction.objectStore(STORE));
+  await done;
+  return result;
+}
+
+/** Opens the database (creating it if need be), runs `use` in one transaction, closes it. */
 async function withStore<T>(mode: IDBTransactionMode, use: (store: IDBObjectStore) => Promise<T>): Promise<T> {
   const db = await openStore();
   try {
-    const transaction = db.transaction(STORE, mode);
-    const done = new Promise<void>((resolve, reject) => {
-      transaction.oncomplete = () => resolve();
-      transaction.onerror = transaction.onabort = () => reject(transaction.error);
-    });
-    const result = await use(transaction.objectStore(STORE));
-    await done;
-    return result;
+    return await inTransaction(db, mode, use);
   } finally {
     db.close();
   }
@@ -69,7 +80,7 @@ export async function keptIdentityKeyPair(room: RoomName): Promise<CryptoKeyPair
     const pair = await newIdentityKeyPair();
     const newSlot = crypto.randomUUID();
     await withStore("readwrite", async (store) => {
-      await forgetOld(store);
+      await forgetOld(store, ownSlots());
       await request(store.put({ pair, at: Date.now() } satisfies Kept, newSlot));
     });
     sessionStorage.setItem(slotKey(room), newSlot);
@@ -92,10 +103,54 @@ export async function forgetIdentity(room: RoomName): Promise<void> {
   }
 }
 
-async function forgetOld(store: IDBObjectStore): Promise<void> {
+/** Deletes the pairs older than a day, after marking this tab's own (`ownSlots`) as seen now. */
+async function forgetOld(store: IDBObjectStore, ownSlots: readonly string[] = []): Promise<void> {
   const slots = await request(store.getAllKeys());
   for (const slot of slots) {
     const kept = (await request(store.get(slot))) as Kept | undefined;
-    if (!kept || Date.now() - kept.at > MAX_AGE_MS) await request(store.delete(slot));
+    if (kept && typeof slot === "string" && ownSlots.includes(slot)) await request(store.put({ ...kept, at: Date.now() }, slot));
+    else if (!kept || Date.now() - kept.at > MAX_AGE_MS) await request(store.delete(slot));
   }
+}
+
+/** The slots this tab keeps pairs in (for any meeting it is in). */
+function ownSlots(): string[] {
+  const slots: string[] = [];
+  for (let i = 0; i < sessionStorage.length; i++) {
+    const key = sessionStorage.key(i);
+    const slot = key?.startsWith(SLOT_PREFIX) ? sessionStorage.getItem(key) : null;
+    if (slot) slots.push(slot);
+  }
+  return slots;
+}
+
+/**
+ * Deletes what tabs closed without leaving kept for more than a day. Where
+ * there is no database yet (a device that never took part in an encrypted
+ * meeting), none is created: the upgrade that would create it is aborted.
+ */
+export async function purgeOldIdentities(): Promise<void> {
+  // Opened here, before any await, so that the request is queued as the page loads.
+  const opening = indexedDB.open(DATABASE);
+  opening.onupgradeneeded = () => opening.transaction?.abort();
+  let db: IDBDatabase;
+  try {
+    db = await request(opening);
+  } catch {
+    return; // no database (the abort), or IndexedDB refused: nothing kept, nothing to delete
+  }
+  try {
+    if (db.objectStoreNames.contains(STORE)) await inTransaction(db, "readwrite", (store) => forgetOld(store, ownSlots()));
+  } catch (error) {
+    console.warn("treff: could not delete old identity keys:", error);
+  } finally {
+    db.close();
+  }
+}
+
+/** On every page load (main.ts) and every hour while the page stays open. */
+export function purgeIdentitiesOnSchedule(): void {
+  if (typeof indexedDB === "undefined") return;
+  void purgeOldIdentities();
+  setInterval(() => void purgeOldIdentities(), PURGE_EVERY_MS);
 }

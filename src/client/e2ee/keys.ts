@@ -12,8 +12,14 @@
  *   chat key are derived. A sender key's successor on someone's arrival is
  *   its ratchet (a one-way function: the newcomer cannot go back); on
  *   someone's departure a fresh random key.
- * - A safety code per pair of participants, from both identity keys, lets
- *   two people check over another channel that nobody swapped their keys.
+ * - A fingerprint per identity key (30 digits, about 100 bits, from 5,200
+ *   rounds of SHA-512 as Signal does); the safety code two people compare is
+ *   both fingerprints. Faking one person's fingerprint means finding another
+ *   key with the same 100 bits (a second preimage), not any two colliding
+ *   keys, and the rounds make every try dear.
+ * - Every sealed media key carries its sender's epoch: a number that only
+ *   grows (it survives the sender's reloads), so a receiver refuses a key
+ *   the server replays from the past.
  */
 
 const subtle = globalThis.crypto.subtle;
@@ -25,10 +31,17 @@ const LABEL = {
   chat: "treff e2ee v1 chat",
   ratchet: "treff e2ee v1 ratchet",
   pairwise: "treff e2ee v1 pairwise",
-  sealKey: "treff e2ee v1 sealed key",
+  sealKey: "treff e2ee v2 sealed key",
   passphrase: "treff e2ee v1 passphrase",
-  safetyCode: "treff e2ee v1 safety code",
+  fingerprint: "treff e2ee v2 fingerprint",
 } as const;
+
+/** PBKDF2 rounds for a link's passphrase (OWASP's current guidance for PBKDF2-HMAC-SHA256). */
+export const PASSPHRASE_ITERATIONS = 600_000;
+/** SHA-512 rounds of a fingerprint: a second-preimage search pays them for every candidate key. */
+const FINGERPRINT_ROUNDS = 5_200;
+/** Bytes of the epoch in front of a sealed sender key. */
+const EPOCH_BYTES = 8;
 
 /** Bytes of a sender key. */
 export const SENDER_KEY_BYTES = 16;
@@ -95,7 +108,7 @@ export async function createIdentity(): Promise<Identity> {
 export async function passphraseSecret(passphrase: string, room: string): Promise<Uint8Array> {
   const base = await subtle.importKey("raw", utf8.encode(passphrase), "PBKDF2", false, ["deriveBits"]);
   const salt = utf8.encode(`${LABEL.passphrase}|${room}`);
-  return new Uint8Array(await subtle.deriveBits({ name: "PBKDF2", hash: "SHA-256", salt, iterations: 200_000 }, base, 256));
+  return new Uint8Array(await subtle.deriveBits({ name: "PBKDF2", hash: "SHA-256", salt, iterations: PASSPHRASE_ITERATIONS }, base, 256));
 }
 
 // 32 letters and digits without look-alikes (l, o, 0, 1): 5 bits each, so no modulo bias.
@@ -131,14 +144,26 @@ export async function pairwiseKey(own: Identity, peerPublicKey: string, passphra
 /** What a sealed media key is bound to: who sent it to whom, and which of the sender's keys it is. */
 const sealedKeyLabel = (from: string, to: string, keyId: number) => utf8.encode(`${LABEL.sealKey}|${from}|${to}|${keyId}`);
 
-export async function sealSenderKey(pairwise: CryptoKey, raw: Uint8Array, from: string, to: string, keyId: number): Promise<string> {
-  return seal(pairwise, raw, sealedKeyLabel(from, to, keyId));
+/**
+ * Seals a sender key for one receiver, with the sender's `epoch` in front of it: a number the
+ * sender raises with every key it sends, never lower than one it sent before (see E2eeSession).
+ */
+export async function sealSenderKey(pairwise: CryptoKey, raw: Uint8Array, from: string, to: string, keyId: number, epoch: number): Promise<string> {
+  const plain = new Uint8Array(EPOCH_BYTES + raw.length);
+  new DataView(plain.buffer).setBigUint64(0, BigInt(epoch));
+  plain.set(raw, EPOCH_BYTES);
+  return seal(pairwise, plain, sealedKeyLabel(from, to, keyId));
 }
 
-/** The media key, or undefined if it was not sealed with this pairwise key for exactly this sender, receiver and key id. */
-export async function openSenderKey(pairwise: CryptoKey, sealed: string, from: string, to: string, keyId: number): Promise<Uint8Array | undefined> {
-  const raw = await open(pairwise, sealed, sealedKeyLabel(from, to, keyId));
-  return raw?.length === SENDER_KEY_BYTES ? raw : undefined;
+/**
+ * The media key and its epoch, or undefined if it was not sealed with this pairwise key for
+ * exactly this sender, receiver and key id. Whether the epoch is new is the caller's to check.
+ */
+export async function openSenderKey(pairwise: CryptoKey, sealed: string, from: string, to: string, keyId: number): Promise<{ raw: Uint8Array; epoch: number } | undefined> {
+  const plain = await open(pairwise, sealed, sealedKeyLabel(from, to, keyId));
+  if (plain?.length !== EPOCH_BYTES + SENDER_KEY_BYTES) return undefined;
+  const epoch = Number(new DataView(plain.buffer, plain.byteOffset).getBigUint64(0));
+  return { raw: plain.slice(EPOCH_BYTES), epoch };
 }
 
 // --- chat ---------------------------------------------------------------------
@@ -176,19 +201,41 @@ async function open(key: CryptoKey, sealed: string, label: Uint8Array): Promise<
   }
 }
 
-// --- safety codes ---------------------------------------------------------------
+// --- fingerprints and safety codes ------------------------------------------------
 
 /**
- * The safety code of two identity keys: 20 digits in four groups of five
- * (about 66 bits), the same whichever side computes it. If two people read
- * the same code, each holds the other's real key.
+ * One identity key's fingerprint: 30 digits in six groups of five (each group five bytes of the
+ * digest modulo 100,000, as Signal's safety numbers: about 100 bits in all).
+ */
+export async function fingerprint(publicKey: string): Promise<string> {
+  const key = fromBase64Url(publicKey);
+  let digest = new Uint8Array(await subtle.digest("SHA-512", concat(utf8.encode(LABEL.fingerprint), key) as BufferSource));
+  for (let round = 1; round < FINGERPRINT_ROUNDS; round++) {
+    digest = new Uint8Array(await subtle.digest("SHA-512", concat(digest, key) as BufferSource));
+  }
+  const groups: string[] = [];
+  for (let i = 0; i < 6; i++) {
+    let value = 0;
+    for (let j = 0; j < 5; j++) value = value * 256 + digest[i * 5 + j]!;
+    groups.push(String(value % 100_000).padStart(5, "0"));
+  }
+  return groups.join(" ");
+}
+
+/**
+ * The safety code two people compare: both their fingerprints, the lower first, so both read
+ * the same 60 digits. If they match, each holds the other's real identity key.
  */
 export async function safetyCode(publicKeyA: string, publicKeyB: string): Promise<string> {
-  const [a, b] = [publicKeyA, publicKeyB].sort();
-  const digest = new DataView(await subtle.digest("SHA-256", utf8.encode(`${LABEL.safetyCode}|${a}|${b}`)));
-  const groups: string[] = [];
-  for (let i = 0; i < 4; i++) groups.push(String(digest.getUint32(i * 4) % 100_000).padStart(5, "0"));
-  return groups.join(" ");
+  const codes = await Promise.all([fingerprint(publicKeyA), fingerprint(publicKeyB)]);
+  return codes.sort().join(" ");
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
 }
 
 // --- base64url ------------------------------------------------------------------

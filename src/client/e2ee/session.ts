@@ -47,9 +47,12 @@ export const KEY_SWITCH_DELAY_MS = 1_000;
  * How a participant's media and chat reach us: `encrypted` (we hold their
  * key), `waiting` (their key has not arrived yet), `failed` (a key arrived
  * that we could not open: a different passphrase, or someone replaced a key
- * in transit) or `unencrypted` (their browser cannot encrypt end to end).
+ * in transit), `unencrypted` (their browser cannot encrypt end to end) or
+ * `changed` (we verified them, and now their identity key is another one:
+ * nothing is exchanged with them until the person compares the code again).
+ * `verified`: encrypted, and the person compared the safety code with them.
  */
-export type PeerState = "encrypted" | "waiting" | "failed" | "unencrypted";
+export type PeerState = "encrypted" | "verified" | "waiting" | "failed" | "unencrypted" | "changed";
 
 export interface E2eeEvents {
   /** Send our key `keyId`, sealed for each of some participants (through the server, which cannot open them). */
@@ -59,11 +62,15 @@ export interface E2eeEvents {
 }
 
 interface Peer {
+  name: string;
   publicKey: string | null;
   pairwise: Promise<CryptoKey> | undefined;
   ring: KeyRing;
   state: PeerState;
 }
+
+/** What the session needs of its frame worker (a dedicated Worker running worker.ts). */
+export type FrameWorker = Pick<Worker, "postMessage" | "addEventListener" | "terminate">;
 
 /** Whether this browser can encrypt media frames end to end. */
 export function e2eeSupported(): boolean {
@@ -78,8 +85,15 @@ export class E2eeSession {
   /** The key we encrypt with now. */
   private current: { keyId: number; raw: Uint8Array };
   /** A fresh key on its way to everyone, used once KEY_SWITCH_DELAY_MS has passed. */
-  private pending: { keyId: number; raw: Uint8Array; timer: number } | undefined;
+  private pending: { keyId: number; raw: Uint8Array; timer: ReturnType<typeof setTimeout> } | undefined;
   private readonly ownRing = new KeyRing();
+  /** The epoch of the last key we sent; every send gets a higher one (see nextEpoch). */
+  private lastEpoch = 0;
+  /** Per identity key, the highest epoch of a key taken from it: for the life of the page. */
+  private readonly epochs = new Map<string, number>();
+  /** Whom the person verified, by participant id and by name, with the identity key they verified. */
+  private readonly verifiedIds = new Map<ParticipantId, string>();
+  private readonly verifiedNames = new Map<string, string>();
   /** Keys are applied in order: each change waits for the one before. */
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
@@ -87,7 +101,7 @@ export class E2eeSession {
   private constructor(
     private readonly identity: Identity,
     private readonly passphrase: Uint8Array | undefined,
-    private readonly worker: Worker,
+    private readonly worker: FrameWorker,
     private readonly events: E2eeEvents,
   ) {
     this.current = { keyId: 0, raw: newSenderKey() };
@@ -103,7 +117,12 @@ export class E2eeSession {
       keptIdentityKeyPair(room).then(identityOf),
       passphrase ? passphraseSecret(passphrase, room) : undefined,
     ]);
-    return new E2eeSession(identity, secret, new Worker("/e2ee-worker.js", { type: "module" }), events);
+    return E2eeSession.with(identity, secret, new Worker("/e2ee-worker.js", { type: "module" }), events);
+  }
+
+  /** A session on a given identity and frame worker (create() makes both for a page; tests pass their own). */
+  static with(identity: Identity, passphrase: Uint8Array | undefined, worker: FrameWorker, events: E2eeEvents): E2eeSession {
+    return new E2eeSession(identity, passphrase, worker, events);
   }
 
   get publicKey(): string {
@@ -112,12 +131,12 @@ export class E2eeSession {
 
   /** Encrypts what this sender sends. */
   attachSender(sender: RTCRtpSender, kind: MediaKind): void {
-    sender.transform = new RTCRtpScriptTransform(this.worker, { role: "send", kind } satisfies TransformOptions);
+    sender.transform = new RTCRtpScriptTransform(this.worker as Worker, { role: "send", kind } satisfies TransformOptions);
   }
 
   /** Decrypts what arrives on this receiver (its mid says whose it is, see `streams`). */
   attachReceiver(receiver: RTCRtpReceiver, kind: MediaKind, mid: string): void {
-    receiver.transform = new RTCRtpScriptTransform(this.worker, { role: "receive", kind, mid } satisfies TransformOptions);
+    receiver.transform = new RTCRtpScriptTransform(this.worker as Worker, { role: "receive", kind, mid } satisfies TransformOptions);
   }
 
   /** Which mid of the subscriber connection carries whom: call before applying the offer that says so. */
@@ -172,6 +191,27 @@ export class E2eeSession {
     if (!peer || peer.publicKey !== p.publicKey) this.participantJoined(p);
   }
 
+  /** The person compared the safety code with this participant and it matched. */
+  markVerified(id: ParticipantId): void {
+    const peer = this.peers.get(id);
+    if (!peer?.publicKey) return;
+    this.verifiedIds.set(id, peer.publicKey);
+    this.verifiedNames.set(peer.name, peer.publicKey);
+    if (peer.state === "changed") {
+      // Verified again with the new key: keys flow from now on, as for a newcomer.
+      this.peers.delete(id);
+      this.addPeer({ ...this.recordOf(id, peer), publicKey: peer.publicKey });
+      this.enqueue(() => this.sendKeys([id], this.latestKey()));
+    }
+    this.events.changed();
+  }
+
+  /** Whether the person verified this participant's current identity key. */
+  isVerified(id: ParticipantId): boolean {
+    const peer = this.peers.get(id);
+    return !!peer?.publicKey && peer.state !== "changed" && this.verifiedIds.get(id) === peer.publicKey;
+  }
+
   /** Someone left: a fresh key for everyone still here. */
   participantLeft(id: ParticipantId): void {
     if (!this.forgetPeer(id)) return;
@@ -185,12 +225,17 @@ export class E2eeSession {
     if (!peer?.pairwise || !this.selfId) return;
     const selfId = this.selfId;
     this.enqueue(async () => {
-      const raw = await openSenderKey(await peer.pairwise!, sealed, from, selfId, keyId);
+      const opened = await openSenderKey(await peer.pairwise!, sealed, from, selfId, keyId);
       if (this.peers.get(from) !== peer) return; // they left or changed identity meanwhile
-      if (!raw) {
+      if (!opened) {
         this.setState(peer, "failed");
         return;
       }
+      // A key from the past, sent again: the server replays it. It changes nothing.
+      const identity = peer.publicKey!;
+      if (opened.epoch <= (this.epochs.get(identity) ?? 0)) return;
+      this.epochs.set(identity, opened.epoch);
+      const { raw } = opened;
       peer.ring.set(keyId, raw);
       this.post({ type: "receiveKey", participantId: from, keyId, raw });
       this.setState(peer, "encrypted");
@@ -223,7 +268,8 @@ export class E2eeSession {
 
   /** How a participant's media reaches us. */
   stateOf(id: ParticipantId): PeerState {
-    return this.peers.get(id)?.state ?? "waiting";
+    const state = this.peers.get(id)?.state ?? "waiting";
+    return state === "encrypted" && this.isVerified(id) ? "verified" : state;
   }
 
   /** The safety code of us and this participant; undefined if their browser cannot encrypt. */
@@ -234,7 +280,7 @@ export class E2eeSession {
 
   /** Ends encryption on this page: the worker goes, and every key is overwritten and dropped. */
   close(): void {
-    if (this.pending) window.clearTimeout(this.pending.timer);
+    if (this.pending) globalThis.clearTimeout(this.pending.timer);
     this.worker.terminate();
     this.closed = true;
     this.current.raw.fill(0);
@@ -247,10 +293,10 @@ export class E2eeSession {
 
   /** A fresh key, sent to everyone here, used once it has had time to arrive. */
   private async rotate(): Promise<void> {
-    if (this.pending) window.clearTimeout(this.pending.timer);
+    if (this.pending) globalThis.clearTimeout(this.pending.timer);
     const fresh = { keyId: (this.latestKey().keyId + 1) % KEY_IDS, raw: newSenderKey() };
     this.ownRing.set(fresh.keyId, fresh.raw);
-    const timer = window.setTimeout(() => this.enqueue(async () => this.switchToPending()), KEY_SWITCH_DELAY_MS);
+    const timer = globalThis.setTimeout(() => this.enqueue(async () => this.switchToPending()), KEY_SWITCH_DELAY_MS);
     this.pending = { ...fresh, timer };
     await this.sendKeys([...this.peers.keys()], fresh);
   }
@@ -263,10 +309,24 @@ export class E2eeSession {
     return this.pending ?? this.current;
   }
 
-  private addPeer(p: Participant): void {
-    const pairwise = p.publicKey ? pairwiseKey(this.identity, p.publicKey, this.passphrase) : undefined;
+  private addPeer(p: Pick<Participant, "id" | "name" | "publicKey">): void {
+    // Someone verified before (by id, or by name after leaving) with another identity key now.
+    const verified = this.verifiedIds.get(p.id) ?? this.verifiedNames.get(p.name);
+    const changed = verified !== undefined && verified !== p.publicKey;
+    const pairwise = p.publicKey && !changed ? pairwiseKey(this.identity, p.publicKey, this.passphrase) : undefined;
     pairwise?.catch(() => {}); // a key the browser rejects shows as "failed" when it is used
-    this.peers.set(p.id, { publicKey: p.publicKey, pairwise, ring: new KeyRing(), state: p.publicKey ? "waiting" : "unencrypted" });
+    const state: PeerState = changed ? "changed" : p.publicKey ? "waiting" : "unencrypted";
+    this.peers.set(p.id, { name: p.name, publicKey: p.publicKey, pairwise, ring: new KeyRing(), state });
+  }
+
+  private recordOf(id: ParticipantId, peer: Peer): Pick<Participant, "id" | "name" | "publicKey"> {
+    return { id, name: peer.name, publicKey: peer.publicKey };
+  }
+
+  /** The epoch of a key we send now: above every one before, and above any of an earlier page of ours (time only grows). */
+  private nextEpoch(): number {
+    this.lastEpoch = Math.max(Date.now(), this.lastEpoch + 1);
+    return this.lastEpoch;
   }
 
   private forgetPeer(id: ParticipantId): boolean {
@@ -279,13 +339,14 @@ export class E2eeSession {
   private async sendKeys(recipients: ParticipantId[], key: { keyId: number; raw: Uint8Array }): Promise<void> {
     const selfId = this.selfId;
     if (!selfId) return;
+    const epoch = this.nextEpoch();
     const sealed: Record<ParticipantId, string> = {};
     await Promise.all(
       recipients.map(async (to) => {
         const peer = this.peers.get(to);
         if (!peer?.pairwise) return;
         try {
-          sealed[to] = await sealSenderKey(await peer.pairwise, key.raw, selfId, to, key.keyId);
+          sealed[to] = await sealSenderKey(await peer.pairwise, key.raw, selfId, to, key.keyId, epoch);
         } catch {
           this.setState(peer, "failed");
         }

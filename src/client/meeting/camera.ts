@@ -1,7 +1,9 @@
 /**
  * Sending this participant's microphone and camera: one publisher peer
  * connection, prepared with its offer while the person is still on the
- * pre-join screen, so joining waits for no SDP work.
+ * pre-join screen, so joining waits for no SDP work. The offer goes out with
+ * `join`; gathering starts when `joined` brings the ICE servers (TURN
+ * credentials are only handed out then).
  */
 import type { ClientMessageInput, IceCandidate } from "../../protocol/messages.js";
 import { Publisher } from "../rtc/publisher.js";
@@ -20,13 +22,13 @@ export interface PublisherContext {
 interface PreparedPublisher {
   publisher: Publisher;
   offer: Promise<void>;
-  /** Sends the candidates gathered so far, and from now on each as it comes. */
-  goLive(): void;
 }
 
 export class CameraPublisher {
   private publisher: Publisher | undefined;
   private prepared: PreparedPublisher | undefined;
+  /** The ICE servers of the current connection's `joined`; until then nothing gathers. */
+  private iceServers: RTCIceServer[] | undefined;
 
   constructor(
     private readonly media: LocalMedia,
@@ -38,7 +40,7 @@ export class CameraPublisher {
     this.prepared ??= this.create();
   }
 
-  /** Sends the offer (the prepared one if there is one) and from then on its candidates. */
+  /** Sends the offer (the prepared one if there is one); gathering starts once connect() gave the ICE servers. */
   async start(): Promise<void> {
     const prepared = this.prepared ?? this.create();
     this.prepared = undefined;
@@ -51,7 +53,13 @@ export class CameraPublisher {
     await prepared.offer;
     if (this.publisher !== publisher) return;
     this.context.send({ type: "publish", sdp: publisher.offerSdp() });
-    prepared.goLive();
+    if (this.iceServers) void publisher.start(this.iceServers);
+  }
+
+  /** `joined` arrived with the ICE servers to gather with: the publisher connects. */
+  connect(iceServers: RTCIceServer[]): void {
+    this.iceServers = iceServers;
+    void this.publisher?.start(iceServers);
   }
 
   acceptAnswer(sdp: string): void {
@@ -70,34 +78,17 @@ export class CameraPublisher {
   }
 
   close(): void {
+    this.iceServers = undefined;
     this.publisher?.close();
     this.publisher = undefined;
     this.prepared?.publisher.close();
     this.prepared = undefined;
   }
 
-  /** A publisher with its offer; candidates wait until the offer has been sent. */
+  /** A publisher with its offer; it gathers (and trickles) only once started, after the offer was sent. */
   private create(): PreparedPublisher {
-    const buffered: (IceCandidate | null)[] = [];
-    let live = false;
     const trickle = (candidate: IceCandidate | null) => this.context.send({ type: "trickle", target: "publisher", candidate });
-    const publisher = new Publisher(
-      this.context.iceServers(),
-      this.media.stream,
-      (candidate) => {
-        if (live) trickle(candidate);
-        else buffered.push(candidate);
-      },
-      "camera",
-      this.context.e2ee(),
-    );
-    return {
-      publisher,
-      offer: publisher.createOffer(),
-      goLive: () => {
-        live = true;
-        buffered.splice(0).forEach(trickle);
-      },
-    };
+    const publisher = new Publisher([], this.media.stream, trickle, "camera", this.context.e2ee());
+    return { publisher, offer: publisher.createOffer() };
   }
 }

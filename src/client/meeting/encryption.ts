@@ -54,6 +54,14 @@ export class MeetingEncryption {
     return this.session?.safetyCode(id);
   }
 
+  markVerified(id: ParticipantId): void {
+    this.session?.markVerified(id);
+  }
+
+  isVerified(id: ParticipantId): boolean {
+    return this.session?.isVerified(id) ?? false;
+  }
+
   /** No keys outlive this person's part in the meeting. */
   close(): void {
     void this.ready.then((e2ee) => e2ee?.close());

@@ -31,7 +31,7 @@ export class Meeting implements MeetingControls {
   private resumeToken: string | undefined;
   private iceServers: RTCIceServer[] = [];
   private leaving = false;
-  /** The current connection's `welcome` arrived (it carries the ICE servers). */
+  /** The current connection's `welcome` arrived. */
   private welcomed = false;
   /** Camera and microphone are open (or failed to open): the publisher can be prepared. */
   private mediaReady = false;
@@ -184,6 +184,14 @@ export class Meeting implements MeetingControls {
     return this.e2ee.safetyCode(id);
   }
 
+  markVerified(id: ParticipantId): void {
+    this.e2ee.markVerified(id);
+  }
+
+  isVerified(id: ParticipantId): boolean {
+    return this.e2ee.isVerified(id);
+  }
+
   async startScreenShare(): Promise<boolean> {
     const started = await this.screen.start();
     if (started) this.renderParticipants();
@@ -225,7 +233,6 @@ export class Meeting implements MeetingControls {
   private registerHandlers(): void {
     const s = this.signaling;
     s.on("welcome", (m) => {
-      this.iceServers = m.iceServers;
       this.resolveWelcome(m);
       // The server may have switched end-to-end encryption off: then this page does not encrypt.
       void this.e2ee.welcome(() => m.e2ee && !this.leaving).then(() => {
@@ -235,6 +242,10 @@ export class Meeting implements MeetingControls {
       });
     });
     s.on("joined", (m) => {
+      // TURN credentials come only now: the publisher starts gathering, the subscriber will.
+      this.iceServers = m.iceServers;
+      this.camera.connect(m.iceServers);
+      this.receiver.connect(m.iceServers);
       this.roster.joined(m);
       this.resumeToken = m.resumeToken;
       this.moderator.setRole(m.role, m.moderatorKey);
@@ -270,7 +281,9 @@ export class Meeting implements MeetingControls {
     s.on("screenAnswer", (m) => this.screen.acceptAnswer(m.sdp));
     s.on("subscriberOffer", (m) => void this.receiver.answer(m.sdp, m.streams));
     s.on("lobby", (m) => this.view?.lobby(m.hostPresent));
-    s.on("lobbyChanged", (m) => this.view?.lobbyList(m.waiting));
+    s.on("lobbyChanged", (m) => this.view?.lobbyList(this.moderator.lobby(m)));
+    s.on("lobbyJoined", (m) => this.view?.lobbyList(this.moderator.lobby(m)));
+    s.on("lobbyLeft", (m) => this.view?.lobbyList(this.moderator.lobby(m)));
     s.on("roomState", (m) => this.view?.roomState(m));
     s.on("roleChanged", (m) => {
       this.moderator.setRole(m.role, m.moderatorKey);
@@ -285,6 +298,8 @@ export class Meeting implements MeetingControls {
     });
     s.on("moderated", (m) => void this.obeyModerator(m.action));
     s.on("farewell", (m) => {
+      // Removed, or the meeting ended: a moderator key for it is of no use any more.
+      if (m.reason !== "refused") this.moderator.forgetKey();
       this.finish();
       this.view?.farewell(m.reason);
     });

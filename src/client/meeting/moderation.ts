@@ -3,14 +3,16 @@
  * server checks the role of every request; the screen offers them only to
  * moderators. The moderator key is kept on this device (storage.ts).
  */
-import type { ClientMessageInput, ModeratorAction, ParticipantId, Role, RoomName } from "../../protocol/messages.js";
+import type { ClientMessageInput, LobbyEntry, ModeratorAction, ParticipantId, Role, RoomName, ServerMessageOf } from "../../protocol/messages.js";
 import type { ModeratorControls } from "../view.js";
-import { moderatorKeyFor, passphraseFromLink, rememberModeratorKey } from "../storage.js";
+import { forgetModeratorKey, moderatorKeyFor, passphraseFromLink, rememberModeratorKey } from "../storage.js";
 
 export class Moderation implements ModeratorControls {
   role: Role = "participant";
   /** From the moderator link, kept from before, or given by the server on promotion. */
   key: string | undefined;
+  /** Who waits in the lobby: the list comes whole when this person becomes a moderator, then change by change. */
+  private readonly waiting = new Map<ParticipantId, LobbyEntry>();
 
   constructor(
     private readonly room: RoomName,
@@ -23,12 +25,36 @@ export class Moderation implements ModeratorControls {
     return this.role === "moderator";
   }
 
+  /**
+   * The server said which role this person has, with their own moderator key if a moderator
+   * (renewed on every entry). A participant keeps no key: it was refused, expired, or the rights
+   * were taken away.
+   */
   setRole(role: Role, moderatorKey: string | undefined): void {
     this.role = role;
-    if (moderatorKey) {
+    if (role === "moderator" && moderatorKey) {
       this.key = moderatorKey;
       rememberModeratorKey(this.room, moderatorKey);
+    } else if (role === "participant") {
+      this.forgetKey();
+      this.waiting.clear();
     }
+  }
+
+  /** The meeting is over for this person (ended, or removed): no key is kept for it. */
+  forgetKey(): void {
+    this.key = undefined;
+    forgetModeratorKey(this.room);
+  }
+
+  /** Folds a lobby message into the list of who waits; returns the list, in order of arrival. */
+  lobby(message: ServerMessageOf<"lobbyChanged" | "lobbyJoined" | "lobbyLeft">): LobbyEntry[] {
+    if (message.type === "lobbyChanged") {
+      this.waiting.clear();
+      for (const entry of message.waiting) this.waiting.set(entry.id, entry);
+    } else if (message.type === "lobbyJoined") this.waiting.set(message.entry.id, message.entry);
+    else this.waiting.delete(message.participantId);
+    return [...this.waiting.values()];
   }
 
   /** The moderator link of this meeting, for moderators to hand on (the key travels in the fragment). */

@@ -32,6 +32,12 @@ export class Receiver {
     this.subscriber ??= this.create();
   }
 
+  /** `joined` brought the ICE servers: the subscriber gathers with them when it answers its first offer. */
+  connect(iceServers: RTCIceServer[]): void {
+    const pc = this.subscriber?.pc;
+    pc?.setConfiguration({ ...pc.getConfiguration(), iceServers });
+  }
+
   /** The cameras the screen shows, at which size. */
   want(video: Record<ParticipantId, VideoQuality>): void {
     this.videoWishes = video;

@@ -41,6 +41,7 @@ export class ScreenShare {
     stream.getVideoTracks()[0]?.addEventListener("ended", this.ended);
     await publisher.createOffer();
     this.context.send({ type: "publishScreen", sdp: publisher.offerSdp() });
+    void publisher.start(this.context.iceServers());
     return true;
   }
 

@@ -24,6 +24,11 @@ export class Publisher {
   readonly pc: RTCPeerConnection;
   private readonly audio: RTCRtpTransceiver;
   private readonly video: RTCRtpTransceiver;
+  private offer: RTCSessionDescriptionInit | undefined;
+  private started: Promise<void> | undefined;
+  /** Settles once the offer is applied with the ICE servers to gather with (see start). */
+  private readonly applied: Promise<void>;
+  private markApplied!: () => void;
 
   /**
    * `screen`: a shared screen instead of camera and microphone — video only, one
@@ -38,6 +43,7 @@ export class Publisher {
     e2ee?: E2eeSession,
   ) {
     this.pc = new RTCPeerConnection({ iceServers, bundlePolicy: "max-bundle", rtcpMuxPolicy: "require" });
+    this.applied = new Promise((resolve) => (this.markApplied = resolve));
     this.pc.onicecandidate = (event) => onCandidate(event.candidate ? event.candidate.toJSON() as IceCandidate : null);
     const audioTrack = stream.getAudioTracks()[0];
     const videoTrack = stream.getVideoTracks()[0];
@@ -54,17 +60,34 @@ export class Publisher {
     e2ee?.attachSender(this.video.sender, "video");
   }
 
-  /** Makes and applies the offer; gathering starts. */
+  /**
+   * Makes the offer without applying it: it can go to the server at once, while gathering waits
+   * for start(), because TURN credentials arrive only with `joined` (docs/security.md). The offer
+   * carries no candidates (they trickle), so nothing in it depends on the ICE servers.
+   */
   async createOffer(): Promise<void> {
-    await this.pc.setLocalDescription(await this.pc.createOffer());
+    this.offer ??= await this.pc.createOffer();
   }
 
-  /** The offer as it stands now: with every candidate gathered so far (trickle sends the rest). */
+  /** The offer's SDP (empty before createOffer). */
   offerSdp(): string {
-    return this.pc.localDescription?.sdp ?? "";
+    return this.offer?.sdp ?? "";
+  }
+
+  /** Applies the offer with these ICE servers: gathering starts, candidates trickle. Once. */
+  start(iceServers: RTCIceServer[]): Promise<void> {
+    this.started ??= (async () => {
+      await this.createOffer();
+      this.pc.setConfiguration({ ...this.pc.getConfiguration(), iceServers });
+      await this.pc.setLocalDescription(this.offer);
+      this.markApplied();
+    })();
+    return this.started;
   }
 
   async acceptAnswer(sdp: string): Promise<void> {
+    // The answer may come before start(): it applies after the offer does.
+    await this.applied;
     await this.pc.setRemoteDescription({ type: "answer", sdp });
   }
 

@@ -2,7 +2,7 @@
  * The round icon buttons of the meeting's bar and the pre-join screen: an
  * icon with a short visible label under it (shown where there is room), and
  * an accessible name that contains the label (WCAG 2.5.3), e.g. "Mic" and
- * "Turn microphone off". The microphone and camera toggles are used on both screens.
+ * "Turn off microphone". The microphone and camera toggles are used on both screens.
  */
 import { t, type MessageKey } from "../i18n/index.js";
 import { h } from "./dom.js";
@@ -42,7 +42,7 @@ export interface Toggle {
   set(on: boolean): void;
 }
 
-/** `spelledOut`: the visible label is the whole name ("Turn camera on"), as on the pre-join screen. */
+/** `spelledOut`: the visible label is the whole name ("Turn on camera"), as on the pre-join screen. */
 function toggle(onIcon: IconName, offIcon: IconName, label: MessageKey, onName: MessageKey, offName: MessageKey, onClick: () => void, spelledOut: boolean): Toggle {
   const button = controlButton("toggle", onClick);
   return {

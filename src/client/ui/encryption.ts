@@ -12,10 +12,15 @@ import { icon } from "./icons.js";
 
 export const PEER_STATE_TEXT: Record<PeerState, MessageKey> = {
   encrypted: "e2eeStateEncrypted",
+  verified: "e2eeStateVerified",
+  changed: "e2eeStateChanged",
   waiting: "e2eeStateWaiting",
   failed: "e2eeStateFailed",
   unencrypted: "e2eeStateUnencrypted",
 };
+
+/** States that make the meeting "not end-to-end encrypted for everyone". */
+const PROBLEMS: readonly PeerState[] = ["unencrypted", "failed", "changed"];
 
 /** Who is not encrypted end to end, and why: "Gus: not end-to-end encrypted · Fay: keys do not match. Check …". */
 function reasons(problems: [ParticipantId, PeerState][], names: (id: ParticipantId) => string): string {
@@ -29,6 +34,8 @@ export class EncryptionBadge {
   readonly element: HTMLElement;
   private readonly label: HTMLElement;
   private readonly detail: HTMLElement;
+  /** Loud, and announced at once: a verified person's identity key changed. */
+  readonly alert: HTMLElement;
 
   constructor() {
     this.label = h("strong", {});
@@ -37,6 +44,7 @@ export class EncryptionBadge {
     closed.classList.add("closed");
     open.classList.add("open");
     this.element = h("p", { class: "encryption", role: "status" }, closed, open, this.label, this.detail);
+    this.alert = h("p", { class: "encryption-alert", role: "alert", hidden: true });
     this.update(undefined, new Map());
   }
 
@@ -46,40 +54,61 @@ export class EncryptionBadge {
    */
   update(mode: EncryptionMode | undefined, states: Map<ParticipantId, PeerState>, names: (id: ParticipantId) => string = (id) => id): void {
     const encrypting = mode === undefined ? undefined : mode === "encrypting";
-    const problems = [...states].filter(([, state]) => state === "unencrypted" || state === "failed");
+    const problems = [...states].filter(([, state]) => PROBLEMS.includes(state));
     const waiting = [...states.values()].some((state) => state === "waiting");
     const level = encrypting === false || problems.length ? "off" : waiting || encrypting === undefined ? "pending" : "on";
     this.element.dataset.level = level;
     this.label.textContent = t(encrypting === false ? "e2eeOff" : problems.length ? "e2eeNotForAll" : level === "pending" ? "e2eeSettingUp" : "e2eeOn");
     this.detail.textContent = encrypting === false ? (mode === "unsupported" ? t("e2eeOffDetail") : "") : reasons(problems, names);
+    const changed = [...states].filter(([, state]) => state === "changed").map(([id]) => names(id));
+    const text = changed.length ? t("e2eeKeyChangedAlert", { names: changed.join(", ") }) : "";
+    // Set only when it changes: a screen reader announces an alert each time its text is set.
+    if (this.alert.textContent !== text) this.alert.textContent = text;
+    this.alert.hidden = !text;
   }
 }
 
-/** Shows the safety code this person and one other participant compare. */
+/** Shows the safety code this person and one other participant compare, and lets them say it matched. */
 export class SafetyCodeDialog {
   readonly dialog: HTMLDialogElement;
   private readonly title: HTMLElement;
   private readonly help: HTMLElement;
   private readonly code: HTMLElement;
+  private readonly status: HTMLElement;
+  private readonly confirm: HTMLButtonElement;
+  private confirmed: (() => void) | undefined;
 
   constructor() {
     this.title = h("h2", { id: "safety-code-title" });
     this.help = h("p", {});
     this.code = h("p", { class: "safety-code" });
+    this.status = h("p", { class: "verified-status", role: "status" });
+    this.confirm = h("button", { type: "submit", class: "primary", value: "verified" });
     this.dialog = h(
       "dialog",
       { class: "safety", "aria-labelledby": "safety-code-title" },
       this.title,
       this.help,
       this.code,
-      h("form", { method: "dialog" }, h("button", { type: "submit", class: "primary" }, t("close"))),
+      this.status,
+      h("form", { method: "dialog", class: "row" }, this.confirm, h("button", { type: "submit", value: "close" }, t("close"))),
     );
+    this.dialog.addEventListener("close", () => {
+      if (this.dialog.returnValue === "verified") this.confirmed?.();
+      this.confirmed = undefined;
+    });
   }
 
-  async open(name: string, code: Promise<string>): Promise<void> {
+  /** `verified`: already verified with this code; `markVerified`: the person says the digits match. */
+  async open(name: string, code: Promise<string>, verified: boolean, markVerified: () => void): Promise<void> {
     this.title.textContent = t("safetyCodeTitle", { name });
     this.help.textContent = t("safetyCodeHelp", { name });
+    this.status.textContent = verified ? t("verifiedStatus", { name }) : "";
+    this.confirm.textContent = t("markVerified", { name });
+    this.confirm.hidden = verified;
+    this.confirmed = markVerified;
     this.code.textContent = "";
+    this.dialog.returnValue = "";
     if (!this.dialog.open) this.dialog.showModal();
     this.code.textContent = await code;
   }

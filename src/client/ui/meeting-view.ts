@@ -81,7 +81,7 @@ export class MeetingScreen implements MeetingView {
       },
       this.element,
     );
-    this.stage.element.prepend(this.encryptionBadge.element);
+    this.stage.element.prepend(this.encryptionBadge.element, this.encryptionBadge.alert);
     this.panels = new SidePanels(media, meeting, {
       opened: (open) => {
         this.element.classList.toggle("with-side", open);
@@ -94,7 +94,7 @@ export class MeetingScreen implements MeetingView {
       speaker: (deviceId) => this.stage.setSpeaker(deviceId),
       verify: (participant) => {
         const code = meeting.safetyCode(participant.id);
-        if (code) void this.safetyDialog.open(participant.name, code);
+        if (code) void this.safetyDialog.open(participant.name, code, meeting.isVerified(participant.id), () => meeting.markVerified(participant.id));
       },
     });
     const help = new ShortcutHelp();
@@ -153,6 +153,7 @@ export class MeetingScreen implements MeetingView {
       stopVideo: () => this.meeting.moderator.moderate(id, "stop-video"),
       remove: () => this.meeting.moderator.moderate(id, "remove"),
       promote: () => this.meeting.moderator.moderate(id, "make-moderator"),
+      demote: () => this.meeting.moderator.moderate(id, "demote"),
       lowerHand: () => this.meeting.moderator.moderate(id, "lower-hand"),
     };
   }

@@ -18,6 +18,8 @@ export interface TileModeration {
   stopVideo(): void;
   remove(): void;
   promote(): void;
+  /** Takes moderator rights away again (offered instead of promote for a moderator). */
+  demote(): void;
   lowerHand(): void;
 }
 
@@ -37,6 +39,9 @@ export class Tile {
   private readonly menuSlot: HTMLElement;
   private videoTrack: MediaStreamTrack | undefined;
   private name = "";
+  private role: Participant["role"] = "participant";
+  /** The role the moderator menu was built for: promote or demote depends on it. */
+  private menuRole: Participant["role"] | undefined;
   /** The participant says their camera is on (a track may still arrive without pictures). */
   private cameraOn = true;
   private audioTrack: MediaStreamTrack | undefined;
@@ -76,6 +81,7 @@ export class Tile {
     const name = this.isSelf ? t("youSuffix", { name: participant.name }) : participant.name;
     this.nameLabel.textContent = name;
     this.name = participant.name;
+    this.role = participant.role;
     this.roleBadge.hidden = participant.role !== "moderator";
     this.handIcon.hidden = participant.hand === null;
     this.handIcon.setAttribute("aria-label", t("handRaised"));
@@ -97,8 +103,9 @@ export class Tile {
 
   /** Shows the moderator's menu for this participant, or hides it (`undefined`). */
   setModeration(actions: TileModeration | undefined): void {
-    // Rebuilt only when the role changes, so an open menu survives other updates.
-    if ((actions !== undefined) === this.menuSlot.hasChildNodes()) return;
+    // Rebuilt only when a role changes (ours or theirs), so an open menu survives other updates.
+    if ((actions !== undefined) === this.menuSlot.hasChildNodes() && (!actions || this.menuRole === this.role)) return;
+    this.menuRole = actions ? this.role : undefined;
     if (!actions) return this.menuSlot.replaceChildren();
     const item = (label: string, run: () => void) => h("button", { type: "button", onclick: run }, label);
     const name = this.name;
@@ -113,7 +120,7 @@ export class Tile {
           item(t("muteOne", { name }), actions.mute),
           item(t("stopVideoOne", { name }), actions.stopVideo),
           item(t("lowerHandOne", { name }), actions.lowerHand),
-          item(t("promoteOne", { name }), actions.promote),
+          this.role === "moderator" ? item(t("demoteOne", { name }), actions.demote) : item(t("promoteOne", { name }), actions.promote),
           item(t("removeOne", { name }), actions.remove),
         ),
       ),

@@ -26,7 +26,7 @@ import {
   janusWebSocketConfig,
   type JanusConfigOptions,
 } from "./config.js";
-import { redactAddresses, type Logger } from "../../server/log.js";
+import { redactAddresses, type Logger } from "../../common/log.js";
 
 export type JanusBackendEvents = { up: [JanusConnection]; down: [] };
 

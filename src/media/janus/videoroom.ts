@@ -7,7 +7,7 @@
  * learns names or room names: rooms and feeds are random numbers.
  */
 import { EventEmitter } from "node:events";
-import { randomInt } from "node:crypto";
+import { randomBytes, randomInt } from "node:crypto";
 import type { IceCandidate, PeerConnectionRole } from "../../protocol/messages.js";
 import type {
   FeedId,
@@ -20,6 +20,7 @@ import type {
 } from "../media-plane.js";
 import { JanusClosedError, type JanusConnection, type JanusHandle, type JanusSession } from "./client.js";
 import { JanusSubscription } from "./subscription.js";
+import { acceptableCandidate, filterSdpCandidates, type CandidatePolicy } from "../candidates.js";
 import type { JanusBackend } from "./supervisor.js";
 
 const PLUGIN = "janus.plugin.videoroom";
@@ -30,6 +31,8 @@ const randomId = () => randomInt(1, 2 ** 48);
 export interface VideoRoomSettings {
   /** Bitrate cap per publisher in bit/s (sent to browsers as REMB). */
   publisherBitrate: number;
+  /** Which browser candidates Janus may send connectivity checks to (../candidates.ts). */
+  candidates: CandidatePolicy;
 }
 
 export class JanusMediaPlane extends EventEmitter<MediaPlaneEvents> implements MediaPlane {
@@ -64,6 +67,8 @@ class JanusRoom implements MediaRoom {
     private readonly session: JanusSession,
     private readonly control: JanusHandle,
     readonly roomId: number,
+    private readonly secret: string,
+    private readonly candidates: CandidatePolicy,
   ) {}
 
   static async create(connection: JanusConnection, settings: VideoRoomSettings): Promise<JanusRoom> {
@@ -71,9 +76,15 @@ class JanusRoom implements MediaRoom {
     try {
       const control = await session.attach(PLUGIN);
       const roomId = randomId();
+      // Defence in depth: even with the Janus API secret, nobody can edit, moderate or record
+      // this room without its own secret, which only this object knows; recording stays off.
+      const secret = randomBytes(18).toString("base64url");
       await control.request({
         request: "create",
         room: roomId,
+        secret,
+        record: false,
+        lock_record: true,
         permanent: false,
         is_private: true,
         publishers: 100,
@@ -83,7 +94,7 @@ class JanusRoom implements MediaRoom {
         videocodec: "vp8",
         notify_joining: false,
       });
-      return new JanusRoom(session, control, roomId);
+      return new JanusRoom(session, control, roomId, secret, settings.candidates);
     } catch (error) {
       await session.destroy();
       throw error;
@@ -99,13 +110,13 @@ class JanusRoom implements MediaRoom {
       await publisher.detach();
       throw error;
     }
-    return new JanusParticipant(this.session, this.roomId, feedId, publisher);
+    return new JanusParticipant(this.session, { id: this.roomId, secret: this.secret }, feedId, publisher, this.candidates);
   }
 
   async destroy(): Promise<void> {
     if (this.destroyed) return;
     this.destroyed = true;
-    await this.control.request({ request: "destroy", room: this.roomId }).catch(() => {});
+    await this.control.request({ request: "destroy", room: this.roomId, secret: this.secret }).catch(() => {});
     await this.session.destroy();
   }
 }
@@ -117,20 +128,21 @@ class JanusParticipant extends EventEmitter<MediaParticipantEvents> implements M
 
   constructor(
     session: JanusSession,
-    roomId: number,
+    private readonly room: { id: number; secret: string },
     readonly feedId: FeedId,
     private readonly publisher: JanusHandle,
+    private readonly candidates: CandidatePolicy,
   ) {
     super();
     publisher.on("webrtcup", () => this.emit("publishing"));
     publisher.on("hangup", () => this.emit("publisherDown"));
-    this.subscription = new JanusSubscription(session, roomId, (sdp, streams) => this.emit("subscriberOffer", sdp, streams));
+    this.subscription = new JanusSubscription(session, room.id, (sdp, streams) => this.emit("subscriberOffer", sdp, streams));
   }
 
   async publish(offerSdp: string): Promise<string> {
     const reply = await this.publisher.message(
       { request: "publish", audiocodec: "opus", videocodec: "vp8" },
-      { type: "offer", sdp: offerSdp },
+      { type: "offer", sdp: filterSdpCandidates(offerSdp, this.candidates) },
     );
     if (reply.jsep?.type !== "answer") throw new Error("Janus answered 'publish' without an SDP answer");
     this.mids = midsByKind(offerSdp);
@@ -142,12 +154,21 @@ class JanusParticipant extends EventEmitter<MediaParticipantEvents> implements M
   }
 
   answerSubscription(answerSdp: string): Promise<void> {
-    return this.subscription.answer(answerSdp);
+    return this.subscription.answer(filterSdpCandidates(answerSdp, this.candidates));
   }
 
   async trickle(target: PeerConnectionRole, candidate: IceCandidate | null): Promise<void> {
+    // A candidate Janus must not use is dropped without a word, as a lost one would be.
+    if (candidate && !acceptableCandidate(candidate.candidate, this.candidates)) return;
     if (target === "subscriber") await this.subscription.trickle(candidate);
     else await this.publisher.trickle(candidate);
+  }
+
+  /** VideoRoom's `moderate`: the plugin stops (or resumes) relaying that stream to every subscriber. */
+  async mute(kind: "audio" | "video", muted: boolean): Promise<void> {
+    const mid = this.mids[kind];
+    if (mid === undefined || this.left) return;
+    await this.publisher.request({ request: "moderate", secret: this.room.secret, room: this.room.id, id: this.feedId, mid, mute: muted });
   }
 
   async leave(): Promise<void> {
