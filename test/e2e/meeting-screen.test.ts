@@ -74,7 +74,8 @@ async function tilesReady(page: Page): Promise<void> {
           .map((tile) => tile.getAttribute("aria-label")),
       ),
     (waiting) => waiting.length === 0,
-    20_000,
+    // Sixteen at once on a shared two-core machine: a tile's new layer can take a while.
+    40_000,
   );
 }
 
