@@ -112,7 +112,7 @@ export class ParticipantSession implements ParticipantSignal {
 
   close(leftOnPurpose: boolean): void {
     this.closed = true;
-    this.admission?.cancel();
+    this.admission?.cancel(leftOnPurpose);
     void this.joined.then(async () => {
       if (this.room && this.member) await this.room.leave(this.member.id, this.link, { forget: leftOnPurpose });
     });
