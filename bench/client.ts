@@ -16,7 +16,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { chromium, type Page } from "playwright-core";
 import { SIGNALING_PATH } from "../src/protocol/messages.js";
-import { CHROMIUM_ARGS, CHROMIUM_PATH, launchBrowser, newParticipant, playingRemoteNames } from "../test/helpers/browser.js";
+import { CHROMIUM_ARGS, CHROMIUM_PATH, chooseFromMore, launchBrowser, newParticipant, playingRemoteNames } from "../test/helpers/browser.js";
 import { joinTreff } from "./meeting-pages.js";
 import { startTestServer } from "../test/helpers/server.js";
 import { waitUntil } from "../test/helpers/wait.js";
@@ -147,7 +147,7 @@ async function measureMeeting(baseUrl: string, participants: number, clips: read
     );
     const samples: Sample[] = [];
     for (const view of ["grid", "speaker"] as const) {
-      if (view === "speaker") await receiver.page.getByRole("button", { name: "Speaker view" }).click();
+      if (view === "speaker") await chooseFromMore(receiver.page, "Speaker view");
       // Let layers settle: a sender's bandwidth estimate takes several seconds to reach the top layer's bitrate.
       await new Promise((r) => setTimeout(r, SETTLE_MS));
       const pid = receiverServer.process().pid!;

@@ -77,8 +77,12 @@ export const Config = z.object({
     .object({
       /** Guests wait in a lobby until a moderator admits them. */
       lobby: Flag.default(true),
-      /** Microphone and camera start off on the pre-join screen (a DSK recommendation); people switch them on. */
-      mediaOffByDefault: Flag.default(false),
+      /**
+       * No camera or microphone opens before the person chooses (privacy by default, a DSK
+       * recommendation); a person's own earlier choice on their device still applies. `false`:
+       * both start on unless the person chose otherwise before.
+       */
+      mediaOffByDefault: Flag.default(true),
       /**
        * Browsers that can encrypt media and chat end to end do so (docs/e2ee.md); "required":
        * every meeting admits only such browsers, and no moderator can switch that off.

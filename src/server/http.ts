@@ -54,6 +54,15 @@ export async function createHttpServer(options: HttpOptions): Promise<FastifyIns
     return { room: result.room, moderatorKey: result.moderatorKey, e2ee: config.meetings.e2ee };
   });
 
+  /**
+   * What the home page shows: whether meetings here encrypt end to end, and whether the
+   * operator has said who runs the server (else the page asks its administrator to).
+   */
+  app.get("/api/server", async () => ({
+    e2ee: config.meetings.e2ee,
+    operatorConfigured: config.operator.name.trim() !== "" && config.operator.contact.trim() !== "",
+  }));
+
   app.get("/healthz", async (_request, reply) => {
     const media = options.mediaAvailable();
     return reply.code(media ? 200 : 503).send({ ok: media });

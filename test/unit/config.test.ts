@@ -22,7 +22,7 @@ const DEFAULTS = {
     allowLoopbackCandidates: false,
   },
   iceServers: [],
-  meetings: { lobby: true, mediaOffByDefault: false, e2ee: true, e2eeRequired: false, moderatorKeyDays: 30, creation: "open" },
+  meetings: { lobby: true, mediaOffByDefault: true, e2ee: true, e2eeRequired: false, moderatorKeyDays: 30, creation: "open" },
   limits: { rooms: 1000, connections: 10_000, connectionsPerAddress: 100, lobby: 200 },
   operator: { name: "", contact: "", dataProtectionOfficer: "" },
   privacy: {
@@ -98,7 +98,7 @@ describe("loadConfig", () => {
       JANUS_ICE_LITE: "true",
       TREFF_SECRET: "server-secret-0123456789",
       TREFF_LOBBY: "false",
-      TREFF_MEDIA_OFF_BY_DEFAULT: "true",
+      TREFF_MEDIA_OFF_BY_DEFAULT: "false",
       TREFF_MEETING_CREATION: "token",
       TREFF_CREATION_SECRET: "creation-secret-0123456789",
       TREFF_OPERATOR_NAME: "Verein e.V.",
@@ -141,7 +141,7 @@ describe("loadConfig", () => {
       secret: "server-secret-0123456789",
       meetings: {
         lobby: false,
-        mediaOffByDefault: true,
+        mediaOffByDefault: false,
         e2ee: false,
         e2eeRequired: false,
         moderatorKeyDays: 7,
