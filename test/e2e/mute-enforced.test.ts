@@ -78,8 +78,8 @@ describe("mute and camera-off are enforced by the media server", () => {
   });
 
   for (const { kind, menu, own } of [
-    { kind: "audio" as const, menu: "Mute Mia Modified", own: ["Turn microphone off", "Turn microphone on"] },
-    { kind: "video" as const, menu: "Turn off Mia Modified's camera", own: ["Turn camera off", "Turn camera on"] },
+    { kind: "audio" as const, menu: "Mute Mia Modified", own: ["Turn off microphone", "Turn on microphone"] },
+    { kind: "video" as const, menu: "Turn off Mia Modified's camera", own: ["Turn off camera", "Turn on camera"] },
   ]) {
     test(`${kind}: a participant whose page ignores the moderator keeps sending, but nobody receives it until they switch it on again`, async () => {
       await arrivesAgain(host.page, kind, (await rtpPackets(host.page)).received[kind]);

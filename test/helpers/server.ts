@@ -43,9 +43,10 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     host: "127.0.0.1",
     port: 0,
     logLevel: options.logLevel ?? "debug",
-    // Media on 127.0.0.2 (see scripts/media-loopback.sh): tests never leave this machine.
-    janus: { iceInterfaces: testMediaInterface(), allowLoopbackCandidates: true },
     ...options.config,
+    // Media on 127.0.0.2 (see scripts/media-loopback.sh): tests never leave this machine, so the
+    // browsers' candidates there must reach Janus. A suite's own janus settings go on top.
+    janus: { iceInterfaces: testMediaInterface(), allowLoopbackCandidates: true, ...(options.config?.janus as object | undefined) },
   });
   const server = await startTreff(config, createLogger(config.logLevel, sink));
   const close = server.close.bind(server);

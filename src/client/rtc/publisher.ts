@@ -25,6 +25,8 @@ export class Publisher {
   private readonly audio: RTCRtpTransceiver;
   private readonly video: RTCRtpTransceiver;
   private offer: RTCSessionDescriptionInit | undefined;
+  /** The one offer of this connection: made once, even when asked for twice at the same time. */
+  private offering: Promise<RTCSessionDescriptionInit> | undefined;
   private started: Promise<void> | undefined;
   /** Settles once the offer is applied with the ICE servers to gather with (see start). */
   private readonly applied: Promise<void>;
@@ -66,7 +68,10 @@ export class Publisher {
    * carries no candidates (they trickle), so nothing in it depends on the ICE servers.
    */
   async createOffer(): Promise<void> {
-    this.offer ??= await this.pc.createOffer();
+    // Memoised as a promise: `joined` can ask start() for it while the first call still waits,
+    // and a second createOffer() could differ from the one already sent to the server.
+    this.offering ??= this.pc.createOffer().then((offer) => (this.offer = offer));
+    await this.offering;
   }
 
   /** The offer's SDP (empty before createOffer). */
