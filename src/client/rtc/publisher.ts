@@ -25,6 +25,7 @@ export class Publisher {
   private readonly audio: RTCRtpTransceiver;
   private readonly video: RTCRtpTransceiver;
   private offer: RTCSessionDescriptionInit | undefined;
+  private offering: Promise<void> | undefined;
   private started: Promise<void> | undefined;
   /** Settles once the offer is applied with the ICE servers to gather with (see start). */
   private readonly applied: Promise<void>;
@@ -65,8 +66,14 @@ export class Publisher {
    * for start(), because TURN credentials arrive only with `joined` (docs/security.md). The offer
    * carries no candidates (they trickle), so nothing in it depends on the ICE servers.
    */
-  async createOffer(): Promise<void> {
-    this.offer ??= await this.pc.createOffer();
+  createOffer(): Promise<void> {
+    // One offer per publisher, also when start() asks while the first is still being made (a fast
+    // `joined` after a reconnect): a second createOffer() gives other ICE credentials and mids, and
+    // the answer to the offer that was sent would then be refused.
+    this.offering ??= this.pc.createOffer().then((offer) => {
+      this.offer = offer;
+    });
+    return this.offering;
   }
 
   /** The offer's SDP (empty before createOffer). */
