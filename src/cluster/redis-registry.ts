@@ -56,13 +56,19 @@ export class RedisRoomRegistry implements RoomRegistry {
   private drainUntil = Infinity;
   private drained: Promise<void> | undefined;
   private renewTimer: NodeJS.Timeout | undefined;
+  private lastRedisError: Error | undefined;
 
   constructor(private readonly options: RegistryOptions & { cluster: ClusterOptions }) {
     this.log = options.context.log;
     this.secrets = new ClusterSecrets(options.cluster.secret);
     this.redis = new Redis(options.cluster.redisUrl, { lazyConnect: true, connectionName: `treff-${this.nodeId}`, maxRetriesPerRequest: 3 });
     this.subscriber = this.redis.duplicate({ connectionName: `treff-${this.nodeId}-inbox` });
-    for (const connection of [this.redis, this.subscriber]) connection.on("error", (error: Error) => this.warn("Redis connection", error));
+    for (const connection of [this.redis, this.subscriber]) {
+      connection.on("error", (error: Error) => {
+        this.lastRedisError = error;
+        this.warn("Redis connection", error);
+      });
+    }
     this.states = new RoomStateStore(this.redis, this.secrets, this.log);
     this.local = new LocalRoomRegistry(
       { ...options, context: { ...options.context, recovery: this.states } },
@@ -87,10 +93,15 @@ export class RedisRoomRegistry implements RoomRegistry {
   async start(): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`cannot reach Redis within ${CONNECT_TIMEOUT_MS / 1000} s; check REDIS_URL`)), CONNECT_TIMEOUT_MS);
+      timer = setTimeout(() => reject(new Error(`no answer within ${CONNECT_TIMEOUT_MS / 1000} s`)), CONNECT_TIMEOUT_MS);
     });
     try {
       await Promise.race([Promise.all([this.redis.connect(), this.subscriber.connect()]), timeout]);
+    } catch (error) {
+      // Stop ioredis' reconnecting: the server does not start.
+      this.redis.disconnect();
+      this.subscriber.disconnect();
+      throw new Error(`cannot reach Redis (REDIS_URL): ${(this.lastRedisError ?? (error as Error)).message}`);
     } finally {
       clearTimeout(timer);
     }
@@ -140,6 +151,12 @@ export class RedisRoomRegistry implements RoomRegistry {
   async close(): Promise<void> {
     this.evacuating = true;
     clearInterval(this.renewTimer);
+    if (!this.renewTimer) {
+      // Never started (Redis unreachable): nothing to withdraw.
+      this.redis.disconnect();
+      this.subscriber.disconnect();
+      return;
+    }
     this.relay.reset(CloseCode.goingAway, "server shutting down");
     await this.relay.stop();
     await this.nodes.stop().catch(() => {});

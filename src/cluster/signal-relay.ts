@@ -95,7 +95,13 @@ export class SignalRelay {
   async open(node: string, join: ClientMessageOf<"join">, addressId: string, link: ParticipantLink): Promise<ParticipantSignal | undefined> {
     const c = randomBytes(12).toString("base64url");
     this.outgoing.set(c, { node, link });
-    const reached = await this.publish(node, { t: "open", c, e: this.nodeId, j: join, a: addressId });
+    let reached: number;
+    try {
+      reached = await this.redis.publish(redisKeys.inbox(node), encodeEnvelope({ t: "open", c, e: this.nodeId, j: join, a: addressId }));
+    } catch (error) {
+      this.outgoing.delete(c);
+      throw error;
+    }
     if (reached === 0) {
       this.outgoing.delete(c);
       return undefined;
@@ -110,8 +116,10 @@ export class SignalRelay {
 
   /** Ends every relayed connection (this node stops, or its subscription was interrupted). */
   reset(code: number = CloseCode.mediaRestart, reason = MOVED_REASON): void {
-    for (const [c, { link }] of this.outgoing) {
+    for (const [c, { node, link }] of this.outgoing) {
       this.outgoing.delete(c);
+      // The room lets the participant go now; they come back with their resume token.
+      void this.post(node, { t: "close", c, e: this.nodeId, p: false });
       link.close(code, reason);
     }
     for (const [c, { edge, signal }] of this.incoming) {
@@ -200,7 +208,7 @@ export class SignalRelay {
     if (reached === 0) this.host.peerGone(node);
   }
 
-  /** The number of subscribers reached (0: the node is gone), or -1 if Redis could not be asked. */
+  /** The number of subscribers reached (0: the node is gone), or -1 if Redis could not be asked (logged). */
   private async publish(node: string, envelope: Envelope): Promise<number> {
     try {
       return await this.redis.publish(redisKeys.inbox(node), encodeEnvelope(envelope));

@@ -131,8 +131,14 @@ export async function startTreff(config: Config, log: Logger, options: { publicD
   let metricsServer: MetricsServer | undefined;
   try {
     await registry.start();
-    // A draining node tells the load balancer (/healthz) to send new people elsewhere.
-    http = await createHttpServer({ config, meetings, publicDir: options.publicDir ?? publicDir(), mediaAvailable: () => mediaPlane.available && !draining });
+    http = await createHttpServer({
+      config,
+      meetings,
+      publicDir: options.publicDir ?? publicDir(),
+      mediaAvailable: () => mediaPlane.available,
+      // A draining node tells the load balancer (/healthz) to send new people elsewhere.
+      draining: () => draining,
+    });
     signaling = new Signaling(http.server as Server, {
       registry,
       log,

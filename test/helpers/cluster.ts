@@ -21,6 +21,12 @@ import { waitUntil } from "./wait.js";
 
 export const REDIS_BINARY = process.env.REDIS_BINARY ?? "redis-server";
 
+/** Processes to kill if the test process exits without its `after` hooks (a crash, an interrupted run). */
+const leftovers = new Set<() => void>();
+process.once("exit", () => {
+  for (const kill of leftovers) kill();
+});
+
 export interface RedisServer {
   readonly url: string;
   /** A client of the test's own (closed by stop). */
@@ -42,7 +48,10 @@ export async function startRedis(): Promise<RedisServer> {
   const url = `redis://127.0.0.1:${port}`;
   const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => 100 });
   client.on("error", () => {});
+  const killNow = () => child.kill("SIGKILL");
+  leftovers.add(killNow);
   const stop = async () => {
+    leftovers.delete(killNow);
     client.disconnect();
     await terminate(child, exited);
     await rm(dir, { recursive: true, force: true });
@@ -61,6 +70,8 @@ export interface TreffNode {
   /** http://127.0.0.1:port */
   readonly url: string;
   readonly port: number;
+  /** The node's process id, which is also its process group's. */
+  readonly pid: number;
   readonly metricsUrl: string;
   /** Everything the node printed (pino's JSON lines, among others). */
   readonly logLines: string[];
@@ -116,6 +127,9 @@ export async function startNode(options: NodeOptions): Promise<TreffNode> {
       // already gone
     }
   };
+  const killNow = () => kill("SIGKILL");
+  leftovers.add(killNow);
+  void exited.then(() => leftovers.delete(killNow));
   const stop = async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;
     kill("SIGINT");
@@ -131,7 +145,7 @@ export async function startNode(options: NodeOptions): Promise<TreffNode> {
     kill("SIGKILL");
     throw new Error(`a Treff node did not start: ${(error as Error).message}\n${logLines.slice(-20).join("\n")}`);
   }
-  return { url: `http://127.0.0.1:${port}`, port, metricsUrl: `http://127.0.0.1:${metricsPort}/metrics`, logLines, exited, kill, stop };
+  return { url: `http://127.0.0.1:${port}`, port, pid: child.pid!, metricsUrl: `http://127.0.0.1:${metricsPort}/metrics`, logLines, exited, kill, stop };
 }
 
 /** One gauge or counter from a node's /metrics (without labels), or undefined if it is not there. */
