@@ -12,15 +12,17 @@
  * sixteen. Both meetings are measured in the same run, so the ratio between
  * them is what counts. Results go into BENCHMARKS.md between bench:client markers.
  */
-import { readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { chromium, type Page } from "playwright-core";
 import { SIGNALING_PATH } from "../src/protocol/messages.js";
-import { CHROMIUM_ARGS, CHROMIUM_PATH, joinFromPrejoin, launchBrowser, newParticipant, playingRemoteNames } from "../test/helpers/browser.js";
+import { CHROMIUM_ARGS, CHROMIUM_PATH, chooseFromMore, launchBrowser, newParticipant, playingRemoteNames } from "../test/helpers/browser.js";
+import { joinTreff } from "./meeting-pages.js";
 import { startTestServer } from "../test/helpers/server.js";
 import { waitUntil } from "../test/helpers/wait.js";
+import { machineBusySeconds, treeCpuSeconds } from "./proc.js";
 import { machineDescription, replaceSection } from "./report.js";
-import { SyntheticPublisher } from "./synthetic-publisher.js";
+import { SyntheticParticipant } from "./synthetic-participant.js";
 import { clipKbitPerSecond, loadClips, type Clip } from "./vp8-clip.js";
 
 const SMALL = Number(process.env.BENCH_SMALL ?? 4);
@@ -32,42 +34,6 @@ const SYNTHETIC_PREFIX = "S";
 const WINDOW_MS = Number(process.env.BENCH_WINDOW_MS ?? 10_000);
 /** Wait before each window (3 s was too short: one run measured the meeting of 4 with its top layers still ramping up). */
 const SETTLE_MS = 8_000;
-const TICKS = 100; // clock ticks per second of /proc/<pid>/stat (USER_HZ on Linux)
-
-/** CPU seconds used so far by a process and all its descendants. */
-function treeCpuSeconds(root: number): number {
-  const parents = new Map<number, number>();
-  const cpu = new Map<number, number>();
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      parents.set(Number(entry), Number(fields[1]));
-      cpu.set(Number(entry), (Number(fields[11]) + Number(fields[12])) / TICKS);
-    } catch {
-      // the process ended meanwhile
-    }
-  }
-  let total = 0;
-  for (const [pid, seconds] of cpu) {
-    for (let p: number | undefined = pid; p && p > 1; p = parents.get(p)) {
-      if (p === root) {
-        total += seconds;
-        break;
-      }
-    }
-  }
-  return total;
-}
-
-/** CPU seconds the whole machine has been busy (all cores, from /proc/stat), to show how loaded it was. */
-function machineBusySeconds(): number {
-  const [, ...ticks] = readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/).map(Number);
-  const idle = (ticks[3] ?? 0) + (ticks[4] ?? 0); // idle and iowait
-  return (ticks.slice(0, 8).reduce((sum, t) => sum + t, 0) - idle) / TICKS;
-}
-
 /** One stream arriving at the receiver: whose, which kind, how many bytes so far, and the picture size now. */
 interface Inbound {
   id: string;
@@ -156,22 +122,22 @@ async function measureMeeting(baseUrl: string, participants: number, clips: read
   const others = await launchBrowser();
   const receiverServer = await chromium.launchServer({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
   const receiverBrowser = await chromium.connect(receiverServer.wsEndpoint());
-  const synthetic: SyntheticPublisher[] = [];
+  const synthetic: SyntheticParticipant[] = [];
   try {
     for (let i = 1; i <= browserPublishers; i++) {
       const p = await newParticipant(others, { viewport: { width: 320, height: 240 } });
       await p.page.goto(room);
-      await joinFromPrejoin(p.page, `P${i}`);
+      await joinTreff(p.page, `P${i}`);
     }
     const signalingUrl = `${baseUrl.replace(/^http/, "ws")}${SIGNALING_PATH}`;
     const names = Array.from({ length: participants - 1 - browserPublishers }, (_, i) => `${SYNTHETIC_PREFIX}${browserPublishers + 1 + i}`);
-    const joined = await Promise.allSettled(names.map((name) => SyntheticPublisher.join(signalingUrl, roomName, name, clips)));
+    const joined = await Promise.allSettled(names.map((name) => SyntheticParticipant.join(signalingUrl, roomName, name, { clips })));
     for (const result of joined) if (result.status === "fulfilled") synthetic.push(result.value);
     const failed = joined.find((result) => result.status === "rejected");
     if (failed) throw failed.reason;
     const receiver = await newParticipant(receiverBrowser, { viewport: { width: 1280, height: 720 } });
     await receiver.page.goto(room);
-    await joinFromPrejoin(receiver.page, "Receiver");
+    await joinTreff(receiver.page, "Receiver");
     await waitUntil(
       "the receiver to see everyone",
       () => playingRemoteNames(receiver.page),
@@ -181,7 +147,7 @@ async function measureMeeting(baseUrl: string, participants: number, clips: read
     );
     const samples: Sample[] = [];
     for (const view of ["grid", "speaker"] as const) {
-      if (view === "speaker") await receiver.page.getByRole("button", { name: "Speaker view" }).click();
+      if (view === "speaker") await chooseFromMore(receiver.page, "Speaker view");
       // Let layers settle: a sender's bandwidth estimate takes several seconds to reach the top layer's bitrate.
       await new Promise((r) => setTimeout(r, SETTLE_MS));
       const pid = receiverServer.process().pid!;
@@ -207,8 +173,8 @@ async function measureMeeting(baseUrl: string, participants: number, clips: read
       });
       console.log(JSON.stringify(samples.at(-1)));
     }
-    const keyframeRequests = synthetic.reduce((sum, p) => sum + p.feedback.pli + p.feedback.fir, 0);
-    if (synthetic.length > 0) console.log(`synthetic publishers: ${keyframeRequests} key-frame requests from Janus, ${synthetic.reduce((sum, p) => sum + p.feedback.nack, 0)} NACKs`);
+    const keyframeRequests = synthetic.reduce((sum, p) => sum + p.publisher.feedback.pli + p.publisher.feedback.fir, 0);
+    if (synthetic.length > 0) console.log(`synthetic publishers: ${keyframeRequests} key-frame requests from Janus, ${synthetic.reduce((sum, p) => sum + p.publisher.feedback.nack, 0)} NACKs`);
     return samples;
   } finally {
     await Promise.all(synthetic.map((p) => p.close()));

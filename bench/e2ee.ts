@@ -15,7 +15,8 @@
 import { readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { chromium, type Page } from "playwright-core";
 import type { FrameStats } from "../src/client/e2ee/worker.js";
-import { CHROMIUM_ARGS, CHROMIUM_PATH, joinFromPrejoin, launchBrowser, newParticipant, playingRemoteNames } from "../test/helpers/browser.js";
+import { CHROMIUM_ARGS, CHROMIUM_PATH, launchBrowser, newParticipant, playingRemoteNames } from "../test/helpers/browser.js";
+import { joinTreff } from "./meeting-pages.js";
 import { startTestServer } from "../test/helpers/server.js";
 import { waitUntil } from "../test/helpers/wait.js";
 import { machineDescription, replaceSection } from "./report.js";
@@ -192,13 +193,13 @@ async function measureRun(run: number, e2ee: boolean): Promise<Sample> {
     for (let i = 1; i < SIZE; i++) {
       const p = await newParticipant(others, { viewport: { width: 640, height: 400 } });
       await p.page.goto(room);
-      await joinFromPrejoin(p.page, `P${i}`);
+      await joinTreff(p.page, `P${i}`);
       pages.push(p.page);
     }
     const measured = await newParticipant(measuredBrowser, { viewport: { width: 1280, height: 720 } });
     await measured.context.addInitScript(rememberWorkers);
     await measured.page.goto(room);
-    await joinFromPrejoin(measured.page, "Measured");
+    await joinTreff(measured.page, "Measured");
     pages.push(measured.page);
     for (const [i, page] of pages.entries()) {
       await waitUntil(`participant ${i + 1} to see everyone`, () => playingRemoteNames(page), (names) => names.length === SIZE - 1, 60_000, 250);

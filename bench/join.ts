@@ -1,193 +1,167 @@
 /**
  * npm run bench:join — how long the k-th person waits, from clicking "Join"
  * until every other participant's video plays on their screen, in a meeting
- * of k−1 people already there (k = 2, 3, 4). Real Chromium, real Janus.
+ * of k−1 people already there (lobby off). Real Chromium, real Janus.
  *
- * Each run: a fresh browser context opens the room, waits on the pre-join
- * screen (camera already open), then the click and the wait happen inside
- * the page so the timing has no test-driver latency. Phases are recorded
- * from the page (signaling messages, peer connection states) to show where
- * the time goes. Results go into BENCHMARKS.md between bench:join markers.
+ * Treff (end-to-end encryption on and off, BENCH_E2EE) and the naive
+ * anchor server (../shared/anchors, naive-anchor.ts; skipped with a note if
+ * it is missing) are measured in the same run, size by size, one after the
+ * other: absolute times move severalfold between hours on a shared machine,
+ * so only the ratio within one run means anything. Each run: a fresh
+ * browser context opens the room, gets ready on the pre-join screen (camera
+ * on, own preview playing), then the click and the wait happen inside the
+ * page (join-timing.ts). Then each participant's CPU in a settled meeting
+ * of three, Treff against the naive client, each in a Chromium of its own.
+ * Results go into BENCHMARKS.md between bench:join markers.
  */
 import { writeFileSync, readFileSync, existsSync } from "node:fs";
-import type { Browser, Page } from "playwright-core";
-import { joinFromPrejoin, launchBrowser, newParticipant, playingRemoteNames, type ParticipantPage } from "../test/helpers/browser.js";
-import { startTestServer, testMediaInterface } from "../test/helpers/server.js";
-import { sameMembers, waitUntil } from "../test/helpers/wait.js";
+import type { Browser } from "playwright-core";
+import { launchBrowser, newParticipant } from "../test/helpers/browser.js";
+import { startTestServer } from "../test/helpers/server.js";
+import { waitUntil } from "../test/helpers/wait.js";
+import { instrument, PHASES, timedJoin, type Run } from "./join-timing.js";
+import { cpuPerParticipant, playingVideos, prepareToJoin, roomUrl, settledMeeting, videosOf, type ParticipantCpu, type ServerKind } from "./meeting-pages.js";
+import { naiveUnavailable, startNaiveServer } from "./naive-anchor.js";
 import { machineDescription, percentile, replaceSection } from "./report.js";
 
-const RUNS = Number(process.env.BENCH_RUNS ?? 12);
-const SIZES = (process.env.BENCH_SIZES ?? "2,3,4").split(",").map(Number);
+const RUNS = Number(process.env.BENCH_RUNS ?? 10);
+const SIZES = (process.env.BENCH_SIZES ?? "3,4").split(",").map(Number);
 /** With end-to-end encryption (the default) or without, or both in turn ("on,off"), to see what it costs. */
-const E2EE = (process.env.BENCH_E2EE ?? "on").split(",").map((v) => v.trim() === "on");
+const E2EE = (process.env.BENCH_E2EE ?? "on,off").split(",").map((v) => v.trim() === "on");
+const NAIVE = (process.env.BENCH_NAIVE ?? "on") === "on";
+const CPU_SETTLE_MS = 10_000;
+const CPU_WINDOW_MS = Number(process.env.BENCH_CPU_WINDOW_MS ?? 15_000);
+const VIEWPORT = { width: 640, height: 400 };
+/** Targets (issue 15): Treff with E2EE at most this many times the naive server's p50. */
+const TARGETS: Record<number, number> = { 3: 0.5, 4: 1.0 };
 
-/** Records, inside the page, when signaling messages arrive and peer connections connect. */
-function instrument(): void {
-  const marks: Record<string, number> = {};
-  (window as unknown as { __marks: Record<string, number> }).__marks = marks;
-  const mark = (name: string) => {
-    marks[name] ??= performance.now();
-  };
-  const OriginalWebSocket = window.WebSocket;
-  window.WebSocket = class extends OriginalWebSocket {
-    override send(data: string): void {
-      mark(`send:${(JSON.parse(data) as { type: string }).type}`);
-      super.send(data);
-    }
-    constructor(url: string | URL, protocols?: string | string[]) {
-      super(url, protocols);
-      this.addEventListener("message", (event) => {
-        try {
-          mark(`ws:${(JSON.parse(String(event.data)) as { type: string }).type}`);
-        } catch {
-          // not ours
-        }
-      });
-    }
-  } as typeof WebSocket;
-  const OriginalPC = window.RTCPeerConnection;
-  let count = 0;
-  window.RTCPeerConnection = class extends OriginalPC {
-    constructor(config?: RTCConfiguration) {
-      super(config);
-      // The client creates the publisher first and the subscriber when the first offer arrives.
-      const role = count++ === 0 ? "publisher" : "subscriber";
-      this.addEventListener("connectionstatechange", () => mark(`${role}:${this.connectionState}`));
-      this.addEventListener("iceconnectionstatechange", () => mark(`${role}:ice-${this.iceConnectionState}`));
-    }
-  } as typeof RTCPeerConnection;
+interface Target {
+  label: string;
+  kind: ServerKind;
+  e2ee: boolean;
+  url: string;
 }
 
-interface Run {
-  total: number;
-  phases: Record<string, number>;
-}
-
-/** Clicks Join inside the page and resolves when `expected` remote videos play. */
-async function timedJoin(page: Page, expected: number): Promise<Run> {
-  return page.evaluate(async (expected) => {
-    const marks = (window as unknown as { __marks: Record<string, number> }).__marks;
-    for (const key of Object.keys(marks)) delete marks[key];
-    const button = [...document.querySelectorAll("button")].find((b) => b.textContent === "Join")!;
-    const start = performance.now();
-    button.click();
-    const playing = () =>
-      [...document.querySelectorAll<HTMLVideoElement>("figure.tile:not([data-self]) video")].filter(
-        (v) => !v.paused && v.readyState >= 2 && v.videoWidth > 0,
-      ).length;
-    await new Promise<void>((resolve, reject) => {
-      const check = () => {
-        if (playing() >= expected) return resolve();
-        // A join that never completes is a bug to report, not a wait forever.
-        if (performance.now() - start > 20_000) {
-          const line = document.querySelector(".encryption")?.textContent ?? "";
-          return reject(new Error(`after 20 s, ${playing()} of ${expected} videos play; encryption: ${line}`));
-        }
-        setTimeout(check, 2);
-      };
-      check();
-    });
-    const end = performance.now();
-    const phases: Record<string, number> = {};
-    for (const [name, at] of Object.entries(marks)) phases[name] = at - start;
-    return { total: end - start, phases };
-  }, expected);
-}
-
-async function measure(browser: Browser, baseUrl: string, k: number): Promise<Run[]> {
-  const room = `${baseUrl}/r/bench-${k}-${Date.now().toString(36)}`;
-  const present: ParticipantPage[] = [];
-  const names: string[] = [];
-  for (let i = 1; i < k; i++) {
-    const p = await newParticipant(browser, { viewport: { width: 640, height: 400 } });
-    await p.page.goto(room);
-    await joinFromPrejoin(p.page, `P${i}`);
-    present.push(p);
-    names.push(`P${i}`);
-  }
-  for (const [i, p] of present.entries()) {
-    const others = names.filter((_, j) => j !== i);
-    await waitUntil(`P${i + 1} to see the others`, () => playingRemoteNames(p.page), (seen) => sameMembers(seen, others), 30_000);
-  }
+async function measure(browser: Browser, target: Target, k: number): Promise<Run[]> {
+  const room = roomUrl(target.url, `bench-${k}-${Date.now().toString(36)}`);
+  const present = await settledMeeting([browser], target.kind, room, k - 1, VIEWPORT);
   const runs: Run[] = [];
-  for (let run = 0; run < RUNS; run++) {
-    const joiner = await newParticipant(browser, { viewport: { width: 640, height: 400 } });
-    await joiner.context.addInitScript(instrument);
-    await joiner.page.goto(room);
-    await joiner.page.getByRole("textbox", { name: "Name" }).fill("Joiner");
-    await waitUntil("the preview", () => joiner.page.locator("video.preview").evaluate((v: HTMLVideoElement) => v.videoWidth), (w) => w > 0);
-    await new Promise((r) => setTimeout(r, 300)); // let the page settle, as a person would take a moment
-    runs.push(await timedJoin(joiner.page, k - 1));
-    await joiner.context.close();
-    // Wait until the others no longer show the joiner before the next run.
-    for (const p of present) {
-      await waitUntil("the joiner to leave", () => p.page.locator("figure.tile").count(), (n) => n === k - 1, 10_000);
-    }
-  }
-  for (const p of present) await p.context.close();
-  return runs;
-}
-
-const PHASES: [string, string][] = [
-  ["send:join", "`join` sent"],
-  ["send:publish", "`publish` sent"],
-  ["ws:joined", "`joined` received"],
-  ["ws:e2eeKey", "first E2EE key received"],
-  ["ws:publisherAnswer", "publisher answer received"],
-  ["ws:subscriberOffer", "subscriber offer received"],
-  ["send:subscriberAnswer", "subscriber answer sent"],
-  ["publisher:ice-connected", "publisher ICE connected"],
-  ["publisher:connected", "publisher DTLS connected"],
-  ["subscriber:ice-connected", "subscriber ICE connected"],
-  ["subscriber:connected", "subscriber DTLS connected"],
-];
-
-async function main(): Promise<void> {
-  // BENCH_JANUS is JSON merged into the Janus settings, for experiments (e.g. {"iceLite":false}).
-  const janus = JSON.parse(process.env.BENCH_JANUS ?? "{}") as Record<string, unknown>;
-  const browser = await launchBrowser();
-  const rows: string[] = [];
-  const phaseRows: string[] = [];
   try {
-    for (const e2ee of E2EE) {
-      const server = await startTestServer({
-        logLevel: "warn",
-        config: { janus: { iceInterfaces: testMediaInterface(), ...janus }, meetings: { lobby: false, e2ee } },
-      });
+    for (let run = 0; run < RUNS; run++) {
+      const joiner = await newParticipant(browser, { viewport: VIEWPORT });
+      await joiner.context.addInitScript(instrument);
+      await joiner.page.goto(room);
       try {
-        for (const k of SIZES) {
-          const runs = await measure(browser, server.url, k);
-          const totals = runs.map((r) => r.total);
-          const stats = [percentile(totals, 50), percentile(totals, 95), Math.min(...totals), Math.max(...totals)].map((v) => v.toFixed(0));
-          rows.push(`| ${k} | ${e2ee ? "on" : "off"} | ${runs.length} | ${stats.join(" | ")} |`);
-          console.log(`k=${k}, E2EE ${e2ee ? "on" : "off"}: p50 ${stats[0]} ms, p95 ${stats[1]} ms`);
-          const cells = PHASES.map(([key]) => {
-            const values = runs.map((r) => r.phases[key]).filter((v): v is number => v !== undefined);
-            return values.length ? percentile(values, 50).toFixed(0) : "–";
-          });
-          phaseRows.push(`| ${k} | ${e2ee ? "on" : "off"} | ${cells.join(" | ")} | ${stats[0]} |`);
-        }
+        await prepareToJoin(joiner.page, target.kind, "Joiner");
+        await new Promise((r) => setTimeout(r, 300)); // let the page settle, as a person would take a moment
+        runs.push(await timedJoin(joiner.page, k - 1, videosOf(target.kind)));
+      } catch (error) {
+        // A join that never completes is a result too (a loaded machine), not the end of the benchmark.
+        console.warn(`k=${k}, ${target.label}: a join failed: ${(error as Error).message.split("\n")[0]}`);
+        runs.push({ total: Infinity, phases: {} });
       } finally {
-        await server.close();
+        await joiner.context.close();
+      }
+      // Wait until the others no longer show the joiner before the next run.
+      for (const p of present) {
+        await waitUntil("the joiner to leave", () => playingVideos(p.page, videosOf(target.kind)), (n) => n === k - 2, 10_000);
       }
     }
   } finally {
-    await browser.close();
+    for (const p of present) await p.context.close();
   }
+  return runs;
+}
+
+/** Failed joins (Infinity) count as the slowest: they push p95 and max up, and p50 if there are many. */
+const stats = (totals: number[]) => ({ p50: percentile(totals, 50), p95: percentile(totals, 95), min: Math.min(...totals), max: Math.max(...totals) });
+const ms = (value: number) => (Number.isFinite(value) ? value.toFixed(0) : "failed");
+
+async function main(): Promise<void> {
+  const skipNaive = NAIVE ? naiveUnavailable() : "BENCH_NAIVE=off";
+  if (skipNaive) console.warn(`the naive server is left out: ${skipNaive}`);
+  const closers: (() => Promise<void>)[] = [];
+  const targets: Target[] = [];
+  const rows: string[] = [];
+  const phaseRows: string[] = [];
+  const results = new Map<string, number>(); // `${label}/${k}` → p50
+  const cpu: [Target, ParticipantCpu][] = [];
+  const browser = await launchBrowser();
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.once(signal, () => void Promise.allSettled(closers.map((close) => close())).finally(() => process.exit(130)));
+  }
+  try {
+    if (!skipNaive) {
+      const naive = await startNaiveServer();
+      closers.push(() => naive.close());
+      targets.push({ label: "naive server", kind: "naive", e2ee: false, url: naive.url });
+    }
+    for (const e2ee of E2EE) {
+      const server = await startTestServer({ logLevel: "warn", config: { meetings: { lobby: false, e2ee } } });
+      closers.push(() => server.close());
+      targets.push({ label: `Treff, E2EE ${e2ee ? "on" : "off"}`, kind: "treff", e2ee, url: server.url });
+    }
+    for (const k of SIZES) {
+      for (const target of targets) {
+        const runs = await measure(browser, target, k);
+        const s = stats(runs.map((r) => r.total));
+        results.set(`${target.label}/${k}`, s.p50);
+        const naiveP50 = results.get(`naive server/${k}`);
+        const ratio = naiveP50 && target.kind === "treff" ? `${(s.p50 / naiveP50).toFixed(2)}×` : "–";
+        rows.push(`| ${k} | ${target.label} | ${runs.length} | ${[s.p50, s.p95, s.min, s.max].map(ms).join(" | ")} | ${ratio} | ${runs.map((r) => ms(r.total)).join(" ")} |`);
+        console.log(`k=${k}, ${target.label}: p50 ${ms(s.p50)} ms, p95 ${ms(s.p95)} ms`);
+        if (target.kind !== "treff") continue;
+        const cells = PHASES.map(([key]) => {
+          const values = runs.map((r) => r.phases[key]).filter((v): v is number => v !== undefined);
+          return values.length ? percentile(values, 50).toFixed(0) : "–";
+        });
+        phaseRows.push(`| ${k} | ${target.e2ee ? "on" : "off"} | ${cells.join(" | ")} | ${ms(s.p50)} |`);
+      }
+    }
+    for (const target of targets) {
+      const room = roomUrl(target.url, `cpu-${Date.now().toString(36)}`);
+      cpu.push([target, await cpuPerParticipant(target.kind, room, 3, CPU_SETTLE_MS, CPU_WINDOW_MS)]);
+      console.log(`CPU per participant, ${target.label}: ${cpu.at(-1)![1].each.map((c) => c.toFixed(2)).join(", ")} s/s`);
+    }
+  } finally {
+    await browser.close();
+    for (const close of closers) await close();
+  }
+  const verdicts = SIZES.filter((k) => TARGETS[k] !== undefined).map((k) => {
+    const naive = results.get(`naive server/${k}`);
+    const treff = results.get(`Treff, E2EE on/${k}`);
+    if (!naive || !treff) return `k = ${k}: not compared (${naive ? "Treff with E2EE on was not measured" : "no naive server in this run"}).`;
+    const ratio = treff / naive;
+    return `k = ${k}, E2EE on: ${ms(treff)} ms against the naive server's ${ms(naive)} ms = ${ratio.toFixed(2)}× (target at most ${TARGETS[k]!.toFixed(1)}×: ${ratio <= TARGETS[k]! ? "met" : "not met"}).`;
+  });
+  const naiveCpu = cpu.find(([t]) => t.kind === "naive")?.[1];
+  const mean = (c: ParticipantCpu) => c.each.reduce((a, b) => a + b, 0) / c.each.length;
+  const cpuRows = cpu.map(
+    ([t, c]) => `| ${t.label} | ${c.each.map((v) => v.toFixed(2)).join(", ")} | ${mean(c).toFixed(2)} | ${naiveCpu && t.kind === "treff" ? `${(mean(c) / mean(naiveCpu)).toFixed(2)}×` : "–"} | ${c.machine.toFixed(2)} |`,
+  );
   const section = [
     `Measured ${new Date().toISOString().slice(0, 10)} on ${await machineDescription()}.`,
     "",
-    "Time from clicking “Join” until every remote participant's video plays, for the k-th participant joining k−1 (ms):",
+    `Time from clicking “Join” until every remote participant's video plays, for the k-th participant joining k−1 (ms), all in one run, size by size, each server in turn. ` +
+      `The naive server is ../shared/anchors/naive-janus-meeting.mjs on a Janus with Debian's packaged configuration (HTTP transport).${skipNaive ? ` **Left out of this run: ${skipNaive}.**` : ""}`,
     "",
-    "| k | E2EE | runs | p50 | p95 | min | max |",
-    "|---|---|---|---|---|---|---|",
+    "| k | server | runs | p50 | p95 | min | max | p50 : naive | runs in order |",
+    "|---|---|---|---|---|---|---|---|---|",
     ...rows,
     "",
-    "Where the time goes (median ms after the click at which each step was reached):",
+    ...verdicts.map((v) => `- ${v}`),
+    "",
+    "Where Treff's time goes (median ms after the click at which each step was reached):",
     "",
     `| k | E2EE | ${PHASES.map(([, label]) => label).join(" | ")} | all videos playing |`,
     `|---|---|${PHASES.map(() => "---").join("|")}|---|`,
     ...phaseRows,
+    "",
+    `Each participant's CPU in a settled meeting of three (seconds of CPU per second across the processes of the participant's own Chromium, 1280×720, ${CPU_WINDOW_MS / 1000} s from ${CPU_SETTLE_MS / 1000} s after everyone saw everyone; machine: what the whole machine used meanwhile):`,
+    "",
+    "| server | CPU per participant (s/s) | mean | : naive | machine (s/s) |",
+    "|---|---|---|---|---|",
+    ...cpuRows,
   ].join("\n");
   const file = "BENCHMARKS.md";
   const current = existsSync(file) ? readFileSync(file, "utf8") : "# Benchmarks\n";

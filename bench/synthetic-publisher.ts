@@ -1,9 +1,10 @@
 /**
- * A synthetic participant for the benchmarks: it joins a meeting over
- * Treff's real signaling protocol, as a browser does (`join`, `mediaState`,
- * `publish` with an SDP offer, `trickle`), and publishes a camera
- * in three simulcast layers by replaying pre-encoded VP8 (vp8-clip.ts).
- * It sends no audio and subscribes to nobody.
+ * A synthetic participant's sending side for the benchmarks: on a
+ * signaling connection that has joined, it publishes as a browser does
+ * (`mediaState`, `publish` with an SDP offer, `trickle`) a camera in three
+ * simulcast layers by replaying pre-encoded VP8 (vp8-clip.ts) and,
+ * if given a clip, a microphone by replaying Opus (opus-clip.ts).
+ * synthetic-participant.ts joins and adds the receiving side.
  *
  * The WebRTC stack is werift (pure TypeScript, a dev dependency): it does
  * ICE, DTLS and SRTP. Its sender knows one SSRC per track, so the offer is
@@ -13,12 +14,59 @@
  */
 import { randomBytes, randomInt } from "node:crypto";
 import { networkInterfaces } from "node:os";
-import { PictureLossIndication, RTCPeerConnection, RtpHeader, useVP8, type RTCDtlsTransport, type RtcpPacket } from "werift";
-import { TestClient } from "../test/integration/client.js";
+import { PictureLossIndication, RTCPeerConnection, RtpHeader, useOPUS, useVP8, type RTCDtlsTransport, type RtcpPacket } from "werift";
+import type { TestClient } from "../test/integration/client.js";
+import { OPUS_FRAME_MS, OPUS_SAMPLES_PER_FRAME, type OpusClip } from "./opus-clip.js";
 import { FRAME_RATE, packetizeVp8, type Clip } from "./vp8-clip.js";
 
 /** Everything binds to the media loopback address the test Janus uses (scripts/media-loopback.sh). */
 export const SYNTHETIC_MEDIA_ADDRESS = "127.0.0.2";
+
+/** A werift peer connection that stays on the media loopback address and knows Opus and VP8. */
+export function syntheticPeerConnection(): RTCPeerConnection {
+  // Without it werift would fall back to every interface, and media would leave loopback.
+  const addresses = Object.values(networkInterfaces()).flatMap((list) => list ?? []);
+  if (!addresses.some((a) => a.address === SYNTHETIC_MEDIA_ADDRESS)) {
+    throw new Error(`synthetic participants need ${SYNTHETIC_MEDIA_ADDRESS} on an interface: run scripts/media-loopback.sh as root`);
+  }
+  return new RTCPeerConnection({
+    iceServers: [], // never ask a STUN server outside this machine (werift's default is a public one)
+    iceUseIpv6: false,
+    iceInterfaceAddresses: { udp4: SYNTHETIC_MEDIA_ADDRESS },
+    bundlePolicy: "max-bundle",
+    codecs: { audio: [useOPUS()], video: [useVP8()] },
+  });
+}
+
+/** Resolves when `pc` is connected; rejects if it fails or takes longer than 30 s (a loaded machine is slow). */
+export async function connected(pc: RTCPeerConnection, who: string): Promise<void> {
+  if (pc.connectionState === "connected") return;
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${who}: the media connection did not come up within 30 s (state ${pc.connectionState})`)), 30_000);
+    const { unSubscribe } = pc.connectionStateChange.subscribe((state) => {
+      if (state !== "connected" && state !== "failed") return;
+      clearTimeout(timer);
+      unSubscribe();
+      if (state === "connected") resolve();
+      else reject(new Error(`${who}: the media connection failed`));
+    });
+  });
+}
+
+/** What a synthetic participant sends: the camera's three layers, and a microphone if `audio` is given. */
+export interface SyntheticMedia {
+  clips: readonly Clip[];
+  audio?: OpusClip;
+}
+
+/** The microphone's RTP stream. */
+interface AudioStream {
+  clip: OpusClip;
+  ssrc: number;
+  payloadType: number;
+  sequenceNumber: number;
+  timestampBase: number;
+}
 
 const RTP_CLOCK = 90_000;
 /** Key-frame requests this soon after one was answered are taken as repeats of it. */
@@ -48,38 +96,30 @@ export interface FeedbackCounts {
 
 export class SyntheticPublisher {
   readonly feedback: FeedbackCounts = { pli: 0, fir: 0, nack: 0 };
+  /** RTP packets sent so far (all layers and audio). */
+  packetsSent = 0;
   private frame = 0;
+  private audioFrame = 0;
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
 
   private constructor(
     readonly name: string,
-    private readonly signaling: TestClient,
     private readonly pc: RTCPeerConnection,
     private readonly layers: LayerStream[],
     private readonly payloadType: number,
+    private readonly audio: AudioStream | undefined,
   ) {}
 
-  /** Joins `room` as `name` and starts sending once the media connection is up. */
-  static async join(signalingUrl: string, room: string, name: string, clips: readonly Clip[]): Promise<SyntheticPublisher> {
-    // Without it werift would fall back to every interface, and media would leave loopback.
-    const addresses = Object.values(networkInterfaces()).flatMap((list) => list ?? []);
-    if (!addresses.some((a) => a.address === SYNTHETIC_MEDIA_ADDRESS)) {
-      throw new Error(`synthetic publishers need ${SYNTHETIC_MEDIA_ADDRESS} on an interface: run scripts/media-loopback.sh as root`);
-    }
-    const signaling = await TestClient.connect(signalingUrl);
-    const pc = new RTCPeerConnection({
-      iceServers: [], // never ask a STUN server outside this machine (werift's default is a public one)
-      iceUseIpv6: false,
-      iceInterfaceAddresses: { udp4: SYNTHETIC_MEDIA_ADDRESS },
-      bundlePolicy: "max-bundle",
-      codecs: { audio: [], video: [useVP8()] },
-    });
+  /** Publishes `media` on `signaling` (which has joined) and starts sending once the media connection is up. */
+  static async start(signaling: TestClient, name: string, media: SyntheticMedia): Promise<SyntheticPublisher> {
+    const pc = syntheticPeerConnection();
     try {
-      await signaling.join(room, name);
-      signaling.send({ type: "mediaState", audio: false, video: true });
+      signaling.send({ type: "mediaState", audio: media.audio !== undefined, video: true });
+      // A browser's order: microphone, then camera.
+      const microphone = media.audio ? pc.addTransceiver("audio", { direction: "sendonly" }) : undefined;
       pc.addTransceiver("video", { direction: "sendonly" });
-      const layers = clips.map((clip) => ({
+      const layers = media.clips.map((clip) => ({
         clip,
         ssrc: randomInt(1, 2 ** 32),
         sequenceNumber: randomInt(0, 2 ** 16),
@@ -96,13 +136,22 @@ export class SyntheticPublisher {
       signaling.send({ type: "trickle", target: "publisher", candidate: null });
       const answer = await signaling.next("publisherAnswer", { timeoutMs: 15_000 });
       await pc.setRemoteDescription({ type: "answer", sdp: answer.sdp });
-      const publisher = new SyntheticPublisher(name, signaling, pc, layers, vp8PayloadType(answer.sdp));
-      await publisher.connected();
+      const audio =
+        media.audio && microphone
+          ? {
+              clip: media.audio,
+              ssrc: microphone.sender.ssrc,
+              payloadType: payloadTypeOf(answer.sdp, "opus/48000"),
+              sequenceNumber: randomInt(0, 2 ** 16),
+              timestampBase: randomInt(0, 2 ** 32),
+            }
+          : undefined;
+      const publisher = new SyntheticPublisher(name, pc, layers, payloadTypeOf(answer.sdp, "VP8/90000"), audio);
+      await connected(pc, name);
       publisher.start();
       return publisher;
     } catch (error) {
       await pc.close();
-      await signaling.close();
       throw error;
     }
   }
@@ -111,23 +160,7 @@ export class SyntheticPublisher {
     if (this.closed) return;
     this.closed = true;
     clearTimeout(this.timer);
-    this.signaling.send({ type: "leave" });
-    await this.signaling.close();
     await this.pc.close();
-  }
-
-  private async connected(): Promise<void> {
-    if (this.pc.connectionState === "connected") return;
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`${this.name}: the media connection did not come up within 15 s (state ${this.pc.connectionState})`)), 15_000);
-      const { unSubscribe } = this.pc.connectionStateChange.subscribe((state) => {
-        if (state !== "connected" && state !== "failed") return;
-        clearTimeout(timer);
-        unSubscribe();
-        if (state === "connected") resolve();
-        else reject(new Error(`${this.name}: the media connection failed`));
-      });
-    });
   }
 
   private get transport(): RTCDtlsTransport {
@@ -137,8 +170,9 @@ export class SyntheticPublisher {
   }
 
   /**
-   * Sends a frame of each layer every 1/FRAME_RATE s, against the clock
-   * rather than the previous timer, so late timers do not slow the stream down.
+   * Sends a frame of each layer every 1/FRAME_RATE s and an audio packet
+   * every OPUS_FRAME_MS, against the clock rather than the previous timer,
+   * so late timers do not slow the streams down.
    */
   private start(): void {
     const transport = this.transport;
@@ -146,11 +180,32 @@ export class SyntheticPublisher {
     const startedAt = performance.now();
     const tick = () => {
       if (this.closed) return;
-      const due = Math.floor(((performance.now() - startedAt) * FRAME_RATE) / 1000);
-      while (this.frame <= due) this.sendFrame(transport, this.frame++);
-      this.timer = setTimeout(tick, Math.max(0, startedAt + (this.frame * 1000) / FRAME_RATE - performance.now()));
+      const elapsed = performance.now() - startedAt;
+      while (this.frame <= Math.floor((elapsed * FRAME_RATE) / 1000)) this.sendFrame(transport, this.frame++);
+      const nextVideo = (this.frame * 1000) / FRAME_RATE;
+      let next = nextVideo;
+      if (this.audio) {
+        while (this.audioFrame <= Math.floor(elapsed / OPUS_FRAME_MS)) this.sendAudio(transport, this.audio, this.audioFrame++);
+        next = Math.min(next, this.audioFrame * OPUS_FRAME_MS);
+      }
+      this.timer = setTimeout(tick, Math.max(0, startedAt + next - performance.now()));
     };
     tick();
+  }
+
+  /** Packet n of the endless microphone replay; the first one carries the marker bit (the start of a talk spurt). */
+  private sendAudio(transport: RTCDtlsTransport, audio: AudioStream, n: number): void {
+    const { packets } = audio.clip;
+    const header = new RtpHeader({
+      payloadType: audio.payloadType,
+      ssrc: audio.ssrc,
+      sequenceNumber: audio.sequenceNumber,
+      timestamp: (audio.timestampBase + n * OPUS_SAMPLES_PER_FRAME) % 2 ** 32,
+      marker: n === 0,
+    });
+    audio.sequenceNumber = (audio.sequenceNumber + 1) % 2 ** 16;
+    this.packetsSent++;
+    transport.sendRtp(packets[n % packets.length]!, header).catch(() => {}); // a closing connection drops the packet
   }
 
   /**
@@ -172,6 +227,7 @@ export class SyntheticPublisher {
           marker: i === payloads.length - 1,
         });
         layer.sequenceNumber = (layer.sequenceNumber + 1) % 2 ** 16;
+        this.packetsSent++;
         transport.sendRtp(payload, header).catch(() => {}); // a closing connection drops the packet; that is fine
       });
     }
@@ -219,21 +275,25 @@ export class SyntheticPublisher {
 export function withSimulcastSsrcs(sdp: string, ssrcs: readonly number[], label: string): string {
   const cname = randomBytes(8).toString("base64url");
   const stream = `${label}-${randomBytes(4).toString("hex")}`;
-  const lines = sdp.split(/\r?\n/).filter((line) => line !== "" && !line.startsWith("a=ssrc:") && !line.startsWith("a=ssrc-group:"));
-  const video = lines.findIndex((line) => line.startsWith("m=video"));
+  const all = sdp.split(/\r?\n/).filter((line) => line !== "");
+  const video = all.findIndex((line) => line.startsWith("m=video"));
   if (video < 0) throw new Error("the offer has no video section");
-  const next = lines.findIndex((line, i) => i > video && line.startsWith("m="));
-  const end = next < 0 ? lines.length : next;
+  const next = all.findIndex((line, i) => i > video && line.startsWith("m="));
+  const inVideo = (i: number) => i > video && (next < 0 || i < next);
+  // The video section's own SSRC lines go (werift knows one SSRC per track); the audio section keeps its.
+  const lines = all.filter((line, i) => !(inVideo(i) && (line.startsWith("a=ssrc:") || line.startsWith("a=ssrc-group:"))));
+  const end = lines.findIndex((line, i) => i > video && line.startsWith("m="));
   const ssrcLines = [
     `a=ssrc-group:SIM ${ssrcs.join(" ")}`,
     ...ssrcs.flatMap((ssrc) => [`a=ssrc:${ssrc} cname:${cname}`, `a=ssrc:${ssrc} msid:${stream} ${stream}-video`]),
   ];
-  return [...lines.slice(0, end), ...ssrcLines, ...lines.slice(end), ""].join("\r\n");
+  const at = end < 0 ? lines.length : end;
+  return [...lines.slice(0, at), ...ssrcLines, ...lines.slice(at), ""].join("\r\n");
 }
 
-/** The payload type Janus accepted for VP8 in its answer. */
-function vp8PayloadType(sdp: string): number {
-  const match = /^a=rtpmap:(\d+) VP8\/90000/im.exec(sdp);
-  if (!match) throw new Error("Janus' answer has no VP8");
+/** The payload type Janus accepted for a codec ("VP8/90000", "opus/48000") in its answer. */
+function payloadTypeOf(sdp: string, codec: string): number {
+  const match = new RegExp(`^a=rtpmap:(\\d+) ${codec}`, "im").exec(sdp);
+  if (!match) throw new Error(`Janus' answer has no ${codec}`);
   return Number(match[1]);
 }

@@ -53,13 +53,14 @@ export interface Clip {
   frames: Vp8Frame[];
 }
 
-const CACHE = join(tmpdir(), "treff-bench-vp8");
+/** Where the clips are kept between runs. */
+export const CLIP_CACHE = join(tmpdir(), "treff-bench-vp8");
 
 /** The three layers' clips, encoding any that are not in the cache yet (needs ffmpeg). */
 export function loadClips(): Clip[] {
-  mkdirSync(CACHE, { recursive: true });
+  mkdirSync(CLIP_CACHE, { recursive: true });
   return LAYERS.map((layer) => {
-    const file = join(CACHE, `testsrc-noise-${layer.width}x${layer.height}-${FRAME_RATE}fps-${layer.kbit}k-g${KEYFRAME_INTERVAL}.ivf`);
+    const file = join(CLIP_CACHE, `testsrc-noise-${layer.width}x${layer.height}-${FRAME_RATE}fps-${layer.kbit}k-g${KEYFRAME_INTERVAL}.ivf`);
     if (!existsSync(file)) encode(layer, file);
     const frames = readIvf(readFileSync(file));
     if (!frames[0]?.keyframe) throw new Error(`${file}: the clip does not start with a key frame`);
@@ -74,28 +75,28 @@ export function clipKbitPerSecond(clip: Clip): number {
 }
 
 function encode(layer: LayerSpec, file: string): void {
+  runFfmpeg(file, [
+    ...["-f", "lavfi", "-i", `testsrc=size=${layer.width}x${layer.height}:rate=${FRAME_RATE}`],
+    // A little noise, like a camera's: without it the test picture compresses far below the target.
+    ...["-vf", "noise=alls=6:allf=t"],
+    ...["-frames:v", String(CLIP_FRAMES)],
+    ...["-c:v", "libvpx", "-deadline", "realtime", "-cpu-used", "8"],
+    // Constant bitrate like a browser's encoder; no alt-ref or lag, which a live encoder does not use either.
+    ...["-b:v", `${layer.kbit}k`, "-minrate", `${layer.kbit}k`, "-maxrate", `${layer.kbit}k`, "-bufsize", `${layer.kbit}k`],
+    ...["-auto-alt-ref", "0", "-lag-in-frames", "0"],
+    ...["-g", String(KEYFRAME_INTERVAL), "-keyint_min", String(KEYFRAME_INTERVAL)],
+    ...["-force_key_frames", `expr:eq(mod(n,${KEYFRAME_INTERVAL}),0)`],
+    ...["-f", "ivf"],
+  ]);
+}
+
+/** Runs ffmpeg with `args` (inputs, codec, format) writing to `file`, whole files only. */
+export function runFfmpeg(file: string, args: string[]): void {
   const partial = `${file}.${process.pid}.part`;
-  const result = spawnSync(
-    "ffmpeg",
-    [
-      ...["-hide_banner", "-loglevel", "error", "-y"],
-      ...["-f", "lavfi", "-i", `testsrc=size=${layer.width}x${layer.height}:rate=${FRAME_RATE}`],
-      // A little noise, like a camera's: without it the test picture compresses far below the target.
-      ...["-vf", "noise=alls=6:allf=t"],
-      ...["-frames:v", String(CLIP_FRAMES)],
-      ...["-c:v", "libvpx", "-deadline", "realtime", "-cpu-used", "8"],
-      // Constant bitrate like a browser's encoder; no alt-ref or lag, which a live encoder does not use either.
-      ...["-b:v", `${layer.kbit}k`, "-minrate", `${layer.kbit}k`, "-maxrate", `${layer.kbit}k`, "-bufsize", `${layer.kbit}k`],
-      ...["-auto-alt-ref", "0", "-lag-in-frames", "0"],
-      ...["-g", String(KEYFRAME_INTERVAL), "-keyint_min", String(KEYFRAME_INTERVAL)],
-      ...["-force_key_frames", `expr:eq(mod(n,${KEYFRAME_INTERVAL}),0)`],
-      ...["-f", "ivf", partial],
-    ],
-    { encoding: "utf8" },
-  );
+  const result = spawnSync("ffmpeg", ["-hide_banner", "-loglevel", "error", "-y", ...args, partial], { encoding: "utf8" });
   if (result.error) throw new Error(`cannot run ffmpeg (apt-get install ffmpeg): ${result.error.message}`);
   if (result.status !== 0) throw new Error(`ffmpeg failed: ${result.stderr}`);
-  renameSync(partial, file); // whole files only: a run that died half-way leaves no broken clip behind
+  renameSync(partial, file); // a run that died half-way leaves no broken clip behind
 }
 
 /**

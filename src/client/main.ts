@@ -5,7 +5,7 @@ import { purgeIdentitiesOnSchedule } from "./e2ee/kept-identity.js";
 import { language } from "./i18n/index.js";
 import { LocalMedia } from "./media.js";
 import { Meeting } from "./meeting/meeting.js";
-import { forgetExpiredModeratorKeys, savedSession } from "./storage.js";
+import { forgetExpiredModeratorKeys, rememberDeviceChoice, rememberedDeviceChoice, savedSession, type DeviceKind } from "./storage.js";
 import { homeScreen } from "./ui/home.js";
 import { prejoinScreen } from "./ui/prejoin.js";
 import { MeetingScreen } from "./ui/meeting-view.js";
@@ -25,13 +25,13 @@ async function enterRoom(room: RoomName): Promise<void> {
   const media = new LocalMedia();
   const meeting = new Meeting(room, media);
   meeting.connect();
-  // The operator may want microphone and camera off until the person switches them on;
-  // a server that does not answer within a second does not keep the preview from opening.
+  // No camera or microphone opens before the person chooses: each starts as they last chose on
+  // this device, else off (the server's default, mediaOffByDefault) — and off if the server
+  // does not answer within a second, since only it can say the operator wants them on.
   const welcome = await Promise.race([meeting.welcome, new Promise<undefined>((r) => setTimeout(r, 1_000))]);
-  if (welcome?.mediaOffByDefault) {
-    media.audioOn = false;
-    media.videoOn = false;
-  }
+  const onByDefault = welcome?.mediaOffByDefault === false;
+  media.audioOn = rememberedDeviceChoice("audio") ?? onByDefault;
+  media.videoOn = rememberedDeviceChoice("video") ?? onByDefault;
   await media.open();
   meeting.prepare();
   const saved = savedSession(room);
@@ -41,8 +41,8 @@ async function enterRoom(room: RoomName): Promise<void> {
       void meeting.mediaChanged();
     };
     const screen = new MeetingScreen(media, meeting, {
-      toggleAudio: () => void media.setAudio(!media.audioOn).then(afterChange),
-      toggleVideo: () => void media.setVideo(!media.videoOn).then(afterChange),
+      toggleAudio: () => void toggleDevice(media, "audio").then(afterChange),
+      toggleVideo: () => void toggleDevice(media, "video").then(afterChange),
       leave: () => {
         meeting.leave();
         media.stop();
@@ -61,8 +61,15 @@ async function enterRoom(room: RoomName): Promise<void> {
   };
   // A reload in the meeting comes straight back in, as the same participant.
   if (saved?.resumeToken) return join(saved.name);
-  const draw = () => show(prejoinScreen(media, join, draw));
+  const draw = () => show(prejoinScreen(media, { join, toggle: (kind) => toggleDevice(media, kind), redraw: draw }));
   draw();
+}
+
+/** The person switches the microphone or camera: done, and remembered for the next meeting on this device. */
+function toggleDevice(media: LocalMedia, kind: DeviceKind): Promise<void> {
+  const on = !(kind === "audio" ? media.audioOn : media.videoOn);
+  rememberDeviceChoice(kind, on);
+  return kind === "audio" ? media.setAudio(on) : media.setVideo(on);
 }
 
 // Whatever page opens, moderator keys past their expiry leave this device.

@@ -1,9 +1,10 @@
 /**
  * What the browser keeps, on the person's own device only: the resume token
- * of the current tab (sessionStorage, gone with the tab) and, for
- * moderators, their moderator key (localStorage) until it expires, the
- * meeting ends or their rights are taken away, so the device keeps no list
- * of the meetings it once moderated.
+ * of the current tab (sessionStorage, gone with the tab), whether the person
+ * last chose to have microphone and camera on, and, for moderators, their
+ * moderator key (localStorage) until it expires, the meeting ends or their
+ * rights are taken away, so the device keeps no list of the meetings it
+ * once moderated.
  */
 import type { RoomName } from "../protocol/messages.js";
 
@@ -91,4 +92,27 @@ export function saveSession(room: RoomName, session: SavedSession): void {
 
 export function forgetSession(room: RoomName): void {
   sessionStorage.removeItem(sessionKey(room));
+}
+
+export type DeviceKind = "audio" | "video";
+
+const deviceKey = (kind: DeviceKind) => `treff.${kind === "audio" ? "microphone" : "camera"}On`;
+
+/** Whether the person last switched the microphone or camera on (true) or off (false) on this device; undefined: never chose. */
+export function rememberedDeviceChoice(kind: DeviceKind): boolean | undefined {
+  try {
+    const value = localStorage.getItem(deviceKey(kind));
+    return value === "true" ? true : value === "false" ? false : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Remembers the person's own choice (never a moderator's mute), so the next meeting starts the same way. */
+export function rememberDeviceChoice(kind: DeviceKind, on: boolean): void {
+  try {
+    localStorage.setItem(deviceKey(kind), String(on));
+  } catch {
+    // Storage may be off (private mode, full): then the choice is not kept, and nothing else changes.
+  }
 }

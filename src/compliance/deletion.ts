@@ -65,7 +65,7 @@ export function deletionChapter(config: Config, facts: PrivacyFacts, language: P
     ...(facts.turnHosts.length
       ? [[L({ de: "TURN-Zugangsdaten", en: "TURN credentials" }), L({ de: "nicht gespeichert; je Verbindung erzeugt", en: "not stored; made per connection" }), L({ de: `gültig ${Math.round(config.turn.ttlSeconds / 60)} Minuten`, en: `valid for ${Math.round(config.turn.ttlSeconds / 60)} minutes` }), L({ de: "läuft ab (geprüft vom TURN-Server)", en: "expires (checked by the TURN server)" })] as Row]
       : []),
-    [L({ de: "Im Browser: letzter Name, Sprache", en: "In the browser: last name, language" }), "localStorage", L({ de: "bis die Person sie löscht", en: "until the person deletes them" }), browser],
+    [L({ de: "Im Browser: letzter Name, Sprache, ob Mikrofon und Kamera zuletzt an waren", en: "In the browser: last name, language, whether microphone and camera were last on" }), "localStorage", L({ de: "bis die Person sie löscht", en: "until the person deletes them" }), browser],
     [
       L({ de: "Im Browser: Moderationsschlüssel", en: "In the browser: moderator key" }),
       "localStorage",

@@ -191,7 +191,11 @@ export const MEASURES: Measure[] = [
     area: "minimisation",
     de: "Kamera und Mikrofon bleiben aus, bis die Person sie einschaltet; kein Gerät wird vorher geöffnet.",
     en: "Camera and microphone stay off until the person switches them on; no device is opened before.",
-    tests: t("e2e/everyday", "the pre-join screen opens no device, and others see the newcomer muted with the camera off"),
+    tests: t(
+      "e2e/before-joining",
+      "no camera or microphone is opened before the person chooses; the preview shows only then, and the choice is remembered",
+      "who joins without switching anything on is seen muted with the camera off, and can switch on later",
+    ),
     when: (_c, f) => f.mediaOffByDefault,
   },
   {

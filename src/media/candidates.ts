@@ -38,9 +38,15 @@ function acceptableIPv4(address: string, policy: CandidatePolicy): boolean {
 }
 
 function acceptableIPv6(address: string, policy: CandidatePolicy): boolean {
-  const lower = address.toLowerCase().split("%")[0]!;
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(lower)?.[1];
-  if (mapped) return acceptableIPv4(mapped, policy);
+  // One spelling per address (URL's serialiser): "0:0:0:0:0:0:0:1" is "::1", and an embedded
+  // IPv4 address, dotted or not, is two hex groups, so no other spelling slips past the checks.
+  const lower = new URL(`http://[${address.split("%")[0]!}]`).hostname.slice(1, -1);
+  // IPv4-mapped (::ffff:a.b.c.d), -translated (::ffff:0:a.b.c.d) and -compatible (::a.b.c.d).
+  const embedded = /^::(?:ffff:(?:0:)?)?([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(lower);
+  if (embedded) {
+    const [high, low] = [parseInt(embedded[1]!, 16), parseInt(embedded[2]!, 16)];
+    return acceptableIPv4(`${high >> 8}.${high & 255}.${low >> 8}.${low & 255}`, policy);
+  }
   if (lower === "::") return false;
   if (lower === "::1") return policy.allowLoopback;
   if (/^fe[89ab]/.test(lower)) return false; // link-local fe80::/10

@@ -152,7 +152,7 @@ export class LiveRoom {
   // replaced (resume) or removed holds a stale Member and is refused, so it can never act for
   // whoever holds the participant id now.
 
-  publish(member: Member, sdp: string): Promise<string> {
+  async publish(member: Member, sdp: string): Promise<string> {
     return this.media.publish(this.current(member).media, sdp);
   }
 
@@ -187,11 +187,11 @@ export class LiveRoom {
     return this.queue.run(() => this.stopScreenOf(this.current(member)));
   }
 
-  answerSubscription(member: Member, sdp: string): Promise<void> {
+  async answerSubscription(member: Member, sdp: string): Promise<void> {
     return this.current(member).media.participant.answerSubscription(sdp);
   }
 
-  trickle(member: Member, target: PeerConnectionRole, candidate: IceCandidate | null): Promise<void> {
+  async trickle(member: Member, target: PeerConnectionRole, candidate: IceCandidate | null): Promise<void> {
     const { participant, screen } = this.current(member).media;
     if (target === "screen") return screen?.trickle("publisher", candidate) ?? Promise.resolve();
     return participant.trickle(target, candidate);
@@ -369,6 +369,7 @@ export class LiveRoom {
     entered.catch(() => {}); // whoever waits handles it; an abandoned wait is not an error
     this.waiters.set(id, { id, name: request.name, link: request.link, publicKey: request.publicKey, admit, refuse });
     this.deliver(this.room.knock(id, request.name, !!request.publicKey));
-    return { entered, waiting: true, cancel: () => void this.leave(id, request.link) };
+    // Also if a moderator let them in just before: leaving on purpose forgets the resume token.
+    return { entered, waiting: true, cancel: (forget) => void this.leave(id, request.link, { forget: forget ?? false }) };
   }
 }

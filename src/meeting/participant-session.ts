@@ -62,15 +62,27 @@ export class ParticipantSession implements ParticipantSignal {
   private readonly running = new Set<Promise<void>>();
   private readonly logBudget = new TokenBucket(LOGGED_FAILURES_BURST, LOGGED_FAILURES_PER_SECOND);
   private closed = false;
+  /** The room closed this connection (farewell, replaced): a join still held must not run. */
+  private ended = false;
+
+  /** The connection, as the room holds it: once the room closes it (farewell, replaced), this session is over. */
+  private readonly link: ParticipantLink;
 
   constructor(
     private readonly roomName: RoomName,
     join: ClientMessageOf<"join">,
     private readonly address: string,
-    private readonly link: ParticipantLink,
+    link: ParticipantLink,
     private readonly joinRoom: RoomJoiner,
     private readonly log: Logger,
   ) {
+    this.link = {
+      send: (message) => link.send(message),
+      close: (code, reason) => {
+        this.ended = true;
+        link.close(code, reason);
+      },
+    };
     this.send(join);
   }
 
@@ -92,8 +104,9 @@ export class ParticipantSession implements ParticipantSignal {
     if (held) this.held++;
     let decide = () => {};
     if (message.type === "join") {
-      this.joinsPending++;
-      this.decided = new Promise((resolve) => (decide = resolve));
+      // A join behind a pending one (a guest in the lobby sends another) is held like the rest:
+      // a ping waits for the first one's decision only, or it would wait for a moderator.
+      if (this.joinsPending++ === 0) this.decided = new Promise((resolve) => (decide = resolve));
     }
     const run = this.joined
       .then(() => {
@@ -112,13 +125,16 @@ export class ParticipantSession implements ParticipantSignal {
 
   close(leftOnPurpose: boolean): void {
     this.closed = true;
-    this.admission?.cancel();
+    this.admission?.cancel(leftOnPurpose);
     void this.joined.then(async () => {
       if (this.room && this.member) await this.room.leave(this.member.id, this.link, { forget: leftOnPurpose });
     });
   }
 
   private async join(message: ClientMessageOf<"join">, decided: () => void): Promise<void> {
+    // Refused, removed or ended while this join waited behind another: it must not knock again
+    // (or open the ended meeting afresh) in the time the socket takes to close.
+    if (this.ended) return;
     if (this.member) {
       this.link.send({ type: "error", code: "already-joined", message: "this connection is already in a room", inReplyTo: "join" });
       return;

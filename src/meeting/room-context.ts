@@ -81,8 +81,8 @@ export interface Admission {
   entered: Promise<Member>;
   /** Whether the person waits in the lobby (entered settles when a moderator decides). */
   waiting: boolean;
-  /** Gives up waiting in the lobby (the connection closed). */
-  cancel(): void;
+  /** Gives up waiting in the lobby (the connection closed); `forget`: they left on purpose (see LiveRoom.leave). */
+  cancel(forget?: boolean): void;
 }
 
 /** Someone in the lobby, with the promise their connection waits on. */

@@ -4,7 +4,7 @@
  * let in, and the meeting's settings.
  *
  * No sockets, no media server: every method returns the deliveries the
- * caller must send. The I/O around it lives in src/server/live-room.ts.
+ * caller must send. The I/O around it lives in src/meeting/live-room.ts.
  * People in the lobby are told only whether a host is present; they never
  * see the participants, their media or the chat.
  */

@@ -6,6 +6,7 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { IceServer } from "../protocol/messages.js";
+import { JANUS_MEDIA_DEFAULTS } from "../media/janus/config.js";
 import { Flag, StringList, WholeNumber } from "./config-values.js";
 import { PRIVACY_ENVIRONMENT, PrivacyConfig } from "./privacy-config.js";
 
@@ -45,6 +46,17 @@ export const Config = z.object({
       iceLite: z.stringbool().or(z.boolean()).default(false),
       /** Bitrate cap per publisher, bit/s. */
       publisherBitrate: WholeNumber.pipe(z.number().min(64_000)).default(2_000_000),
+      // How Janus spends its CPU on media (media/janus/config.ts; measured by bench:load, see BENCHMARKS.md).
+      /** Threads that share all media (Janus event_loops); default one per core; 0: a thread per handle. */
+      eventLoops: WholeNumber.pipe(z.number().min(0).max(256)).default(JANUS_MEDIA_DEFAULTS.eventLoops),
+      /** A key frame empties a subscriber's retransmission buffer (Janus nack_optimizations). */
+      nackOptimizations: Flag.default(JANUS_MEDIA_DEFAULTS.nackOptimizations),
+      /** Shortest time packets are kept for retransmission, ms (Janus min_nack_queue). */
+      minNackQueueMs: WholeNumber.pipe(z.number().min(0).max(10_000)).default(JANUS_MEDIA_DEFAULTS.minNackQueueMs),
+      /** How often publishers get congestion feedback, ms (Janus twcc_period). */
+      twccPeriodMs: WholeNumber.pipe(z.number().min(1).max(10_000)).default(JANUS_MEDIA_DEFAULTS.twccPeriodMs),
+      /** Seconds without media before Janus reports it (Janus no_media_timer); 0: never. */
+      noMediaTimerSeconds: WholeNumber.pipe(z.number().min(0).max(3600)).default(JANUS_MEDIA_DEFAULTS.noMediaTimerSeconds),
       /**
        * Pass loopback addresses in browsers' ICE candidates on to Janus. Off: a browser cannot make
        * Janus send connectivity checks to the server's own loopback services. The tests, whose
@@ -65,8 +77,12 @@ export const Config = z.object({
     .object({
       /** Guests wait in a lobby until a moderator admits them. */
       lobby: Flag.default(true),
-      /** Microphone and camera start off on the pre-join screen (a DSK recommendation); people switch them on. */
-      mediaOffByDefault: Flag.default(false),
+      /**
+       * No camera or microphone opens before the person chooses (privacy by default, a DSK
+       * recommendation); a person's own earlier choice on their device still applies. `false`:
+       * both start on unless the person chose otherwise before.
+       */
+      mediaOffByDefault: Flag.default(true),
       /**
        * Browsers that can encrypt media and chat end to end do so (docs/e2ee.md); "required":
        * every meeting admits only such browsers, and no moderator can switch that off.
@@ -187,6 +203,7 @@ const ENVIRONMENT: Record<string, string[]> = {
   TREFF_MAX_CONNECTIONS_PER_ADDRESS: ["limits", "connectionsPerAddress"],
   TREFF_MAX_LOBBY: ["limits", "lobby"],
   JANUS_ALLOW_LOOPBACK_CANDIDATES: ["janus", "allowLoopbackCandidates"],
+  JANUS_EVENT_LOOPS: ["janus", "eventLoops"],
   TREFF_MEETING_CREATION: ["meetings", "creation"],
   TREFF_CREATION_SECRET: ["meetings", "creationSecret"],
   TREFF_OPERATOR_NAME: ["operator", "name"],

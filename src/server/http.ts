@@ -56,6 +56,15 @@ export async function createHttpServer(options: HttpOptions): Promise<FastifyIns
     return { room: result.room, moderatorKey: result.moderatorKey, e2ee: config.meetings.e2ee };
   });
 
+  /**
+   * What the home page shows: whether meetings here encrypt end to end, and whether the
+   * operator has said who runs the server (else the page asks its administrator to).
+   */
+  app.get("/api/server", async () => ({
+    e2ee: config.meetings.e2ee,
+    operatorConfigured: config.operator.name.trim() !== "" && config.operator.contact.trim() !== "",
+  }));
+
   // 503: the media server is away. 404 while draining: the load balancer sends new people
   // elsewhere and keeps the open connections (HAProxy's `http-check disable-on-404`).
   app.get("/healthz", async (_request, reply) => {

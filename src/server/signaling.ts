@@ -169,6 +169,8 @@ class ClientConnection implements ParticipantLink {
   private probe: Probe | undefined;
   /** A connectivity check was started (or is starting) on this connection. */
   private probing: Promise<void> | undefined;
+  /** Settles once every connectivity-check step sent so far has been answered (for `ping`). */
+  private checks: Promise<void> | undefined;
   /** The person sent `leave`: their resume token must not bring them back past the lobby. */
   private leftOnPurpose = false;
 
@@ -236,18 +238,25 @@ class ClientConnection implements ParticipantLink {
         this.ws.close(CloseCode.normal, "left");
         return;
       case "probeServers":
-      case "probe":
+      case "probe": {
         // The connectivity check needs no room: it does not wait for a join (or a lobby).
-        void this.probeStep(message).catch((error: unknown) => this.failProbe(message.type, error));
+        const step = this.probeStep(message).catch((error: unknown) => this.failProbe(message.type, error));
+        this.checks = Promise.all([this.checks, step]).then(() => {});
         return;
+      }
       case "join":
         if (this.signal) return this.signal.send(message);
         this.signal = this.options.registry.connect(message, this.address, this);
         return;
-      case "ping":
-        if (this.signal) return this.signal.send(message);
-        void (this.probing ?? Promise.resolve()).finally(() => this.send({ type: "pong", id: message.id }));
+      case "ping": {
+        // The connectivity check's steps are part of "everything before": their answers or errors
+        // go out first. (They never reject: a failure is answered, and nothing goes unhandled.)
+        const signal = this.signal;
+        const answer = () => (signal ? signal.send(message) : this.send({ type: "pong", id: message.id }));
+        if (this.checks) void this.checks.then(answer);
+        else answer();
         return;
+      }
       default:
         if (this.signal) return this.signal.send(message);
         this.send({ type: "error", code: "not-joined", message: "send 'join' first", inReplyTo: message.type });

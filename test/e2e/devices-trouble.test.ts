@@ -1,7 +1,7 @@
 /**
  * When the camera or microphone cannot be had — blocked by the browser,
  * missing, or used by another program — the pre-join screen says so in
- * plain words, with what to do, and the person can still join without them
+ * plain words, with what to do, as soon as the person switches it on, and the person can still join without them
  * (the others see them with camera and microphone off). The browser's
  * answer is simulated in the page, the way each browser reports it.
  */
@@ -27,6 +27,8 @@ describe("camera and microphone trouble", () => {
           navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException("simulated", name));
         }, error);
         await p.page.goto(`${suite.server.url}/r/trouble-${error}`);
+        // Nothing is asked of the browser until the person switches the camera on.
+        await p.page.getByRole("button", { name: locale === "de-DE" ? "Kamera einschalten" : "Turn on camera" }).click();
         await p.page.getByRole("alert").filter({ hasText: text }).waitFor();
         await p.context.close();
       });
@@ -40,7 +42,7 @@ describe("camera and microphone trouble", () => {
       navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException("simulated", "NotFoundError"));
     });
     await lea.page.goto(room);
-    await lea.page.getByRole("button", { name: "Turn camera on" }).waitFor();
+    await lea.page.getByRole("button", { name: "Turn on camera" }).waitFor();
     await joinFromPrejoin(lea.page, "Lea");
     const max = await joinMeeting(suite.browser, room, "Max");
     const tile = max.page.getByRole("figure", { name: "Lea" });

@@ -10,7 +10,7 @@
 import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
-import { joinFromPrejoin, joinMeeting, newParticipant, playingRemoteNames, type ParticipantPage, seesPlaying as seesPlayingNames, framesKeepComing as framesKeepComingOn } from "../helpers/browser.js";
+import { joinFromPrejoin, joinMeeting, newParticipant, openPanelFromMore, playingRemoteNames, type ParticipantPage, seesPlaying as seesPlayingNames, framesKeepComing as framesKeepComingOn } from "../helpers/browser.js";
 import { createMeeting } from "../helpers/server.js";
 import { SCREENSHOTS, useServerAndBrowser } from "../helpers/suite.js";
 import { waitUntil } from "../helpers/wait.js";
@@ -323,7 +323,7 @@ describe("end-to-end encryption", () => {
     await ada.page.screenshot({ path: `${SCREENSHOTS}/e2ee-not-for-everyone.png` });
     await leave(gus);
 
-    await ada.page.getByRole("button", { name: "Meeting settings" }).click();
+    await openPanelFromMore(ada.page, "Meeting settings");
     const requirement = ada.page.getByRole("button", { name: "Only browsers with end-to-end encryption may join" });
     await requirement.click();
     await waitUntil("the requirement to be on", () => requirement.getAttribute("aria-pressed"), (pressed) => pressed === "true");
@@ -343,13 +343,13 @@ describe("end-to-end encryption", () => {
     await iris.page.getByRole("heading", { name: "Ready to join?" }).waitFor();
     assert.match(iris.page.url(), /#passphrase=[a-z2-9]{5}(-[a-z2-9]{5}){3}$/, "the moderator key left the address bar, the passphrase stays");
     await joinFromPrejoin(iris.page, "Iris");
-    await iris.page.getByRole("button", { name: "Meeting settings" }).click();
+    await openPanelFromMore(iris.page, "Meeting settings");
     const guestLink = await iris.page.getByRole("textbox", { name: "Link for guests" }).inputValue();
     assert.equal(guestLink, iris.page.url());
     assert.match(await iris.page.getByRole("textbox", { name: "Moderator link (keep it private)" }).inputValue(), /#moderator=[\w.-]+&passphrase=/);
     await iris.page.getByText("Both links carry the meeting's passphrase", { exact: false }).waitFor();
     await iris.page.screenshot({ path: `${SCREENSHOTS}/settings-passphrase-en.png` });
-    await iris.page.getByRole("button", { name: "Meeting settings" }).click();
+    await iris.page.getByRole("region", { name: "Meeting settings" }).getByRole("button", { name: "Close panel" }).click();
 
     const jon = await joinMeeting(suite.browser, guestLink, "Jon");
     await seesPlayingNames(iris.page, ["Jon"], "Iris", 20_000);

@@ -36,13 +36,17 @@ describe("meeting with three browsers", () => {
     await p.context.close();
   });
 
+  // The preview plays once the camera is on: nothing is on before the person chooses.
   test("pre-join shows a camera preview, a labelled name field and the controls", async () => {
     const alice = await newParticipant(suite.browser);
     people.Alice = alice;
     await alice.page.goto(roomUrl);
     await alice.page.getByRole("textbox", { name: "Name" }).waitFor();
-    await alice.page.getByRole("button", { name: "Turn microphone off" }).waitFor();
-    await alice.page.getByRole("button", { name: "Turn camera off" }).waitFor();
+    // Nothing is on before the person chooses (test/e2e/before-joining.test.ts shows no device is even opened).
+    await alice.page.getByRole("button", { name: "Turn on microphone" }).click();
+    await alice.page.getByRole("button", { name: "Turn off microphone" }).waitFor();
+    await alice.page.getByRole("button", { name: "Turn on camera" }).click();
+    await alice.page.getByRole("button", { name: "Turn off camera" }).waitFor();
     await alice.page.getByRole("combobox", { name: "Camera" }).waitFor();
     await alice.page.getByRole("combobox", { name: "Microphone" }).waitFor();
     await waitUntil("the preview to play", () => alice.page.locator("video.preview").evaluate((v: HTMLVideoElement) => v.videoWidth), (w) => w > 0);
@@ -92,22 +96,22 @@ describe("meeting with three browsers", () => {
 
   test("muting the microphone shows the indicator on the others' tile", async () => {
     const bob = people.Bob!;
-    await bob.page.getByRole("button", { name: "Turn microphone off" }).click();
-    await bob.page.getByRole("button", { name: "Turn microphone on" }).waitFor();
+    await bob.page.getByRole("button", { name: "Turn off microphone" }).click();
+    await bob.page.getByRole("button", { name: "Turn on microphone" }).waitFor();
     const bobTile = people.Alice!.page.getByRole("figure", { name: "Bob" });
     await bobTile.getByRole("img", { name: "Microphone off" }).waitFor();
-    await bob.page.getByRole("button", { name: "Turn microphone on" }).click();
+    await bob.page.getByRole("button", { name: "Turn on microphone" }).click();
     await bobTile.getByRole("img", { name: "Microphone off" }).waitFor({ state: "hidden" });
   });
 
   test("turning the camera off shows initials to the others instead of video", async () => {
     const carol = people.Carol!;
-    await carol.page.getByRole("button", { name: "Turn camera off" }).click();
+    await carol.page.getByRole("button", { name: "Turn off camera" }).click();
     await waitUntil("Carol's tile to show camera-off for Alice", () =>
       people.Alice!.page.locator('figure.tile[aria-label="Carol"]').evaluate((el) => el.classList.contains("camera-off")),
       (off) => off,
     );
-    await carol.page.getByRole("button", { name: "Turn camera on" }).click();
+    await carol.page.getByRole("button", { name: "Turn on camera" }).click();
     await seesPlaying(people.Alice!, ["Bob", "Carol"], "Alice");
   });
 
@@ -167,7 +171,8 @@ describe("German interface", () => {
     const p = await newParticipant(suite.browser, { locale: "de-DE" });
     await p.page.goto(`${suite.server.url}/r/besprechung`);
     await p.page.getByRole("heading", { name: "Bereit zum Beitreten?" }).waitFor();
-    await p.page.getByRole("button", { name: "Mikrofon ausschalten" }).waitFor();
+    await p.page.getByRole("button", { name: "Mikrofon einschalten" }).waitFor();
+    await p.page.getByRole("button", { name: "Kamera einschalten" }).waitFor();
     await p.page.getByRole("combobox", { name: "Kamera" }).waitFor();
     assert.equal(await p.page.evaluate(() => document.documentElement.lang), "de");
     await p.page.screenshot({ path: `${SCREENSHOTS}/prejoin-de.png` });

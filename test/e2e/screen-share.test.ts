@@ -1,12 +1,13 @@
 /**
  * Screen sharing in real Chromium: the shared screen reaches the others as
- * decoded frames and is shown large; the sharer sees that they are sharing
- * and can stop; only one person shares at a time.
+ * decoded frames and is shown large, with a notice; the sharer sees that
+ * they are sharing and can stop; only one person shares at a time; a
+ * browser that cannot share a screen (a phone's) is not offered it.
  */
 import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
-import { joinMeeting, playingRemoteNames, type ParticipantPage } from "../helpers/browser.js";
+import { joinFromPrejoin, joinMeeting, newParticipant, playingRemoteNames, type ParticipantPage } from "../helpers/browser.js";
 import { SCREENSHOTS, useServerAndBrowser } from "../helpers/suite.js";
 import { sameMembers, waitUntil } from "../helpers/wait.js";
 
@@ -22,9 +23,10 @@ describe("screen sharing", () => {
   const suite = useServerAndBrowser({ logLevel: "warn", config: { meetings: { lobby: false } } });
   let ada: ParticipantPage;
   let ben: ParticipantPage;
+  let room: string;
 
   before(async () => {
-    const room = `${suite.server.url}/r/screens-${Date.now().toString(36)}`;
+    room = `${suite.server.url}/r/screens-${Date.now().toString(36)}`;
     ada = await joinMeeting(suite.browser, room, "Ada");
     ben = await joinMeeting(suite.browser, room, "Ben");
     await waitUntil("Ben to see Ada", () => playingRemoteNames(ben.page), (n) => sameMembers(n, ["Ada"]), 20_000);
@@ -35,6 +37,7 @@ describe("screen sharing", () => {
     await ada.page.getByText("You are sharing your screen.", { exact: false }).waitFor();
     const screen = ben.page.getByRole("figure", { name: "Screen of Ada" });
     await screen.waitFor();
+    await ben.page.locator('[aria-live="polite"]').getByText("Ada is sharing their screen.").waitFor();
     const first = await waitUntil("Ada's screen to play for Ben", () => screenFrames(ben.page, "Ada"), (n) => n > 0, 20_000);
     await waitUntil("more frames of Ada's screen", () => screenFrames(ben.page, "Ada"), (n) => n > first);
     // Shown large: the screen takes more room than any camera tile.
@@ -59,5 +62,19 @@ describe("screen sharing", () => {
     await ben.page.getByRole("figure", { name: "Screen of Ada" }).waitFor({ state: "detached" });
     await ada.page.getByRole("button", { name: "Share screen" }).waitFor();
     await waitUntil("Ben's camera layout back", () => playingRemoteNames(ben.page), (n) => sameMembers(n, ["Ada"]));
+  });
+
+  test("a browser that cannot share a screen, like a phone's, is not offered it", async () => {
+    const phone = await newParticipant(suite.browser, { viewport: { width: 390, height: 844 } });
+    await phone.context.addInitScript(() => delete (MediaDevices.prototype as { getDisplayMedia?: unknown }).getDisplayMedia);
+    await phone.page.goto(room);
+    await joinFromPrejoin(phone.page, "Pia");
+    // The bar is drawn in one go: once it has its Leave button, anything missing is missing for good.
+    const bar = phone.page.getByRole("toolbar", { name: "Meeting controls" });
+    await bar.getByRole("button", { name: "Leave meeting" }).waitFor();
+    assert.equal(await phone.page.getByRole("button", { name: /share/i }).count(), 0, "no Share button anywhere");
+    await bar.getByRole("button", { name: "More", exact: true }).click();
+    assert.equal(await phone.page.getByRole("dialog", { name: "More" }).getByText(/share/i).count(), 0, "nor in More");
+    await phone.context.close();
   });
 });

@@ -8,7 +8,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
-import { joinFromPrejoin, joinMeeting, newParticipant, playingRemoteNames } from "../helpers/browser.js";
+import { chooseFromMore, joinFromPrejoin, joinMeeting, newParticipant, openPanelFromMore, playingRemoteNames } from "../helpers/browser.js";
 import { createMeeting } from "../helpers/server.js";
 import { SCREENSHOTS, useServerAndBrowser } from "../helpers/suite.js";
 import { waitUntil } from "../helpers/wait.js";
@@ -21,8 +21,8 @@ const SIZES = {
 
 /** The strings the tour clicks on, per language. */
 const LABELS = {
-  en: { join: "Join", newMeeting: "New meeting", settings: "Meeting settings", guestLink: "Link for guests", waiting: "Please wait", lobby: "Lobby (1)", admit: "Let Gast in", chat: "Chat", people: "People (2)", devices: "Devices", speaker: "Speaker view", share: "Share screen", leave: "Leave meeting", left: "You left the meeting" },
-  de: { join: "Beitreten", newMeeting: "Neue Besprechung", settings: "Einstellungen der Besprechung", guestLink: "Link für Gäste", waiting: "Bitte warten Sie", lobby: "Warteraum (1)", admit: "Gast einlassen", chat: "Chat", people: "Teilnehmende (2)", devices: "Geräte", speaker: "Sprecheransicht", share: "Bildschirm teilen", leave: "Besprechung verlassen", left: "Sie haben die Besprechung verlassen" },
+  en: { join: "Join", newMeeting: "New meeting", settings: "Meeting settings", guestLink: "Link for guests", waiting: "Please wait", lobby: "Lobby", admit: "Let Gast in", chat: "Chat", people: "People (2)", devices: "Devices", grid: "Grid view", share: "Share screen", leave: "Leave meeting", left: "You left the meeting", more: "More", close: "Close panel", knock: "Gast is waiting in the lobby." },
+  de: { join: "Beitreten", newMeeting: "Neue Besprechung", settings: "Einstellungen der Besprechung", guestLink: "Link für Gäste", waiting: "Bitte warten Sie", lobby: "Warteraum", admit: "Gast einlassen", chat: "Chat", people: "Teilnehmende (2)", devices: "Geräte", grid: "Rasteransicht", share: "Bildschirm teilen", leave: "Besprechung verlassen", left: "Sie haben die Besprechung verlassen", more: "Mehr", close: "Seitenleiste schließen", knock: "Gast wartet im Warteraum." },
 } as const;
 
 async function shot(page: Page, name: string): Promise<void> {
@@ -46,16 +46,19 @@ describe("a tour of every view", () => {
         await host.page.getByRole("textbox", { name: "Name", exact: true }).waitFor();
         await shot(host.page, `${tag}-prejoin`);
         await joinFromPrejoin(host.page, "Hanna", L.join);
-        await host.page.getByRole("button", { name: L.settings }).click();
+        await openPanelFromMore(host.page, L.settings);
         const link = await host.page.getByRole("textbox", { name: L.guestLink }).inputValue();
         if (full) await shot(host.page, `${tag}-settings`);
-        await host.page.getByRole("button", { name: L.settings }).click();
+        await host.page.getByRole("region", { name: L.settings }).getByRole("button", { name: L.close }).click();
 
         const guest = await joinMeeting(suite.browser, link, "Gast", { locale, viewport, joinLabel: L.join });
         await guest.page.getByText(L.waiting, { exact: false }).waitFor();
+        // The knock comes to the host as a notice (for a few seconds; the lobby panel keeps the list).
+        await host.page.getByRole("group", { name: L.knock }).waitFor();
+        if (full) await shot(host.page, `${tag}-knock`);
         await waitUntil("the waiting guest's own picture", () => guest.page.locator(".waiting video").evaluate((v: HTMLVideoElement) => (v.paused ? 0 : v.videoWidth)), (w) => w > 0);
         await shot(guest.page, `${tag}-waiting`);
-        await host.page.getByRole("button", { name: L.lobby }).click();
+        await openPanelFromMore(host.page, L.lobby, new RegExp(`^${L.lobby}`));
         if (full) await shot(host.page, `${tag}-lobby`);
         await host.page.getByRole("button", { name: L.admit }).click();
         await waitUntil("the guest to see the host", () => playingRemoteNames(guest.page), (n) => n.length === 1, 20_000);
@@ -67,13 +70,17 @@ describe("a tour of every view", () => {
         await guest.page.getByRole("button", { name: language === "de" ? "Senden" : "Send" }).click();
         await shot(guest.page, `${tag}-chat`);
         if (full) {
-          for (const panel of [L.people, L.devices]) {
-            await host.page.getByRole("button", { name: panel, exact: true }).click();
-            await shot(host.page, `${tag}-${panel.split(" ")[0]!.toLowerCase()}`);
-            await host.page.getByRole("button", { name: panel, exact: true }).click();
-          }
-          await host.page.getByRole("button", { name: L.speaker }).click();
-          await shot(host.page, `${tag}-speaker`);
+          await host.page.getByRole("button", { name: L.people, exact: true }).click();
+          await shot(host.page, `${tag}-people`);
+          await openPanelFromMore(host.page, L.devices);
+          await shot(host.page, `${tag}-devices`);
+          await host.page.getByRole("region", { name: L.devices }).getByRole("button", { name: L.close }).click();
+          await host.page.getByRole("button", { name: L.more, exact: true }).click();
+          await shot(host.page, `${tag}-more`);
+          await host.page.keyboard.press("Escape");
+          // A meeting of two starts with the other person large; the grid puts both side by side.
+          await chooseFromMore(host.page, L.grid);
+          await shot(host.page, `${tag}-grid`);
           await guest.page.getByRole("button", { name: L.share }).click();
           await waitUntil(
             "the shared screen to show pictures",
@@ -110,7 +117,7 @@ describe("a tour of every view", () => {
     await ben.page.goto(`${room}#moderator=${key.moderatorKey}`);
     await joinFromPrejoin(ben.page, "Ben");
     await waitUntil("Ada to see Ben", () => playingRemoteNames(ada.page), (n) => n.length === 1, 20_000);
-    await ada.page.getByRole("button", { name: "Devices" }).click();
+    await openPanelFromMore(ada.page, "Devices");
     await ada.page.getByRole("region", { name: "Devices" }).getByRole("combobox", { name: "Language" }).selectOption("de");
     await ada.page.getByRole("button", { name: "Besprechung verlassen" }).waitFor();
     await waitUntil("Ada, now in German, to see Ben", () => playingRemoteNames(ada.page), (n) => n.length === 1, 20_000);

@@ -68,27 +68,86 @@ export async function newParticipant(browser: Browser, options: ParticipantOptio
   return { context, page, requests };
 }
 
-/** Fills in the name on the pre-join screen and clicks "Join" (or "Beitreten"). */
-export async function joinFromPrejoin(page: Page, name: string, joinLabel = "Join"): Promise<void> {
+/** Which devices a participant switches on before joining; both by default, as most people do. */
+export interface DeviceChoice {
+  microphone?: boolean;
+  camera?: boolean;
+}
+
+/**
+ * On the pre-join screen, clicks "Turn on microphone" and "Turn on camera"
+ * (German: "Mikrofon einschalten", "Kamera einschalten") for each device
+ * wanted that is off, as a person does (nothing is on before they choose),
+ * and waits until the browser has answered: the device is on, or the screen
+ * says why not. Call it once the pre-join screen is drawn.
+ */
+export async function switchOnDevices(page: Page, wanted: DeviceChoice = {}): Promise<void> {
+  const german = (await page.evaluate(() => document.documentElement.lang)) === "de";
+  const devices = [
+    [wanted.microphone ?? true, german ? "Mikrofon einschalten" : "Turn on microphone", german ? "Mikrofon ausschalten" : "Turn off microphone"],
+    [wanted.camera ?? true, german ? "Kamera einschalten" : "Turn on camera", german ? "Kamera ausschalten" : "Turn off camera"],
+  ] as const;
+  for (const [want, switchOn, switchOff] of devices) {
+    const button = page.getByRole("button", { name: switchOn, exact: true });
+    if (!want || (await button.count()) === 0) continue;
+    await button.click();
+    // The browser opened the device, or refused and the screen explains it.
+    await page.getByRole("button", { name: switchOff, exact: true }).or(page.getByRole("alert").filter({ hasText: /\S/ })).first().waitFor();
+  }
+}
+
+/**
+ * Fills in the name on the pre-join screen, switches on microphone and
+ * camera (unless `devices` says otherwise) and clicks "Join" (or "Beitreten").
+ */
+export async function joinFromPrejoin(page: Page, name: string, joinLabel = "Join", devices: DeviceChoice = {}): Promise<void> {
   await page.getByRole("textbox", { name: /^Name$/ }).fill(name);
+  await switchOnDevices(page, devices);
   await page.getByRole("button", { name: joinLabel, exact: true }).click();
 }
 
 /**
  * A new participant who opens `url` (a room's address) and joins from its
- * pre-join screen as `name`; `joinLabel` is the button's name in the
+ * pre-join screen as `name`, with microphone and camera switched on unless
+ * `devices` says otherwise; `joinLabel` is the button's name in the
  * participant's language ("Beitreten" in German).
  */
 export async function joinMeeting(
   browser: Browser,
   url: string,
   name: string,
-  options: ParticipantOptions & { joinLabel?: string } = {},
+  options: ParticipantOptions & { joinLabel?: string; devices?: DeviceChoice } = {},
 ): Promise<ParticipantPage> {
   const participant = await newParticipant(browser, options);
   await participant.page.goto(url);
-  await joinFromPrejoin(participant.page, name, options.joinLabel);
+  await joinFromPrejoin(participant.page, name, options.joinLabel, options.devices);
   return participant;
+}
+
+/** The name of the meeting's More button in the page's language. */
+async function moreLabel(page: Page): Promise<string> {
+  return (await page.evaluate(() => document.documentElement.lang)) === "de" ? "Mehr" : "More";
+}
+
+/**
+ * Opens the meeting's More menu (in the bar) and chooses `item` in it, as a
+ * person does: the lobby, the meeting settings, devices, speaker or grid
+ * view, keyboard shortcuts. Works in English and German.
+ */
+export async function chooseFromMore(page: Page, item: string | RegExp): Promise<void> {
+  const more = await moreLabel(page);
+  await page.getByRole("toolbar").getByRole("button", { name: more, exact: true }).click();
+  await page.getByRole("dialog", { name: more }).getByRole("button", { name: item }).click();
+}
+
+/**
+ * Opens the side panel named `region` (e.g. "Meeting settings", "Lobby", "Devices")
+ * through its entry `item` in the More menu, unless it is open already.
+ */
+export async function openPanelFromMore(page: Page, region: string, item: string | RegExp = region): Promise<void> {
+  if (await page.getByRole("region", { name: region, exact: true }).isVisible()) return;
+  await chooseFromMore(page, item);
+  await page.getByRole("region", { name: region, exact: true }).waitFor();
 }
 
 /**
@@ -182,5 +241,27 @@ export async function framesDecoded(page: Page): Promise<number> {
       });
     }
     return total;
+  });
+}
+
+/** RTP packets of the page's open peer connections, by direction and kind (getStats packetsReceived/packetsSent). */
+export interface RtpPackets {
+  received: { audio: number; video: number };
+  sent: { audio: number; video: number };
+}
+
+export async function rtpPackets(page: Page): Promise<RtpPackets> {
+  return page.evaluate(async () => {
+    const w = window as unknown as { __treffPeerConnections?: RTCPeerConnection[] };
+    const counts = { received: { audio: 0, video: 0 }, sent: { audio: 0, video: 0 } };
+    for (const pc of w.__treffPeerConnections ?? []) {
+      if (pc.connectionState === "closed") continue;
+      (await pc.getStats()).forEach((r: { type: string; kind?: string; packetsReceived?: number; packetsSent?: number }) => {
+        if (r.kind !== "audio" && r.kind !== "video") return;
+        if (r.type === "inbound-rtp") counts.received[r.kind] += r.packetsReceived ?? 0;
+        if (r.type === "outbound-rtp") counts.sent[r.kind] += r.packetsSent ?? 0;
+      });
+    }
+    return counts;
   });
 }

@@ -5,11 +5,14 @@
  * shared secret and its configuration in a private temp folder: it never
  * touches a system coturn (Debian's package may run one on 3478) nor reads
  * /etc/turnserver.conf. The secret goes into the file, not onto the command
- * line, where any user could read it in the process list.
+ * line, where any user could read it in the process list. It relays only
+ * to Janus' test address, with the very peer rules docs/operations.md gives
+ * operators (peerRulesFromDocs).
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { createSocket } from "node:dgram";
+import { readFileSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createServer, connect } from "node:net";
 import { tmpdir } from "node:os";
@@ -40,8 +43,25 @@ export interface CoturnOptions {
  * answered packets from 127.0.0.1 here (Janus 1.1.2, libnice 0.1.21), while
  * other programs on 127.0.0.2 do: so relay from Janus' own media address.
  */
-function relayAddress(): string {
+export function relayAddress(): string {
   return testMediaInterface() ? "127.0.0.2" : "127.0.0.1";
+}
+
+/** The coturn options in docs/operations.md that say to whom coturn may relay. */
+const PEER_RULE = /^(allowed-peer-ip|denied-peer-ip|no-multicast-peers|no-tcp-relay)\b/;
+
+/**
+ * The peer rules of the coturn configuration in docs/operations.md, with `mediaAddress` as
+ * the one allowed peer: what the tests run is what operators are told to run.
+ */
+export function peerRulesFromDocs(mediaAddress: string): string[] {
+  const guide = readFileSync(new URL("../../docs/operations.md", import.meta.url), "utf8");
+  const block = /`\/etc\/turnserver\.conf`:\s*```\n([\s\S]*?)```/.exec(guide)?.[1];
+  if (!block) throw new Error("docs/operations.md has no /etc/turnserver.conf block");
+  const rules = block.split("\n").filter((line) => PEER_RULE.test(line));
+  const allowed = rules.filter((line) => line.startsWith("allowed-peer-ip="));
+  if (allowed.length !== 1) throw new Error(`docs/operations.md should allow exactly one peer (Janus), not ${allowed.length}`);
+  return rules.map((line) => (line.startsWith("allowed-peer-ip=") ? `allowed-peer-ip=${mediaAddress}` : line));
 }
 
 export async function startCoturn(options: CoturnOptions = {}): Promise<Coturn> {
@@ -66,9 +86,11 @@ export async function startCoturn(options: CoturnOptions = {}): Promise<Coturn> 
       "no-dtls",
       // RFC 5780 would want a second address or port; one listener is all the tests need.
       "no-rfc5780",
-      // Janus listens on 127.0.0.2 in the tests (scripts/media-loopback.sh). Never in production.
+      // Janus listens on 127.0.0.2 in the tests (scripts/media-loopback.sh), and coturn refuses
+      // loopback peers before it reads allowed-peer-ip. Never in production.
       "allow-loopback-peers",
-      "no-multicast-peers",
+      // Relay to Janus only, as the operations guide tells operators.
+      ...peerRulesFromDocs(relayIp),
       `pidfile=${join(dir, "turnserver.pid")}`,
       // Its own (empty) user database here, not the system's /var/lib/turn/turndb.
       `userdb=${join(dir, "turndb")}`,

@@ -74,9 +74,13 @@ export class TestClient {
   }
 
   /** Opens a signaling connection; rejects if the upgrade is refused. */
-  static connect(url: string, options: { origin?: string; timeoutMs?: number } = {}): Promise<TestClient> {
+  static connect(url: string, options: { origin?: string; timeoutMs?: number; headers?: Record<string, string> } = {}): Promise<TestClient> {
     return new Promise((resolve, reject) => {
-      const ws = new WebSocket(url, { handshakeTimeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS, ...(options.origin ? { origin: options.origin } : {}) });
+      const ws = new WebSocket(url, {
+        handshakeTimeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+        ...(options.origin ? { origin: options.origin } : {}),
+        ...(options.headers ? { headers: options.headers } : {}),
+      });
       const client = new TestClient(ws);
       ws.once("open", () => resolve(client));
       ws.once("unexpected-response", (_request, response) => {

@@ -1,7 +1,7 @@
 /**
  * The HTTP side as a browser sees it: the app page at / and /r/<room> with
  * Treff's security headers, 404 for room addresses that cannot be rooms,
- * meeting creation and the health check.
+ * meeting creation, what the home page asks of the server, and the health check.
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
@@ -85,6 +85,26 @@ test("an oversized or malformed request body is a client error, not a server err
   });
   assert.equal(bad.status, 400);
   assert.equal(await bad.text(), "Bad request.", "no parser internals in the answer");
+});
+
+test("GET /api/server says whether meetings encrypt end to end and whether the operator is filled in, and nothing more", async () => {
+  const response = await fetch(`${server.url}/api/server`);
+  assert.equal(response.status, 200);
+  assertSecurityHeaders(response, "/api/server");
+  assert.deepEqual(await response.json(), { e2ee: true, operatorConfigured: false });
+  const configured = await startServer({ operator: { name: "Verein e.V.", contact: " " }, meetings: { lobby: false, e2ee: false } });
+  try {
+    // A name without a way to reach them is not enough.
+    assert.deepEqual(await (await fetch(`${configured.url}/api/server`)).json(), { e2ee: false, operatorConfigured: false });
+  } finally {
+    await configured.close();
+  }
+  const complete = await startServer({ operator: { name: "Verein e.V.", contact: "privacy@example.org" } });
+  try {
+    assert.deepEqual(await (await fetch(`${complete.url}/api/server`)).json(), { e2ee: true, operatorConfigured: true });
+  } finally {
+    await complete.close();
+  }
 });
 
 test("/healthz says ok while the media server is up", async () => {

@@ -104,7 +104,7 @@ test("join, presence, publish, media state and leave between two participants", 
 test("the server speaks first: welcome with the protocol version, and no ICE servers before joined", async () => {
   const a = await connect();
   const welcome = await a.next("welcome");
-  assert.deepEqual(welcome, { type: "welcome", version: PROTOCOL_VERSION, mediaOffByDefault: false, e2ee: true });
+  assert.deepEqual(welcome, { type: "welcome", version: PROTOCOL_VERSION, mediaOffByDefault: true, e2ee: true });
   await a.join(newRoom(), "Ada");
   await a.next("roomState");
   assert.deepEqual(

@@ -28,7 +28,7 @@ test("one share at a time: a second sharer hears screen-busy; after a stop, the 
   const busy = await ben.next("error");
   assert.equal(busy.code, "screen-busy");
   ada.send({ type: "stopScreen" });
-  await new Promise((r) => setTimeout(r, 200));
+  await ada.barrier(); // the stop has been handled
   ben.send({ type: "publishScreen", sdp: publisherOffer() });
   assert.match((await ben.next("screenAnswer")).sdp, /^v=0/);
 });

@@ -11,8 +11,8 @@ import { parseConfig } from "../../src/server/config.js";
 import { createLogger } from "../../src/common/log.js";
 import { SIGNALING_PATH } from "../../src/protocol/messages.js";
 import { waitUntil } from "../helpers/wait.js";
-import { testMediaInterface } from "../helpers/server.js";
-import { closeAllClients } from "./client.js";
+import { startTestServer, testMediaInterface, type TestServer } from "../helpers/server.js";
+import { closeAllClients, TestClient } from "./client.js";
 
 /**
  * `overrides` merge over the defaults. The lobby is off unless a test turns it on: most files test
@@ -58,10 +58,15 @@ export async function waitUntilIdle(server: TreffServer, timeoutMs = 5_000): Pro
  * (every client closed, nothing left at Janus) after each, stopped after all.
  * `use` receives the server once it runs.
  */
-export function useSharedServer(use: (server: TreffServer) => void, overrides: Record<string, unknown> = {}): void {
-  let server: TreffServer | undefined;
+export function useSharedServer<S extends TreffServer = TreffServer>(
+  use: (server: S) => void,
+  overrides: Record<string, unknown> = {},
+  /** How to start it: by default silent (startServer); test/helpers/server.ts' startTestServer keeps the log. */
+  start: (overrides: Record<string, unknown>) => Promise<S> = startServer as (overrides: Record<string, unknown>) => Promise<S>,
+): void {
+  let server: S | undefined;
   before(async () => {
-    server = await startServer(overrides);
+    server = await start(overrides);
     use(server);
   });
   afterEach(async () => {
@@ -71,4 +76,32 @@ export function useSharedServer(use: (server: TreffServer) => void, overrides: R
   after(async () => {
     await server?.close();
   });
+}
+
+/**
+ * A shared server (useSharedServer) whose log is kept (warn and above) and which trusts
+ * X-Forwarded-For, so each test can speak from addresses of its own (connectFrom) and the
+ * per-address limits one test reaches do not touch the next. `overrides` as for startServer;
+ * a `janus` block replaces the default one.
+ */
+export function useServerBehindProxy(use: (server: TestServer) => void, overrides: Record<string, unknown> = {}): void {
+  useSharedServer<TestServer>(use, {
+    http: { trustProxy: true },
+    janus: { iceInterfaces: testMediaInterface(), allowLoopbackCandidates: true },
+    ...overrides,
+  }, (config) => startTestServer({ logLevel: "warn", config }));
+}
+
+/** A connection the server sees coming from `address` (set by the trusted proxy header); not yet welcomed. */
+export function connectFrom(server: TreffServer, address: string): Promise<TestClient> {
+  return TestClient.connect(signalingUrl(server), { headers: { "x-forwarded-for": address } });
+}
+
+/** Addresses in a documentation range (never reached), a new one each call: `prefix` is three IPv4 octets. */
+export function addresses(prefix: string): () => string {
+  let last = 0;
+  return () => {
+    if (last >= 254) throw new Error(`out of addresses in ${prefix}.0/24`);
+    return `${prefix}.${++last}`;
+  };
 }

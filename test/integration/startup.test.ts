@@ -1,10 +1,12 @@
 /**
  * Starting up: the warning when the operator is unknown, and Treff on an
  * external Janus (JANUS_URL + secret) — joining works, a wrong secret stops
- * the start with a clear error, and a lost connection is re-established.
+ * the start with a clear error, a lost connection is re-established, and a
+ * plain ws:// URL without a secret is warned about.
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
+import { WebSocketServer } from "ws";
 import { JanusSupervisor, findJanusLibraryDir } from "../../src/media/janus/supervisor.js";
 import { createLogger } from "../../src/common/log.js";
 import { startTestServer, testMediaInterface, type TestServer } from "../helpers/server.js";
@@ -84,4 +86,33 @@ test("when the external Janus goes away, participants are asked to reconnect and
     await closeAllClients();
     await server.close();
   }
+});
+
+test("an external Janus over plain ws:// without an API secret starts with a warning; with a secret, or over ws+unix://, without", async () => {
+  // A stand-in that answers like a Janus without an API secret: Treff only needs it to start.
+  const janusWithoutSecret = new WebSocketServer({ host: "127.0.0.1", port: 0, handleProtocols: () => "janus-protocol" });
+  janusWithoutSecret.on("connection", (socket) =>
+    socket.on("message", (data) => {
+      const request = JSON.parse(data.toString()) as { janus: string; transaction: string };
+      socket.send(JSON.stringify({ janus: "success", transaction: request.transaction, data: { id: 1 } }));
+    }),
+  );
+  await new Promise((resolve) => janusWithoutSecret.once("listening", resolve));
+  const url = `ws://127.0.0.1:${(janusWithoutSecret.address() as { port: number }).port}`;
+  const warning = (server: TestServer) => server.logLines.filter((l) => l.includes('"level":"warn"') && l.includes("plain ws:// without an API secret"));
+  try {
+    const open = await startTestServer({ config: { janus: { url }, meetings: { lobby: false } }, logLevel: "info" });
+    await open.close();
+    assert.equal(warning(open).length, 1, "warned once");
+    assert.match(warning(open)[0]!, /anyone who reaches that port controls the media server; use ws\+unix:\/\/ or set JANUS_API_SECRET/);
+
+    const withSecret = await startTestServer({ config: { janus: { url, apiSecret: "a-secret" }, meetings: { lobby: false } }, logLevel: "info" });
+    await withSecret.close();
+    assert.deepEqual(warning(withSecret), []);
+  } finally {
+    await new Promise((resolve) => janusWithoutSecret.close(resolve));
+  }
+  const overUnix = await startTestServer(external());
+  await overUnix.close();
+  assert.deepEqual(warning(overUnix), []);
 });

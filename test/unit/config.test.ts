@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ConfigError, describeConfig, loadConfig, parseConfig } from "../../src/server/config.js";
+import { JANUS_MEDIA_DEFAULTS } from "../../src/media/janus/config.js";
 
 const DEFAULTS = {
   host: "localhost",
@@ -17,10 +18,11 @@ const DEFAULTS = {
     nat1To1: "",
     iceLite: false,
     publisherBitrate: 2_000_000,
+    ...JANUS_MEDIA_DEFAULTS,
     allowLoopbackCandidates: false,
   },
   iceServers: [],
-  meetings: { lobby: true, mediaOffByDefault: false, e2ee: true, e2eeRequired: false, moderatorKeyDays: 30, creation: "open" },
+  meetings: { lobby: true, mediaOffByDefault: true, e2ee: true, e2eeRequired: false, moderatorKeyDays: 30, creation: "open" },
   limits: { rooms: 1000, connections: 10_000, connectionsPerAddress: 100, lobby: 200 },
   operator: { name: "", contact: "", dataProtectionOfficer: "" },
   privacy: {
@@ -99,7 +101,7 @@ describe("loadConfig", () => {
       JANUS_ICE_LITE: "true",
       TREFF_SECRET: "server-secret-0123456789",
       TREFF_LOBBY: "false",
-      TREFF_MEDIA_OFF_BY_DEFAULT: "true",
+      TREFF_MEDIA_OFF_BY_DEFAULT: "false",
       TREFF_MEETING_CREATION: "token",
       TREFF_CREATION_SECRET: "creation-secret-0123456789",
       TREFF_OPERATOR_NAME: "Verein e.V.",
@@ -138,13 +140,14 @@ describe("loadConfig", () => {
         nat1To1: "203.0.113.7",
         iceLite: true,
         publisherBitrate: 2_000_000,
+        ...JANUS_MEDIA_DEFAULTS,
         allowLoopbackCandidates: true,
       },
       iceServers: [],
       secret: "server-secret-0123456789",
       meetings: {
         lobby: false,
-        mediaOffByDefault: true,
+        mediaOffByDefault: false,
         e2ee: false,
         e2eeRequired: false,
         moderatorKeyDays: 7,

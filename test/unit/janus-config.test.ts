@@ -1,12 +1,16 @@
 import { describe, test } from "node:test";
+import { availableParallelism } from "node:os";
 import assert from "node:assert/strict";
 import {
   JANUS_FILES,
+  JANUS_MEDIA_DEFAULTS,
   janusMainConfig,
+  janusMediaLines,
   janusVideoRoomConfig,
   janusWebSocketConfig,
   type JanusConfigOptions,
 } from "../../src/media/janus/config.js";
+import { parseConfig } from "../../src/server/config.js";
 
 const options: JanusConfigOptions = {
   runtimeDir: "/run/treff/janus-x1",
@@ -78,6 +82,53 @@ describe("janusMainConfig", () => {
 
   test("has balanced braces", () => {
     assert.equal(config.split("{").length, config.split("}").length);
+  });
+});
+
+describe("janus media settings", () => {
+  const sectionOf = (config: string, name: string) => lines(config.slice(config.indexOf(`${name}: {`), config.indexOf("}", config.indexOf(`${name}: {`))));
+
+  test("shares media among one event loop per core by default (bench:load: twice the packets per core of a thread per handle)", () => {
+    assert.equal(JANUS_MEDIA_DEFAULTS.eventLoops, availableParallelism());
+    assert.ok(lines(janusMainConfig(options)).includes(`event_loops = ${availableParallelism()}`));
+    assert.ok(!lines(janusMainConfig({ ...options, eventLoops: 0 })).some((l) => l.startsWith("event_loops")), "0 leaves Janus' thread per handle");
+  });
+
+  test("writes Treff's defaults into the media section, and no event_loops line for 0", () => {
+    const config = janusMainConfig(options);
+    const media = sectionOf(config, "media");
+    assert.ok(media.includes(`min_nack_queue = ${JANUS_MEDIA_DEFAULTS.minNackQueueMs}`), media.join("\n"));
+    assert.ok(media.includes(`twcc_period = ${JANUS_MEDIA_DEFAULTS.twccPeriodMs}`));
+    assert.ok(media.includes(`no_media_timer = ${JANUS_MEDIA_DEFAULTS.noMediaTimerSeconds}`));
+    assert.ok(media.includes(`nack_optimizations = ${JANUS_MEDIA_DEFAULTS.nackOptimizations}`));
+    const general = sectionOf(config, "general");
+    if (JANUS_MEDIA_DEFAULTS.eventLoops > 0) assert.ok(general.includes(`event_loops = ${JANUS_MEDIA_DEFAULTS.eventLoops}`));
+    else assert.ok(!general.some((l) => l.startsWith("event_loops")));
+  });
+
+  test("writes what is given, each setting in its section", () => {
+    const config = janusMainConfig({ ...options, eventLoops: 2, nackOptimizations: true, minNackQueueMs: 300, twccPeriodMs: 500, noMediaTimerSeconds: 0, rtpPortRange: "20000-40000" });
+    assert.ok(sectionOf(config, "general").includes("event_loops = 2"));
+    const media = sectionOf(config, "media");
+    for (const line of ["nack_optimizations = true", "min_nack_queue = 300", "twcc_period = 500", "no_media_timer = 0", 'rtp_port_range = "20000-40000"']) {
+      assert.ok(media.includes(line), `missing ${line} in\n${media.join("\n")}`);
+    }
+  });
+
+  test("come from Treff's configuration (file or JSON strings) into the generated file", () => {
+    const { janus } = parseConfig({ janus: { eventLoops: "2", nackOptimizations: "true", noMediaTimerSeconds: 0 } });
+    const config = janusMainConfig({ ...options, ...janus });
+    assert.ok(sectionOf(config, "general").includes("event_loops = 2"));
+    assert.ok(sectionOf(config, "media").includes("nack_optimizations = true"));
+    assert.ok(sectionOf(config, "media").includes("no_media_timer = 0"));
+    assert.throws(() => parseConfig({ janus: { twccPeriodMs: 0 } }), /twccPeriodMs/);
+  });
+
+  test("writes whole, non-negative numbers only", () => {
+    assert.deepEqual(janusMediaLines({ eventLoops: 2.7, minNackQueueMs: -5, twccPeriodMs: 100.4 }), {
+      general: ["event_loops = 2"],
+      media: ["min_nack_queue = 0", "twcc_period = 100", `no_media_timer = ${JANUS_MEDIA_DEFAULTS.noMediaTimerSeconds}`, `nack_optimizations = ${JANUS_MEDIA_DEFAULTS.nackOptimizations}`],
+    });
   });
 });
 

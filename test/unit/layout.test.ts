@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { bestColumns, layersFor, MAX_TILES_PER_PAGE, MIN_TILE_WIDTH, pageOf, planGrid, qualityFor, SMALL_TILE_WIDTH } from "../../src/client/ui/layout.js";
+import { bestColumns, layersFor, MAX_TILES_PER_PAGE, MIN_TILE_WIDTH, pageOf, planGrid, qualityFor, SMALL_TILE_WIDTH, stageShape } from "../../src/client/ui/layout.js";
 
 test("two tiles on a wide screen sit side by side", () => {
   assert.equal(bestColumns(2, 1600, 600, 10).cols, 2);
@@ -65,4 +65,27 @@ test("over the budget, small tiles step down one layer at a time", () => {
 test("pages split the list in order", () => {
   assert.deepEqual(pageOf(["a", "b", "c", "d", "e"], 1, 2), ["c", "d"]);
   assert.deepEqual(pageOf(["a", "b", "c"], 1, 2), ["c"]);
+});
+
+test("in a meeting of two the other person has the stage and one's own picture floats small", () => {
+  assert.deepEqual(stageShape({ others: 1, presenting: false, narrow: false, preference: "auto" }), { speakerView: true, spotlight: true, selfPip: true });
+});
+
+test("alone, one's own picture is the stage, also on a phone", () => {
+  assert.deepEqual(stageShape({ others: 0, presenting: false, narrow: true, preference: "auto" }), { speakerView: false, spotlight: false, selfPip: false });
+});
+
+test("three or more on a wide screen: a grid with one's own tile in it, unless speaker view is chosen", () => {
+  assert.deepEqual(stageShape({ others: 5, presenting: false, narrow: false, preference: "auto" }), { speakerView: false, spotlight: false, selfPip: false });
+  assert.deepEqual(stageShape({ others: 5, presenting: false, narrow: false, preference: "speaker" }), { speakerView: true, spotlight: true, selfPip: false });
+});
+
+test("on a phone one's own picture floats whenever someone else is there", () => {
+  assert.equal(stageShape({ others: 5, presenting: false, narrow: true, preference: "auto" }).selfPip, true);
+  assert.equal(stageShape({ others: 1, presenting: true, narrow: true, preference: "grid" }).selfPip, true);
+});
+
+test("grid view chosen in a meeting of two puts both side by side; a shared screen takes the stage from the spotlight", () => {
+  assert.deepEqual(stageShape({ others: 1, presenting: false, narrow: false, preference: "grid" }), { speakerView: false, spotlight: false, selfPip: false });
+  assert.deepEqual(stageShape({ others: 1, presenting: true, narrow: false, preference: "auto" }), { speakerView: true, spotlight: false, selfPip: false });
 });

@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { PassThrough, Writable } from "node:stream";
 import { createLogger, redactAddresses } from "../../src/common/log.js";
 import { forwardJanusOutput, maskApiSecret } from "../../src/media/janus/supervisor.js";
+import { TokenBucket } from "../../src/common/token-bucket.js";
 
 describe("redactAddresses", () => {
   const redacted: [what: string, line: string, expected: string][] = [
@@ -97,6 +98,22 @@ describe("forwardJanusOutput", () => {
     output.end();
     await new Promise((resolve) => setImmediate(resolve));
     assert.deepEqual(lines, ['{"apisecret":"***","candidate":"[addr] 5000"}', "[ERR] second line"]);
+  });
+
+  test("Janus' errors are warnings up to a budget, then debug lines (a client can make Janus print errors)", async () => {
+    const output = new PassThrough();
+    const levels: string[] = [];
+    const log = { debug: () => levels.push("debug"), warn: () => levels.push("warn") };
+    let now = 0;
+    forwardJanusOutput(output, "s3cretS3cret", log, new TokenBucket(3, 1, () => now));
+    for (let i = 0; i < 5; i++) output.write(`[ERR] [sdp.c:janus_sdp_preparse:42] Error parsing SDP? ${i}\n`);
+    output.write("an ordinary line\n");
+    await new Promise((resolve) => setImmediate(resolve));
+    now = 1_000;
+    output.write("[ERR] a second later\n");
+    output.end();
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(levels, ["warn", "warn", "warn", "debug", "debug", "debug", "warn"]);
   });
 });
 

@@ -6,17 +6,11 @@
  */
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { LiveRoom, type Member, type ParticipantLink, type RoomContext } from "../../src/meeting/live-room.js";
-import { ModeratorKeys, deriveSecret } from "../../src/meeting/moderator-keys.js";
-import { PasswordAttempts } from "../../src/meeting/attempts.js";
-import { KeyedBuckets } from "../../src/common/per-key.js";
-import { createLogger } from "../../src/common/log.js";
+import { LiveRoom, type Member, type RoomContext } from "../../src/meeting/live-room.js";
 import { RecoverableState, type RoomRecovery } from "../../src/meeting/recoverable-state.js";
-import type { ServerMessage, ServerMessageOf } from "../../src/protocol/messages.js";
-import { FakeMediaPlane } from "../helpers/fake-media.js";
+import { RecordingLink, testContext } from "../fakes/room-context.js";
 
 const DAY_MS = 24 * 3600 * 1000;
-const keys = new ModeratorKeys(deriveSecret(Buffer.from("a-server-secret-of-enough-length"), "moderator-keys"));
 
 /** What Redis would be: the last state saved per room, as JSON (as it travels). */
 class MemoryRecovery implements RoomRecovery {
@@ -32,35 +26,16 @@ class MemoryRecovery implements RoomRecovery {
   }
 }
 
-function context(recovery: RoomRecovery | undefined, lobby = true): RoomContext {
-  return {
-    mediaPlane: new FakeMediaPlane(),
-    log: createLogger("silent"),
-    moderatorKeys: keys,
-    policy: { lobby, e2ee: "on", maxWaiting: 10, ownerKeyLifetimeMs: DAY_MS, promotedKeyLifetimeMs: DAY_MS, roomPasswordAttempts: 30 },
-    passwordAttempts: new PasswordAttempts(),
-    iceServers: () => [],
-    knocks: new KeyedBuckets(60, 1),
-    ...(recovery ? { recovery } : {}),
-  };
-}
-
-/** A connection that keeps what the room sends it. */
-function link(): ParticipantLink & { messages: ServerMessage[]; joined(): ServerMessageOf<"joined"> } {
-  const messages: ServerMessage[] = [];
-  return {
-    messages,
-    send: (m) => messages.push(m),
-    close: () => {},
-    joined: () => messages.find((m): m is ServerMessageOf<"joined"> => m.type === "joined")!,
-  };
-}
+/** Two nodes of one service: the same moderator keys, each its own media plane; a lobby. */
+const shared = testContext({ policy: { lobby: true } });
+const keys = shared.moderatorKeys;
+const context = (recovery: RoomRecovery | undefined): RoomContext => ({ ...testContext({ policy: { lobby: true } }), moderatorKeys: keys, ...(recovery ? { recovery } : {}) });
 
 async function enter(live: LiveRoom, name: string, extra: { moderatorKey?: string; resumeToken?: string; password?: string } = {}) {
-  const l = link();
-  const admission = await live.join({ link: l, name, address: "a", ...extra });
-  if (admission.waiting) return { link: l, waiting: true as const };
-  return { link: l, member: (await admission.entered) as Member, joined: l.joined(), waiting: false as const };
+  const link = new RecordingLink();
+  const admission = await live.join({ link, name, address: "a", ...extra });
+  if (admission.waiting) return { link, waiting: true as const };
+  return { link, member: (await admission.entered) as Member, joined: link.last("joined"), waiting: false as const };
 }
 
 describe("a room started again elsewhere", () => {
@@ -75,9 +50,9 @@ describe("a room started again elsewhere", () => {
     const guest = await enter(first, "Gabi Gast");
     assert.ok(guest.waiting);
     await first.moderation.admit(owner.member, "all");
-    const gabi = guest.link.joined();
+    const gabi = guest.link.last("joined");
     await first.moderation.moderate(owner.member, gabi.participantId, "make-moderator");
-    const promotedKey = guest.link.messages.find((m): m is ServerMessageOf<"roleChanged"> => m.type === "roleChanged")!.moderatorKey!;
+    const promotedKey = guest.link.last("roleChanged").moderatorKey!;
     await first.moderation.setPassword(owner.member, "geheim");
     await first.moderation.lock(owner.member, true);
 

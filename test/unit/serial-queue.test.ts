@@ -55,7 +55,7 @@ test("an operation queued while another runs waits for it", async () => {
   const second = queue.run(async () => {
     secondStarted = true;
   });
-  await sleep(10);
+  await new Promise((resolve) => setImmediate(resolve)); // every pending callback and promise has run
   assert.equal(secondStarted, false);
   release();
   await Promise.all([first, second]);

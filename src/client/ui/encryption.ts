@@ -7,7 +7,8 @@ import type { ParticipantId } from "../../protocol/messages.js";
 import type { PeerState } from "../e2ee/session.js";
 import type { EncryptionMode } from "../view.js";
 import { t, type MessageKey } from "../i18n/index.js";
-import { h, icon } from "./dom.js";
+import { h } from "./dom.js";
+import { icon } from "./icons.js";
 
 export const PEER_STATE_TEXT: Record<PeerState, MessageKey> = {
   encrypted: "e2eeStateEncrypted",

@@ -1,8 +1,12 @@
-/** The home page: start a new meeting or go to one by name. */
+/**
+ * The home page: start a new meeting or go to one by name; links to the
+ * privacy notice and the connection test; and, while the operator has not
+ * said who runs this server, a notice to whoever administers it.
+ */
 import { ROOM_NAME_PATTERN } from "../../protocol/constants.js";
 import { newPassphrase } from "../e2ee/keys.js";
 import { e2eeSupported } from "../e2ee/session.js";
-import { t } from "../i18n/index.js";
+import { language, t } from "../i18n/index.js";
 import { h } from "./dom.js";
 import { languageSwitch } from "./language-switch.js";
 
@@ -39,15 +43,37 @@ export function homeScreen(redraw: () => void): HTMLElement {
     const room = nameInput.value.trim().replace(/\s+/g, "-");
     if (ROOM_NAME_PATTERN.test(room)) location.assign(`/r/${room}`);
   } }, h("label", { for: "room-name" }, t("orJoin")), h("div", { class: "row" }, nameInput, h("button", { type: "submit" }, t("go"))));
+  const operatorNotice = h(
+    "section",
+    { class: "operator-notice", "aria-labelledby": "operator-notice-title", hidden: true },
+    h("h2", { id: "operator-notice-title" }, t("operatorNoticeTitle")),
+    h("p", {}, t("operatorNotice")),
+  );
+  void serverFacts().then((facts) => {
+    operatorNotice.hidden = facts?.operatorConfigured !== false;
+    if (facts?.e2ee === false) passphraseOption?.remove();
+  });
   return h(
     "main",
     { class: "home card" },
     languageSwitch(redraw),
     h("h1", {}, t("appName")),
     h("p", { class: "tagline" }, t("tagline")),
+    operatorNotice,
     create,
     passphraseOption,
     error,
     form,
+    h("p", { class: "links" }, h("a", { href: `/privacy?lang=${language()}` }, t("privacy")), " · ", h("a", { href: "/check" }, t("checkConnection"))),
   );
+}
+
+/** What the server says about itself (GET /api/server); undefined if it cannot be asked. */
+async function serverFacts(): Promise<{ e2ee: boolean; operatorConfigured: boolean } | undefined> {
+  try {
+    const response = await fetch("/api/server");
+    return response.ok ? ((await response.json()) as { e2ee: boolean; operatorConfigured: boolean }) : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -85,3 +85,31 @@ export function layersFor<Id>(widths: ReadonlyMap<Id, number>, pixelRatio = 1): 
 export function pageOf<T>(items: readonly T[], page: number, pageSize: number): T[] {
   return items.slice(page * pageSize, (page + 1) * pageSize);
 }
+
+/** How the person wants the stage: chosen by the screen ("auto"), or speaker or grid view by hand. */
+export type ViewPreference = "auto" | "speaker" | "grid";
+
+export interface StageShape {
+  /** Speaker view is what the person gets now (so the menu offers the grid). */
+  speakerView: boolean;
+  /** One remote person large in the spotlight. */
+  spotlight: boolean;
+  /** One's own picture small over the stage (movable), not a tile among the others. */
+  selfPip: boolean;
+}
+
+/**
+ * How the stage is laid out. In a meeting of two the other person gets the
+ * stage and one's own picture floats small over it, as in every phone call;
+ * on a narrow screen one's own picture always floats, so a phone spends its
+ * few pixels on the others. Shared screens take the stage whenever there are
+ * any. The person can ask for speaker or grid view; "auto" is speaker view
+ * for two, grid for more.
+ */
+export function stageShape(options: { others: number; presenting: boolean; narrow: boolean; preference: ViewPreference }): StageShape {
+  const { others, presenting, narrow, preference } = options;
+  const speakerView = preference === "speaker" || (preference === "auto" && others === 1);
+  const spotlight = speakerView && others > 0 && !presenting;
+  const selfPip = others > 0 && (narrow || (others === 1 && spotlight));
+  return { speakerView, spotlight, selfPip };
+}

@@ -1,7 +1,11 @@
-/** For moderators: who is waiting in the lobby, with "let in" and "turn away" for each, and "let everyone in". */
+/**
+ * For moderators: who is waiting in the lobby, with "let in" and "turn away"
+ * for each, and "let everyone in". Each knock also comes as a notice with the
+ * same actions (meeting-view.ts).
+ */
 import type { LobbyEntry, ParticipantId } from "../../protocol/messages.js";
 import { t } from "../i18n/index.js";
-import { announce, h } from "./dom.js";
+import { h } from "./dom.js";
 
 export interface LobbyActions {
   admit(who: ParticipantId[] | "all"): void;
@@ -13,7 +17,6 @@ export class LobbyPanel {
   private readonly list: HTMLUListElement;
   private readonly empty: HTMLElement;
   private readonly admitAll: HTMLButtonElement;
-  private count = 0;
 
   constructor(private readonly actions: LobbyActions) {
     this.list = h("ul", { class: "lobby-list" });
@@ -23,14 +26,8 @@ export class LobbyPanel {
     this.update([]);
   }
 
-  get waiting(): number {
-    return this.count;
-  }
-
   /** `encrypting`: this meeting encrypts end to end here, so a guest whose browser cannot is pointed out. */
   update(waiting: LobbyEntry[], encrypting = false): void {
-    if (waiting.length > this.count) announce(t("waitingCount", { count: waiting.length }));
-    this.count = waiting.length;
     this.list.replaceChildren(
       ...waiting.map((entry) =>
         h(

@@ -1,9 +1,9 @@
 /**
- * The meeting screen: the stage (stage.ts), the control bar
- * (control-bar.ts), the side panels (side-panels.ts), the connection status
- * and notices and, while a guest waits to be let in, the waiting room. It
- * implements MeetingView and asks the meeting for things through
- * MeetingControls (../view.ts).
+ * The meeting screen: the stage (stage.ts), the bar (control-bar.ts) with
+ * its More menu (more-menu.ts), the side panels (side-panels.ts), the
+ * connection status, notices (toasts.ts) and, while a guest waits to be let
+ * in, the waiting room. It implements MeetingView and asks the meeting for
+ * things through MeetingControls (../view.ts). docs/ui.md shows the layout.
  */
 import type { ErrorCode, LobbyEntry, Participant, ParticipantId, Reaction, ServerMessageOf } from "../../protocol/messages.js";
 import type { ChatLine, MeetingControls, MeetingStatus, MeetingView, RoomState } from "../view.js";
@@ -20,6 +20,11 @@ import { REACTION_SYMBOLS, reactionName } from "./reactions.js";
 import { Stage } from "./stage.js";
 import { ControlBar } from "./control-bar.js";
 import { SidePanels } from "./side-panels.js";
+import { MoreMenu, type MenuItem } from "./more-menu.js";
+import { Toasts } from "./toasts.js";
+import { newlyWaiting, participantNotices } from "./notices.js";
+import { canShareScreen } from "../meeting/screen-share.js";
+import { language } from "../i18n/index.js";
 
 export interface MeetingActions {
   toggleAudio(): void;
@@ -34,7 +39,14 @@ export class MeetingScreen implements MeetingView {
   private readonly statusLine: HTMLElement;
   private readonly countLine: HTMLElement;
   private readonly soundButton: HTMLButtonElement;
-  private readonly notice: HTMLElement;
+  private readonly toasts = new Toasts();
+  private readonly more = new MoreMenu();
+  private readonly moderatorItems: MenuItem[];
+  private readonly lobbyItem: MenuItem;
+  private readonly viewItem: MenuItem;
+  /** The others as last drawn, and who waited in the lobby: what changed makes the notices. */
+  private lastOthers: Participant[] | undefined;
+  private lastWaiting: LobbyEntry[] = [];
   private readonly sharingBar: HTMLElement;
   private readonly waitingRoom: WaitingRoom;
   private readonly encryptionBadge = new EncryptionBadge();
@@ -53,7 +65,6 @@ export class MeetingScreen implements MeetingView {
     this.statusLine = h("p", { class: "status", role: "status" });
     this.countLine = h("p", { class: "alone", role: "status" });
     this.soundButton = h("button", { type: "button", class: "sound", hidden: true, onclick: () => this.resumeAudio() }, t("enableSound"));
-    this.notice = h("p", { class: "notice", role: "status", hidden: true });
     this.sharingBar = h(
       "div",
       { class: "sharing", role: "status", hidden: true },
@@ -87,29 +98,37 @@ export class MeetingScreen implements MeetingView {
       },
     });
     const help = new ShortcutHelp();
+    // The More menu, by purpose; the bar never changes when an entry is added.
+    this.lobbyItem = this.more.add("moderation", t("lobbyTitle"), () => this.panels.show(this.panels.lobby));
+    this.moderatorItems = [this.lobbyItem, this.more.add("moderation", t("settings"), () => this.panels.show(this.panels.settings))];
+    for (const item of this.moderatorItems) item.setHidden(true);
+    this.viewItem = this.more.add("view", t("speakerView"), () => this.toggleSpeakerView());
+    this.more.add("settings", t("devices"), () => this.panels.show(this.panels.devices));
+    this.more.add("help", t("shortcuts"), () => help.open());
+    this.more.add("help", t("privacy"), { href: `/privacy?lang=${language()}` });
+    this.more.add("help", t("checkConnection"), { href: "/check" });
     this.bar = new ControlBar(
       {
         toggleAudio: actions.toggleAudio,
         toggleVideo: actions.toggleVideo,
         leave: actions.leave,
-        toggleShare: () => this.toggleShare(),
-        toggleSpeakerView: () => this.bar.speakerView(this.stage.toggleSpeakerView()),
+        toggleShare: canShareScreen() ? () => this.toggleShare() : undefined,
         toggleHand: () => this.toggleHand(),
         react: (reaction) => meeting.react(reaction),
       },
-      this.panels.toggles,
-      help.button,
+      this.more,
+      [this.panels.chatButton, this.panels.peopleButton],
     );
     this.element.append(
       h("h1", { class: "visually-hidden" }, t("appName")),
       this.statusLine,
-      this.notice,
       this.sharingBar,
       this.soundButton,
       this.waitingRoom.element,
       this.countLine,
-      h("div", { class: "stage" }, this.stage.element, this.panels.element),
+      h("div", { class: "stage" }, this.stage.element, this.panels.element, this.toasts.element),
       this.bar.element,
+      ...this.bar.dialogs,
       help.dialog,
       this.safetyDialog.dialog,
     );
@@ -121,7 +140,11 @@ export class MeetingScreen implements MeetingView {
       help: () => help.open(),
     });
     this.syncControls();
-    this.panels.showModeratorTools(false);
+  }
+
+  private toggleSpeakerView(): void {
+    this.stage.toggleSpeakerView();
+    this.viewItem.setLabel(t(this.stage.speakerView ? "gridView" : "speakerView"));
   }
 
   private moderationOf(id: ParticipantId) {
@@ -145,13 +168,7 @@ export class MeetingScreen implements MeetingView {
   }
 
   screenBusy(): void {
-    this.showNotice(t("screenBusy"));
-  }
-
-  private showNotice(text: string): void {
-    this.notice.textContent = text;
-    this.notice.hidden = false;
-    window.setTimeout(() => (this.notice.hidden = true), 6_000);
+    this.toasts.show(t("screenBusy"));
   }
 
   lobby(hostPresent: boolean): void {
@@ -160,8 +177,25 @@ export class MeetingScreen implements MeetingView {
     this.waitingRoom.waiting(hostPresent);
   }
 
+  /** For moderators: a notice with "Let in" and "Turn away" for each knock, and the count on More. */
   lobbyList(waiting: LobbyEntry[]): void {
     this.panels.lobbyList(waiting);
+    for (const entry of newlyWaiting(this.lastWaiting, waiting)) {
+      this.toasts.show(t("knockToast", { name: entry.name }), {
+        key: `knock-${entry.id}`,
+        ms: 15_000,
+        actions: [
+          { label: t("admitShort"), primary: true, run: () => this.meeting.moderator.admit([entry.id]) },
+          { label: t("refuseShort"), run: () => this.meeting.moderator.refuse(entry.id) },
+          ...(waiting.length > 1 ? [{ label: t("admitAll"), run: () => this.meeting.moderator.admit("all") }] : []),
+        ],
+      });
+    }
+    const still = new Set(waiting.map((entry) => entry.id));
+    for (const gone of this.lastWaiting.filter((entry) => !still.has(entry.id))) this.toasts.dismiss(`knock-${gone.id}`);
+    this.lastWaiting = waiting;
+    this.lobbyItem.setLabel(waiting.length ? t("waitingCount", { count: waiting.length }) : t("lobbyTitle"));
+    this.more.attention(waiting.length);
   }
 
   roomState(state: RoomState): void {
@@ -200,12 +234,13 @@ export class MeetingScreen implements MeetingView {
 
   controlsChanged(): void {
     this.syncControls();
-    this.showNotice(t("mutedByModerator"));
+    this.toasts.show(t("mutedByModerator"));
   }
 
   syncControls(): void {
     this.bar.sync(this.media.audioOn, this.media.videoOn);
     this.stage.selfVideo(this.media.videoOn ? this.media.videoTrack : undefined);
+    this.waitingRoom.refreshPreview();
   }
 
   status(status: MeetingStatus): void {
@@ -226,6 +261,11 @@ export class MeetingScreen implements MeetingView {
     this.selfId = self.id;
     this.moderator = self.role === "moderator";
     this.panels.showModeratorTools(this.moderator);
+    for (const item of this.moderatorItems) item.setHidden(!this.moderator);
+    for (const notice of participantNotices(this.lastOthers, others)) {
+      this.toasts.show(t(notice.kind === "hand" ? "handToast" : "shareToast", { name: notice.name }));
+    }
+    this.lastOthers = others;
     this.panels.participants(self, others);
     this.bar.update(self);
     this.sharingBar.hidden = !self.screen;
@@ -234,6 +274,7 @@ export class MeetingScreen implements MeetingView {
     this.countLine.textContent = count === 1 ? t("alone") : "";
     this.countLine.hidden = count !== 1;
     this.relayout();
+    this.viewItem.setLabel(t(this.stage.speakerView ? "gridView" : "speakerView"));
   }
 
   remoteTracks(tracks: Map<ParticipantId, RemoteTracks>): void {

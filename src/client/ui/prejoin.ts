@@ -1,8 +1,12 @@
 /**
- * The pre-join screen: camera preview, name, microphone and camera on/off,
- * device choice, and "Join".
+ * The pre-join screen: name, microphone and camera, device choice, and
+ * "Join". Nothing is switched on until the person chooses (unless they
+ * chose so before on this device, or the operator wants it): the preview
+ * shows only once the camera is on. The privacy notice is linked before
+ * any device opens.
  */
 import type { LocalMedia } from "../media.js";
+import type { DeviceKind } from "../storage.js";
 import { language, t } from "../i18n/index.js";
 import { h } from "./dom.js";
 import { cameraToggle, microphoneToggle } from "./controls.js";
@@ -11,10 +15,20 @@ import { DevicePicker } from "./device-picker.js";
 
 const NAME_KEY = "treff.name";
 
-export function prejoinScreen(media: LocalMedia, onJoin: (name: string) => void, redraw: () => void): HTMLElement {
+export interface PrejoinActions {
+  join(name: string): void;
+  /** The person switches a device on or off (main.ts remembers the choice). */
+  toggle(kind: DeviceKind): Promise<void>;
+  /** Draws the screen again (after a language change). */
+  redraw(): void;
+}
+
+export function prejoinScreen(media: LocalMedia, actions: PrejoinActions): HTMLElement {
   const preview = h("video", { autoplay: true, playsinline: true, class: "preview mirrored", "aria-hidden": "true" });
   preview.muted = true;
   preview.srcObject = media.stream;
+  const cameraOff = h("p", { class: "camera-off-note" }, t("cameraIsOff"));
+  const bothOff = h("p", { class: "muted-text media-note" }, t("mediaOffNote"));
   const name = h("input", {
     id: "display-name",
     name: "name",
@@ -30,10 +44,13 @@ export function prejoinScreen(media: LocalMedia, onJoin: (name: string) => void,
     mic.set(media.audioOn);
     cam.set(media.videoOn);
     preview.hidden = !media.videoOn;
+    cameraOff.hidden = media.videoOn;
+    // Said only while it is true: the operator may start them on, or the person chose so before.
+    bothOff.hidden = media.audioOn || media.videoOn;
     await devices.refresh();
   };
-  const mic = microphoneToggle(() => void media.setAudio(!media.audioOn).then(refresh));
-  const cam = cameraToggle(() => void media.setVideo(!media.videoOn).then(refresh));
+  const mic = microphoneToggle(() => void actions.toggle("audio").then(refresh), true);
+  const cam = cameraToggle(() => void actions.toggle("video").then(refresh), true);
 
   const form = h(
     "form",
@@ -50,12 +67,13 @@ export function prejoinScreen(media: LocalMedia, onJoin: (name: string) => void,
         }
         localStorage.setItem(NAME_KEY, value);
         devices.stop();
-        onJoin(value);
+        actions.join(value);
       },
     },
     h("label", { for: "display-name" }, t("name")),
     name,
     h("div", { class: "row toggles" }, mic.element, cam.element),
+    bothOff,
     devices.element,
     h("button", { type: "submit", class: "primary" }, t("join")),
   );
@@ -63,9 +81,9 @@ export function prejoinScreen(media: LocalMedia, onJoin: (name: string) => void,
   return h(
     "main",
     { class: "prejoin card" },
-    languageSwitch(redraw),
+    languageSwitch(actions.redraw),
     h("h1", {}, t("prejoinTitle")),
-    h("div", { class: "prejoin-body" }, h("div", { class: "preview-box" }, preview), form),
+    h("div", { class: "prejoin-body" }, h("div", { class: "preview-box" }, preview, cameraOff), form),
     h("p", { class: "links" }, h("a", { href: `/privacy?lang=${language()}` }, t("privacy")), " · ", h("a", { href: "/check" }, t("checkConnection"))),
   );
 }

@@ -40,7 +40,6 @@ export function installShortcuts(actions: ShortcutActions): void {
 
 export class ShortcutHelp {
   readonly dialog: HTMLDialogElement;
-  readonly button: HTMLButtonElement;
 
   constructor() {
     this.dialog = h(
@@ -50,7 +49,6 @@ export class ShortcutHelp {
       h("dl", {}, ...KEYS.flatMap(([key, , text]) => [h("dt", {}, h("kbd", {}, key)), h("dd", {}, t(text))])),
       h("form", { method: "dialog" }, h("button", { type: "submit", class: "primary" }, t("close"))),
     );
-    this.button = h("button", { type: "button", class: "panel-toggle", "aria-label": t("shortcuts"), title: t("shortcuts"), onclick: () => this.open() }, "?");
   }
 
   open(): void {

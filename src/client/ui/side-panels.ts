@@ -1,7 +1,7 @@
 /**
- * The meeting's side panels, one open at a time: chat, people, devices and,
- * for moderators, the lobby and the meeting settings; with the buttons that
- * open and close them.
+ * The meeting's side panels, one open at a time: chat and people (opened
+ * from the bar), devices and, for moderators, the lobby and the meeting
+ * settings (opened from the More menu).
  */
 import type { LobbyEntry, Participant, ParticipantId } from "../../protocol/messages.js";
 import type { PeerState } from "../e2ee/session.js";
@@ -9,7 +9,8 @@ import type { LocalMedia } from "../media.js";
 import type { ChatLine, MeetingControls, RoomState } from "../view.js";
 import { t } from "../i18n/index.js";
 import { h } from "./dom.js";
-import { PanelToggle } from "./panel-toggle.js";
+import { controlButton, type ControlButton } from "./controls.js";
+import { SidePanel } from "./side-panel.js";
 import { ChatPanel } from "./chat-panel.js";
 import { PeoplePanel } from "./people-panel.js";
 import { LobbyPanel } from "./lobby-panel.js";
@@ -30,13 +31,15 @@ export interface SidePanelEvents {
 
 export class SidePanels {
   readonly element: HTMLElement;
-  readonly chat: PanelToggle;
-  readonly people: PanelToggle;
-  readonly devices: PanelToggle;
-  readonly lobby: PanelToggle;
-  readonly settings: PanelToggle;
-  /** Every toggle, in the order the bar shows them. */
-  readonly toggles: PanelToggle[];
+  readonly chat: SidePanel;
+  readonly people: SidePanel;
+  readonly devices: SidePanel;
+  readonly lobby: SidePanel;
+  readonly settings: SidePanel;
+  /** The bar's buttons for the two panels used all the time. */
+  readonly chatButton: ControlButton;
+  readonly peopleButton: ControlButton;
+  private readonly all: SidePanel[];
   private readonly chatPanel: ChatPanel;
   private readonly peoplePanel: PeoplePanel;
   private readonly lobbyPanel: LobbyPanel;
@@ -71,43 +74,55 @@ export class SidePanels {
       this.devicePicker.element,
       languageSwitch(() => location.reload(), "meeting-language"),
     );
-    this.chat = new PanelToggle(this.chatPanel.element, t("chat"), () => this.show(this.chat));
-    this.people = new PanelToggle(this.peoplePanel.element, t("people"), () => this.show(this.people));
-    this.devices = new PanelToggle(devicesPanel, t("devices"), () => {
-      this.show(this.devices);
-      if (this.devices.open) void this.devicePicker.refresh();
-      else this.devicePicker.stop();
-    });
-    this.lobby = new PanelToggle(this.lobbyPanel.element, t("lobbyTitle"), () => this.show(this.lobby));
-    this.settings = new PanelToggle(this.settingsPanel.element, t("settings"), () => this.show(this.settings));
-    this.toggles = [this.chat, this.people, this.devices, this.lobby, this.settings];
-    for (const toggle of this.toggles) toggle.open = false;
-    this.element = h("aside", { class: "side" }, ...this.toggles.map((p) => p.panel));
+    const panel = (element: HTMLElement) => {
+      const side: SidePanel = new SidePanel(element, () => this.show(side));
+      return side;
+    };
+    this.chat = panel(this.chatPanel.element);
+    this.people = panel(this.peoplePanel.element);
+    this.devices = panel(devicesPanel);
+    this.lobby = panel(this.lobbyPanel.element);
+    this.settings = panel(this.settingsPanel.element);
+    this.all = [this.chat, this.people, this.devices, this.lobby, this.settings];
+    this.chatButton = controlButton("panel-toggle", () => this.show(this.chat));
+    this.chat.opensWith(this.chatButton.element);
+    this.peopleButton = controlButton("panel-toggle", () => this.show(this.people));
+    this.people.opensWith(this.peopleButton.element);
+    this.setUnread(0);
+    this.element = h("aside", { class: "side" }, ...this.all.map((p) => p.element));
   }
 
   /** Opens one side panel (closing the others), or closes it when it is open. */
-  show(toggle: PanelToggle): void {
-    const open = !toggle.open;
-    for (const other of this.toggles) other.open = false;
-    toggle.open = open;
-    if (toggle === this.chat && open) this.setUnread(0);
+  show(panel: SidePanel): void {
+    const open = !panel.open;
+    for (const other of this.all) other.open = false;
+    panel.open = open;
+    if (panel === this.chat && open) this.setUnread(0);
+    if (panel === this.devices) {
+      if (open) void this.devicePicker.refresh();
+      else this.devicePicker.stop();
+    }
     this.events.opened(open);
   }
 
+  /** Opens the panel unless it is open already. */
+  open(panel: SidePanel): void {
+    if (!panel.open) this.show(panel);
+  }
+
+  /** A moderator no longer: their panels close. */
   showModeratorTools(moderator: boolean): void {
-    this.lobby.button.hidden = !moderator;
-    this.settings.button.hidden = !moderator;
-    if (!moderator) {
-      if (this.lobby.open) this.show(this.lobby);
-      if (this.settings.open) this.show(this.settings);
-    }
+    if (moderator) return;
+    if (this.lobby.open) this.show(this.lobby);
+    if (this.settings.open) this.show(this.settings);
   }
 
   participants(self: Participant, others: Participant[]): void {
     this.peoplePanel.update(self, others);
     const count = others.length + 1;
-    this.people.button.textContent = `${t("people")} (${count})`;
-    this.people.button.title = t("participants", { count });
+    this.peopleButton.show("people", t("people"), `${t("people")} (${count})`);
+    this.peopleButton.element.title = t("participants", { count });
+    this.peopleButton.count(count);
   }
 
   encryption(states: Map<ParticipantId, PeerState> | undefined): void {
@@ -116,8 +131,6 @@ export class SidePanels {
 
   lobbyList(waiting: LobbyEntry[]): void {
     this.lobbyPanel.update(waiting, this.meeting.encryption === "encrypting");
-    this.lobby.button.textContent = waiting.length ? t("waitingCount", { count: waiting.length }) : t("lobbyTitle");
-    this.lobby.button.classList.toggle("attention", waiting.length > 0);
   }
 
   roomState(state: RoomState): void {
@@ -132,8 +145,9 @@ export class SidePanels {
   /** The chat button carries the number of unread messages while the chat is closed. */
   private setUnread(count: number): void {
     this.unread = count;
-    // The visible text is the accessible name (WCAG 2.5.3), so it spells out "unread".
-    this.chat.button.textContent = count ? t("chatUnread", { count }) : t("chat");
-    this.chat.button.classList.toggle("attention", count > 0);
+    // The name spells out "unread"; the visible label stays "Chat", with the number beside it.
+    this.chatButton.show("chat", t("chat"), count ? t("chatUnread", { count }) : t("chat"));
+    this.chatButton.count(count);
+    this.chatButton.element.classList.toggle("attention", count > 0);
   }
 }

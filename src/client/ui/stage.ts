@@ -1,8 +1,10 @@
 /**
  * Where people are seen: the grid of camera tiles in pages that fit the
- * screen, shared screens large with the cameras in a strip, and speaker
- * view (one speaker large). It tells the meeting which cameras to receive,
- * at which layer (ui/layout.ts).
+ * screen, shared screens large with the cameras in a strip, speaker view
+ * (one speaker large; the other person in a meeting of two), and one's own
+ * picture small in a corner on phones and in a meeting of two
+ * (stageShape in layout.ts). It tells the meeting which cameras to
+ * receive, at which layer (layout.ts).
  */
 import type { Participant, ParticipantId, VideoQuality } from "../../protocol/messages.js";
 import type { PeerState } from "../e2ee/session.js";
@@ -10,8 +12,10 @@ import type { RemoteTracks } from "../rtc/subscriber.js";
 import type { Quality } from "../rtc/quality.js";
 import { t } from "../i18n/index.js";
 import { h } from "./dom.js";
-import { layersFor, pageOf, planGrid } from "./layout.js";
+import { layersFor, pageOf, planGrid, stageShape, type StageShape, type ViewPreference } from "./layout.js";
 import { Tile, type TileModeration } from "./tile.js";
+import { SelfView } from "./self-view.js";
+import { compactScreen } from "./popover.js";
 
 export interface StageEvents {
   /** The cameras on screen, at which size; the rest are not received. */
@@ -25,6 +29,7 @@ export interface StageEvents {
 export class Stage {
   readonly element: HTMLElement;
   private readonly grid: HTMLElement;
+  private readonly spotSpace: HTMLElement;
   private readonly tiles = new Map<ParticipantId, Tile>();
   private selfTile: Tile | undefined;
   private selfId: ParticipantId | undefined;
@@ -35,10 +40,11 @@ export class Stage {
   private speaker: string | undefined;
   /** The page of tiles on screen (0-based). */
   private page = 0;
-  private speakerView = false;
+  private preference: ViewPreference = "auto";
+  private shape: StageShape = { speakerView: false, spotlight: false, selfPip: false };
+  private readonly selfView = new SelfView();
   private spotlightId: ParticipantId | undefined;
   private spotlightSince = 0;
-  private readonly spotlight: HTMLElement;
   private readonly pager: HTMLElement;
   private readonly pageLabel: HTMLElement;
   private readonly previousPage: HTMLButtonElement;
@@ -49,14 +55,15 @@ export class Stage {
     private readonly events: StageEvents,
     private readonly frame: HTMLElement,
   ) {
-    this.grid = h("section", { class: "grid", "aria-label": t("videoGrid") });
+    // In speaker view the spotlit tile lies over this spacer; the strip flows below it.
+    this.spotSpace = h("div", { class: "spot-space", "aria-hidden": "true" });
+    this.grid = h("section", { class: "grid", "aria-label": t("videoGrid") }, this.spotSpace);
     this.screens = h("section", { class: "screens", "aria-label": t("shareScreen"), hidden: true });
     this.previousPage = h("button", { type: "button", onclick: () => this.turnPage(-1) }, t("previousPage"));
     this.nextPage = h("button", { type: "button", onclick: () => this.turnPage(1) }, t("nextPage"));
     this.pageLabel = h("span", { role: "status" });
     this.pager = h("nav", { class: "pager", "aria-label": t("pages"), hidden: true }, this.previousPage, this.pageLabel, this.nextPage);
-    this.spotlight = h("section", { class: "spotlight", "aria-label": t("speakerView"), hidden: true });
-    this.element = h("div", { class: "main" }, this.screens, this.spotlight, this.grid, this.pager);
+    this.element = h("div", { class: "main" }, this.screens, this.grid, this.pager);
   }
 
   /** Draws one tile per participant, this person's own first. */
@@ -66,7 +73,7 @@ export class Stage {
       this.selfTile?.element.remove();
       this.selfTile = new Tile(self, true, () => {});
       this.selfId = self.id;
-      this.grid.prepend(this.selfTile.element);
+      this.spotSpace.after(this.selfTile.element);
     }
     this.selfTile.update(self);
     this.selfTile.setVideo(self.video ? selfVideo : undefined);
@@ -157,20 +164,25 @@ export class Stage {
     if (id && id !== this.selfId && this.tiles.has(id) && id !== this.spotlightId && Date.now() - this.spotlightSince > 2_000) {
       this.spotlightId = id;
       this.spotlightSince = Date.now();
-      if (this.speakerView) this.relayout();
+      if (this.shape.spotlight) this.relayout();
     }
   }
 
   /** Switches between grid and speaker view; true when speaker view is on now. */
   toggleSpeakerView(): boolean {
-    this.speakerView = !this.speakerView;
+    this.preference = this.shape.speakerView ? "grid" : "speaker";
     this.relayout();
-    return this.speakerView;
+    return this.shape.speakerView;
   }
 
-  /** In speaker view: the tile in the spotlight (the last remote speaker, else the first remote). */
+  /** Whether speaker view is what the person sees now (a meeting of two starts in it). */
+  get speakerView(): boolean {
+    return this.shape.speakerView;
+  }
+
+  /** The tile in the spotlight: the last remote speaker, else the first remote. */
   private spotlightTile(): [ParticipantId, Tile] | undefined {
-    if (!this.speakerView || this.screenTiles.size > 0) return undefined;
+    if (!this.shape.spotlight) return undefined;
     const id = this.spotlightId && this.tiles.has(this.spotlightId) ? this.spotlightId : this.tiles.keys().next().value;
     return id === undefined ? undefined : [id, this.tiles.get(id)!];
   }
@@ -181,30 +193,35 @@ export class Stage {
    * layer the tile's size needs. Hidden participants cost no video, only audio.
    */
   relayout(): void {
-    // The spotlight first: it changes how much room the grid has.
+    this.shape = stageShape({ others: this.tiles.size, presenting: this.screenTiles.size > 0, narrow: compactScreen(), preference: this.preference });
     const spotlight = this.spotlightTile();
-    this.showInSpotlight(spotlight?.[1]);
+    this.place(spotlight?.[1]);
     const style = getComputedStyle(this.grid);
     const gap = parseFloat(style.columnGap) || 0;
-    const width = (this.grid.clientWidth || window.innerWidth) - (parseFloat(style.paddingLeft) || 0) * 2;
-    const height = (this.grid.clientHeight || window.innerHeight) - (parseFloat(style.paddingTop) || 0) * 2;
-    const self = this.selfTile && this.selfId ? [this.selfId] : [];
+    const padding = parseFloat(style.paddingLeft) || 0;
+    const width = (this.grid.clientWidth || window.innerWidth) - padding * 2;
+    const height = (this.grid.clientHeight || window.innerHeight) - padding * 2;
+    const self = this.selfTile && this.selfId && !this.shape.selfPip ? [this.selfId] : [];
     const stripIds = [...this.tiles.keys()].filter((id) => id !== spotlight?.[0]);
-    const plan = planGrid(self.length + stripIds.length, width, height, gap);
-    const pages = Math.max(1, Math.ceil((self.length + stripIds.length) / plan.pageSize));
+    const count = self.length + stripIds.length;
+    // The spotlight takes three quarters of the height, or all of it when nobody else is in the grid.
+    const spotHeight = spotlight ? (count > 0 ? Math.floor(height * 0.75) : height) : 0;
+    const plan = planGrid(count, width, spotlight ? height - spotHeight - gap : height, gap);
+    const pages = Math.max(1, Math.ceil(count / plan.pageSize));
     // One's own tile comes first on a single page; with several pages the others come first.
     const order = pages > 1 ? [...stripIds, ...self] : [...self, ...stripIds];
     this.page = Math.min(this.page, pages - 1);
     const visible = new Set(pageOf(order, this.page, plan.pageSize));
     this.grid.style.setProperty("--tile-w", `${Math.max(80, Math.floor(plan.tileWidth))}px`);
-    if (this.selfTile) this.selfTile.element.hidden = !visible.has(this.selfId!);
+    this.grid.style.setProperty("--spot-h", `${spotHeight}px`);
+    if (this.selfTile) this.selfTile.element.hidden = !this.shape.selfPip && !visible.has(this.selfId!);
     const widths = new Map<ParticipantId, number>();
     for (const [id, tile] of this.tiles) {
       if (id === spotlight?.[0]) continue;
       tile.element.hidden = !visible.has(id);
       if (visible.has(id)) widths.set(id, plan.tileWidth);
     }
-    if (spotlight) widths.set(spotlight[0], this.spotlight.clientWidth || width);
+    if (spotlight) widths.set(spotlight[0], Math.min(width, compactScreen() ? width : (spotHeight * 16) / 9));
     const layers = layersFor(widths, window.devicePixelRatio);
     const video: Record<ParticipantId, VideoQuality> = {};
     for (const id of this.tiles.keys()) video[id] = layers.get(id) ?? "off";
@@ -215,18 +232,22 @@ export class Stage {
     this.events.wantVideo(video);
   }
 
-  /** Moves a tile into the spotlight (or none), and every other tile back to the grid in order. */
-  private showInSpotlight(tile: Tile | undefined): void {
-    if (tile && tile.element.parentElement === this.spotlight) return;
-    const back = [...this.spotlight.children];
-    this.spotlight.replaceChildren(...(tile ? [tile.element] : []));
-    if (tile) tile.element.hidden = false;
-    if (back.length > 0 || tile) {
-      const ordered = [this.selfTile, ...this.tiles.values()].filter((t): t is Tile => t !== undefined && t !== tile).map((t) => t.element);
-      this.grid.append(...ordered);
+  /**
+   * Marks each tile for where the shape puts it: one remote in the spotlight (or none), one's
+   * own in a corner or in the grid. Tiles never move in the page: a <video> taken out and put
+   * back elsewhere stalls for a moment, so the style sheet places them by these marks.
+   */
+  private place(spotlight: Tile | undefined): void {
+    const pip = this.shape.selfPip && this.selfTile ? this.selfTile : undefined;
+    for (const tile of [this.selfTile, ...this.tiles.values()]) {
+      if (!tile) continue;
+      tile.element.classList.toggle("spotlit", tile === spotlight);
+      if (tile === spotlight) tile.element.hidden = false;
     }
-    this.spotlight.hidden = !tile;
-    this.frame.classList.toggle("speaker-view", tile !== undefined);
+    this.selfView.hold(pip?.element);
+    this.grid.classList.toggle("with-spotlight", spotlight !== undefined);
+    this.frame.classList.toggle("speaker-view", spotlight !== undefined);
+    this.frame.classList.toggle("self-pip", pip !== undefined);
   }
 
   private turnPage(step: number): void {

@@ -6,7 +6,8 @@
  */
 import type { Participant } from "../../protocol/messages.js";
 import { t } from "../i18n/index.js";
-import { h, icon } from "./dom.js";
+import { h } from "./dom.js";
+import { icon } from "./icons.js";
 import type { Quality } from "../rtc/quality.js";
 import type { PeerState } from "../e2ee/session.js";
 import { PEER_STATE_TEXT } from "./encryption.js";

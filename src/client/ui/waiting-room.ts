@@ -3,7 +3,7 @@
  * for the meeting password, or told that the meeting is locked.
  */
 import type { ErrorCode } from "../../protocol/messages.js";
-import { t, type MessageKey } from "../i18n/index.js";
+import { language, t, type MessageKey } from "../i18n/index.js";
 import { h } from "./dom.js";
 
 const PROBLEM_TEXT: Partial<Record<ErrorCode, MessageKey>> = {
@@ -21,6 +21,7 @@ export class WaitingRoom {
   private readonly form: HTMLFormElement;
   private readonly passwordInput: HTMLInputElement;
   private readonly preview: HTMLVideoElement;
+  private readonly previewBox: HTMLElement;
 
   constructor(stream: MediaStream, onPassword: (password: string) => void) {
     // Waiting with one's own picture: time to check hair and background before being let in.
@@ -44,13 +45,16 @@ export class WaitingRoom {
       h("label", { for: "meeting-password" }, t("password")),
       h("div", { class: "row" }, this.passwordInput, h("button", { type: "submit", class: "primary" }, t("join"))),
     );
+    this.previewBox = h("div", { class: "preview-box" }, preview);
     this.element = h(
       "section",
       { class: "waiting card", "aria-labelledby": "waiting-heading", hidden: true },
       this.heading,
       this.text,
       this.form,
-      h("div", { class: "preview-box" }, preview),
+      this.previewBox,
+      // In a new tab: leaving this page would leave the lobby.
+      h("p", { class: "links" }, h("a", { href: `/privacy?lang=${language()}`, target: "_blank", rel: "noopener noreferrer" }, t("privacy"))),
     );
     this.heading.id = "waiting-heading";
   }
@@ -80,7 +84,14 @@ export class WaitingRoom {
     this.text.textContent = text;
     this.form.hidden = !passwordForm;
     this.element.hidden = false;
+    this.refreshPreview();
+  }
+
+  /** One's own picture, only while the camera is on (call after the camera changed). */
+  refreshPreview(): void {
+    const stream = this.preview.srcObject as MediaStream | null;
+    this.previewBox.hidden = !stream?.getVideoTracks().length;
     // A video that was hidden when it got its stream does not start by itself.
-    void this.preview.play().catch(() => {});
+    if (!this.previewBox.hidden && !this.element.hidden) void this.preview.play().catch(() => {});
   }
 }

@@ -10,6 +10,7 @@
  *
  * Pure functions: the supervisor writes their output to disk.
  */
+import { availableParallelism } from "node:os";
 
 export interface JanusConfigOptions {
   /** Private folder (mode 0700) that holds config, socket and library links. */
@@ -33,7 +34,49 @@ export interface JanusConfigOptions {
    * nominates. Only for a server whose candidates are directly reachable.
    */
   iceLite: boolean;
+  /**
+   * How Janus spends its CPU on media (see JANUS_MEDIA_DEFAULTS); each field
+   * left out takes Treff's default. bench:load measures them as A/B runs.
+   */
+  eventLoops?: number;
+  nackOptimizations?: boolean;
+  minNackQueueMs?: number;
+  twccPeriodMs?: number;
+  noMediaTimerSeconds?: number;
 }
+
+/** The media settings of janus.jcfg that Treff writes, always, so the generated file shows them. */
+export interface JanusMediaSettings {
+  /**
+   * Janus `event_loops`: a fixed number of threads that share every
+   * handle's media, instead of a thread per handle (0, Janus' default).
+   */
+  eventLoops: number;
+  /** Janus `nack_optimizations`: a key frame sent to a subscriber empties its retransmission buffer. */
+  nackOptimizations: boolean;
+  /** Janus `min_nack_queue`: the shortest time (ms) packets are kept for retransmission. */
+  minNackQueueMs: number;
+  /** Janus `twcc_period`: how often (ms) publishers get transport-wide congestion feedback. */
+  twccPeriodMs: number;
+  /** Janus `no_media_timer`: seconds without media before Janus reports it; 0: never. */
+  noMediaTimerSeconds: number;
+}
+
+/**
+ * Treff's defaults; BENCHMARKS.md (bench:load, "Janus settings, A/B") shows
+ * what each one measured. One event loop per core: with a thread per handle,
+ * every packet forwarded to a subscriber wakes that subscriber's thread, and
+ * Janus forwarded about half as many packets per core of CPU as with shared
+ * loops. A single loop for two cores forwarded more per core still but lost
+ * packets under load: it cannot use the second core.
+ */
+export const JANUS_MEDIA_DEFAULTS: Readonly<JanusMediaSettings> = {
+  eventLoops: availableParallelism(),
+  nackOptimizations: false,
+  minNackQueueMs: 200,
+  twccPeriodMs: 200,
+  noMediaTimerSeconds: 1,
+};
 
 /** File names inside runtimeDir. */
 export const JANUS_FILES = {
@@ -57,8 +100,32 @@ function str(value: string): string {
   return JSON.stringify(value);
 }
 
+/** The janus.jcfg lines for the media settings: `general` and `media` section. */
+export function janusMediaLines(o: Partial<JanusMediaSettings>): { general: string[]; media: string[] } {
+  const d = JANUS_MEDIA_DEFAULTS;
+  const m: JanusMediaSettings = {
+    eventLoops: o.eventLoops ?? d.eventLoops,
+    nackOptimizations: o.nackOptimizations ?? d.nackOptimizations,
+    minNackQueueMs: o.minNackQueueMs ?? d.minNackQueueMs,
+    twccPeriodMs: o.twccPeriodMs ?? d.twccPeriodMs,
+    noMediaTimerSeconds: o.noMediaTimerSeconds ?? d.noMediaTimerSeconds,
+  };
+  const whole = (value: number) => Math.max(0, Math.floor(value));
+  return {
+    // 0 is Janus' own default (a thread per handle); written only when set, as Janus reads any value as a count.
+    general: m.eventLoops > 0 ? [`event_loops = ${whole(m.eventLoops)}`] : [],
+    media: [
+      `min_nack_queue = ${whole(m.minNackQueueMs)}`,
+      `twcc_period = ${whole(m.twccPeriodMs)}`,
+      `no_media_timer = ${whole(m.noMediaTimerSeconds)}`,
+      `nack_optimizations = ${m.nackOptimizations}`,
+    ],
+  };
+}
+
 export function janusMainConfig(o: JanusConfigOptions): string {
   const dir = (name: string) => str(`${o.runtimeDir}/${name}`);
+  const tuning = janusMediaLines(o);
   const nat = [
     // No STUN server: a self-hosted Janus must not ask third parties for its address.
     o.iceInterfaces ? `ice_enforce_list = ${str(o.iceInterfaces)}` : "",
@@ -84,9 +151,10 @@ general: {
 	hide_dependencies = true
 	server_name = "treff"
 	exit_on_dl_error = true
+	${tuning.general.join("\n\t")}
 }
 media: {
-	${o.rtpPortRange ? `rtp_port_range = ${str(o.rtpPortRange)}` : ""}
+	${[o.rtpPortRange ? `rtp_port_range = ${str(o.rtpPortRange)}` : "", ...tuning.media].filter(Boolean).join("\n\t")}
 }
 nat: {
 	${nat.join("\n\t")}

@@ -27,6 +27,7 @@ import {
   type JanusConfigOptions,
 } from "./config.js";
 import { redactAddresses, type Logger } from "../../common/log.js";
+import { TokenBucket } from "../../common/token-bucket.js";
 
 export type JanusBackendEvents = { up: [JanusConnection]; down: [] };
 
@@ -83,17 +84,31 @@ export function maskApiSecret(line: string, apiSecret: string): string {
   return text;
 }
 
+/** Janus' error lines logged as warnings: a burst, then one a second (see forwardJanusOutput). */
+const JANUS_WARNINGS_BURST = 20;
+const JANUS_WARNINGS_PER_SECOND = 1;
+
 /**
  * Passes Janus' output on to our log, one whole line at a time, with
  * addresses and the API secret masked. Whole lines matter: a pipe delivers
  * chunks that may end mid-line, and a secret or an address cut in two would
  * slip past the masking.
  */
-export function forwardJanusOutput(output: Readable, apiSecret: string, log: Pick<Logger, "warn" | "debug">): void {
+export function forwardJanusOutput(
+  output: Readable,
+  apiSecret: string,
+  log: Pick<Logger, "warn" | "debug">,
+  /**
+   * Janus' errors as warnings: a burst, then a few a second. A client can make Janus print
+   * errors (an SDP it cannot parse prints two), so without a cap one client could write the
+   * warn log full at the message rate; past it, the lines go to debug.
+   */
+  warnings = new TokenBucket(JANUS_WARNINGS_BURST, JANUS_WARNINGS_PER_SECOND),
+): void {
   createInterface({ input: output, crlfDelay: Infinity }).on("line", (line) => {
     if (!line.trim()) return;
     const text = maskApiSecret(redactAddresses(line), apiSecret);
-    if (/\[ERR\]|FATAL/.test(line)) log.warn({ janus: text }, "janus");
+    if (/\[ERR\]|FATAL/.test(line) && warnings.take()) log.warn({ janus: text }, "janus");
     else log.debug({ janus: text }, "janus");
   });
 }
@@ -173,7 +188,8 @@ export class JanusSupervisor extends EventEmitter<JanusBackendEvents> implements
       cwd: dir,
     });
     this.child = child;
-    for (const stream of [child.stdout, child.stderr]) if (stream) forwardJanusOutput(stream, this.apiSecret, log);
+    const warnings = new TokenBucket(JANUS_WARNINGS_BURST, JANUS_WARNINGS_PER_SECOND);
+    for (const stream of [child.stdout, child.stderr]) if (stream) forwardJanusOutput(stream, this.apiSecret, log, warnings);
     const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
     child.once("error", (error) => log.error({ err: error.message }, "could not start janus"));
     child.once("exit", (code, signal) => this.onExit(child, code, signal));
