@@ -8,7 +8,7 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import type { Browser, Page } from "playwright-core";
-import { joinMeeting, launchBrowser, seesPlaying, type ParticipantPage } from "../helpers/browser.js";
+import { joinMeeting, launchBrowser, openPanelFromMore, seesPlaying, type ParticipantPage } from "../helpers/browser.js";
 import { inboundAudio } from "../helpers/e2ee.js";
 import { clusterSecret, metric, startBalancer, startNode, startRedis, type Balancer, type RedisServer, type TreffNode } from "../helpers/cluster.js";
 import { SCREENSHOTS } from "../helpers/suite.js";
@@ -27,6 +27,13 @@ function videoFramesSince(page: Page, since: number): Promise<number> {
     }
     return frames;
   }, since);
+}
+
+/** The moderator's own controls are there: "Meeting settings" in the More menu. */
+async function hasModeratorControls(page: Page): Promise<void> {
+  await page.getByRole("button", { name: "More", exact: true }).click();
+  await page.getByRole("dialog", { name: "More" }).getByRole("button", { name: "Meeting settings" }).waitFor();
+  await page.keyboard.press("Escape");
 }
 
 const peerConnections = (page: Page) => page.evaluate(() => (window as unknown as { __treffPeerConnections?: RTCPeerConnection[] }).__treffPeerConnections?.length ?? 0);
@@ -61,10 +68,10 @@ describe("a meeting across two nodes", () => {
     const response = await fetch(`${viaA.url}/api/meetings`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
     const { room, moderatorKey } = (await response.json()) as { room: string; moderatorKey: string };
     host = await joinMeeting(browser, `${viaA.url}/r/${room}#moderator=${moderatorKey}`, "Hanna Host");
-    await host.page.getByRole("button", { name: "Meeting settings" }).waitFor();
+    await hasModeratorControls(host.page);
     guest = await joinMeeting(browser, `${viaB.url}/r/${room}`, "Gustav Guest");
     await guest.page.getByText("Please wait: a host will let you in soon.").waitFor();
-    await host.page.getByRole("button", { name: "Lobby (1)" }).click();
+    await openPanelFromMore(host.page, "Lobby", /^Lobby/);
     await host.page.getByRole("button", { name: "Let Gustav Guest in" }).click();
     await seesPlaying(guest.page, ["Hanna Host"], "the guest", 20_000);
     await seesPlaying(host.page, ["Gustav Guest"], "the host", 20_000);
@@ -93,7 +100,7 @@ describe("a meeting across two nodes", () => {
     assert.ok(slowest < 10_000, `both back with video in ${slowest} ms`);
     await seesPlaying(guest.page, ["Hanna Host"], "the guest after the failover");
     await seesPlaying(host.page, ["Gustav Guest"], "the host after the failover");
-    await host.page.getByRole("button", { name: "Meeting settings" }).waitFor();
+    await hasModeratorControls(host.page);
     assert.equal(await guest.page.getByText("Please wait: a host will let you in soon.").isVisible(), false, "the guest did not knock again");
     assert.deepEqual([await metric(b, "treff_rooms"), await metric(b, "treff_participants")], [1, 2]);
     await host.page.screenshot({ path: `${SCREENSHOTS}/cluster-after-failover-en.png` });

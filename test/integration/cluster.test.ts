@@ -164,6 +164,8 @@ describe("several nodes on one Redis", () => {
       const termAt = Date.now();
       c.kill("SIGTERM");
       await waitUntil("the node to drain", () => metric(c, "treff_node_draining"), (v) => v === 1);
+      const health = await fetch(`${c.url}/healthz`);
+      assert.deepEqual([health.status, await health.json()], [404, { ok: false, draining: true }], "the load balancer sends new people elsewhere");
       // A new meeting goes to another node.
       const roomsOnB = (await metric(b, "treff_rooms"))!;
       const other = await connect(c);
