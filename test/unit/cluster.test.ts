@@ -1,7 +1,8 @@
 /**
  * The pure parts of running several nodes: where a new room goes, the
  * envelopes nodes relay for each other, a connection's messages held while
- * its room is found, and what the nodes derive from their shared secret.
+ * its room is found, and what the nodes derive from their shared secret;
+ * and the local registry's hooks the Redis registry relies on.
  */
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
@@ -10,7 +11,9 @@ import type { LiveNode } from "../../src/cluster/node-registry.js";
 import { RELAY_VERSION, decodeEnvelope, encodeEnvelope, type Envelope } from "../../src/cluster/relay-envelope.js";
 import { PendingSignal } from "../../src/cluster/pending-signal.js";
 import { ClusterSecrets } from "../../src/cluster/cluster-secrets.js";
+import { LocalRoomRegistry } from "../../src/cluster/local-registry.js";
 import { PROTOCOL_VERSION, type ClientMessage } from "../../src/protocol/messages.js";
+import { RecordingLink, publicKey, testContext } from "../fakes/room-context.js";
 
 const node = (id: string, load: Partial<LiveNode> = {}): LiveNode => ({
   id,
@@ -133,3 +136,29 @@ describe("ClusterSecrets", () => {
     assert.equal(secrets.open("c2hvcnQ=", "room-a"), undefined);
   });
 });
+
+describe("LocalRoomRegistry", () => {
+  test("a room whose first join is refused closes at once, and says it did not end a meeting", async () => {
+    const closed: [string, boolean][] = [];
+    const context = testContext({ policy: { e2ee: "required" } });
+    const registry = new LocalRoomRegistry({ context, maxRooms: 10 }, { closed: (name, ended) => closed.push([name, ended]) });
+    const link = new RecordingLink();
+    registry.connect({ type: "join", version: PROTOCOL_VERSION, room: "r-1", name: "Old Browser" }, "a", link);
+    await link.waitFor("error");
+    await registry.room("r-1")?.queue.run(async () => {});
+    assert.equal(registry.size, 0);
+    assert.deepEqual(closed, [["r-1", false]]);
+
+    const ada = new RecordingLink();
+    const signal = registry.connect({ type: "join", version: PROTOCOL_VERSION, room: "r-2", name: "Ada", publicKey: publicKey(1) }, "a", ada);
+    await ada.waitFor("joined");
+    assert.deepEqual(registry.stats(), { rooms: 1, participants: 1, publishers: 0, waiting: 0 });
+    signal.close(true);
+    await waitFor(() => registry.size === 0);
+    assert.deepEqual(closed.at(-1), ["r-2", true], "a meeting that ran and emptied ended");
+  });
+});
+
+async function waitFor(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((resolve) => setImmediate(resolve));
+}
