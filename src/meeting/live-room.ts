@@ -28,6 +28,7 @@ import { newKeyId, type ModeratorClaims } from "./moderator-keys.js";
 import { ParticipantNotFoundError, RefusedError, RoomClosedError } from "./errors.js";
 import { RoomMedia, type MemberMedia } from "./room-media.js";
 import { Moderation } from "./moderation.js";
+import { StateKeeper } from "./recoverable-state.js";
 import type { Admission, JoinRequest, Known, Member, ParticipantLink, RoomContext, Waiter } from "./room-context.js";
 
 export type { Admission, JoinRequest, Known, Member, ParticipantLink, RoomContext, RoomPolicy, Waiter } from "./room-context.js";
@@ -36,20 +37,26 @@ const hash = (token: string) => createHash("sha256").update(token).digest("hex")
 const newId = () => randomBytes(12).toString("base64url");
 
 export class LiveRoom {
-  readonly queue = new SerialQueue();
+  /** Every change to what the room would need after a move happens in the queue: the keeper looks after each operation. */
+  readonly queue = new SerialQueue(() => {
+    if (!this.closed) this.kept?.keep();
+  });
   readonly room = new Room();
   readonly members = new Map<ParticipantId, Member>();
   readonly waiters = new Map<ParticipantId, Waiter>();
   readonly known = new Map<string, Known>();
   /** Moderator key ids shut out of this run of the meeting (demoted or removed moderators). */
   readonly shutOut = new Set<string>();
-  /** This run of the meeting: promoted moderator keys are valid only in it. */
-  readonly instance = newKeyId();
+  /** This run of the meeting: promoted moderator keys are valid only in it (carried over when the room moves to another node). */
+  instance = newKeyId();
   readonly media: RoomMedia;
   readonly moderation: Moderation;
   password: PasswordHash | undefined;
   private readonly roomAttempts: PasswordAttempts;
   private closed = false;
+  private readonly kept: StateKeeper | undefined;
+  /** Settles once the state a previous run left (if any) is back: before anyone is let in. */
+  private readonly restored: Promise<void>;
 
   constructor(
     readonly name: RoomName,
@@ -63,6 +70,8 @@ export class LiveRoom {
       send: (id, message) => this.members.get(id)?.link.send(message),
     });
     this.moderation = new Moderation(this);
+    this.kept = context.recovery && new StateKeeper(this, name, context.recovery);
+    this.restored = this.kept ? this.queue.run(() => this.kept!.restore()) : Promise.resolve();
   }
 
   get isClosed(): boolean {
@@ -80,6 +89,7 @@ export class LiveRoom {
    * changed meanwhile is checked again in it.
    */
   async join(request: JoinRequest): Promise<Admission> {
+    await this.restored;
     const claims = this.context.moderatorKeys.verify(this.name, request.moderatorKey);
     const passwordCheck = await this.checkPassword(request, claims);
     return this.queue.run(async () => {

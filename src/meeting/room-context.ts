@@ -11,6 +11,7 @@ import type { MediaPlane } from "../media/media-plane.js";
 import type { PasswordAttempts } from "./attempts.js";
 import type { ModeratorGrant, ModeratorKeys } from "./moderator-keys.js";
 import type { MemberMedia } from "./room-media.js";
+import type { RoomRecovery } from "./recoverable-state.js";
 
 /** What a room needs from a person's connection. */
 export interface ParticipantLink {
@@ -56,6 +57,11 @@ export interface RoomContext {
   iceServers: () => IceServer[];
   /** Knocks per client address group, server-wide: one network cannot fill every lobby. */
   knocks: KeyedBuckets;
+  /**
+   * Where a room keeps what it needs to take its people back if it must start again on another
+   * node (src/cluster/room-state.ts). Absent on a single node: nothing outlives the room.
+   */
+  recovery?: RoomRecovery;
 }
 
 export interface JoinRequest {

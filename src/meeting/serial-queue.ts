@@ -6,10 +6,15 @@
 export class SerialQueue {
   private tail: Promise<unknown> = Promise.resolve();
 
+  /** `afterEach`: called once each operation has settled, before the next one starts. */
+  constructor(private readonly afterEach?: () => void) {}
+
   run<T>(operation: () => Promise<T>): Promise<T> {
     const result = this.tail.then(operation);
     // The next operation waits for this one, whether it succeeded or not.
-    this.tail = result.catch(() => undefined);
+    this.tail = result.catch(() => undefined).then(() => this.afterEach?.());
+    // A failing afterEach must not stop the queue.
+    this.tail = this.tail.catch(() => undefined);
     return result;
   }
 }

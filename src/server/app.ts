@@ -1,6 +1,7 @@
 /**
  * Assembles a running Treff: media plane (own or external Janus), room
- * registry, HTTP server and signaling. Used by main.ts and by the tests.
+ * registry (in memory, or with REDIS_URL one node of several), HTTP server,
+ * signaling and, if configured, /metrics. Used by main.ts and by the tests.
  */
 import { randomBytes } from "node:crypto";
 import type { Server } from "node:http";
@@ -23,6 +24,7 @@ import { createRoomRegistry, type RoomRegistry } from "../cluster/registry.js";
 import { ExternalJanus, JanusSupervisor, findJanusLibraryDir, type JanusBackend } from "../media/janus/supervisor.js";
 import { JanusMediaPlane } from "../media/janus/videoroom.js";
 import type { MediaPlane } from "../media/media-plane.js";
+import { TreffMetrics, type MetricsServer } from "./metrics.js";
 
 export interface TreffServer {
   /** http://host:port, with the port actually bound. */
@@ -32,6 +34,14 @@ export interface TreffServer {
   readonly signaling: Signaling;
   /** Where the Janus connection comes from (tests inspect and kill Janus through it). */
   readonly janus: JanusBackend;
+  /** Where /metrics is served, if it is (TREFF_METRICS_LISTEN). */
+  readonly metricsUrl: string | undefined;
+  /**
+   * SIGTERM: takes no new meetings (and /healthz says so to the load balancer); resolves once
+   * nobody uses this node, or after `deadlineMs`, when its meetings have moved to other nodes.
+   * On a single node there is nowhere to move them: resolves at once.
+   */
+  drain(deadlineMs: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -97,18 +107,38 @@ export async function startTreff(config: Config, log: Logger, options: { publicD
     iceServers: () => iceServersFor(config),
     knocks: new KeyedBuckets(KNOCK_BURST, KNOCKS_PER_SECOND),
   };
-  const registry = createRoomRegistry({ context, maxRooms: config.limits.rooms });
+  const cluster = config.cluster.redisUrl ? { redisUrl: config.cluster.redisUrl, secret: serverSecret } : undefined;
+  const registry = createRoomRegistry({ context, maxRooms: config.limits.rooms, ...(cluster ? { cluster } : {}) });
   const probes = new ProbeService(mediaPlane);
   warnAboutConfiguration(config, log);
+  let draining = false;
+  let signaling: Signaling | undefined;
+  const metrics = config.metrics.listen
+    ? new TreffMetrics({
+        rooms: () => registry.stats(),
+        connections: () => signaling?.connectionCount ?? 0,
+        mediaUp: () => mediaPlane.available,
+        draining: () => draining,
+      })
+    : undefined;
   mediaPlane.on("down", () => {
     log.warn("media server went away; asking every participant to reconnect");
+    metrics?.mediaWentDown();
     void registry.shutdownAll(CloseCode.mediaRestart, "media server restarted");
   });
 
   let http: FastifyInstance;
-  let signaling: Signaling;
+  let metricsServer: MetricsServer | undefined;
   try {
-    http = await createHttpServer({ config, meetings, publicDir: options.publicDir ?? publicDir(), mediaAvailable: () => mediaPlane.available });
+    await registry.start();
+    http = await createHttpServer({
+      config,
+      meetings,
+      publicDir: options.publicDir ?? publicDir(),
+      mediaAvailable: () => mediaPlane.available,
+      // A draining node tells the load balancer (/healthz) to send new people elsewhere.
+      draining: () => draining,
+    });
     signaling = new Signaling(http.server as Server, {
       registry,
       log,
@@ -118,9 +148,13 @@ export async function startTreff(config: Config, log: Logger, options: { publicD
       mediaOffByDefault: config.meetings.mediaOffByDefault,
       e2ee: config.meetings.e2ee,
       limits: { connections: config.limits.connections, connectionsPerAddress: config.limits.connectionsPerAddress },
+      ...(metrics ? { onRejected: (code) => metrics.messageRejected(code) } : {}),
     });
     await http.listen({ host: config.host, port: config.port });
+    if (metrics && config.metrics.listen) metricsServer = await metrics.serve(config.metrics.listen, log);
   } catch (error) {
+    signaling?.close();
+    await registry.close();
     await mediaPlane.close();
     throw error;
   }
@@ -131,18 +165,29 @@ export async function startTreff(config: Config, log: Logger, options: { publicD
   log.info({ url }, "treff is listening");
 
   let closing: Promise<void> | undefined;
+  const drain = (deadlineMs: number) => {
+    draining = true;
+    return registry.drain(deadlineMs);
+  };
+  const edge = signaling;
   return {
     url,
     registry,
     mediaPlane,
-    signaling,
+    signaling: edge,
     janus: backend,
+    metricsUrl: metricsServer?.url,
+    drain,
     close() {
       closing ??= (async () => {
+        // With several nodes the meetings here move on at once; on one node this does nothing.
+        await drain(0);
         // Participants first, with a proper close ("going away"), then whatever is left.
         await registry.shutdownAll(CloseCode.goingAway, "server shutting down");
-        signaling.close();
+        edge.close();
         await http.close();
+        await metricsServer?.close();
+        await registry.close();
         await mediaPlane.close();
       })();
       return closing;

@@ -137,6 +137,28 @@ export const Config = z.object({
       trustProxy: Flag.default(false),
     })
     .prefault({}),
+  /** Several Treff nodes as one service (docs/scaling.md). Unset: one node, everything in memory. */
+  cluster: z
+    .object({
+      /** The Redis the nodes share: redis://[:password@]host:port[/db], or rediss:// for TLS. */
+      redisUrl: z
+        .string()
+        .regex(/^rediss?:\/\/\S+$/, "use redis://host:port or rediss://host:port")
+        .optional(),
+      /** On SIGTERM: how long the meetings on this node may go on before they move to other nodes. */
+      drainSeconds: WholeNumber.pipe(z.number().min(0).max(86_400)).default(60),
+    })
+    .prefault({}),
+  /** Prometheus metrics (GET /metrics) on an address of their own. Off unless set. */
+  metrics: z
+    .object({
+      /** host:port to serve /metrics on, e.g. 127.0.0.1:9464; keep it off the public interface. */
+      listen: z
+        .string()
+        .regex(/^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, "use host:port, e.g. 127.0.0.1:9464")
+        .optional(),
+    })
+    .prefault({}),
   /** TURN with ephemeral credentials (TURN REST API scheme, e.g. coturn's use-auth-secret). */
   turn: z
     .object({
@@ -149,6 +171,9 @@ export const Config = z.object({
     })
     .prefault({})
     .refine((t) => t.urls.length === 0 || t.secret, { message: "TURN urls need a secret (env TURN_SECRET)", path: ["secret"] }),
+}).refine((c) => !c.cluster.redisUrl || c.secret, {
+  message: "several nodes (REDIS_URL) must share one secret: set the same TREFF_SECRET on every node",
+  path: ["secret"],
 });
 export type Config = z.infer<typeof Config>;
 
@@ -187,6 +212,9 @@ const ENVIRONMENT: Record<string, string[]> = {
   ...Object.fromEntries(Object.entries(PRIVACY_ENVIRONMENT).map(([name, path]) => [name, ["privacy", ...path]])),
   FRAME_ANCESTORS: ["http", "frameAncestors"],
   TRUST_PROXY: ["http", "trustProxy"],
+  REDIS_URL: ["cluster", "redisUrl"],
+  TREFF_DRAIN_SECONDS: ["cluster", "drainSeconds"],
+  TREFF_METRICS_LISTEN: ["metrics", "listen"],
   TURN_SECRET: ["turn", "secret"],
   TURN_URLS: ["turn", "urls"],
   TURN_TTL_SECONDS: ["turn", "ttlSeconds"],
@@ -235,8 +263,14 @@ export function describeConfig(config: Config): Record<string, unknown> {
     secret: config.secret ? "***" : undefined,
     meetings: { ...config.meetings, creationSecret: config.meetings.creationSecret ? "***" : undefined },
     turn: { ...config.turn, secret: config.turn.secret ? "***" : undefined },
+    cluster: { ...config.cluster, redisUrl: config.cluster.redisUrl && maskUrlPassword(config.cluster.redisUrl) },
     iceServers: config.iceServers.map((s) => ({ urls: s.urls, credential: s.credential ? "***" : undefined })),
   };
+}
+
+/** A URL with its password (if any) masked. */
+function maskUrlPassword(url: string): string {
+  return url.replace(/^(\w+:\/\/[^:@/]*:)[^@/]*@/, "$1***@");
 }
 
 function setPath(target: Record<string, unknown>, path: string[], value: unknown): void {

@@ -15,6 +15,8 @@ export interface HttpOptions {
   publicDir: string;
   /** Whether the media server is reachable, for /healthz. */
   mediaAvailable: () => boolean;
+  /** Whether this node drains (SIGTERM with several nodes), for /healthz. */
+  draining?: () => boolean;
   meetings: MeetingCreator;
 }
 
@@ -63,8 +65,11 @@ export async function createHttpServer(options: HttpOptions): Promise<FastifyIns
     operatorConfigured: config.operator.name.trim() !== "" && config.operator.contact.trim() !== "",
   }));
 
+  // 503: the media server is away. 404 while draining: the load balancer sends new people
+  // elsewhere and keeps the open connections (HAProxy's `http-check disable-on-404`).
   app.get("/healthz", async (_request, reply) => {
     const media = options.mediaAvailable();
+    if (media && options.draining?.()) return reply.code(404).send({ ok: false, draining: true });
     return reply.code(media ? 200 : 503).send({ ok: media });
   });
 

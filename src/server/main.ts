@@ -17,15 +17,22 @@ async function main(): Promise<void> {
   const log = createLogger(config.logLevel);
   const server = await startTreff(config, log);
   console.log(`Treff is running: open ${server.url} in a browser.`);
-  for (const signal of ["SIGINT", "SIGTERM"] as const) {
-    process.once(signal, () => {
-      log.info({ signal }, "shutting down");
-      server.close().then(
-        () => process.exit(0),
-        () => process.exit(1),
-      );
-    });
-  }
+  const stop = () =>
+    server.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  process.once("SIGINT", () => {
+    log.info({ signal: "SIGINT" }, "shutting down");
+    void stop();
+  });
+  // SIGTERM (systemd, an update): with several nodes, meetings here may finish first, for
+  // TREFF_DRAIN_SECONDS at most, then move to the other nodes. A second SIGTERM stops at once.
+  process.once("SIGTERM", () => {
+    log.info({ signal: "SIGTERM" }, "shutting down");
+    process.once("SIGTERM", () => void stop());
+    void server.drain(config.cluster.drainSeconds * 1000).then(stop, stop);
+  });
 }
 
 main().catch((error: Error) => {

@@ -61,6 +61,8 @@ export interface SignalingOptions {
   /** Interval of WebSocket pings; a connection that misses one is dropped. */
   heartbeatMs?: number;
   limits?: Partial<SignalingLimits>;
+  /** Told of each rejected frame (for /metrics). */
+  onRejected?: (code: ErrorCode) => void;
 }
 
 const DEFAULT_LIMITS: SignalingLimits = {
@@ -264,6 +266,7 @@ class ClientConnection implements ParticipantLink {
   /** Answers with an error, or closes the connection once it has sent too many bad messages. */
   private reject(code: ErrorCode, message: string, inReplyTo?: string): void {
     this.rejected++;
+    this.options.onRejected?.(code);
     if (this.rejected > MAX_REJECTED) {
       if (this.rejected === MAX_REJECTED + 1) this.options.log.info("closing a signaling connection for abuse");
       this.ws.close(CloseCode.abuse, "too many invalid or excess messages");

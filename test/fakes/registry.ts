@@ -5,7 +5,7 @@
  * of the edge (src/server/signaling.ts) without any meeting logic.
  */
 import type { ClientMessage, ClientMessageOf } from "../../src/protocol/messages.js";
-import type { ParticipantLink, ParticipantSignal, RoomRegistry } from "../../src/cluster/registry.js";
+import type { ParticipantLink, ParticipantSignal, RegistryStats, RoomRegistry } from "../../src/cluster/registry.js";
 
 export class FakeSignal implements ParticipantSignal {
   /** Every message after the opening `join`, in order. */
@@ -44,8 +44,18 @@ export class FakeRoomRegistry implements RoomRegistry {
     return signal;
   }
 
+  stats(): RegistryStats {
+    return { rooms: this.size, participants: this.signals.filter((s) => !s.closed).length, publishers: 0, waiting: 0 };
+  }
+
+  async start(): Promise<void> {}
+
   async shutdownAll(code: number, reason: string): Promise<void> {
     this.shutdowns.push({ code, reason });
     for (const signal of this.signals) if (!signal.closed) signal.link.close(code, reason);
   }
+
+  async drain(): Promise<void> {}
+
+  async close(): Promise<void> {}
 }

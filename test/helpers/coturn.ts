@@ -134,7 +134,7 @@ export async function startCoturn(options: CoturnOptions = {}): Promise<Coturn> 
 }
 
 /** SIGTERM, SIGKILL after 3 s; resolves once the process is gone. */
-async function terminate(child: ChildProcess, exited: Promise<void>): Promise<void> {
+export async function terminate(child: ChildProcess, exited: Promise<void>): Promise<void> {
   // Never started (no turnserver installed), or already gone.
   if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
   child.kill("SIGTERM");
@@ -144,7 +144,7 @@ async function terminate(child: ChildProcess, exited: Promise<void>): Promise<vo
 }
 
 /** A port free for both UDP and TCP on 127.0.0.1 right now (coturn listens on both). */
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   for (;;) {
     const port = await new Promise<number>((resolve, reject) => {
       const server = createServer();

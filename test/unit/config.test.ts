@@ -39,6 +39,8 @@ const DEFAULTS = {
     notes: { de: "", en: "" },
   },
   http: { frameAncestors: [], trustProxy: false },
+  cluster: { drainSeconds: 60 },
+  metrics: {},
   turn: { urls: [], ttlSeconds: 6 * 3600 },
 };
 
@@ -49,6 +51,7 @@ const DESCRIBED_DEFAULTS = {
   secret: undefined,
   meetings: { ...DEFAULTS.meetings, creationSecret: undefined },
   turn: { ...DEFAULTS.turn, secret: undefined },
+  cluster: { ...DEFAULTS.cluster, redisUrl: undefined },
 };
 
 const dir = mkdtempSync(join(tmpdir(), "treff-config-test-"));
@@ -118,6 +121,9 @@ describe("loadConfig", () => {
       TREFF_MAX_CONNECTIONS_PER_ADDRESS: "20",
       TREFF_MAX_LOBBY: "30",
       JANUS_ALLOW_LOOPBACK_CANDIDATES: "true",
+      REDIS_URL: "redis://:redis-password@10.0.0.5:6379/2",
+      TREFF_DRAIN_SECONDS: "300",
+      TREFF_METRICS_LISTEN: "127.0.0.1:9464",
     });
     assert.deepEqual(config, {
       host: "0.0.0.0",
@@ -154,6 +160,8 @@ describe("loadConfig", () => {
       operator: { name: "Verein e.V.", contact: "privacy@example.org", dataProtectionOfficer: "dpo@example.org" },
       privacy: DEFAULTS.privacy,
       http: { frameAncestors: ["https://a.example", "https://b.example"], trustProxy: true },
+      cluster: { redisUrl: "redis://:redis-password@10.0.0.5:6379/2", drainSeconds: 300 },
+      metrics: { listen: "127.0.0.1:9464" },
       turn: {
         secret: "turn-secret",
         urls: ["turn:turn.example.org:3478?transport=udp", "turns:turn.example.org:443?transport=tcp"],
@@ -321,6 +329,13 @@ describe("loadConfig with TREFF_CONFIG", () => {
     assert.ok(configError({ TREFF_CONFIG: dir }).message.startsWith(`cannot read TREFF_CONFIG=${dir}: `));
   });
 
+  test("REDIS_URL needs TREFF_SECRET (the nodes share it); the URL and the metrics address are checked", () => {
+    assert.ok(configError({ REDIS_URL: "redis://127.0.0.1:6379" }).message.includes("secret (env TREFF_SECRET): several nodes (REDIS_URL) must share one secret"));
+    assert.ok(configError({ REDIS_URL: "http://127.0.0.1:6379", TREFF_SECRET: "server-secret-0123456789" }).message.includes("cluster.redisUrl (env REDIS_URL)"));
+    assert.ok(configError({ TREFF_METRICS_LISTEN: "9464" }).message.includes("metrics.listen (env TREFF_METRICS_LISTEN): use host:port"));
+    assert.equal(loadConfig({ TREFF_METRICS_LISTEN: "[::1]:9464" }).metrics.listen, "[::1]:9464");
+  });
+
   test("a file that is not JSON is a ConfigError", () => {
     const path = configFile("broken.json", "{ port: 80 ");
     assert.ok(configError({ TREFF_CONFIG: path }).message.startsWith(`cannot read TREFF_CONFIG=${path}: `));
@@ -382,6 +397,12 @@ describe("describeConfig", () => {
     assert.equal((described.meetings as { creationSecret?: string }).creationSecret, undefined);
     assert.equal((described.turn as { secret?: string }).secret, undefined);
     assert.deepEqual(describeConfig(parseConfig({})), DESCRIBED_DEFAULTS);
+  });
+
+  test("masks the password in REDIS_URL", () => {
+    const described = describeConfig(parseConfig({ secret: "server-secret-value", cluster: { redisUrl: "rediss://treff:redis-password@redis.internal:6380/1" } }));
+    assert.equal((described.cluster as { redisUrl?: string }).redisUrl, "rediss://treff:***@redis.internal:6380/1");
+    assert.ok(!JSON.stringify(described).includes("redis-password"));
   });
 
   test("does not change the configuration it describes", () => {
