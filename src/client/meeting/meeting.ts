@@ -212,12 +212,31 @@ export class Meeting implements MeetingControls {
     this.signaling.send({ type: "react", reaction });
   }
 
-  /** A moderator muted us or stopped our camera: do it here, so the person sees it on their own controls. */
-  private async obeyModerator(action: "mute-audio" | "stop-video"): Promise<void> {
+  /**
+   * A moderator muted us, stopped our camera or screen share: do it here, so the person sees it on
+   * their own controls. Asked to unmute: only a prompt; the person decides.
+   */
+  private async obeyModerator(action: ServerMessageOf<"moderated">["action"]): Promise<void> {
+    if (action === "ask-unmute") return this.view?.moderatorNotice("ask-unmute");
+    if (action === "stop-screen") {
+      this.stopScreenShare();
+      return this.view?.moderatorNotice("stop-screen");
+    }
     if (action === "mute-audio") await this.media.setAudio(false);
     else await this.media.setVideo(false);
     await this.mediaChanged();
     this.view?.controlsChanged();
+  }
+
+  /** The meeting starts newcomers muted or with the camera off (the server holds us to it until we switch them on). */
+  private async startAsAsked(startWith: { audio: boolean; video: boolean }): Promise<void> {
+    const audioOff = !startWith.audio && this.media.audioOn;
+    const videoOff = !startWith.video && this.media.videoOn;
+    if (!audioOff && !videoOff) return;
+    if (audioOff) await this.media.setAudio(false);
+    if (videoOff) await this.media.setVideo(false);
+    await this.mediaChanged();
+    this.view?.moderatorNotice("start-muted");
   }
 
   private self(): Participant {
@@ -253,7 +272,10 @@ export class Meeting implements MeetingControls {
       this.e2ee.session?.joined(m.participantId, m.participants);
       this.receiver.forget();
       this.view?.status("connected");
-      this.signaling.send({ type: "mediaState", audio: this.media.audioOn, video: this.media.videoOn });
+      // Never more than the meeting lets a newcomer start with (issue 13), or the server would lift the mute.
+      const start = m.startWith ?? { audio: true, video: true };
+      this.signaling.send({ type: "mediaState", audio: this.media.audioOn && start.audio, video: this.media.videoOn && start.video });
+      if (m.startWith) void this.startAsAsked(m.startWith);
       this.renderParticipants();
       this.updateSubscription();
     });
@@ -297,6 +319,9 @@ export class Meeting implements MeetingControls {
       if (from) this.view?.reaction(from, m.reaction);
     });
     s.on("moderated", (m) => void this.obeyModerator(m.action));
+    // Moderator tools (issue 13)
+    s.on("newcomerDefaults", ({ muteMicrophones, cameraOff }) => this.view?.newcomerDefaults({ muteMicrophones, cameraOff }));
+    s.on("lobbyMessage", (m) => this.view?.lobbyMessage(m.text));
     s.on("farewell", (m) => {
       // Removed, or the meeting ended: a moderator key for it is of no use any more.
       if (m.reason !== "refused") this.moderator.forgetKey();

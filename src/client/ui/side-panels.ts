@@ -3,7 +3,7 @@
  * from the bar), devices and, for moderators, the lobby and the meeting
  * settings (opened from the More menu).
  */
-import type { LobbyEntry, Participant, ParticipantId } from "../../protocol/messages.js";
+import type { LobbyEntry, NewcomerDefaults, Participant, ParticipantId } from "../../protocol/messages.js";
 import type { PeerState } from "../e2ee/session.js";
 import type { LocalMedia } from "../media.js";
 import type { ChatLine, MeetingControls, RoomState } from "../view.js";
@@ -15,6 +15,7 @@ import { ChatPanel } from "./chat-panel.js";
 import { PeoplePanel } from "./people-panel.js";
 import { LobbyPanel } from "./lobby-panel.js";
 import { SettingsPanel } from "./settings-panel.js";
+import { NewcomerSettings } from "./newcomer-settings.js";
 import { DevicePicker } from "./device-picker.js";
 import { languageSwitch } from "./language-switch.js";
 
@@ -44,6 +45,7 @@ export class SidePanels {
   private readonly peoplePanel: PeoplePanel;
   private readonly lobbyPanel: LobbyPanel;
   private readonly settingsPanel: SettingsPanel;
+  private readonly newcomerSettings: NewcomerSettings;
   private readonly devicePicker: DevicePicker;
   private unread = 0;
 
@@ -64,6 +66,9 @@ export class SidePanels {
       encrypting: () => meeting.encryption === "encrypting",
       moderatorLink: () => meeting.moderator.link(),
     });
+    // How newcomers start, and the knock sound (issue 13): before "End meeting for all".
+    this.newcomerSettings = new NewcomerSettings((defaults) => meeting.moderator.setNewcomerDefaults(defaults));
+    this.settingsPanel.element.lastElementChild?.before(this.newcomerSettings.element);
     this.devicePicker = new DevicePicker(media, () => events.devicesChanged(), (deviceId) => events.speaker(deviceId), "meeting");
     // Every text on this screen was drawn in one language: switching reloads the page, which
     // comes straight back into the meeting as the same person (resume token).
@@ -135,6 +140,10 @@ export class SidePanels {
 
   roomState(state: RoomState): void {
     this.settingsPanel.update(state);
+  }
+
+  newcomerDefaults(defaults: NewcomerDefaults): void {
+    this.newcomerSettings.update(defaults);
   }
 
   chatMessage(message: ChatLine, fromSelf: boolean): void {
