@@ -9,6 +9,7 @@ import type { ErrorCode, LobbyEntry, ModeratorAction, ModeratorActionForAll, New
 import type { RemoteTracks } from "./rtc/subscriber.js";
 import type { Quality } from "./rtc/quality.js";
 import type { PeerState } from "./e2ee/session.js";
+import type { Polls } from "./polls/polls.js";
 
 /** This page encrypts, or its browser cannot, or the operator switched end-to-end encryption off. */
 export type EncryptionMode = "encrypting" | "unsupported" | "off";
@@ -94,6 +95,8 @@ export interface MeetingControls {
   react(reaction: Reaction): void;
   /** Requests only moderators may make: the server checks the role; the screen offers them only to moderators. */
   readonly moderator: ModeratorControls;
+  /** Polls (issue 13): the panel draws them and asks for changes. */
+  readonly polls: Polls;
 }
 
 /** What a moderator asks of the meeting. */

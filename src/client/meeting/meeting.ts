@@ -21,6 +21,7 @@ import { ScreenShare } from "./screen-share.js";
 import { MeetingEncryption } from "./encryption.js";
 import { MeetingChat } from "./chat.js";
 import { ContentChannel } from "./content.js";
+import { Polls } from "../polls/polls.js";
 import { Moderation } from "./moderation.js";
 import { ActivityMeters } from "./activity.js";
 
@@ -48,6 +49,8 @@ export class Meeting implements MeetingControls {
   private readonly chat: MeetingChat;
   /** What participants create together (polls, whiteboard, notes, slides…): features send and listen here. */
   readonly content: ContentChannel;
+  /** Polls (issue 13), over the content channel. */
+  readonly polls: Polls;
   readonly moderator: Moderation;
   private readonly meters: ActivityMeters;
 
@@ -80,6 +83,11 @@ export class Meeting implements MeetingControls {
     this.screen = new ScreenShare(context, () => this.stopScreenShare());
     this.chat = new MeetingChat(send, () => this.e2ee.session, () => this.view);
     this.content = new ContentChannel({ send, backlog: () => this.signaling.backlog }, () => this.e2ee.session);
+    this.polls = new Polls(this.content, {
+      selfId: () => this.roster.selfId,
+      isModerator: (id) => (id === this.roster.selfId ? this.moderator.isModerator : this.roster.get(id)?.role === "moderator"),
+      nameOf: (id) => (id === this.roster.selfId ? this.roster.name : this.roster.get(id)?.name),
+    });
     this.moderator = new Moderation(room, send);
     this.meters = new ActivityMeters({ media, camera: this.camera, receiver: this.receiver }, () => this.roster.selfId, () => this.view);
     this.registerHandlers();
@@ -114,6 +122,7 @@ export class Meeting implements MeetingControls {
     this.leaving = true;
     this.teardownMedia();
     this.meters.stop();
+    this.polls.dispose();
     forgetSession(this.room);
     void forgetIdentity(this.room);
     this.e2ee.close();
@@ -287,6 +296,7 @@ export class Meeting implements MeetingControls {
       this.roster.add(m.participant);
       this.e2ee.session?.participantJoined(m.participant);
       this.view?.joined(m.participant);
+      void this.polls.welcome(m.participant.id); // the polls this page started, for the newcomer
       this.renderParticipants();
       this.updateSubscription();
     });

@@ -110,6 +110,16 @@ export class MeetingScreen implements MeetingView {
       this.more.add("moderation", t("askEveryoneToUnmute"), () => this.moderateAll("ask-unmute", "askedEveryoneToUnmute")),
     ];
     for (const item of this.moderatorItems) item.setHidden(true);
+    this.more.add("tools", t("polls"), () => this.panels.open(this.panels.polls));
+    // A poll someone else started: a notice that opens the panel, unless it is open already.
+    meeting.polls.onChange((reason, poll) => {
+      if (reason !== "opened" || this.panels.polls.open) return;
+      this.toasts.show(t("pollToast", { question: poll.spec.question }), {
+        key: `poll-${poll.spec.id}`,
+        ms: 15_000,
+        actions: [{ label: t("pollAnswerNow"), primary: true, run: () => this.panels.open(this.panels.polls) }],
+      });
+    });
     this.viewItem = this.more.add("view", t("speakerView"), () => this.toggleSpeakerView());
     this.more.add("settings", t("devices"), () => this.panels.show(this.panels.devices));
     this.more.add("help", t("shortcuts"), () => help.open());

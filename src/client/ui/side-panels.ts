@@ -16,6 +16,7 @@ import { PeoplePanel } from "./people-panel.js";
 import { LobbyPanel } from "./lobby-panel.js";
 import { SettingsPanel } from "./settings-panel.js";
 import { NewcomerSettings } from "./newcomer-settings.js";
+import { PollPanel } from "./poll-panel.js";
 import { DevicePicker } from "./device-picker.js";
 import { languageSwitch } from "./language-switch.js";
 
@@ -37,6 +38,7 @@ export class SidePanels {
   readonly devices: SidePanel;
   readonly lobby: SidePanel;
   readonly settings: SidePanel;
+  readonly polls: SidePanel;
   /** The bar's buttons for the two panels used all the time. */
   readonly chatButton: ControlButton;
   readonly peopleButton: ControlButton;
@@ -46,6 +48,7 @@ export class SidePanels {
   private readonly lobbyPanel: LobbyPanel;
   private readonly settingsPanel: SettingsPanel;
   private readonly newcomerSettings: NewcomerSettings;
+  private readonly pollPanel: PollPanel;
   private readonly devicePicker: DevicePicker;
   private unread = 0;
 
@@ -69,6 +72,7 @@ export class SidePanels {
     // How newcomers start, and the knock sound (issue 13): before "End meeting for all".
     this.newcomerSettings = new NewcomerSettings((defaults) => meeting.moderator.setNewcomerDefaults(defaults));
     this.settingsPanel.element.lastElementChild?.before(this.newcomerSettings.element);
+    this.pollPanel = new PollPanel(meeting.polls);
     this.devicePicker = new DevicePicker(media, () => events.devicesChanged(), (deviceId) => events.speaker(deviceId), "meeting");
     // Every text on this screen was drawn in one language: switching reloads the page, which
     // comes straight back into the meeting as the same person (resume token).
@@ -88,7 +92,8 @@ export class SidePanels {
     this.devices = panel(devicesPanel);
     this.lobby = panel(this.lobbyPanel.element);
     this.settings = panel(this.settingsPanel.element);
-    this.all = [this.chat, this.people, this.devices, this.lobby, this.settings];
+    this.polls = panel(this.pollPanel.element);
+    this.all = [this.chat, this.people, this.devices, this.lobby, this.settings, this.polls];
     this.chatButton = controlButton("panel-toggle", () => this.show(this.chat));
     this.chat.opensWith(this.chatButton.element);
     this.peopleButton = controlButton("panel-toggle", () => this.show(this.people));
@@ -117,6 +122,7 @@ export class SidePanels {
 
   /** A moderator no longer: their panels close. */
   showModeratorTools(moderator: boolean): void {
+    this.pollPanel.setModerator(moderator);
     if (moderator) return;
     if (this.lobby.open) this.show(this.lobby);
     if (this.settings.open) this.show(this.settings);
