@@ -113,6 +113,7 @@ export class MeetingScreen implements MeetingView {
     this.more.add("tools", t("polls"), () => this.panels.open(this.panels.polls));
     // A poll someone else started: a notice that opens the panel, unless it is open already.
     meeting.polls.onChange((reason, poll) => {
+      if (poll.answered || poll.closed) this.toasts.dismiss(`poll-${poll.spec.id}`);
       if (reason !== "opened" || this.panels.polls.open) return;
       this.toasts.show(t("pollToast", { question: poll.spec.question }), {
         key: `poll-${poll.spec.id}`,
