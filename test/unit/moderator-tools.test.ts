@@ -12,6 +12,7 @@ import { ForbiddenError } from "../../src/meeting/errors.js";
 import type { RoomPolicy } from "../../src/meeting/room-context.js";
 import { CAMERA_OFFER, SCREEN_OFFER, type FakeMediaParticipant } from "../fakes/media-plane.js";
 import { RecordingLink, testContext, type TestContext } from "../fakes/room-context.js";
+import { captureState, restoreState } from "../../src/meeting/recoverable-state.js";
 
 const ROOM = "room-under-test";
 const DAY_MS = 24 * 3600 * 1000;
@@ -151,6 +152,20 @@ describe("how newcomers start", () => {
 
     await live.moderation.setNewcomerDefaults(mod.member, { muteMicrophones: false, cameraOff: false });
     assert.equal((await enter(live, "Later")).link.last("joined").startWith, undefined);
+  });
+});
+
+describe("how newcomers start, after the room moved to another node", () => {
+  test("the setting is kept with the room's recoverable state, and only when set", async () => {
+    const { ctx, live } = setup();
+    const mod = await host(live, ctx);
+    assert.equal(captureState(live).newcomers, undefined);
+    await live.moderation.setNewcomerDefaults(mod.member, { muteMicrophones: true, cameraOff: false });
+    const state = captureState(live);
+    assert.deepEqual(state.newcomers, { muteMicrophones: true, cameraOff: false });
+    const { live: moved } = setup();
+    restoreState(moved, state);
+    assert.deepEqual((await enter(moved, "Ada")).link.last("joined").startWith, { audio: false, video: true });
   });
 });
 
