@@ -17,6 +17,7 @@ import { joinFromPrejoin, joinMeeting, newParticipant, openPanelFromMore, type P
 import { createMeeting } from "../helpers/server.js";
 import { SCREENSHOTS, useServerAndBrowser } from "../helpers/suite.js";
 import { recordSignaling } from "../helpers/e2ee.js";
+import { seriousViolations } from "../helpers/axe.js";
 
 const NO_DEVICES = { devices: { microphone: false, camera: false } };
 
@@ -111,6 +112,8 @@ describe("polls with end-to-end encryption", () => {
     await host.page.getByText("Bert Berg: Hamburg").waitFor();
     assert.equal(await people[0]!.p.page.getByText("Who answered what", { exact: true }).count(), 0, "participants see no names");
     await host.page.screenshot({ path: `${SCREENSHOTS}/polls-moderator-desktop-en.png` });
+    assert.deepEqual(await seriousViolations(host.page), [], "polls panel with results (moderator)");
+    assert.deepEqual(await seriousViolations(people[1]!.p.page), [], "polls panel with results (participant, German)");
     await people[1]!.p.page.screenshot({ path: `${SCREENSHOTS}/polls-participant-de.png` });
 
     const csv = await downloadCsv(host.page, "Where do we meet next?");

@@ -37,11 +37,23 @@ export class PollPanel {
     this.empty.hidden = polls.length > 0;
     // Keep what the person ticked but has not sent yet.
     const ticked = new Map([...this.list.querySelectorAll<HTMLInputElement>("input[data-poll]")].map((i) => [i.id, i.checked]));
+    // Counts arrive while someone reads or answers: keyboard focus stays where it was.
+    const focused = this.list.contains(document.activeElement) ? document.activeElement : null;
+    const focusKey = focused?.id || (focused ? `${focused.closest("article")?.getAttribute("aria-labelledby")}|${focused.textContent}` : undefined);
     this.list.replaceChildren(...polls.map((poll) => this.card(poll)));
     for (const [id, checked] of ticked) {
       const input = this.list.querySelector<HTMLInputElement>(`#${CSS.escape(id)}`);
-      if (input && !input.disabled) input.checked = checked;
+      if (input) input.checked = checked;
     }
+    if (focusKey) this.refocus(focusKey);
+  }
+
+  private refocus(key: string): void {
+    const byId = this.list.querySelector<HTMLElement>(`#${CSS.escape(key)}`);
+    if (byId) return byId.focus();
+    const [card, text] = key.split("|");
+    const buttons = this.list.querySelectorAll<HTMLElement>(`article[aria-labelledby="${CSS.escape(card ?? "")}"] button, article[aria-labelledby="${CSS.escape(card ?? "")}"] summary`);
+    [...buttons].find((b) => b.textContent === text)?.focus();
   }
 
   private card(poll: PollView): HTMLElement {
