@@ -4,7 +4,8 @@
  * and the one place where each server message is handed to the part that
  * deals with it. It drives a view and contains no DOM code. The parts:
  * roster.ts (who is here), camera.ts (sending), receiver.ts (receiving),
- * screen-share.ts, encryption.ts, chat.ts, moderation.ts, activity.ts
+ * screen-share.ts, encryption.ts, chat.ts, moderation.ts (and moderated.ts: what a
+ * moderator asks of this page), activity.ts
  * (speaking and quality meters).
  */
 import { CloseCode, PROTOCOL_VERSION } from "../../protocol/constants.js";
@@ -22,6 +23,7 @@ import { MeetingEncryption } from "./encryption.js";
 import { MeetingChat } from "./chat.js";
 import { ContentChannel } from "./content.js";
 import { Polls } from "../polls/polls.js";
+import { obeyModerator, startAsAsked, type Obeying } from "./moderated.js";
 import { Moderation } from "./moderation.js";
 import { ActivityMeters } from "./activity.js";
 
@@ -225,31 +227,9 @@ export class Meeting implements MeetingControls {
     this.signaling.send({ type: "react", reaction });
   }
 
-  /**
-   * A moderator muted us, stopped our camera or screen share: do it here, so the person sees it on
-   * their own controls. Asked to unmute: only a prompt; the person decides.
-   */
-  private async obeyModerator(action: ServerMessageOf<"moderated">["action"]): Promise<void> {
-    if (action === "ask-unmute") return this.view?.moderatorNotice("ask-unmute");
-    if (action === "stop-screen") {
-      this.stopScreenShare();
-      return this.view?.moderatorNotice("stop-screen");
-    }
-    if (action === "mute-audio") await this.media.setAudio(false);
-    else await this.media.setVideo(false);
-    await this.mediaChanged();
-    this.view?.controlsChanged();
-  }
-
-  /** The meeting starts newcomers muted or with the camera off (the server holds us to it until we switch them on). */
-  private async startAsAsked(startWith: { audio: boolean; video: boolean }): Promise<void> {
-    const audioOff = !startWith.audio && this.media.audioOn;
-    const videoOff = !startWith.video && this.media.videoOn;
-    if (!audioOff && !videoOff) return;
-    if (audioOff) await this.media.setAudio(false);
-    if (videoOff) await this.media.setVideo(false);
-    await this.mediaChanged();
-    this.view?.moderatorNotice("start-muted");
+  /** What a moderator's request may change here (moderated.ts). */
+  private obeying(): Obeying {
+    return { media: this.media, mediaChanged: () => this.mediaChanged(), stopScreenShare: () => this.stopScreenShare(), view: this.view };
   }
 
   private self(): Participant {
@@ -288,7 +268,7 @@ export class Meeting implements MeetingControls {
       // Never more than the meeting lets a newcomer start with (issue 13), or the server would lift the mute.
       const start = m.startWith ?? { audio: true, video: true };
       this.signaling.send({ type: "mediaState", audio: this.media.audioOn && start.audio, video: this.media.videoOn && start.video });
-      if (m.startWith) void this.startAsAsked(m.startWith);
+      if (m.startWith) void startAsAsked(m.startWith, this.obeying());
       this.renderParticipants();
       this.updateSubscription();
     });
@@ -333,7 +313,7 @@ export class Meeting implements MeetingControls {
       const from = m.from === this.roster.selfId ? this.self() : this.roster.get(m.from);
       if (from) this.view?.reaction(from, m.reaction);
     });
-    s.on("moderated", (m) => void this.obeyModerator(m.action));
+    s.on("moderated", (m) => void obeyModerator(m.action, this.obeying()));
     // Moderator tools (issue 13)
     s.on("newcomerDefaults", ({ muteMicrophones, cameraOff }) => this.view?.newcomerDefaults({ muteMicrophones, cameraOff }));
     s.on("lobbyMessage", (m) => this.view?.lobbyMessage(m.text));
