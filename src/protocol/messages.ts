@@ -281,6 +281,11 @@ export const ServerMessage = z.discriminatedUnion("type", [
   /** To those waiting in the lobby: a moderator's note. Plain text (docs/e2ee.md). `at`: server time. */
   z.object({ type: z.literal("lobbyMessage"), text: z.string(), at: z.number() }),
   // --- end of moderator tools ---
+  /**
+   * The highest layer of your camera anyone receives now (`off`: nobody). Layers above it may
+   * pause until it rises: encoding them costs CPU for nothing.
+   */
+  z.object({ type: z.literal("videoLayers"), highest: VideoQuality }),
   /** Someone reacted; shown briefly on their tile. To everyone in the meeting, the sender included. */
   z.object({ type: z.literal("reaction"), from: ParticipantId, reaction: Reaction }),
   /** A chat message, to everyone in the meeting including its sender. `at`: server time, ms since 1970. */

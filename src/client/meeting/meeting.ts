@@ -317,6 +317,7 @@ export class Meeting implements MeetingControls {
     // Moderator tools (issue 13)
     s.on("newcomerDefaults", ({ muteMicrophones, cameraOff }) => this.view?.newcomerDefaults({ muteMicrophones, cameraOff }));
     s.on("lobbyMessage", (m) => this.view?.lobbyMessage(m.text));
+    s.on("videoLayers", (m) => this.camera.limitLayers(m.highest));
     s.on("farewell", (m) => {
       // Removed, or the meeting ended: a moderator key for it is of no use any more.
       if (m.reason !== "refused") this.moderator.forgetKey();
