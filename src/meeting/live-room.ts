@@ -26,7 +26,8 @@ import { verifyPassword, type PasswordHash } from "./password.js";
 import { decideAdmission, type EntryFacts } from "./admission.js";
 import { newKeyId, type ModeratorClaims } from "./moderator-keys.js";
 import { ParticipantNotFoundError, RefusedError, RoomClosedError } from "./errors.js";
-import { RoomMedia, type MemberMedia } from "./room-media.js";
+import { RoomMedia, type MemberMedia, type RoomMediaEvents } from "./room-media.js";
+import { BreakoutRooms } from "./breakout-rooms.js";
 import { Moderation } from "./moderation.js";
 import { StateKeeper } from "./recoverable-state.js";
 import type { Admission, JoinRequest, Known, Member, ParticipantLink, RoomContext, Waiter } from "./room-context.js";
@@ -49,8 +50,11 @@ export class LiveRoom {
   readonly shutOut = new Set<string>();
   /** This run of the meeting: promoted moderator keys are valid only in it (carried over when the room moves to another node). */
   instance = newKeyId();
+  /** The main room's media; each breakout room has its own (breakout-rooms.ts). */
   readonly media: RoomMedia;
+  readonly mediaEvents: RoomMediaEvents;
   readonly moderation: Moderation;
+  readonly breakouts: BreakoutRooms;
   password: PasswordHash | undefined;
   private readonly roomAttempts: PasswordAttempts;
   private closed = false;
@@ -65,11 +69,13 @@ export class LiveRoom {
     private readonly onClosed: () => void,
   ) {
     this.roomAttempts = new PasswordAttempts(context.policy.roomPasswordAttempts);
-    this.media = new RoomMedia(context.mediaPlane, context.log, {
+    this.mediaEvents = {
       publishing: (id, source, up) => this.deliver(this.room.update(id, source === "camera" ? { publishing: up } : { screen: up })),
       send: (id, message) => this.members.get(id)?.link.send(message),
-    });
+    };
+    this.media = new RoomMedia(context.mediaPlane, context.log, this.mediaEvents);
     this.moderation = new Moderation(this);
+    this.breakouts = new BreakoutRooms(this);
     this.kept = context.recovery && new StateKeeper(this, name, context.recovery);
     this.restored = this.kept ? this.queue.run(() => this.kept!.restore()) : Promise.resolve();
   }
@@ -153,7 +159,7 @@ export class LiveRoom {
   // whoever holds the participant id now.
 
   async publish(member: Member, sdp: string): Promise<string> {
-    return this.media.publish(this.current(member).media, sdp);
+    return this.mediaOf(member).publish(this.current(member).media, sdp);
   }
 
   /**
@@ -167,8 +173,10 @@ export class LiveRoom {
     video: Readonly<Record<ParticipantId, VideoQuality>> = {},
   ): Promise<ParticipantId[]> {
     const { publishing, screens, unknown } = this.room.resolveSubscription(this.current(member).id, wanted, wantedScreens);
+    // Only those in the same room (main or breakout) can be received: their media is in the same media room.
+    const here = (id: ParticipantId) => this.breakouts.locationOf(id) === this.breakouts.locationOf(member.id);
     const mediaOf = new Map([...this.members].map(([id, m]) => [id, m.media]));
-    await member.media.participant.subscribe(this.media.wishes(mediaOf, publishing, screens, video));
+    await member.media.participant.subscribe(this.mediaOf(member).wishes(mediaOf, publishing.filter(here), screens.filter(here), video));
     return unknown;
   }
 
@@ -176,10 +184,11 @@ export class LiveRoom {
   publishScreen(member: Member, sdp: string): Promise<string> {
     return this.queue.run(async () => {
       const { media } = this.current(member);
-      const othersShare = [...this.members.values()].some((m) => m.media.screen && m !== member);
+      const location = this.breakouts.locationOf(member.id);
+      const othersShare = [...this.members.values()].some((m) => m.media.screen && m !== member && this.breakouts.locationOf(m.id) === location);
       if (othersShare && !this.room.allowsMultipleShares) throw new RefusedError("screen-busy", "someone else is sharing their screen");
       await this.stopScreenOf(member);
-      return this.media.publishScreen(member.id, media, sdp, () => void this.queue.run(() => this.stopScreenOf(member)));
+      return this.mediaOf(member).publishScreen(member.id, media, sdp, () => void this.queue.run(() => this.stopScreenOf(member)));
     });
   }
 
@@ -244,7 +253,7 @@ export class LiveRoom {
   async enter(id: ParticipantId, { name, link, publicKey }: Pick<JoinRequest, "name" | "link" | "publicKey">, role: Role, key?: Member["key"]): Promise<Member> {
     let media: MemberMedia;
     try {
-      media = await this.media.add(id);
+      media = await this.breakouts.mediaAt(this.breakouts.locationOf(id)).add(id);
     } catch (error) {
       await this.closeIfEmpty(); // nobody got in: an empty room must not linger in the registry
       throw error;
@@ -265,6 +274,8 @@ export class LiveRoom {
       ...(moderatorKey ? { moderatorKey } : {}),
     });
     this.deliver(deliveries);
+    // Back into a breakout room after a reload: everyone learns where; a newcomer learns how things stand.
+    this.breakouts.announce(this.breakouts.locationOf(id) === null ? id : undefined);
     return member;
   }
 
@@ -310,11 +321,11 @@ export class LiveRoom {
     this.members.delete(id);
     if (member.media.screen) this.deliver(this.room.update(id, { screen: false }));
     this.deliver(this.room.remove(id));
-    await this.media.remove(member.media);
+    await this.mediaOf(member).remove(member.media);
   }
 
   async stopScreenOf(member: Member): Promise<void> {
-    if (await this.media.stopScreen(member.media)) this.deliver(this.room.update(member.id, { screen: false }));
+    if (await this.mediaOf(member).stopScreen(member.media)) this.deliver(this.room.update(member.id, { screen: false }));
   }
 
   async shutdownNow(): Promise<void> {
@@ -327,7 +338,12 @@ export class LiveRoom {
     if (this.closed || !this.room.isEmpty) return;
     this.closed = true;
     this.onClosed();
-    await this.media.destroy();
+    await Promise.all([this.media.destroy(), this.breakouts.destroy()]);
+  }
+
+  /** The media room a member's media is in: the main room's, or their breakout's. */
+  mediaOf(member: Member): RoomMedia {
+    return this.breakouts.mediaAt(this.breakouts.locationOf(member.id));
   }
 
   deliver(deliveries: Delivery[]): void {

@@ -33,9 +33,11 @@ import {
   Sealed,
   VideoQuality,
 } from "./values.js";
+import { BreakoutClientMessages, BreakoutServerMessages } from "./breakout-messages.js";
 
 export { CloseCode, MAX_MESSAGE_BYTES, PROTOCOL_VERSION, ROOM_NAME_PATTERN, SIGNALING_PATH } from "./constants.js";
 export * from "./values.js";
+export { BreakoutId } from "./breakout-messages.js";
 
 // ---------------------------------------------------------------------------
 // Client -> server
@@ -130,6 +132,9 @@ export const ClientMessage = z.discriminatedUnion("type", [
   z.object({ type: z.literal("allowMultipleShares"), allowed: z.boolean() }),
   /** Only browsers that encrypt end to end may join from now on. */
   z.object({ type: z.literal("requireE2ee"), required: z.boolean() }),
+
+  // Breakout rooms (breakout-messages.ts).
+  ...BreakoutClientMessages,
 
   /**
    * The connectivity check (/check), step one: asks for the STUN/TURN servers to test with
@@ -270,6 +275,8 @@ export const ServerMessage = z.discriminatedUnion("type", [
   z.object({ type: z.literal("publisherAnswer"), sdp: z.string() }),
   /** A new SDP offer for the subscriber peer connection; reply with `subscriberAnswer`. */
   z.object({ type: z.literal("subscriberOffer"), sdp: z.string(), streams: z.array(SubscribedStream) }),
+  // Breakout rooms (breakout-messages.ts).
+  ...BreakoutServerMessages,
   z.object({
     type: z.literal("error"),
     code: ErrorCode,
