@@ -32,6 +32,12 @@ export class BreakoutRooms {
     return this.rules.locationOf(id);
   }
 
+  /** Whether two people hear each other's chat: the same room, or one of them is a moderator (who hears every room). */
+  together(a: ParticipantId, b: ParticipantId): boolean {
+    const room = this.live.room;
+    return this.locationOf(a) === this.locationOf(b) || room.isModerator(a) || room.isModerator(b);
+  }
+
   /** The media room of a location; a breakout's is made when first needed. */
   mediaAt(location: Location): RoomMedia {
     if (location === null) return this.live.media;

@@ -222,9 +222,11 @@ export class LiveRoom {
     this.deliver(this.room.react(this.current(member).id, reaction));
   }
 
-  /** Relays a chat message (plain or sealed) to everyone in the meeting. It is not stored and not logged. */
+  /** Relays a chat message (plain or sealed) to everyone in the meeting (in the same breakout room). It is not stored and not logged. */
   chat(member: Member, content: ChatContent): void {
-    this.deliver(this.room.chat(this.current(member).id, content, Date.now()));
+    const from = this.current(member).id;
+    // While breakout rooms are open, chat stays in the room (moderators hear every room): docs/e2ee.md.
+    this.deliver(this.room.chat(from, content, Date.now()).filter(({ to }) => this.breakouts.together(from, to)));
   }
 
   /** Relays content (plain or sealed) as content-policy.ts allows. It is not stored and not logged. */

@@ -21,6 +21,7 @@ import { ScreenShare } from "./screen-share.js";
 import { MeetingEncryption } from "./encryption.js";
 import { MeetingChat } from "./chat.js";
 import { ContentChannel } from "./content.js";
+import { MeetingBreakouts } from "./breakouts.js";
 import { Moderation } from "./moderation.js";
 import { ActivityMeters } from "./activity.js";
 
@@ -49,6 +50,7 @@ export class Meeting implements MeetingControls {
   /** What participants create together (polls, whiteboard, notes, slides…): features send and listen here. */
   readonly content: ContentChannel;
   readonly moderator: Moderation;
+  readonly breakouts: MeetingBreakouts;
   private readonly meters: ActivityMeters;
 
   constructor(
@@ -81,6 +83,7 @@ export class Meeting implements MeetingControls {
     this.chat = new MeetingChat(send, () => this.e2ee.session, () => this.view);
     this.content = new ContentChannel({ send, backlog: () => this.signaling.backlog }, () => this.e2ee.session);
     this.moderator = new Moderation(room, send);
+    this.breakouts = this.makeBreakouts(send);
     this.meters = new ActivityMeters({ media, camera: this.camera, receiver: this.receiver }, () => this.roster.selfId, () => this.view);
     this.registerHandlers();
   }
@@ -254,7 +257,7 @@ export class Meeting implements MeetingControls {
       this.resumeToken = m.resumeToken;
       this.moderator.setRole(m.role, m.moderatorKey);
       saveSession(this.room, { name: this.roster.name ?? "", resumeToken: m.resumeToken });
-      this.e2ee.session?.joined(m.participantId, m.participants);
+      this.e2ee.session?.joined(m.participantId, m.participants.filter((p) => this.breakouts.sharesKeys(p)));
       this.receiver.forget();
       this.view?.status("connected");
       this.signaling.send({ type: "mediaState", audio: this.media.audioOn, video: this.media.videoOn });
@@ -263,14 +266,17 @@ export class Meeting implements MeetingControls {
     });
     s.on("participantJoined", (m) => {
       this.roster.add(m.participant);
-      this.e2ee.session?.participantJoined(m.participant);
+      if (this.breakouts.separated) this.shareKeysByRoom();
+      else this.e2ee.session?.participantJoined(m.participant);
+      void this.breakouts.greet(m.participant.id);
       this.view?.joined(m.participant);
       this.renderParticipants();
       this.updateSubscription();
     });
     s.on("participantUpdated", (m) => {
       const other = this.roster.set(m.participant);
-      if (other) this.e2ee.session?.participantUpdated(m.participant);
+      if (other && this.breakouts.separated) this.shareKeysByRoom();
+      else if (other) this.e2ee.session?.participantUpdated(m.participant);
       this.renderParticipants();
       if (other) this.updateSubscription();
     });
@@ -291,8 +297,11 @@ export class Meeting implements MeetingControls {
     s.on("roomState", (m) => this.view?.roomState(m));
     s.on("roleChanged", (m) => {
       this.moderator.setRole(m.role, m.moderatorKey);
+      this.shareKeysByRoom();
       this.renderParticipants();
     });
+    s.on("breakouts", (m) => this.breakouts.update(m));
+    s.on("breakoutHelp", (m) => this.breakouts.helpRequested(m));
     s.on("chat", (m) => this.chat.plain(m));
     s.on("sealedChat", (m) => this.chat.sealed(m));
     s.on("content", (m) => this.content.receive(m));
@@ -335,13 +344,62 @@ export class Meeting implements MeetingControls {
     this.view?.encryption(new Map(e2ee ? this.roster.ids().map((id) => [id, e2ee.stateOf(id)]) : []));
   }
 
+  /** Only the people in the same room (main or breakout) are on the stage and received. */
   private renderParticipants(): void {
-    this.view?.participants(this.self(), this.roster.list());
+    this.view?.participants(this.self(), this.roster.list().filter((p) => this.breakouts.sameRoom(p.id)));
+    this.view?.breakouts(this.breakouts.info([this.self(), ...this.roster.list()]));
     this.renderEncryption();
   }
 
   private updateSubscription(): void {
-    if (this.roster.selfId) this.receiver.update(this.roster.list());
+    if (this.roster.selfId) this.receiver.update(this.roster.list().filter((p) => this.breakouts.sameRoom(p.id)));
+  }
+
+  // --- Breakout rooms (breakouts.ts) ---------------------------------------------
+
+  /** Whether keys were shared by room at the last look: the return to one room changes the set once more. */
+  private keysByRoom = false;
+
+  private makeBreakouts(send: (message: ClientMessageInput) => void): MeetingBreakouts {
+    const nameOf = (id: ParticipantId) => (id === this.roster.selfId ? this.roster.name : this.roster.get(id)?.name) ?? "";
+    return new MeetingBreakouts(
+      {
+        send,
+        content: this.content,
+        selfId: () => this.roster.selfId,
+        others: () => this.roster.list(),
+        isModerator: (id) => (id === this.roster.selfId ? this.moderator.role === "moderator" : this.roster.get(id)?.role === "moderator"),
+      },
+      {
+        changed: () => {
+          this.shareKeysByRoom();
+          this.renderParticipants();
+          this.updateSubscription();
+        },
+        moved: () => this.moveMedia(),
+        broadcast: (from, text) => this.view?.breakoutBroadcast(nameOf(from), text),
+        help: (from, room) => this.view?.breakoutHelp(nameOf(from), room),
+      },
+    );
+  }
+
+  /** While breakout rooms are open, media keys go only to those in the same room and the moderators. */
+  private shareKeysByRoom(): void {
+    const byRoom = this.breakouts.separated;
+    if (byRoom || this.keysByRoom) this.e2ee.session?.setPeers(this.roster.list().filter((p) => this.breakouts.sharesKeys(p)));
+    this.keysByRoom = byRoom;
+  }
+
+  /** This page moved to another room: the server moved its media there; publish and subscribe again. Devices stay open. */
+  private moveMedia(): void {
+    this.screen.end();
+    this.camera.close();
+    this.receiver.close();
+    this.camera.prepare();
+    this.receiver.prepare();
+    this.camera.connect(this.iceServers);
+    void this.camera.start();
+    this.receiver.forget();
   }
 
   /** A peer connection that fails is rebuilt by reconnecting the whole session. */

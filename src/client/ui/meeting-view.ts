@@ -6,7 +6,7 @@
  * things through MeetingControls (../view.ts). docs/ui.md shows the layout.
  */
 import type { ErrorCode, LobbyEntry, Participant, ParticipantId, Reaction, ServerMessageOf } from "../../protocol/messages.js";
-import type { ChatLine, MeetingControls, MeetingStatus, MeetingView, RoomState } from "../view.js";
+import type { BreakoutInfo, ChatLine, MeetingControls, MeetingStatus, MeetingView, RoomState } from "../view.js";
 import type { PeerState } from "../e2ee/session.js";
 import type { RemoteTracks } from "../rtc/subscriber.js";
 import type { Quality } from "../rtc/quality.js";
@@ -25,6 +25,8 @@ import { Toasts } from "./toasts.js";
 import { newlyWaiting, participantNotices } from "./notices.js";
 import { canShareScreen } from "../meeting/screen-share.js";
 import { language } from "../i18n/index.js";
+import { BreakoutBar } from "./breakout-bar.js";
+import { roomName } from "./breakout-panel.js";
 
 export interface MeetingActions {
   toggleAudio(): void;
@@ -56,6 +58,10 @@ export class MeetingScreen implements MeetingView {
   private readonly panels: SidePanels;
   private selfId: ParticipantId | undefined;
   private moderator = false;
+  // Breakout rooms: the line over the stage, the entry for those who may choose a room, what was last shown.
+  private readonly breakoutBar: BreakoutBar;
+  private readonly breakoutChoice: MenuItem;
+  private lastBreakouts: BreakoutInfo | undefined;
 
   constructor(
     private readonly media: LocalMedia,
@@ -100,7 +106,11 @@ export class MeetingScreen implements MeetingView {
     const help = new ShortcutHelp();
     // The More menu, by purpose; the bar never changes when an entry is added.
     this.lobbyItem = this.more.add("moderation", t("lobbyTitle"), () => this.panels.show(this.panels.lobby));
-    this.moderatorItems = [this.lobbyItem, this.more.add("moderation", t("settings"), () => this.panels.show(this.panels.settings))];
+    const breakoutItem = this.more.add("moderation", t("breakoutRooms"), () => this.panels.show(this.panels.breakout));
+    this.moderatorItems = [this.lobbyItem, this.more.add("moderation", t("settings"), () => this.panels.show(this.panels.settings)), breakoutItem];
+    this.breakoutChoice = this.more.add("tools", t("breakoutRooms"), () => this.panels.show(this.panels.breakout));
+    this.breakoutChoice.setHidden(true);
+    this.breakoutBar = new BreakoutBar(meeting.breakouts, () => this.toasts.show(t("breakoutHelpAsked")));
     for (const item of this.moderatorItems) item.setHidden(true);
     this.viewItem = this.more.add("view", t("speakerView"), () => this.toggleSpeakerView());
     this.more.add("settings", t("devices"), () => this.panels.show(this.panels.devices));
@@ -123,6 +133,7 @@ export class MeetingScreen implements MeetingView {
       h("h1", { class: "visually-hidden" }, t("appName")),
       this.statusLine,
       this.sharingBar,
+      this.breakoutBar.element,
       this.soundButton,
       this.waitingRoom.element,
       this.countLine,
@@ -200,6 +211,36 @@ export class MeetingScreen implements MeetingView {
 
   roomState(state: RoomState): void {
     this.panels.roomState(state);
+  }
+
+  // --- Breakout rooms -----------------------------------------------------------
+
+  breakouts(info: BreakoutInfo | undefined): void {
+    const before = this.lastBreakouts;
+    this.lastBreakouts = info;
+    this.panels.breakoutPanel.update(info, this.selfId, this.moderator);
+    this.breakoutBar.update(info, this.moderator);
+    this.breakoutChoice.setHidden(this.moderator || !info || info.phase !== "open" || !info.allowChoose);
+    if (info?.phase === "closing" && before?.phase !== "closing" && info.returnAt) {
+      const seconds = Math.max(1, Math.round((info.returnAt - Date.now()) / 1_000));
+      this.toasts.show(t("breakoutClosingToast", { seconds }), { key: "breakout-closing", ms: seconds * 1_000 });
+    }
+    const here = info?.here ?? null;
+    if (here !== (before?.here ?? null)) {
+      announce(t("breakoutMovedTo", { room: here ? roomName(info, here) : t("breakoutMainRoom") }));
+      if (this.panels.breakout.open && !this.moderator) this.panels.show(this.panels.breakout);
+    }
+  }
+
+  breakoutBroadcast(from: string, text: string): void {
+    this.toasts.show(t("breakoutBroadcastToast", { name: from, text }), { ms: 20_000 });
+  }
+
+  breakoutHelp(from: string, room: string): void {
+    this.toasts.show(t("breakoutHelpToast", { name: from, room: roomName(this.lastBreakouts, room) }), {
+      ms: 30_000,
+      actions: [{ label: t("breakoutVisit"), primary: true, run: () => this.meeting.breakouts.choose(room) }],
+    });
   }
 
   encryption(states: Map<ParticipantId, PeerState>): void {

@@ -15,6 +15,7 @@ import { ChatPanel } from "./chat-panel.js";
 import { PeoplePanel } from "./people-panel.js";
 import { LobbyPanel } from "./lobby-panel.js";
 import { SettingsPanel } from "./settings-panel.js";
+import { BreakoutPanel } from "./breakout-panel.js";
 import { DevicePicker } from "./device-picker.js";
 import { languageSwitch } from "./language-switch.js";
 
@@ -36,6 +37,9 @@ export class SidePanels {
   readonly devices: SidePanel;
   readonly lobby: SidePanel;
   readonly settings: SidePanel;
+  /** Breakout rooms: the moderators' controls, everyone else's choice of room (breakout-panel.ts). */
+  readonly breakout: SidePanel;
+  readonly breakoutPanel: BreakoutPanel;
   /** The bar's buttons for the two panels used all the time. */
   readonly chatButton: ControlButton;
   readonly peopleButton: ControlButton;
@@ -83,7 +87,9 @@ export class SidePanels {
     this.devices = panel(devicesPanel);
     this.lobby = panel(this.lobbyPanel.element);
     this.settings = panel(this.settingsPanel.element);
-    this.all = [this.chat, this.people, this.devices, this.lobby, this.settings];
+    this.breakoutPanel = new BreakoutPanel(meeting.breakouts);
+    this.breakout = panel(this.breakoutPanel.element);
+    this.all = [this.chat, this.people, this.devices, this.lobby, this.settings, this.breakout];
     this.chatButton = controlButton("panel-toggle", () => this.show(this.chat));
     this.chat.opensWith(this.chatButton.element);
     this.peopleButton = controlButton("panel-toggle", () => this.show(this.people));
