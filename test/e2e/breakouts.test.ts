@@ -15,6 +15,7 @@ import { joinFromPrejoin, joinMeeting, newParticipant, openPanelFromMore, seesPl
 import { recordSignaling } from "../helpers/e2ee.js";
 import { createMeeting } from "../helpers/server.js";
 import { SCREENSHOTS, useServerAndBrowser } from "../helpers/suite.js";
+import { seriousViolations } from "../helpers/axe.js";
 
 const seesPlaying = (p: Page, names: string[], who: string, timeoutMs = 30_000) => seesPlayingNames(p, names, who, timeoutMs);
 const ROOM_A = "Alpha team";
@@ -62,6 +63,7 @@ describe("breakout rooms (end-to-end encryption on)", () => {
     await host.page.waitForFunction(() => [...document.querySelectorAll<HTMLSelectElement>(".breakout-assign select")].every((s) => s.value === "b1"));
     await panel().getByRole("spinbutton", { name: "Time limit in minutes (optional)" }).fill("20");
     await panel().getByRole("spinbutton", { name: "Time limit in minutes (optional)" }).press("Tab");
+    assert.deepEqual(await seriousViolations(host.page), []);
     await host.page.screenshot({ path: `${SCREENSHOTS}/breakouts-panel-en.png` });
     await host.page.setViewportSize({ width: 390, height: 844 });
     await host.page.screenshot({ path: `${SCREENSHOTS}/breakouts-panel-phone-en.png` });
@@ -77,6 +79,7 @@ describe("breakout rooms (end-to-end encryption on)", () => {
     await seesPlaying(host.page, [], "the host in the main room");
     assert.match(await ann.page.getByRole("timer").textContent() ?? "", /^(20:00|19:\d\d) left$/);
     await bob.page.screenshot({ path: `${SCREENSHOTS}/breakouts-student-de.png` });
+    assert.deepEqual(await seriousViolations(bob.page), []);
   });
 
   test("a help request reaches the moderator, who goes there with one click", async () => {
@@ -112,5 +115,40 @@ describe("breakout rooms (end-to-end encryption on)", () => {
     const all = hostFrames.join("\n");
     assert.ok(all.includes('"type":"content"'), "names and the message went over the content channel");
     for (const secret of [ROOM_A, ROOM_B, "Five more minutes"]) assert.ok(!all.includes(secret), `${secret} in a signaling frame`);
+  });
+});
+
+describe("breakout rooms (end-to-end encryption off): choosing and returning with one click", () => {
+  const suite = useServerAndBrowser({ logLevel: "warn", config: { meetings: { lobby: false, e2ee: false } } });
+
+  test("a participant returns to the main room and chooses a room again; the moderator visits", async () => {
+    const { room, moderatorKey } = await createMeeting(suite.server, "workshop");
+    const url = `${suite.server.url}/r/${room}`;
+    const host = await joinMeeting(suite.browser, `${url}#moderator=${moderatorKey}`, "Hanna Host");
+    const ann = await joinMeeting(suite.browser, url, "Ann", { viewport: { width: 390, height: 844 } });
+    await seesPlaying(ann.page, ["Hanna Host"], "Ann");
+    await openPanelFromMore(host.page, "Breakout rooms");
+    const panel = host.page.getByRole("region", { name: "Breakout rooms", exact: true });
+    await panel.getByRole("spinbutton", { name: "Number of rooms" }).fill("1");
+    await panel.getByRole("button", { name: "Create rooms" }).click();
+    await panel.getByRole("textbox", { name: "Name of room 1" }).fill("Quiet corner");
+    await panel.getByRole("textbox", { name: "Name of room 1" }).press("Tab");
+    await panel.getByRole("combobox", { name: "Room for Ann" }).selectOption({ label: "Quiet corner" });
+    await panel.getByRole("checkbox", { name: "Participants may choose their room" }).check();
+    await panel.getByRole("button", { name: "Open breakout rooms" }).click();
+
+    await ann.page.getByText("You are in breakout room Quiet corner").waitFor();
+    await seesPlaying(ann.page, [], "Ann alone in her room");
+    await ann.page.getByRole("button", { name: "Return to main room" }).click();
+    await seesPlaying(ann.page, ["Hanna Host"], "Ann back in the main room");
+    await openPanelFromMore(ann.page, "Breakout rooms");
+    await ann.page.screenshot({ path: `${SCREENSHOTS}/breakouts-choose-phone-en.png` });
+    await ann.page.getByRole("button", { name: "Go to Quiet corner" }).click();
+    await ann.page.getByText("You are in breakout room Quiet corner").waitFor();
+    await seesPlaying(ann.page, [], "Ann in the room she chose");
+
+    await panel.getByRole("button", { name: "Go to Quiet corner" }).click();
+    await seesPlaying(host.page, ["Ann"], "the visiting host");
+    await seesPlaying(ann.page, ["Hanna Host"], "Ann with the host visiting");
   });
 });
