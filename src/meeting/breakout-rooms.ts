@@ -163,11 +163,18 @@ export class BreakoutRooms {
         .run(async () => {
           if (this.live.isClosed || this.rules.nextDeadline?.at !== due.at) return;
           if (due.what === "timer") this.rules.close(Date.now());
-          else await this.moveAll(this.rules.finish(this.live.members.keys()));
+          else await this.returnAll();
           await this.afterChange();
         })
         .catch((error: Error) => this.live.context.log.warn({ err: error.message }, "breakout timer failed"));
     }, Math.max(0, due.at - Date.now()));
+  }
+
+  /** Everyone back in the main room; a moderator's visit is not an assignment for the next round. */
+  private async returnAll(): Promise<void> {
+    await this.moveAll(this.rules.finish(this.live.members.keys()));
+    const moderators = [...this.live.members.keys()].filter((id) => this.live.room.isModerator(id));
+    this.rules.assign(new Map(moderators.map((id) => [id, null])));
   }
 
   private async moveAll(moves: Move[]): Promise<void> {
@@ -190,8 +197,8 @@ export class BreakoutRooms {
     member.media.allowed = { ...old.allowed };
   }
 
-  /** A breakout's media room goes once nobody is in it (it is made again when someone comes). */
-  private async dropEmptyMedia(): Promise<void> {
+  /** A breakout's media room goes once nobody is in it (it is made again when someone comes); also after someone left. */
+  async dropEmptyMedia(): Promise<void> {
     const used = new Set([...this.live.members.keys()].map((id) => this.rules.locationOf(id)));
     for (const [room, media] of this.media) {
       if (used.has(room)) continue;

@@ -337,6 +337,7 @@ export class LiveRoom {
     if (member.media.screen) this.deliver(this.room.update(id, { screen: false }));
     this.deliver(this.room.remove(id));
     await this.mediaOf(member).remove(member.media);
+    await this.breakouts.dropEmptyMedia();
   }
 
   async stopScreenOf(member: Member): Promise<void> {

@@ -136,7 +136,10 @@ test("a finished meeting leaves no breakout media room and no timer", async () =
   await live.breakouts.assignRandom(host.member);
   await live.breakouts.open(host.member);
   assert.equal(Object.keys(ann.link.last("breakouts").assignments).length, 2, "the moderator is not assigned at random");
-  for (const p of [host, ann, bob]) await live.leave(p.member.id, p.link);
+  await live.leave(ann.member.id, ann.link);
+  await live.leave(bob.member.id, bob.link);
+  assert.equal(ctx.mediaPlane.openRooms, 1, "a breakout's media room goes with the last person in it");
+  await live.leave(host.member.id, host.link);
   assert.equal(ctx.mediaPlane.openRooms, 0);
   assert.equal(ctx.mediaPlane.openParticipants, 0);
 });
