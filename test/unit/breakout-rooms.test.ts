@@ -156,3 +156,27 @@ test("while rooms are open, chat stays in the room; moderators hear every room a
   assert.deepEqual(texts(host), ["in b1", "to everyone"]);
   assert.deepEqual(texts(bob), ["to everyone"]);
 });
+
+test("the time limit runs out: the countdown starts by itself, and everyone returns when it ends", async (t) => {
+  t.mock.timers.enable({ apis: ["setTimeout", "Date"], now: 1_000_000 });
+  const { ctx, live, host, ann } = await meeting();
+  await live.breakouts.setCount(host.member, 1);
+  await live.breakouts.settings(host.member, false, 5);
+  await live.breakouts.assign(host.member, { [ann.member.id]: "b1" });
+  await live.breakouts.open(host.member);
+  assert.equal(ann.link.last("breakouts").endsAt, 1_000_000 + 5 * 60_000);
+  ann.link.drain();
+  t.mock.timers.tick(5 * 60_000);
+  const closing = await ann.link.waitFor("breakouts");
+  assert.deepEqual([closing.phase, closing.returnAt], ["closing", 1_000_000 + 5 * 60_000 + 30_000]);
+  assert.equal(live.breakouts.locationOf(ann.member.id), "b1", "still in the room during the countdown");
+  ann.link.drain();
+  t.mock.timers.tick(29_999);
+  await live.queue.run(async () => {});
+  assert.deepEqual(ann.link.all("breakouts"), [], "not a moment early");
+  t.mock.timers.tick(1);
+  assert.equal((await ann.link.waitFor("breakouts")).phase, "planning");
+  await live.queue.run(async () => {});
+  assert.equal(live.breakouts.locationOf(ann.member.id), null);
+  assert.equal(ctx.mediaPlane.openRooms, 1, "the breakout's media room went");
+});
