@@ -21,6 +21,7 @@ import {
 } from "../protocol/messages.js";
 import { Room, type ChatContent, type Content, type Delivery } from "./room.js";
 import { CONTENT_POLICY } from "./content-policy.js";
+import { LayerDemand } from "./layer-demand.js";
 import { SerialQueue } from "./serial-queue.js";
 import { PasswordAttempts } from "./attempts.js";
 import { verifyPassword, type PasswordHash } from "./password.js";
@@ -56,6 +57,8 @@ export class LiveRoom {
   readonly mediaEvents: RoomMediaEvents;
   readonly moderation: Moderation;
   readonly breakouts: BreakoutRooms;
+  /** Which camera layers anyone receives, so publishers encode no layer nobody watches. */
+  private readonly layers = new LayerDemand();
   password: PasswordHash | undefined;
   private readonly roomAttempts: PasswordAttempts;
   private closed = false;
@@ -160,7 +163,9 @@ export class LiveRoom {
   // whoever holds the participant id now.
 
   async publish(member: Member, sdp: string): Promise<string> {
-    return this.mediaOf(member).publish(this.current(member).media, sdp);
+    const answer = await this.mediaOf(member).publish(this.current(member).media, sdp);
+    if (this.members.get(member.id) === member) this.tellLayers(this.layers.published(member.id));
+    return answer;
   }
 
   /**
@@ -177,7 +182,11 @@ export class LiveRoom {
     // Only those in the same room (main or breakout) can be received: their media is in the same media room.
     const here = (id: ParticipantId) => this.breakouts.locationOf(id) === this.breakouts.locationOf(member.id);
     const mediaOf = new Map([...this.members].map(([id, m]) => [id, m.media]));
-    await member.media.participant.subscribe(this.mediaOf(member).wishes(mediaOf, publishing.filter(here), screens.filter(here), video));
+    const received = publishing.filter(here);
+    await member.media.participant.subscribe(this.mediaOf(member).wishes(mediaOf, received, screens.filter(here), video));
+    if (this.members.get(member.id) === member) {
+      this.tellLayers(this.layers.receive(member.id, new Map(received.map((id) => [id, video[id] ?? "high"]))));
+    }
     return unknown;
   }
 
@@ -239,6 +248,11 @@ export class LiveRoom {
     const { to } = content;
     if (to !== undefined && to !== "moderators" && !this.room.has(to)) throw new RefusedError("unknown-participant", `not in this meeting: ${to}`);
     this.deliver(this.room.content(sender.id, content, Date.now()));
+  }
+
+  /** Tells publishers the highest camera layer anyone now receives from them. */
+  private tellLayers(changes: ReadonlyMap<ParticipantId, VideoQuality>): void {
+    for (const [publisher, highest] of changes) this.members.get(publisher)?.link.send({ type: "videoLayers", highest });
   }
 
   /** Passes each sealed media key to the one participant it is for. The server cannot open them. */
@@ -334,6 +348,7 @@ export class LiveRoom {
     const member = this.members.get(id);
     if (!member) return;
     this.members.delete(id);
+    this.tellLayers(this.layers.forget(id));
     if (member.media.screen) this.deliver(this.room.update(id, { screen: false }));
     this.deliver(this.room.remove(id));
     await this.mediaOf(member).remove(member.media);

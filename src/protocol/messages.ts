@@ -261,6 +261,11 @@ export const ServerMessage = z.discriminatedUnion("type", [
   }),
   /** A moderator muted your microphone or stopped your camera (you may switch it on again). */
   z.object({ type: z.literal("moderated"), action: z.enum(["mute-audio", "stop-video"]) }),
+  /**
+   * The highest layer of your camera anyone receives now (`off`: nobody). Layers above it may
+   * pause until it rises: encoding them costs CPU for nothing.
+   */
+  z.object({ type: z.literal("videoLayers"), highest: VideoQuality }),
   /** Someone reacted; shown briefly on their tile. To everyone in the meeting, the sender included. */
   z.object({ type: z.literal("reaction"), from: ParticipantId, reaction: Reaction }),
   /** A chat message, to everyone in the meeting including its sender. `at`: server time, ms since 1970. */

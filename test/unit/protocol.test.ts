@@ -482,6 +482,7 @@ describe("ServerMessage schemas", () => {
     { type: "content", from: "p1", topic: "notes", data: "c2VhbGVk", keyId: 0, at: 1_700_000_000_000 },
     { type: "e2eeKey", from: "p1", keyId: 7, sealed: "c2VhbGVk" },
     { type: "moderated", action: "mute-audio" },
+    { type: "videoLayers", highest: "medium" },
     { type: "moderated", action: "stop-video" },
     { type: "participantUpdated", participant: { ...participant, hand: 3, screen: true } },
     { type: "reaction", from: "p1", reaction: "clap" },

@@ -311,6 +311,7 @@ export class Meeting implements MeetingControls {
       if (from) this.view?.reaction(from, m.reaction);
     });
     s.on("moderated", (m) => void this.obeyModerator(m.action));
+    s.on("videoLayers", (m) => this.camera.limitLayers(m.highest));
     s.on("farewell", (m) => {
       // Removed, or the meeting ended: a moderator key for it is of no use any more.
       if (m.reason !== "refused") this.moderator.forgetKey();
