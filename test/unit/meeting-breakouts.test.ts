@@ -24,7 +24,7 @@ function setup(selfId: string, roles: Record<string, Participant["role"]>) {
   } as unknown as ContentChannel;
   const events = { changed: 0, moved: 0, broadcasts: [] as string[], help: [] as string[] };
   const breakouts = new MeetingBreakouts(
-    { send: (m) => sent.push(m), content: channel, selfId: () => selfId, others: () => [], isModerator: (id) => roles[id] === "moderator" },
+    { send: (m) => sent.push(m), content: channel, e2ee: () => undefined, selfId: () => selfId, others: () => [], record: (id) => person(id, roles[id] ?? "participant") },
     {
       changed: () => events.changed++,
       moved: () => events.moved++,

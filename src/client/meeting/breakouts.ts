@@ -12,6 +12,7 @@
  */
 import type { BreakoutId, ClientMessageInput, Participant, ParticipantId, ServerMessageOf } from "../../protocol/messages.js";
 import type { ContentChannel } from "./content.js";
+import type { E2eeSession } from "../e2ee/session.js";
 import type { BreakoutControls, BreakoutInfo } from "../view.js";
 
 type BreakoutState = Omit<ServerMessageOf<"breakouts">, "type" | "now">;
@@ -37,10 +38,12 @@ export interface BreakoutEvents {
 export interface BreakoutContext {
   send(message: ClientMessageInput): void;
   content: ContentChannel;
+  e2ee(): E2eeSession | undefined;
   selfId(): ParticipantId | undefined;
   /** Everyone else in the meeting, as the roster has them. */
   others(): Participant[];
-  isModerator(id: ParticipantId): boolean;
+  /** Someone's record (this page's own too), for their role. */
+  record(id: ParticipantId): Participant | undefined;
 }
 
 const encoder = new TextEncoder();
@@ -51,6 +54,8 @@ export class MeetingBreakouts implements BreakoutControls {
   /** Local time minus server time, from the last state: countdowns run on the local clock. */
   private offset = 0;
   private readonly names = new Map<BreakoutId, string>();
+  /** Whether keys were shared by room at the last look: the return to one room changes the set once more. */
+  private keysByRoom = false;
 
   constructor(
     private readonly context: BreakoutContext,
@@ -73,6 +78,7 @@ export class MeetingBreakouts implements BreakoutControls {
     this.state = state.rooms.length ? state : undefined;
     if (!this.state) this.names.clear();
     if (self && this.locationOf(self) !== before) this.events.moved();
+    this.shareKeys();
     this.events.changed();
   }
 
@@ -96,8 +102,19 @@ export class MeetingBreakouts implements BreakoutControls {
   /** Whether this page shares media keys with a participant now. */
   sharesKeys(p: Participant): boolean {
     const self = this.context.selfId();
-    if (!this.separated || p.role === "moderator" || (self && this.context.isModerator(self))) return true;
+    if (!this.separated || p.role === "moderator" || (self && this.isModerator(self))) return true;
     return this.sameRoom(p.id);
+  }
+
+  /** While the rooms are open, media keys go only to those in the same room and the moderators (after any change: a fresh key). */
+  shareKeys(): void {
+    const byRoom = this.separated;
+    if (byRoom || this.keysByRoom) this.context.e2ee()?.setPeers(this.context.others().filter((p) => this.sharesKeys(p)));
+    this.keysByRoom = byRoom;
+  }
+
+  private isModerator(id: ParticipantId): boolean {
+    return this.context.record(id)?.role === "moderator";
   }
 
   /** How the screen shows the breakout rooms now; undefined while there are none. */
@@ -164,7 +181,7 @@ export class MeetingBreakouts implements BreakoutControls {
   /** Someone arrived: a moderator tells them the rooms' names. */
   async greet(id: ParticipantId): Promise<void> {
     const self = this.context.selfId();
-    if (self && this.context.isModerator(self) && this.names.size) await this.sendNames(id);
+    if (self && this.isModerator(self) && this.names.size) await this.sendNames(id);
   }
 
   // --- everyone -----------------------------------------------------------------
@@ -193,7 +210,7 @@ export class MeetingBreakouts implements BreakoutControls {
 
   /** Names and messages count only from a moderator, and only in the shape they are sent in. */
   private receive(from: ParticipantId, bytes: Uint8Array): void {
-    if (!this.context.isModerator(from)) return;
+    if (!this.isModerator(from)) return;
     let content: unknown;
     try {
       content = JSON.parse(decoder.decode(bytes));

@@ -266,7 +266,7 @@ export class Meeting implements MeetingControls {
     });
     s.on("participantJoined", (m) => {
       this.roster.add(m.participant);
-      if (this.breakouts.separated) this.shareKeysByRoom();
+      if (this.breakouts.separated) this.breakouts.shareKeys();
       else this.e2ee.session?.participantJoined(m.participant);
       void this.breakouts.greet(m.participant.id);
       this.view?.joined(m.participant);
@@ -275,7 +275,7 @@ export class Meeting implements MeetingControls {
     });
     s.on("participantUpdated", (m) => {
       const other = this.roster.set(m.participant);
-      if (other && this.breakouts.separated) this.shareKeysByRoom();
+      if (other && this.breakouts.separated) this.breakouts.shareKeys();
       else if (other) this.e2ee.session?.participantUpdated(m.participant);
       this.renderParticipants();
       if (other) this.updateSubscription();
@@ -297,7 +297,7 @@ export class Meeting implements MeetingControls {
     s.on("roomState", (m) => this.view?.roomState(m));
     s.on("roleChanged", (m) => {
       this.moderator.setRole(m.role, m.moderatorKey);
-      this.shareKeysByRoom();
+      this.breakouts.shareKeys();
       this.renderParticipants();
     });
     s.on("breakouts", (m) => this.breakouts.update(m));
@@ -358,37 +358,20 @@ export class Meeting implements MeetingControls {
 
   // --- Breakout rooms (breakouts.ts) ---------------------------------------------
 
-  /** Whether keys were shared by room at the last look: the return to one room changes the set once more. */
-  private keysByRoom = false;
-
   private makeBreakouts(send: (message: ClientMessageInput) => void): MeetingBreakouts {
-    const nameOf = (id: ParticipantId) => (id === this.roster.selfId ? this.roster.name : this.roster.get(id)?.name) ?? "";
+    const record = (id: ParticipantId) => (id === this.roster.selfId ? this.self() : this.roster.get(id));
     return new MeetingBreakouts(
-      {
-        send,
-        content: this.content,
-        selfId: () => this.roster.selfId,
-        others: () => this.roster.list(),
-        isModerator: (id) => (id === this.roster.selfId ? this.moderator.role === "moderator" : this.roster.get(id)?.role === "moderator"),
-      },
+      { send, content: this.content, e2ee: () => this.e2ee.session, selfId: () => this.roster.selfId, others: () => this.roster.list(), record },
       {
         changed: () => {
-          this.shareKeysByRoom();
           this.renderParticipants();
           this.updateSubscription();
         },
         moved: () => this.moveMedia(),
-        broadcast: (from, text) => this.view?.breakoutBroadcast(nameOf(from), text),
-        help: (from, room) => this.view?.breakoutHelp(nameOf(from), room),
+        broadcast: (from, text) => this.view?.breakoutBroadcast(record(from)?.name ?? "", text),
+        help: (from, room) => this.view?.breakoutHelp(record(from)?.name ?? "", room),
       },
     );
-  }
-
-  /** While breakout rooms are open, media keys go only to those in the same room and the moderators. */
-  private shareKeysByRoom(): void {
-    const byRoom = this.breakouts.separated;
-    if (byRoom || this.keysByRoom) this.e2ee.session?.setPeers(this.roster.list().filter((p) => this.breakouts.sharesKeys(p)));
-    this.keysByRoom = byRoom;
   }
 
   /** This page moved to another room: the server moved its media there; publish and subscribe again. Devices stay open. */
