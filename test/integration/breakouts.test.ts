@@ -17,11 +17,11 @@ const SECRET = "a-breakout-test-secret-of-enough-length";
 let server: TreffServer;
 useSharedServer((s) => (server = s), { secret: SECRET });
 
-async function person(room: string, name: string, moderator = false): Promise<{ client: TestClient; id: string }> {
+async function person(room: string, name: string, moderator = false, resumeToken?: string): Promise<{ client: TestClient; id: string; resumeToken: string }> {
   const client = await TestClient.connect(signalingUrl(server));
   await client.next("welcome");
-  const joined = await client.join(room, name, moderator ? { moderatorKey: ownerKey(SECRET, room) } : {});
-  return { client, id: joined.participantId };
+  const joined = await client.join(room, name, { ...(moderator ? { moderatorKey: ownerKey(SECRET, room) } : {}), ...(resumeToken ? { resumeToken } : {}) });
+  return { client, id: joined.participantId, resumeToken: joined.resumeToken };
 }
 
 test("breakout rooms: forbidden to participants; assigned, opened, help, moved media, closed after the countdown", async () => {
@@ -92,4 +92,11 @@ test("a newcomer hears how the breakout rooms stand; an unknown room or person c
   cleo.client.send({ type: "breakoutChoose", breakout: "b3" });
   const chosen = await host.client.next("breakouts", { where: (m) => m.assignments[cleo.id] === "b3" });
   assert.equal(chosen.phase, "open");
+
+  // A reload comes back into the same breakout room: same id, its media there, everyone told.
+  const again = await person(room, "Cleo", false, cleo.resumeToken);
+  assert.equal(again.id, cleo.id);
+  assert.equal((await again.client.next("breakouts")).assignments[cleo.id], "b3");
+  again.client.send({ type: "publish", sdp: publisherOffer() });
+  await again.client.next("publisherAnswer", { timeoutMs: 10_000 });
 });
