@@ -89,3 +89,13 @@ test("a moderator shares keys with everyone, in any room", () => {
   breakouts.update(state("open", { mo: "b2", ann: "b1" }));
   assert.ok(breakouts.sharesKeys(person("ann")));
 });
+
+test("after a (re)join, the first state says where the server already put the page: no move", () => {
+  const { breakouts, events } = setup("ann", {});
+  breakouts.reset();
+  breakouts.update(state("open", { ann: "b1" }));
+  assert.equal(events.moved, 0);
+  assert.equal(breakouts.here, "b1");
+  breakouts.update(state("open", { ann: "b2" }));
+  assert.equal(events.moved, 1, "later changes are moves");
+});

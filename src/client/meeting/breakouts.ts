@@ -56,6 +56,8 @@ export class MeetingBreakouts implements BreakoutControls {
   private readonly names = new Map<BreakoutId, string>();
   /** Whether keys were shared by room at the last look: the return to one room changes the set once more. */
   private keysByRoom = false;
+  /** The next `breakouts` is the one that follows `joined`: it says where we already are. */
+  private placedByJoin = false;
 
   constructor(
     private readonly context: BreakoutContext,
@@ -77,9 +79,21 @@ export class MeetingBreakouts implements BreakoutControls {
     this.offset = Date.now() - now;
     this.state = state.rooms.length ? state : undefined;
     if (!this.state) this.names.clear();
-    if (self && this.locationOf(self) !== before) this.events.moved();
+    if (self && this.locationOf(self) !== before && !this.placedByJoin) this.events.moved();
+    this.placedByJoin = false;
     this.shareKeys();
     this.events.changed();
+  }
+
+  /**
+   * A new connection (`joined`): everyone is in the main room until the server's `breakouts`
+   * says otherwise, which follows at once if there are breakout rooms (after a move of the
+   * meeting to another server there may be none any more). That first one is no move: the
+   * server put our media where it says when we joined, and the publish sent with `join` went there.
+   */
+  reset(): void {
+    this.state = undefined;
+    this.placedByJoin = true;
   }
 
   /** Where someone's media is: a breakout room, or the main room (null). */

@@ -257,7 +257,8 @@ export class Meeting implements MeetingControls {
       this.resumeToken = m.resumeToken;
       this.moderator.setRole(m.role, m.moderatorKey);
       saveSession(this.room, { name: this.roster.name ?? "", resumeToken: m.resumeToken });
-      this.e2ee.session?.joined(m.participantId, m.participants.filter((p) => this.breakouts.sharesKeys(p)));
+      this.breakouts.reset();
+      this.e2ee.session?.joined(m.participantId, m.participants);
       this.receiver.forget();
       this.view?.status("connected");
       this.signaling.send({ type: "mediaState", audio: this.media.audioOn, video: this.media.videoOn });
