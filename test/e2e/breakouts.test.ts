@@ -121,7 +121,7 @@ describe("breakout rooms (end-to-end encryption on)", () => {
 describe("breakout rooms (end-to-end encryption off): choosing and returning with one click", () => {
   const suite = useServerAndBrowser({ logLevel: "warn", config: { meetings: { lobby: false, e2ee: false } } });
 
-  test("a participant returns to the main room and chooses a room again; the moderator visits", async () => {
+  test("a participant returns to the main room and chooses a room again; the moderator visits; a reload stays in the room", async () => {
     const { room, moderatorKey } = await createMeeting(suite.server, "workshop");
     const url = `${suite.server.url}/r/${room}`;
     const host = await joinMeeting(suite.browser, `${url}#moderator=${moderatorKey}`, "Hanna Host");
@@ -150,5 +150,11 @@ describe("breakout rooms (end-to-end encryption off): choosing and returning wit
     await panel.getByRole("button", { name: "Go to Quiet corner" }).click();
     await seesPlaying(host.page, ["Ann"], "the visiting host");
     await seesPlaying(ann.page, ["Hanna Host"], "Ann with the host visiting");
+
+    // A reload comes straight back into the same room, with its name (a moderator tells it again).
+    await ann.page.reload();
+    await ann.page.getByText("You are in breakout room Quiet corner").waitFor();
+    await seesPlaying(ann.page, ["Hanna Host"], "Ann after a reload");
+    await seesPlaying(host.page, ["Ann"], "the host after Ann's reload");
   });
 });
