@@ -12,7 +12,8 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
 import { joinFromPrejoin, joinMeeting, newParticipant, openPanelFromMore, seesPlaying as seesPlayingNames, type ParticipantPage } from "../helpers/browser.js";
-import { recordSignaling } from "../helpers/e2ee.js";
+import { inboundAudio, recordSignaling } from "../helpers/e2ee.js";
+import { waitUntil } from "../helpers/wait.js";
 import { createMeeting } from "../helpers/server.js";
 import { SCREENSHOTS, useServerAndBrowser } from "../helpers/suite.js";
 import { seriousViolations } from "../helpers/axe.js";
@@ -77,6 +78,8 @@ describe("breakout rooms (end-to-end encryption on)", () => {
     await seesPlaying(ann.page, ["Bob"], "Ann in her breakout room");
     await seesPlaying(bob.page, ["Ann"], "Bob in his breakout room");
     await seesPlaying(host.page, [], "the host in the main room");
+    // And hear only each other: Ann receives one voice, decrypted (not concealment).
+    await waitUntil("Ann to hear exactly one voice", () => inboundAudio(ann.page), (streams) => streams.length === 1 && streams[0]!.energy > 0 && streams[0]!.concealed < 0.5);
     assert.match(await ann.page.getByRole("timer").textContent() ?? "", /^(20:00|19:\d\d) left$/);
     await bob.page.screenshot({ path: `${SCREENSHOTS}/breakouts-student-de.png` });
     assert.deepEqual(await seriousViolations(bob.page), []);
