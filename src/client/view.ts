@@ -5,10 +5,11 @@
  * meeting (`MeetingControls`, which meeting/meeting.ts implements). The
  * controller holds no DOM; the screen never sees signaling or peer connections.
  */
-import type { BreakoutId, ErrorCode, LobbyEntry, ModeratorAction, Participant, ParticipantId, Reaction, ServerMessageOf, VideoQuality } from "../protocol/messages.js";
+import type { BreakoutId, ErrorCode, LobbyEntry, ModeratorAction, ModeratorActionForAll, NewcomerDefaults, Participant, ParticipantId, Reaction, ServerMessageOf, VideoQuality } from "../protocol/messages.js";
 import type { RemoteTracks } from "./rtc/subscriber.js";
 import type { Quality } from "./rtc/quality.js";
 import type { PeerState } from "./e2ee/session.js";
+import type { Polls } from "./polls/polls.js";
 
 /** This page encrypts, or its browser cannot, or the operator switched end-to-end encryption off. */
 export type EncryptionMode = "encrypting" | "unsupported" | "off";
@@ -63,6 +64,16 @@ export interface MeetingView {
   breakoutBroadcast(from: string, text: string): void;
   /** For moderators: someone asks for help in a breakout room. */
   breakoutHelp(from: string, room: BreakoutId): void;
+  // --- Moderator tools (issue 13) ---
+  /**
+   * A moderator stopped this person's screen share, asks them to unmute (a request they may
+   * ignore), or the meeting starts newcomers muted or with the camera off.
+   */
+  moderatorNotice(kind: "stop-screen" | "ask-unmute" | "start-muted"): void;
+  /** For moderators: how newcomers start. */
+  newcomerDefaults(defaults: NewcomerDefaults): void;
+  /** While waiting in the lobby: a moderator's note. */
+  lobbyMessage(text: string): void;
 }
 
 // --- Breakout rooms (meeting/breakouts.ts) ------------------------------------
@@ -126,6 +137,8 @@ export interface MeetingControls {
   /** Requests only moderators may make: the server checks the role; the screen offers them only to moderators. */
   readonly moderator: ModeratorControls;
   readonly breakouts: BreakoutControls;
+  /** Polls (issue 13): the panel draws them and asks for changes. */
+  readonly polls: Polls;
 }
 
 /** What a moderator asks of the meeting. */
@@ -138,6 +151,10 @@ export interface ModeratorControls {
   allowMultipleShares(allowed: boolean): void;
   requireE2ee(required: boolean): void;
   endMeeting(): void;
+  /** Moderator tools (issue 13): act on everyone else, set how newcomers start, a note to the lobby. */
+  moderateAll(action: ModeratorActionForAll): void;
+  setNewcomerDefaults(defaults: NewcomerDefaults): void;
+  messageLobby(text: string): void;
   /** The moderator link of this meeting, for moderators to hand on; undefined for others. */
   link(): string | undefined;
 }

@@ -138,7 +138,7 @@ export class LiveRoom {
       const id = known?.id ?? newId();
       if (decision.kind === "knock") return this.knock(id, request);
       const key = entry.moderatorKey && claims ? { grant: claims.grant, id: claims.id } : known?.role === "moderator" ? known.key : undefined;
-      const member = await this.enter(id, request, decision.role, key);
+      const member = await this.enter(id, request, decision.role, key, !!known);
       return { entered: Promise.resolve(member), waiting: false, cancel: () => {} };
     });
   }
@@ -279,7 +279,13 @@ export class LiveRoom {
   }
 
   /** Brings someone into the meeting: media at the media server, then `joined` and the news to the others. */
-  async enter(id: ParticipantId, { name, link, publicKey }: Pick<JoinRequest, "name" | "link" | "publicKey">, role: Role, key?: Member["key"]): Promise<Member> {
+  async enter(
+    id: ParticipantId,
+    { name, link, publicKey }: Pick<JoinRequest, "name" | "link" | "publicKey">,
+    role: Role,
+    key?: Member["key"],
+    returning = false,
+  ): Promise<Member> {
     let media: MemberMedia;
     try {
       media = await this.breakouts.mediaAt(this.breakouts.locationOf(id)).add(id);
@@ -291,7 +297,9 @@ export class LiveRoom {
     const member: Member = { id, link, media, ...(key ? { key } : {}) };
     this.members.set(id, member);
     this.known.set(hash(token), { id, role, ...(key ? { key } : {}) });
-    const { others, deliveries } = this.room.add(id, name, role, publicKey ?? null);
+    const { others, deliveries, startWith } = this.room.add(id, name, role, publicKey ?? null, returning);
+    // A newcomer bound by the meeting's defaults: the media server drops what they may not send yet.
+    if (startWith) media.allowed = { ...startWith };
     const moderatorKey = role === "moderator" ? this.moderatorKeyFor(member) : undefined;
     link.send({
       type: "joined",
@@ -301,6 +309,7 @@ export class LiveRoom {
       participants: others,
       iceServers: this.context.iceServers(),
       ...(moderatorKey ? { moderatorKey } : {}),
+      ...(startWith ? { startWith } : {}),
     });
     this.deliver(deliveries);
     // Back into a breakout room after a reload: everyone learns where; a newcomer learns how things stand.

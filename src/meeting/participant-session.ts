@@ -263,6 +263,13 @@ export class ParticipantSession implements ParticipantSignal {
         return room.breakouts.choose(member, message.breakout);
       case "breakoutHelp":
         return room.breakouts.help(member);
+      // Moderator tools (issue 13)
+      case "moderateAll":
+        return moderation.moderateAll(member, message.action);
+      case "newcomerDefaults":
+        return moderation.setNewcomerDefaults(member, { muteMicrophones: message.muteMicrophones, cameraOff: message.cameraOff });
+      case "lobbyMessage":
+        return moderation.messageLobby(member, message.text);
       case "join": // handled by join()
       case "leave":
       case "ping":
