@@ -276,7 +276,11 @@ export class E2eeSession {
   }
 
   /** Content of one topic (a poll, a stroke…) sealed with our current key. */
-  sealContent(topic: string, bytes: Uint8Array): Promise<{ keyId: number; sealed: string }> {
+  async sealContent(topic: string, bytes: Uint8Array): Promise<{ keyId: number; sealed: string }> {
+    // Key changes already asked for come first: state sent to a newcomer right after their
+    // participantJoined must be sealed with the key ratcheted for them, not the one before it,
+    // which they never get (found by the polls' late-joiner test, issue 13).
+    await this.queue;
     return this.sealWithCurrent((key, from, keyId) => sealContent(key, topic, bytes, from, keyId));
   }
 
