@@ -6,7 +6,7 @@
  * things through MeetingControls (../view.ts). docs/ui.md shows the layout.
  */
 import type { ErrorCode, LobbyEntry, NewcomerDefaults, Participant, ParticipantId, Reaction, ServerMessageOf } from "../../protocol/messages.js";
-import type { ChatLine, MeetingControls, MeetingStatus, MeetingView, RoomState } from "../view.js";
+import type { BreakoutInfo, ChatLine, MeetingControls, MeetingStatus, MeetingView, RoomState } from "../view.js";
 import type { PeerState } from "../e2ee/session.js";
 import type { RemoteTracks } from "../rtc/subscriber.js";
 import type { Quality } from "../rtc/quality.js";
@@ -26,6 +26,8 @@ import { newlyWaiting, participantNotices } from "./notices.js";
 import { playKnock } from "./knock-sound.js";
 import { canShareScreen } from "../meeting/screen-share.js";
 import { language } from "../i18n/index.js";
+import { BreakoutBar } from "./breakout-bar.js";
+import { roomName } from "./breakout-panel.js";
 
 export interface MeetingActions {
   toggleAudio(): void;
@@ -57,6 +59,10 @@ export class MeetingScreen implements MeetingView {
   private readonly panels: SidePanels;
   private selfId: ParticipantId | undefined;
   private moderator = false;
+  // Breakout rooms: the line over the stage, the entry for those who may choose a room, what was last shown.
+  private readonly breakoutBar: BreakoutBar;
+  private readonly breakoutChoice: MenuItem;
+  private lastBreakouts: BreakoutInfo | undefined;
 
   constructor(
     private readonly media: LocalMedia,
@@ -108,7 +114,12 @@ export class MeetingScreen implements MeetingView {
       this.more.add("moderation", t("muteEveryoneElse"), () => this.moderateAll("mute-audio", "mutedEveryoneElse")),
       this.more.add("moderation", t("lowerAllHands"), () => this.moderateAll("lower-hands", "loweredAllHands")),
       this.more.add("moderation", t("askEveryoneToUnmute"), () => this.moderateAll("ask-unmute", "askedEveryoneToUnmute")),
+      this.more.add("moderation", t("breakoutRooms"), () => this.panels.show(this.panels.breakout)),
     ];
+    // Breakout rooms: participants choose from Tools while the moderators allow it.
+    this.breakoutChoice = this.more.add("tools", t("breakoutRooms"), () => this.panels.show(this.panels.breakout));
+    this.breakoutChoice.setHidden(true);
+    this.breakoutBar = new BreakoutBar(meeting.breakouts, () => this.toasts.show(t("breakoutHelpAsked")));
     for (const item of this.moderatorItems) item.setHidden(true);
     this.more.add("tools", t("polls"), () => this.panels.open(this.panels.polls));
     // A poll someone else started: a notice that opens the panel, unless it is open already.
@@ -142,6 +153,7 @@ export class MeetingScreen implements MeetingView {
       h("h1", { class: "visually-hidden" }, t("appName")),
       this.statusLine,
       this.sharingBar,
+      this.breakoutBar.element,
       this.soundButton,
       this.waitingRoom.element,
       this.countLine,
@@ -250,6 +262,36 @@ export class MeetingScreen implements MeetingView {
 
   roomState(state: RoomState): void {
     this.panels.roomState(state);
+  }
+
+  // --- Breakout rooms -----------------------------------------------------------
+
+  breakouts(info: BreakoutInfo | undefined): void {
+    const before = this.lastBreakouts;
+    this.lastBreakouts = info;
+    this.panels.breakoutPanel.update(info, this.selfId, this.moderator);
+    this.breakoutBar.update(info, this.moderator);
+    this.breakoutChoice.setHidden(this.moderator || !info || info.phase !== "open" || !info.allowChoose);
+    if (info?.phase === "closing" && before?.phase !== "closing" && info.returnAt) {
+      const seconds = Math.max(1, Math.round((info.returnAt - Date.now()) / 1_000));
+      this.toasts.show(t("breakoutClosingToast", { seconds }), { key: "breakout-closing", ms: seconds * 1_000 });
+    }
+    const here = info?.here ?? null;
+    if (here !== (before?.here ?? null)) {
+      announce(t("breakoutMovedTo", { room: here ? roomName(info, here) : t("breakoutMainRoom") }));
+      if (this.panels.breakout.open && !this.moderator) this.panels.show(this.panels.breakout);
+    }
+  }
+
+  breakoutBroadcast(from: string, text: string): void {
+    this.toasts.show(t("breakoutBroadcastToast", { name: from, text }), { ms: 20_000 });
+  }
+
+  breakoutHelp(from: string, room: string): void {
+    this.toasts.show(t("breakoutHelpToast", { name: from, room: roomName(this.lastBreakouts, room) }), {
+      ms: 30_000,
+      actions: [{ label: t("breakoutVisit"), primary: true, run: () => this.meeting.breakouts.choose(room) }],
+    });
   }
 
   encryption(states: Map<ParticipantId, PeerState>): void {
