@@ -25,6 +25,7 @@ import { Toasts } from "./toasts.js";
 import { newlyWaiting, participantNotices } from "./notices.js";
 import { canShareScreen } from "../meeting/screen-share.js";
 import { language } from "../i18n/index.js";
+import { CollabScreen } from "./collab-view.js";
 
 export interface MeetingActions {
   toggleAudio(): void;
@@ -56,6 +57,8 @@ export class MeetingScreen implements MeetingView {
   private readonly panels: SidePanels;
   private selfId: ParticipantId | undefined;
   private moderator = false;
+  /** Whiteboard, shared notes, presentation (collab-view.ts). */
+  private readonly collab: CollabScreen;
 
   constructor(
     private readonly media: LocalMedia,
@@ -103,6 +106,7 @@ export class MeetingScreen implements MeetingView {
     this.moderatorItems = [this.lobbyItem, this.more.add("moderation", t("settings"), () => this.panels.show(this.panels.settings))];
     for (const item of this.moderatorItems) item.setHidden(true);
     this.viewItem = this.more.add("view", t("speakerView"), () => this.toggleSpeakerView());
+    this.collab = new CollabScreen(meeting.collab, { stage: this.stage, panels: this.panels, more: this.more, toasts: this.toasts });
     this.more.add("settings", t("devices"), () => this.panels.show(this.panels.devices));
     this.more.add("help", t("shortcuts"), () => help.open());
     this.more.add("help", t("privacy"), { href: `/privacy?lang=${language()}` });
@@ -270,6 +274,7 @@ export class MeetingScreen implements MeetingView {
     this.bar.update(self);
     this.sharingBar.hidden = !self.screen;
     this.stage.participants(self, others, this.media.videoTrack);
+    this.collab.participants(self, others);
     const count = others.length + 1;
     this.countLine.textContent = count === 1 ? t("alone") : "";
     this.countLine.hidden = count !== 1;
