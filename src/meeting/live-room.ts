@@ -19,13 +19,14 @@ import {
   type RoomName,
   type VideoQuality,
 } from "../protocol/messages.js";
-import { Room, type ChatContent, type Delivery } from "./room.js";
+import { Room, type ChatContent, type Content, type Delivery } from "./room.js";
+import { CONTENT_POLICY } from "./content-policy.js";
 import { SerialQueue } from "./serial-queue.js";
 import { PasswordAttempts } from "./attempts.js";
 import { verifyPassword, type PasswordHash } from "./password.js";
 import { decideAdmission, type EntryFacts } from "./admission.js";
 import { newKeyId, type ModeratorClaims } from "./moderator-keys.js";
-import { ParticipantNotFoundError, RefusedError, RoomClosedError } from "./errors.js";
+import { ForbiddenError, ParticipantNotFoundError, RefusedError, RoomClosedError } from "./errors.js";
 import { RoomMedia, type MemberMedia } from "./room-media.js";
 import { Moderation } from "./moderation.js";
 import { StateKeeper } from "./recoverable-state.js";
@@ -215,6 +216,18 @@ export class LiveRoom {
   /** Relays a chat message (plain or sealed) to everyone in the meeting. It is not stored and not logged. */
   chat(member: Member, content: ChatContent): void {
     this.deliver(this.room.chat(this.current(member).id, content, Date.now()));
+  }
+
+  /** Relays content (plain or sealed) as content-policy.ts allows. It is not stored and not logged. */
+  content(member: Member, content: Content): void {
+    const sender = this.room.get(this.current(member).id);
+    if (!sender) throw new ParticipantNotFoundError("you are no longer in this room");
+    if (CONTENT_POLICY[content.topic].sender === "moderator" && sender.role !== "moderator") {
+      throw new ForbiddenError(`only moderators send ${content.topic}`);
+    }
+    const { to } = content;
+    if (to !== undefined && to !== "moderators" && !this.room.has(to)) throw new RefusedError("unknown-participant", `not in this meeting: ${to}`);
+    this.deliver(this.room.content(sender.id, content, Date.now()));
   }
 
   /** Passes each sealed media key to the one participant it is for. The server cannot open them. */
