@@ -65,7 +65,7 @@ export class Notes {
     this.cursorTimer ??= setTimeout(() => {
       this.cursorTimer = undefined;
       if (this.cursorIndex === undefined) return;
-      const position = Y.createRelativePositionFromTypeIndex(this.text, Math.min(this.cursorIndex, this.text.length));
+      const position = Y.createRelativePositionFromTypeIndex(this.text, Math.min(this.cursorIndex, this.text.length), -1);
       void this.shared.sendControl({ type: "cursor", at: Y.relativePositionToJSON(position) });
     }, CURSOR_EVERY_MS);
   }
@@ -84,9 +84,13 @@ export class Notes {
     return now;
   }
 
-  /** Where `index` in this person's text will be after a change by others: kept across the update. */
+  /**
+   * Where `index` in this person's text will be after a change by others. Tied to the character
+   * before it (the one just typed), so text others insert at the same place goes after the caret
+   * and two people typing at one spot do not mix their letters.
+   */
   anchor(index: number): () => number {
-    const position = Y.createRelativePositionFromTypeIndex(this.text, index);
+    const position = Y.createRelativePositionFromTypeIndex(this.text, Math.min(index, this.text.length), -1);
     return () => Y.createAbsolutePositionFromRelativePosition(position, this.shared.doc)?.index ?? index;
   }
 

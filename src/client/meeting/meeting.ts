@@ -21,6 +21,7 @@ import { ScreenShare } from "./screen-share.js";
 import { MeetingEncryption } from "./encryption.js";
 import { MeetingChat } from "./chat.js";
 import { ContentChannel } from "./content.js";
+import { Collaboration } from "../collab/collaboration.js";
 import { Moderation } from "./moderation.js";
 import { ActivityMeters } from "./activity.js";
 
@@ -48,6 +49,8 @@ export class Meeting implements MeetingControls {
   private readonly chat: MeetingChat;
   /** What participants create together (polls, whiteboard, notes, slides…): features send and listen here. */
   readonly content: ContentChannel;
+  /** Whiteboard, shared notes, presentation: over `content`, told who joins and leaves (issue 14). */
+  readonly collab: Collaboration;
   readonly moderator: Moderation;
   private readonly meters: ActivityMeters;
 
@@ -80,6 +83,12 @@ export class Meeting implements MeetingControls {
     this.screen = new ScreenShare(context, () => this.stopScreenShare());
     this.chat = new MeetingChat(send, () => this.e2ee.session, () => this.view);
     this.content = new ContentChannel({ send, backlog: () => this.signaling.backlog }, () => this.e2ee.session);
+    this.collab = new Collaboration({
+      content: this.content,
+      others: () => this.roster.list(),
+      selfId: () => this.roster.selfId,
+      selfIsModerator: () => this.moderator.role === "moderator",
+    });
     this.moderator = new Moderation(room, send);
     this.meters = new ActivityMeters({ media, camera: this.camera, receiver: this.receiver }, () => this.roster.selfId, () => this.view);
     this.registerHandlers();
@@ -117,6 +126,7 @@ export class Meeting implements MeetingControls {
     forgetSession(this.room);
     void forgetIdentity(this.room);
     this.e2ee.close();
+    this.collab.close();
   }
 
   retryJoin(password: string): void {
@@ -255,6 +265,7 @@ export class Meeting implements MeetingControls {
       this.moderator.setRole(m.role, m.moderatorKey);
       saveSession(this.room, { name: this.roster.name ?? "", resumeToken: m.resumeToken });
       this.e2ee.session?.joined(m.participantId, m.participants);
+      this.collab.joined();
       this.receiver.forget();
       this.view?.status("connected");
       this.signaling.send({ type: "mediaState", audio: this.media.audioOn, video: this.media.videoOn });
@@ -263,6 +274,7 @@ export class Meeting implements MeetingControls {
     });
     s.on("participantJoined", (m) => {
       this.roster.add(m.participant);
+      this.collab.participantJoined(m.participant.id);
       this.e2ee.session?.participantJoined(m.participant);
       this.view?.joined(m.participant);
       this.renderParticipants();
@@ -276,6 +288,7 @@ export class Meeting implements MeetingControls {
     });
     s.on("participantLeft", (m) => {
       const participant = this.roster.remove(m.participantId);
+      this.collab.participantLeft(m.participantId);
       this.e2ee.session?.participantLeft(m.participantId);
       if (participant) this.view?.left(participant);
       this.renderParticipants();

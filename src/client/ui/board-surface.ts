@@ -97,7 +97,6 @@ export class BoardSurface {
     this.underlay = underlay;
     if (underlay && underlay.parentElement !== this.holder) this.holder.prepend(underlay);
     this.boardHeight = underlay ? (BOARD_WIDTH * underlay.height) / Math.max(1, underlay.width) : BOARD_HEIGHT;
-    this.holder.style.setProperty("--board-aspect", `${BOARD_WIDTH} / ${Math.round(this.boardHeight)}`);
     this.render();
   }
 
@@ -129,7 +128,15 @@ export class BoardSurface {
     if (this.frame) return;
     this.frame = requestAnimationFrame(() => {
       this.frame = 0;
-      const width = Math.max(1, Math.round(this.holder.clientWidth * devicePixelRatio));
+      // As large as the holder allows at the board's (or the page's) shape; the page beneath matches.
+      const aspect = BOARD_WIDTH / this.boardHeight;
+      const cssWidth = Math.max(1, Math.min(this.holder.clientWidth, this.holder.clientHeight * aspect));
+      for (const canvas of [this.canvas, this.underlay]) {
+        if (!canvas) continue;
+        canvas.style.width = `${cssWidth}px`;
+        canvas.style.height = `${cssWidth / aspect}px`;
+      }
+      const width = Math.max(1, Math.round(cssWidth * devicePixelRatio));
       const height = Math.max(1, Math.round((width * this.boardHeight) / BOARD_WIDTH));
       if (this.canvas.width !== width || this.canvas.height !== height) {
         this.canvas.width = width;

@@ -37,6 +37,7 @@ export class CollabScreen {
   /** The person closed the board: it stays closed for them until they open it again. */
   private boardDismissed = false;
   private boardShown = false;
+  private slidesShown = false;
   private moderator = false;
   private names = new Map<ParticipantId, string>();
 
@@ -54,7 +55,13 @@ export class CollabScreen {
     this.fileInput = h("input", { type: "file", accept: "application/pdf,.pdf", hidden: true, "aria-label": t("slidesChoose"), onchange: () => void this.present() });
     parts.more.add("tools", t("openSlides"), () => this.fileInput.click());
     document.body.append(this.fileInput);
-    collab.slides.onChange(() => parts.stage.showContent(this.slides.element, collab.slides.deck !== undefined));
+    collab.slides.onChange(() => {
+      const presenting = collab.slides.deck !== undefined;
+      // A presentation takes the board's place (it has the board as a layer of its own).
+      if (presenting && !this.slidesShown && this.boardShown) this.showBoard(false, false);
+      this.slidesShown = presenting;
+      parts.stage.showContent(this.slides.element, presenting);
+    });
     whiteboard.onChange(() => {
       // Someone put the board up: it comes onto this person's stage too, unless they closed it.
       if (whiteboard.opened && !this.boardShown && !this.boardDismissed) this.showBoard(true, false);
