@@ -15,6 +15,7 @@ import type { Page } from "playwright-core";
 import { chooseFromMore, joinFromPrejoin, newParticipant, type ParticipantOptions, type ParticipantPage } from "../helpers/browser.js";
 import { SCREENSHOTS, useServerAndBrowser } from "../helpers/suite.js";
 import { createMeeting } from "../helpers/server.js";
+import { seriousViolations } from "../helpers/axe.js";
 
 const NOTE_MARK = "Vertraulich4711";
 const PDF_TEXT = "Folie Geheim";
@@ -120,6 +121,10 @@ describe("whiteboard, shared notes and presentations, end to end encrypted", () 
     const dee = await join(room, "Dee", { viewport: { width: 390, height: 844 }, locale: "de-DE", joinLabel: "Beitreten" });
     await dee.page.getByRole("img", { name: "Whiteboard, 2 Formen" }).waitFor();
     await dee.page.screenshot({ path: `${SCREENSHOTS}/whiteboard-phone-de.png` });
+    // On a phone the tools are folded away until asked for.
+    await dee.page.getByRole("button", { name: "Zeichenwerkzeuge" }).click();
+    await dee.page.getByRole("button", { name: "Stift", exact: true }).waitFor();
+    await dee.page.screenshot({ path: `${SCREENSHOTS}/whiteboard-phone-tools-de.png` });
     await dee.context.close();
   });
 
@@ -158,6 +163,8 @@ describe("whiteboard, shared notes and presentations, end to end encrypted", () 
     await ben.page.getByRole("heading", { name: `Ben ${NOTE_MARK}` }).waitFor();
     await ben.page.screenshot({ path: `${SCREENSHOTS}/notes-en.png` });
     await ben.page.getByRole("button", { name: "Preview" }).click();
+    // The board on the stage and the notes beside it: nothing serious for axe.
+    assert.deepEqual(await seriousViolations(ben.page), []);
   });
 
   test("a PDF presented by one is shown to the others, and page turns follow the presenter", async () => {
@@ -183,6 +190,8 @@ describe("whiteboard, shared notes and presentations, end to end encrypted", () 
     await ben.page.getByRole("button", { name: "Follow the presenter" }).click();
     await ben.page.locator('canvas.page-canvas[data-page="2"]').waitFor({ state: "attached" });
     await cy.page.screenshot({ path: `${SCREENSHOTS}/slides-en.png` });
+    await ada.page.screenshot({ path: `${SCREENSHOTS}/slides-presenter-en.png` });
+    assert.deepEqual(await seriousViolations(cy.page), []);
   });
 
   test("a file pdf.js cannot read is refused with a clear message, and nothing is sent", async () => {

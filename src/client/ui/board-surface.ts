@@ -210,6 +210,12 @@ export class BoardSurface {
       event.stopPropagation();
     });
     this.textInput.addEventListener("blur", () => this.finishText(true));
+    // With the Text tool, Enter on the focused board places text in its middle (no pointer needed).
+    this.canvas.addEventListener("keydown", (event) => {
+      if (event.key !== "Enter" || this.tool !== "text" || !this.board.mayDraw) return;
+      event.preventDefault();
+      this.startText(BOARD_WIDTH / 2, this.boardHeight / 2);
+    });
     this.element.addEventListener("keydown", (event) => {
       if (!(event.ctrlKey || event.metaKey) || event.target === this.textInput) return;
       const key = event.key.toLowerCase();

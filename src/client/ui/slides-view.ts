@@ -71,6 +71,8 @@ export class SlidesView {
     this.page = h("canvas", { class: "page-canvas", "aria-hidden": "true" });
     this.surface = new BoardSurface(board);
     this.surface.toolbar.hidden = true;
+    // Until a page is drawn: an empty layer of its own (never the board's).
+    this.surface.show("slides:", this.page);
     this.message = h("p", { class: "slides-message", role: "status" });
     this.pageLabel = h("span", { role: "status" });
     this.previous = h("button", { type: "button", onclick: () => this.go(-1) }, t("slidesPrevious"));
@@ -99,8 +101,9 @@ export class SlidesView {
     } catch (error) {
       return reason(error);
     }
-    this.presented = Promise.resolve(doc);
-    await this.slides.present(file, doc.numPages, (page) => pagePicture(this.presented!, page));
+    const loaded = Promise.resolve(doc);
+    this.presented = loaded;
+    await this.slides.present(file, doc.numPages, (page) => pagePicture(loaded, page));
     return undefined;
   }
 
@@ -119,6 +122,11 @@ export class SlidesView {
       return;
     }
     const presenting = this.slides.presenting;
+    if (this.page.dataset.deck !== deck.id) {
+      // A new presentation: the last one's problem no longer holds.
+      this.page.dataset.deck = deck.id;
+      this.showMessage("");
+    }
     if (!deck.free) this.ownPage = undefined;
     const page = this.ownPage ?? deck.page;
     const label = t("slidesOf", { name: presenting ? t("you") : this.presenterName(deck.presenter) });

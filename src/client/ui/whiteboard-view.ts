@@ -40,6 +40,15 @@ export class WhiteboardView {
     const closeButton = h("button", { type: "button", onclick: close }, t("wbClose"));
     this.surface = new BoardSurface(board, [exportButton, this.policyLabel, closeButton]);
     this.surface.show(BOARD_LAYER);
+    // On a phone the tools fold away (the board is mostly looked at there); this opens them.
+    this.surface.toolbar.id = "board-tools";
+    const toggle = h("button", { type: "button", class: "board-tools-toggle", "aria-expanded": "false", "aria-controls": "board-tools" }, t("wbTools"));
+    toggle.addEventListener("click", () => {
+      const open = !this.surface.element.classList.contains("tools-open");
+      this.surface.element.classList.toggle("tools-open", open);
+      toggle.setAttribute("aria-expanded", String(open));
+    });
+    this.surface.element.prepend(toggle);
     this.element = h("figure", { class: "screen-tile board-tile", "aria-label": t("whiteboard") }, this.surface.element);
   }
 
