@@ -182,11 +182,21 @@ describe("whiteboard, shared notes and presentations, end to end encrypted", () 
       await p.page.getByRole("figure", { name: "Presentation by Ada" }).getByText("Page 2 of 3").waitFor();
       await p.page.locator('canvas.page-canvas[data-page="2"]').waitFor({ state: "attached" });
     }
+    // The presenter draws on the page: the others see it over that page only.
+    await ada.page.getByRole("button", { name: "Draw on the page" }).click();
+    const layer = ada.page.locator("figure.slides-tile canvas.board-canvas");
+    const box = (await layer.boundingBox())!;
+    await ada.page.mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.7);
+    await ada.page.mouse.down();
+    await ada.page.mouse.move(box.x + box.width * 0.7, box.y + box.height * 0.75, { steps: 8 });
+    await ada.page.mouse.up();
+    for (const p of [ben, cy]) await p.page.getByRole("figure", { name: "Presentation by Ada" }).getByRole("img", { name: "Whiteboard, 1 shapes" }).waitFor();
     // The others cannot turn pages until the presenter lets them browse.
     assert.equal(await ben.page.getByRole("button", { name: "Next slide" }).isVisible(), false);
     await ada.page.getByRole("button", { name: "Let others browse" }).click();
     await ben.page.getByRole("button", { name: "Next slide" }).click();
     await ben.page.locator('canvas.page-canvas[data-page="3"]').waitFor({ state: "attached" });
+    await ben.page.getByRole("figure", { name: "Presentation by Ada" }).getByRole("img", { name: "Whiteboard, 0 shapes" }).waitFor();
     await ben.page.getByRole("button", { name: "Follow the presenter" }).click();
     await ben.page.locator('canvas.page-canvas[data-page="2"]').waitFor({ state: "attached" });
     await cy.page.screenshot({ path: `${SCREENSHOTS}/slides-en.png` });

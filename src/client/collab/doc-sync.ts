@@ -28,6 +28,8 @@ export interface DocSyncOptions {
   refused(from: ParticipantId, reason: string): void;
   /** Updates per second per sender, and the burst allowed. */
   rate: { perSecond: number; burst: number };
+  /** The clock of the rate limit (tests give their own). */
+  now?: () => number;
 }
 
 export class DocSync {
@@ -137,7 +139,7 @@ export class DocSync {
   private bucketOf(from: ParticipantId): TokenBucket {
     let bucket = this.buckets.get(from);
     if (!bucket) {
-      bucket = new TokenBucket(this.options.rate.burst, this.options.rate.perSecond);
+      bucket = new TokenBucket(this.options.rate.burst, this.options.rate.perSecond, this.options.now);
       this.buckets.set(from, bucket);
     }
     return bucket;

@@ -140,7 +140,7 @@ export function readShape(map: unknown): Shape | undefined {
   if (!SHAPE_KINDS.includes(kind as ShapeKind)) return undefined;
   if (typeof color !== "string" || !/^#[0-9a-f]{6}$/i.test(color)) return undefined;
   if (typeof size !== "number" || !(size >= 1 && size <= 64)) return undefined;
-  if (typeof layer !== "string" || layer.length > 40) return undefined;
+  if (typeof layer !== "string" || layer.length > 80) return undefined;
   if (typeof text !== "string" || text.length > MAX_TEXT) return undefined;
   if (!(list instanceof Y.Array) || list.length > MAX_POINTS || list.length < 2 || list.length % 2) return undefined;
   const points = list.toArray() as unknown[];
