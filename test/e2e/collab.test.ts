@@ -167,6 +167,15 @@ describe("whiteboard, shared notes and presentations, end to end encrypted", () 
     assert.deepEqual(await seriousViolations(ben.page), []);
   });
 
+  test("a page reloaded comes back to the board and the notes as they are", async () => {
+    await cy.page.reload();
+    await board(cy.page, 3).waitFor();
+    await chooseFromMore(cy.page, "Shared notes");
+    const notes = await cy.page.getByRole("textbox", { name: /^Notes/ }).inputValue();
+    assert.ok(notes.includes(NOTE_MARK) && notes.includes("Cy writes too"), notes);
+    await chooseFromMore(cy.page, "Shared notes"); // closes the panel again
+  });
+
   test("a PDF presented by one is shown to the others, and page turns follow the presenter", async () => {
     const pdf = await makePdf(3);
     const chooser = ada.page.waitForEvent("filechooser");
@@ -199,8 +208,16 @@ describe("whiteboard, shared notes and presentations, end to end encrypted", () 
     await ben.page.getByRole("figure", { name: "Presentation by Ada" }).getByRole("img", { name: "Whiteboard, 0 shapes" }).waitFor();
     await ben.page.getByRole("button", { name: "Follow the presenter" }).click();
     await ben.page.locator('canvas.page-canvas[data-page="2"]').waitFor({ state: "attached" });
+    // Someone who joins now gets the presentation, at the presenter's page.
+    const eve = await join(room, "Eve");
+    await eve.page.getByRole("figure", { name: "Presentation by Ada" }).getByText("Page 2 of 3").waitFor();
+    await eve.page.locator('canvas.page-canvas[data-page="2"]').waitFor({ state: "attached" });
+    await eve.context.close();
     await cy.page.screenshot({ path: `${SCREENSHOTS}/slides-en.png` });
     await ada.page.screenshot({ path: `${SCREENSHOTS}/slides-presenter-en.png` });
+    await cy.page.setViewportSize({ width: 390, height: 844 });
+    await cy.page.screenshot({ path: `${SCREENSHOTS}/slides-phone-en.png` });
+    await cy.page.setViewportSize({ width: 960, height: 600 });
     assert.deepEqual(await seriousViolations(cy.page), []);
   });
 

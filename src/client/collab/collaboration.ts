@@ -48,11 +48,11 @@ export class Collaboration {
   joined(): void {
     this.whiteboard.joined();
     this.notes.joined();
+    this.slides.joined();
   }
 
   participantJoined(id: ParticipantId): void {
     this.whiteboard.welcome(id);
-    this.slides.welcome(id);
   }
 
   participantLeft(id: ParticipantId): void {

@@ -34,11 +34,15 @@ export interface SharedDocOptions {
   control(from: ParticipantId, message: Record<string, unknown>): void;
 }
 
+const ASK_AGAIN_MS = 5_000;
+const ASK_ATTEMPTS = 4;
+
 export class SharedDoc {
   readonly doc = new Y.Doc();
   readonly channel: TopicChannel;
   readonly sync: DocSync;
   private asked: ParticipantId | undefined;
+  private retry: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly context: CollabContext,
@@ -60,12 +64,21 @@ export class SharedDoc {
     this.sync = new DocSync(this.doc, this.channel, { mayEdit: (from) => options.mayEdit(from), refused, rate: options.rate });
   }
 
-  /** Joined or rejoined: ask someone for the current state (a moderator first). */
-  joined(): void {
-    const others = this.context.others();
-    const from = others.find((p) => p.role === "moderator") ?? others[0];
+  /**
+   * Joined or rejoined: ask someone for the current state (a moderator first). Without an answer
+   * within a few seconds (the request or the reply could not be opened yet: keys still on their
+   * way after a reload), ask again, the next person in turn.
+   */
+  joined(attempt = 0): void {
+    clearTimeout(this.retry);
+    const others = [...this.context.others()].sort((a, b) => Number(b.role === "moderator") - Number(a.role === "moderator"));
+    const from = others[attempt % Math.max(1, others.length)];
     this.asked = from?.id;
-    if (from) void this.sync.ask(from.id).catch(() => {});
+    if (!from) return;
+    void this.sync.ask(from.id).catch(() => {});
+    if (attempt < ASK_ATTEMPTS - 1) {
+      this.retry = setTimeout(() => this.asked === from.id && this.joined(attempt + 1), ASK_AGAIN_MS);
+    }
   }
 
   /** Someone left: what they were sending is dropped; if we were waiting for them, ask another. */
@@ -84,6 +97,7 @@ export class SharedDoc {
   }
 
   close(): void {
+    clearTimeout(this.retry);
     this.sync.close();
     this.channel.close();
     this.doc.destroy();

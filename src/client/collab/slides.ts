@@ -17,6 +17,8 @@ import type { CollabContext } from "./shared-doc.js";
 export const MAX_PDF_BYTES = 50 * 1024 * 1024;
 const MAX_PREVIEW_BYTES = 2 * 1024 * 1024;
 const MAX_PAGES = 2_000;
+const WANT_AGAIN_MS = 6_000;
+const WANT_ATTEMPTS = 3;
 
 export interface Deck {
   id: string;
@@ -44,6 +46,7 @@ export class Slides {
   private readonly listeners = new Set<() => void>();
   /** The file is still going out to someone. */
   private streaming = 0;
+  private askTimer: ReturnType<typeof setTimeout> | undefined;
   /** Progress of the file on its way to us, 0…1. */
   progress = 0;
 
@@ -106,9 +109,16 @@ export class Slides {
     this.end();
   }
 
-  /** A newcomer: the presenter sends them the presentation. */
-  welcome(id: ParticipantId): void {
-    if (this.presenting) void this.sendDeck(id);
+  /**
+   * Joined or rejoined: "is anyone presenting?" to everyone; the presenter answers with the
+   * presentation, `to` us. Asked again a few times until a presentation arrives: right after a
+   * reload, the first sealed messages can come before the keys that open them.
+   */
+  joined(attempt = 0): void {
+    clearTimeout(this.askTimer);
+    if (this.deck || attempt >= WANT_ATTEMPTS) return;
+    void this.channel.send(encodeJson({ type: "want" }), undefined, { urgent: true }).catch(() => {});
+    this.askTimer = setTimeout(() => this.joined(attempt + 1), WANT_AGAIN_MS);
   }
 
   left(id: ParticipantId): void {
@@ -123,6 +133,7 @@ export class Slides {
   }
 
   close(): void {
+    clearTimeout(this.askTimer);
     this.channel.drop();
     this.channel.close();
     this.listeners.clear();
@@ -171,6 +182,14 @@ export class Slides {
   }
 
   private control(from: ParticipantId, message: Record<string, unknown>): void {
+    if (message.type === "want") {
+      // Whatever was still going out to them is of no use now: start again from the announcement.
+      if (this.presenting) {
+        this.channel.drop(from);
+        void this.sendDeck(from);
+      }
+      return;
+    }
     if (message.type === "deck") {
       const { deck: id, size, pages, page, free } = message;
       if (typeof id !== "string" || id.length > 40 || typeof size !== "number" || !(size > 0 && size <= MAX_PDF_BYTES)) throw new FrameError("bad presentation");
