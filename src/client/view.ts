@@ -5,11 +5,12 @@
  * meeting (`MeetingControls`, which meeting/meeting.ts implements). The
  * controller holds no DOM; the screen never sees signaling or peer connections.
  */
-import type { ErrorCode, LobbyEntry, ModeratorAction, Participant, ParticipantId, Reaction, ServerMessageOf, VideoQuality } from "../protocol/messages.js";
+import type { ErrorCode, LobbyEntry, ModeratorAction, ModeratorActionForAll, NewcomerDefaults, Participant, ParticipantId, Reaction, ServerMessageOf, VideoQuality } from "../protocol/messages.js";
 import type { RemoteTracks } from "./rtc/subscriber.js";
 import type { Quality } from "./rtc/quality.js";
 import type { PeerState } from "./e2ee/session.js";
 import type { Collaboration } from "./collab/collaboration.js";
+import type { Polls } from "./polls/polls.js";
 
 /** This page encrypts, or its browser cannot, or the operator switched end-to-end encryption off. */
 export type EncryptionMode = "encrypting" | "unsupported" | "off";
@@ -58,6 +59,16 @@ export interface MeetingView {
   screenBusy(): void;
   /** Microphone or camera changed without the person's click (a moderator muted them). */
   controlsChanged(): void;
+  // --- Moderator tools (issue 13) ---
+  /**
+   * A moderator stopped this person's screen share, asks them to unmute (a request they may
+   * ignore), or the meeting starts newcomers muted or with the camera off.
+   */
+  moderatorNotice(kind: "stop-screen" | "ask-unmute" | "start-muted"): void;
+  /** For moderators: how newcomers start. */
+  newcomerDefaults(defaults: NewcomerDefaults): void;
+  /** While waiting in the lobby: a moderator's note. */
+  lobbyMessage(text: string): void;
 }
 
 /** What the meeting screen asks of the meeting. */
@@ -87,6 +98,8 @@ export interface MeetingControls {
   react(reaction: Reaction): void;
   /** Requests only moderators may make: the server checks the role; the screen offers them only to moderators. */
   readonly moderator: ModeratorControls;
+  /** Polls (issue 13): the panel draws them and asks for changes. */
+  readonly polls: Polls;
 }
 
 /** What a moderator asks of the meeting. */
@@ -99,6 +112,10 @@ export interface ModeratorControls {
   allowMultipleShares(allowed: boolean): void;
   requireE2ee(required: boolean): void;
   endMeeting(): void;
+  /** Moderator tools (issue 13): act on everyone else, set how newcomers start, a note to the lobby. */
+  moderateAll(action: ModeratorActionForAll): void;
+  setNewcomerDefaults(defaults: NewcomerDefaults): void;
+  messageLobby(text: string): void;
   /** The moderator link of this meeting, for moderators to hand on; undefined for others. */
   link(): string | undefined;
 }

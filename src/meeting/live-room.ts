@@ -21,6 +21,7 @@ import {
 } from "../protocol/messages.js";
 import { Room, type ChatContent, type Content, type Delivery } from "./room.js";
 import { CONTENT_POLICY } from "./content-policy.js";
+import { LayerDemand } from "./layer-demand.js";
 import { SerialQueue } from "./serial-queue.js";
 import { PasswordAttempts } from "./attempts.js";
 import { verifyPassword, type PasswordHash } from "./password.js";
@@ -52,6 +53,8 @@ export class LiveRoom {
   instance = newKeyId();
   readonly media: RoomMedia;
   readonly moderation: Moderation;
+  /** Which camera layers anyone receives, so publishers encode no layer nobody watches. */
+  private readonly layers = new LayerDemand();
   password: PasswordHash | undefined;
   private readonly roomAttempts: PasswordAttempts;
   private closed = false;
@@ -129,7 +132,7 @@ export class LiveRoom {
       const id = known?.id ?? newId();
       if (decision.kind === "knock") return this.knock(id, request);
       const key = entry.moderatorKey && claims ? { grant: claims.grant, id: claims.id } : known?.role === "moderator" ? known.key : undefined;
-      const member = await this.enter(id, request, decision.role, key);
+      const member = await this.enter(id, request, decision.role, key, !!known);
       return { entered: Promise.resolve(member), waiting: false, cancel: () => {} };
     });
   }
@@ -154,7 +157,9 @@ export class LiveRoom {
   // whoever holds the participant id now.
 
   async publish(member: Member, sdp: string): Promise<string> {
-    return this.media.publish(this.current(member).media, sdp);
+    const answer = await this.media.publish(this.current(member).media, sdp);
+    if (this.members.get(member.id) === member) this.tellLayers(this.layers.published(member.id));
+    return answer;
   }
 
   /**
@@ -170,6 +175,9 @@ export class LiveRoom {
     const { publishing, screens, unknown } = this.room.resolveSubscription(this.current(member).id, wanted, wantedScreens);
     const mediaOf = new Map([...this.members].map(([id, m]) => [id, m.media]));
     await member.media.participant.subscribe(this.media.wishes(mediaOf, publishing, screens, video));
+    if (this.members.get(member.id) === member) {
+      this.tellLayers(this.layers.receive(member.id, new Map(publishing.map((id) => [id, video[id] ?? "high"]))));
+    }
     return unknown;
   }
 
@@ -230,6 +238,11 @@ export class LiveRoom {
     this.deliver(this.room.content(sender.id, content, Date.now()));
   }
 
+  /** Tells publishers the highest camera layer anyone now receives from them. */
+  private tellLayers(changes: ReadonlyMap<ParticipantId, VideoQuality>): void {
+    for (const [publisher, highest] of changes) this.members.get(publisher)?.link.send({ type: "videoLayers", highest });
+  }
+
   /** Passes each sealed media key to the one participant it is for. The server cannot open them. */
   relayKeys(member: Member, keyId: number, sealed: Readonly<Record<ParticipantId, string>>): void {
     const { deliveries, absent } = this.room.relayKeys(this.current(member).id, keyId, sealed);
@@ -254,7 +267,13 @@ export class LiveRoom {
   }
 
   /** Brings someone into the meeting: media at the media server, then `joined` and the news to the others. */
-  async enter(id: ParticipantId, { name, link, publicKey }: Pick<JoinRequest, "name" | "link" | "publicKey">, role: Role, key?: Member["key"]): Promise<Member> {
+  async enter(
+    id: ParticipantId,
+    { name, link, publicKey }: Pick<JoinRequest, "name" | "link" | "publicKey">,
+    role: Role,
+    key?: Member["key"],
+    returning = false,
+  ): Promise<Member> {
     let media: MemberMedia;
     try {
       media = await this.media.add(id);
@@ -266,7 +285,9 @@ export class LiveRoom {
     const member: Member = { id, link, media, ...(key ? { key } : {}) };
     this.members.set(id, member);
     this.known.set(hash(token), { id, role, ...(key ? { key } : {}) });
-    const { others, deliveries } = this.room.add(id, name, role, publicKey ?? null);
+    const { others, deliveries, startWith } = this.room.add(id, name, role, publicKey ?? null, returning);
+    // A newcomer bound by the meeting's defaults: the media server drops what they may not send yet.
+    if (startWith) media.allowed = { ...startWith };
     const moderatorKey = role === "moderator" ? this.moderatorKeyFor(member) : undefined;
     link.send({
       type: "joined",
@@ -276,6 +297,7 @@ export class LiveRoom {
       participants: others,
       iceServers: this.context.iceServers(),
       ...(moderatorKey ? { moderatorKey } : {}),
+      ...(startWith ? { startWith } : {}),
     });
     this.deliver(deliveries);
     return member;
@@ -321,6 +343,7 @@ export class LiveRoom {
     const member = this.members.get(id);
     if (!member) return;
     this.members.delete(id);
+    this.tellLayers(this.layers.forget(id));
     if (member.media.screen) this.deliver(this.room.update(id, { screen: false }));
     this.deliver(this.room.remove(id));
     await this.media.remove(member.media);

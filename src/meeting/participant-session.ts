@@ -246,6 +246,13 @@ export class ParticipantSession implements ParticipantSignal {
         return moderation.end(member);
       case "allowMultipleShares":
         return moderation.allowMultipleShares(member, message.allowed);
+      // Moderator tools (issue 13)
+      case "moderateAll":
+        return moderation.moderateAll(member, message.action);
+      case "newcomerDefaults":
+        return moderation.setNewcomerDefaults(member, { muteMicrophones: message.muteMicrophones, cameraOff: message.cameraOff });
+      case "lobbyMessage":
+        return moderation.messageLobby(member, message.text);
       case "join": // handled by join()
       case "leave":
       case "ping":

@@ -4,7 +4,8 @@
  * and the one place where each server message is handed to the part that
  * deals with it. It drives a view and contains no DOM code. The parts:
  * roster.ts (who is here), camera.ts (sending), receiver.ts (receiving),
- * screen-share.ts, encryption.ts, chat.ts, moderation.ts, activity.ts
+ * screen-share.ts, encryption.ts, chat.ts, moderation.ts (and moderated.ts: what a
+ * moderator asks of this page), activity.ts
  * (speaking and quality meters).
  */
 import { CloseCode, PROTOCOL_VERSION } from "../../protocol/constants.js";
@@ -22,6 +23,8 @@ import { MeetingEncryption } from "./encryption.js";
 import { MeetingChat } from "./chat.js";
 import { ContentChannel } from "./content.js";
 import { Collaboration } from "../collab/collaboration.js";
+import { Polls } from "../polls/polls.js";
+import { obeyModerator, startAsAsked, type Obeying } from "./moderated.js";
 import { Moderation } from "./moderation.js";
 import { ActivityMeters } from "./activity.js";
 
@@ -51,6 +54,8 @@ export class Meeting implements MeetingControls {
   readonly content: ContentChannel;
   /** Whiteboard, shared notes, presentation: over `content`, told who joins and leaves (issue 14). */
   readonly collab: Collaboration;
+  /** Polls (issue 13), over the content channel. */
+  readonly polls: Polls;
   readonly moderator: Moderation;
   private readonly meters: ActivityMeters;
 
@@ -83,6 +88,11 @@ export class Meeting implements MeetingControls {
     this.screen = new ScreenShare(context, () => this.stopScreenShare());
     this.chat = new MeetingChat(send, () => this.e2ee.session, () => this.view);
     this.content = new ContentChannel({ send, backlog: () => this.signaling.backlog }, () => this.e2ee.session);
+    this.polls = new Polls(this.content, {
+      selfId: () => this.roster.selfId,
+      isModerator: (id) => (id === this.roster.selfId ? this.moderator.isModerator : this.roster.get(id)?.role === "moderator"),
+      nameOf: (id) => (id === this.roster.selfId ? this.roster.name : this.roster.get(id)?.name),
+    });
     this.collab = new Collaboration({
       content: this.content,
       others: () => this.roster.list(),
@@ -123,6 +133,7 @@ export class Meeting implements MeetingControls {
     this.leaving = true;
     this.teardownMedia();
     this.meters.stop();
+    this.polls.dispose();
     forgetSession(this.room);
     void forgetIdentity(this.room);
     this.e2ee.close();
@@ -226,12 +237,9 @@ export class Meeting implements MeetingControls {
     this.signaling.send({ type: "react", reaction });
   }
 
-  /** A moderator muted us or stopped our camera: do it here, so the person sees it on their own controls. */
-  private async obeyModerator(action: "mute-audio" | "stop-video"): Promise<void> {
-    if (action === "mute-audio") await this.media.setAudio(false);
-    else await this.media.setVideo(false);
-    await this.mediaChanged();
-    this.view?.controlsChanged();
+  /** What a moderator's request may change here (moderated.ts). */
+  private obeying(): Obeying {
+    return { media: this.media, mediaChanged: () => this.mediaChanged(), stopScreenShare: () => this.stopScreenShare(), view: this.view };
   }
 
   private self(): Participant {
@@ -268,7 +276,10 @@ export class Meeting implements MeetingControls {
       this.collab.joined();
       this.receiver.forget();
       this.view?.status("connected");
-      this.signaling.send({ type: "mediaState", audio: this.media.audioOn, video: this.media.videoOn });
+      // Never more than the meeting lets a newcomer start with (issue 13), or the server would lift the mute.
+      const start = m.startWith ?? { audio: true, video: true };
+      this.signaling.send({ type: "mediaState", audio: this.media.audioOn && start.audio, video: this.media.videoOn && start.video });
+      if (m.startWith) void startAsAsked(m.startWith, this.obeying());
       this.renderParticipants();
       this.updateSubscription();
     });
@@ -277,6 +288,7 @@ export class Meeting implements MeetingControls {
       this.collab.participantJoined(m.participant.id);
       this.e2ee.session?.participantJoined(m.participant);
       this.view?.joined(m.participant);
+      void this.polls.welcome(m.participant.id); // the polls this page started, for the newcomer
       this.renderParticipants();
       this.updateSubscription();
     });
@@ -314,7 +326,11 @@ export class Meeting implements MeetingControls {
       const from = m.from === this.roster.selfId ? this.self() : this.roster.get(m.from);
       if (from) this.view?.reaction(from, m.reaction);
     });
-    s.on("moderated", (m) => void this.obeyModerator(m.action));
+    s.on("moderated", (m) => void obeyModerator(m.action, this.obeying()));
+    // Moderator tools (issue 13)
+    s.on("newcomerDefaults", ({ muteMicrophones, cameraOff }) => this.view?.newcomerDefaults({ muteMicrophones, cameraOff }));
+    s.on("lobbyMessage", (m) => this.view?.lobbyMessage(m.text));
+    s.on("videoLayers", (m) => this.camera.limitLayers(m.highest));
     s.on("farewell", (m) => {
       // Removed, or the meeting ended: a moderator key for it is of no use any more.
       if (m.reason !== "refused") this.moderator.forgetKey();

@@ -5,7 +5,7 @@
  * in, the waiting room. It implements MeetingView and asks the meeting for
  * things through MeetingControls (../view.ts). docs/ui.md shows the layout.
  */
-import type { ErrorCode, LobbyEntry, Participant, ParticipantId, Reaction, ServerMessageOf } from "../../protocol/messages.js";
+import type { ErrorCode, LobbyEntry, NewcomerDefaults, Participant, ParticipantId, Reaction, ServerMessageOf } from "../../protocol/messages.js";
 import type { ChatLine, MeetingControls, MeetingStatus, MeetingView, RoomState } from "../view.js";
 import type { PeerState } from "../e2ee/session.js";
 import type { RemoteTracks } from "../rtc/subscriber.js";
@@ -23,6 +23,7 @@ import { SidePanels } from "./side-panels.js";
 import { MoreMenu, type MenuItem } from "./more-menu.js";
 import { Toasts } from "./toasts.js";
 import { newlyWaiting, participantNotices } from "./notices.js";
+import { playKnock } from "./knock-sound.js";
 import { canShareScreen } from "../meeting/screen-share.js";
 import { language } from "../i18n/index.js";
 import { CollabScreen } from "./collab-view.js";
@@ -103,8 +104,26 @@ export class MeetingScreen implements MeetingView {
     const help = new ShortcutHelp();
     // The More menu, by purpose; the bar never changes when an entry is added.
     this.lobbyItem = this.more.add("moderation", t("lobbyTitle"), () => this.panels.show(this.panels.lobby));
-    this.moderatorItems = [this.lobbyItem, this.more.add("moderation", t("settings"), () => this.panels.show(this.panels.settings))];
+    this.moderatorItems = [
+      this.lobbyItem,
+      this.more.add("moderation", t("settings"), () => this.panels.show(this.panels.settings)),
+      // Moderator tools (issue 13): everyone but oneself.
+      this.more.add("moderation", t("muteEveryoneElse"), () => this.moderateAll("mute-audio", "mutedEveryoneElse")),
+      this.more.add("moderation", t("lowerAllHands"), () => this.moderateAll("lower-hands", "loweredAllHands")),
+      this.more.add("moderation", t("askEveryoneToUnmute"), () => this.moderateAll("ask-unmute", "askedEveryoneToUnmute")),
+    ];
     for (const item of this.moderatorItems) item.setHidden(true);
+    this.more.add("tools", t("polls"), () => this.panels.open(this.panels.polls));
+    // A poll someone else started: a notice that opens the panel, unless it is open already.
+    meeting.polls.onChange((reason, poll) => {
+      if (poll.answered || poll.closed) this.toasts.dismiss(`poll-${poll.spec.id}`);
+      if (reason !== "opened" || this.panels.polls.open) return;
+      this.toasts.show(t("pollToast", { question: poll.spec.question }), {
+        key: `poll-${poll.spec.id}`,
+        ms: 15_000,
+        actions: [{ label: t("pollAnswerNow"), primary: true, run: () => this.panels.open(this.panels.polls) }],
+      });
+    });
     this.viewItem = this.more.add("view", t("speakerView"), () => this.toggleSpeakerView());
     this.collab = new CollabScreen(meeting.collab, { stage: this.stage, panels: this.panels, more: this.more, toasts: this.toasts });
     this.more.add("settings", t("devices"), () => this.panels.show(this.panels.devices));
@@ -159,7 +178,36 @@ export class MeetingScreen implements MeetingView {
       promote: () => this.meeting.moderator.moderate(id, "make-moderator"),
       demote: () => this.meeting.moderator.moderate(id, "demote"),
       lowerHand: () => this.meeting.moderator.moderate(id, "lower-hand"),
+      stopScreen: () => this.meeting.moderator.moderate(id, "stop-screen"),
     };
+  }
+
+  private moderateAll(action: "mute-audio" | "lower-hands" | "ask-unmute", done: "mutedEveryoneElse" | "loweredAllHands" | "askedEveryoneToUnmute"): void {
+    this.meeting.moderator.moderateAll(action);
+    this.toasts.show(t(done));
+  }
+
+  moderatorNotice(kind: "stop-screen" | "ask-unmute" | "start-muted"): void {
+    if (kind === "stop-screen") return this.toasts.show(t("screenStoppedByModerator"));
+    if (kind === "start-muted") {
+      this.syncControls();
+      return this.toasts.show(t("startedMuted"), { ms: 10_000 });
+    }
+    // A request, never forced: the person's own click turns the microphone on.
+    if (this.media.audioOn) return;
+    this.toasts.show(t("askedToUnmute"), {
+      key: "ask-unmute",
+      ms: 15_000,
+      actions: [{ label: t("unmuteNow"), primary: true, run: () => !this.media.audioOn && this.actions.toggleAudio() }],
+    });
+  }
+
+  newcomerDefaults(defaults: NewcomerDefaults): void {
+    this.panels.newcomerDefaults(defaults);
+  }
+
+  lobbyMessage(text: string): void {
+    this.waitingRoom.message(text);
   }
 
   private toggleShare(): void {
@@ -184,7 +232,9 @@ export class MeetingScreen implements MeetingView {
   /** For moderators: a notice with "Let in" and "Turn away" for each knock, and the count on More. */
   lobbyList(waiting: LobbyEntry[]): void {
     this.panels.lobbyList(waiting);
-    for (const entry of newlyWaiting(this.lastWaiting, waiting)) {
+    const knocking = newlyWaiting(this.lastWaiting, waiting);
+    if (knocking.length) playKnock();
+    for (const entry of knocking) {
       this.toasts.show(t("knockToast", { name: entry.name }), {
         key: `knock-${entry.id}`,
         ms: 15_000,
