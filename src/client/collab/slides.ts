@@ -19,6 +19,8 @@ const MAX_PREVIEW_BYTES = 2 * 1024 * 1024;
 const MAX_PAGES = 2_000;
 const WANT_AGAIN_MS = 6_000;
 const WANT_ATTEMPTS = 3;
+/** A file that makes no progress for this long is asked for again (a chunk was lost on the way). */
+const STALLED_MS = 20_000;
 
 export interface Deck {
   id: string;
@@ -47,6 +49,7 @@ export class Slides {
   /** The file is still going out to someone. */
   private streaming = 0;
   private askTimer: ReturnType<typeof setTimeout> | undefined;
+  private stallTimer: ReturnType<typeof setTimeout> | undefined;
   /** Progress of the file on its way to us, 0…1. */
   progress = 0;
 
@@ -134,6 +137,7 @@ export class Slides {
 
   close(): void {
     clearTimeout(this.askTimer);
+    clearTimeout(this.stallTimer);
     this.channel.drop();
     this.channel.close();
     this.listeners.clear();
@@ -237,7 +241,24 @@ export class Slides {
   }
 
   private changed(): void {
+    this.watchFile();
     for (const listener of this.listeners) listener();
+  }
+
+  /**
+   * While a presentation's file is on its way to us, a stall (a chunk the server refused or lost)
+   * makes us ask the presenter again, who starts the file over for us.
+   */
+  private watchFile(): void {
+    clearTimeout(this.stallTimer);
+    const deck = this.deck;
+    if (!deck || this.file || this.presenting) return;
+    this.stallTimer = setTimeout(() => {
+      if (this.deck !== deck || this.file) return;
+      this.channel.forget(deck.presenter); // the stalled transfer's parts
+      void this.channel.send(encodeJson({ type: "want" }), deck.presenter, { urgent: true }).catch(() => {});
+      this.watchFile();
+    }, STALLED_MS);
   }
 }
 
