@@ -39,9 +39,11 @@ import {
   Sealed,
   VideoQuality,
 } from "./values.js";
+import { BreakoutClientMessages, BreakoutServerMessages } from "./breakout-messages.js";
 
 export { CloseCode, MAX_MESSAGE_BYTES, PROTOCOL_VERSION, ROOM_NAME_PATTERN, SIGNALING_PATH } from "./constants.js";
 export * from "./values.js";
+export { BreakoutId } from "./breakout-messages.js";
 
 // ---------------------------------------------------------------------------
 // Client -> server
@@ -149,6 +151,9 @@ export const ClientMessage = z.discriminatedUnion("type", [
   /** A short note to everyone waiting in the lobby now. */
   z.object({ type: z.literal("lobbyMessage"), text: LobbyNote }),
   // --- end of moderator tools ---
+
+  // Breakout rooms (breakout-messages.ts).
+  ...BreakoutClientMessages,
 
   /**
    * The connectivity check (/check), step one: asks for the STUN/TURN servers to test with
@@ -318,6 +323,8 @@ export const ServerMessage = z.discriminatedUnion("type", [
   z.object({ type: z.literal("publisherAnswer"), sdp: z.string() }),
   /** A new SDP offer for the subscriber peer connection; reply with `subscriberAnswer`. */
   z.object({ type: z.literal("subscriberOffer"), sdp: z.string(), streams: z.array(SubscribedStream) }),
+  // Breakout rooms (breakout-messages.ts).
+  ...BreakoutServerMessages,
   z.object({
     type: z.literal("error"),
     code: ErrorCode,

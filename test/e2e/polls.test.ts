@@ -145,6 +145,13 @@ describe("polls with end-to-end encryption", () => {
     for (const { name } of people) assert.ok(!csv.includes(name), "no names in an anonymous poll's CSV");
     await host.page.setViewportSize({ width: 390, height: 844 });
     await host.page.screenshot({ path: `${SCREENSHOTS}/polls-moderator-phone-en.png` });
+
+    // Someone who comes later gets both polls from the moderator's page (sealed, so it waits for her key).
+    const room = new URL(host.page.url()).pathname;
+    const { p: late } = await joinRecorded(suite.browser, `${suite.server.url}${room}`, "Lou Late");
+    await openPanelFromMore(late.page, "Polls");
+    await countOf(late.page, "Polls", "Was the pace right?", "Right").filter({ hasText: "2 (67 %)" }).waitFor();
+    await late.page.getByRole("region", { name: "Polls" }).getByRole("article", { name: "Where do we meet next?" }).getByRole("radio", { name: "Berlin" }).waitFor();
     await people[1]!.p.page.setViewportSize({ width: 390, height: 844 });
     await people[1]!.p.page.screenshot({ path: `${SCREENSHOTS}/polls-participant-phone-de.png` });
   });

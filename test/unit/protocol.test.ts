@@ -63,6 +63,15 @@ describe("parseClientMessage: valid messages", () => {
     probeServers: { type: "probeServers" },
     probe: { type: "probe", sdp: "v=0\r\n" },
     ping: { type: "ping", id: 7 },
+    // Breakout rooms
+    breakoutRooms: { type: "breakoutRooms", count: 3 },
+    breakoutAssign: { type: "breakoutAssign", assignments: { p1: "b1", p2: null } },
+    breakoutAssignRandom: { type: "breakoutAssignRandom" },
+    breakoutSettings: { type: "breakoutSettings", allowChoose: true, durationMinutes: 15 },
+    breakoutOpen: { type: "breakoutOpen" },
+    breakoutClose: { type: "breakoutClose", countdownSeconds: 30 },
+    breakoutChoose: { type: "breakoutChoose", breakout: "b2" },
+    breakoutHelp: { type: "breakoutHelp" },
   };
 
   test("the samples cover every client message type", () => {
@@ -499,6 +508,9 @@ describe("ServerMessage schemas", () => {
       ],
     },
     { type: "screenAnswer", sdp: "v=0\r\n" },
+    // Breakout rooms
+    { type: "breakouts", rooms: ["b1", "b2"], assignments: { p1: "b2" }, allowChoose: false, durationMinutes: 15, phase: "open", endsAt: 1_700_000_900_000, now: 1_700_000_000_000 },
+    { type: "breakoutHelp", from: "p1", breakout: "b2" },
     { type: "error", code: "not-joined", message: "join first", inReplyTo: "publish" },
     { type: "error", code: "internal", message: "oops" },
     { type: "error", code: "forbidden", message: "only moderators may do that", inReplyTo: "admit" },

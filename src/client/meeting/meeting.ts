@@ -23,6 +23,7 @@ import { MeetingEncryption } from "./encryption.js";
 import { MeetingChat } from "./chat.js";
 import { ContentChannel } from "./content.js";
 import { Collaboration } from "../collab/collaboration.js";
+import { MeetingBreakouts } from "./breakouts.js";
 import { Polls } from "../polls/polls.js";
 import { obeyModerator, startAsAsked, type Obeying } from "./moderated.js";
 import { Moderation } from "./moderation.js";
@@ -57,6 +58,7 @@ export class Meeting implements MeetingControls {
   /** Polls (issue 13), over the content channel. */
   readonly polls: Polls;
   readonly moderator: Moderation;
+  readonly breakouts: MeetingBreakouts;
   private readonly meters: ActivityMeters;
 
   constructor(
@@ -100,6 +102,7 @@ export class Meeting implements MeetingControls {
       selfIsModerator: () => this.moderator.role === "moderator",
     });
     this.moderator = new Moderation(room, send);
+    this.breakouts = this.makeBreakouts(send);
     this.meters = new ActivityMeters({ media, camera: this.camera, receiver: this.receiver }, () => this.roster.selfId, () => this.view);
     this.registerHandlers();
   }
@@ -272,6 +275,7 @@ export class Meeting implements MeetingControls {
       this.resumeToken = m.resumeToken;
       this.moderator.setRole(m.role, m.moderatorKey);
       saveSession(this.room, { name: this.roster.name ?? "", resumeToken: m.resumeToken });
+      this.breakouts.reset();
       this.e2ee.session?.joined(m.participantId, m.participants);
       this.collab.joined();
       this.receiver.forget();
@@ -286,7 +290,9 @@ export class Meeting implements MeetingControls {
     s.on("participantJoined", (m) => {
       this.roster.add(m.participant);
       this.collab.participantJoined(m.participant.id);
-      this.e2ee.session?.participantJoined(m.participant);
+      if (this.breakouts.separated) this.breakouts.shareKeys();
+      else this.e2ee.session?.participantJoined(m.participant);
+      void this.breakouts.greet(m.participant.id);
       this.view?.joined(m.participant);
       void this.polls.welcome(m.participant.id); // the polls this page started, for the newcomer
       this.renderParticipants();
@@ -294,7 +300,8 @@ export class Meeting implements MeetingControls {
     });
     s.on("participantUpdated", (m) => {
       const other = this.roster.set(m.participant);
-      if (other) this.e2ee.session?.participantUpdated(m.participant);
+      if (other && this.breakouts.separated) this.breakouts.shareKeys();
+      else if (other) this.e2ee.session?.participantUpdated(m.participant);
       this.renderParticipants();
       if (other) this.updateSubscription();
     });
@@ -316,8 +323,11 @@ export class Meeting implements MeetingControls {
     s.on("roomState", (m) => this.view?.roomState(m));
     s.on("roleChanged", (m) => {
       this.moderator.setRole(m.role, m.moderatorKey);
+      this.breakouts.shareKeys();
       this.renderParticipants();
     });
+    s.on("breakouts", (m) => this.breakouts.update(m));
+    s.on("breakoutHelp", (m) => this.breakouts.helpRequested(m));
     s.on("chat", (m) => this.chat.plain(m));
     s.on("sealedChat", (m) => this.chat.sealed(m));
     s.on("content", (m) => this.content.receive(m));
@@ -364,13 +374,45 @@ export class Meeting implements MeetingControls {
     this.view?.encryption(new Map(e2ee ? this.roster.ids().map((id) => [id, e2ee.stateOf(id)]) : []));
   }
 
+  /** Only the people in the same room (main or breakout) are on the stage and received. */
   private renderParticipants(): void {
-    this.view?.participants(this.self(), this.roster.list());
+    this.view?.participants(this.self(), this.roster.list().filter((p) => this.breakouts.sameRoom(p.id)));
+    this.view?.breakouts(this.breakouts.info([this.self(), ...this.roster.list()]));
     this.renderEncryption();
   }
 
   private updateSubscription(): void {
-    if (this.roster.selfId) this.receiver.update(this.roster.list());
+    if (this.roster.selfId) this.receiver.update(this.roster.list().filter((p) => this.breakouts.sameRoom(p.id)));
+  }
+
+  // --- Breakout rooms (breakouts.ts) ---------------------------------------------
+
+  private makeBreakouts(send: (message: ClientMessageInput) => void): MeetingBreakouts {
+    const record = (id: ParticipantId) => (id === this.roster.selfId ? this.self() : this.roster.get(id));
+    return new MeetingBreakouts(
+      { send, content: this.content, e2ee: () => this.e2ee.session, selfId: () => this.roster.selfId, others: () => this.roster.list(), record },
+      {
+        changed: () => {
+          this.renderParticipants();
+          this.updateSubscription();
+        },
+        moved: () => this.moveMedia(),
+        broadcast: (from, text) => this.view?.breakoutBroadcast(record(from)?.name ?? "", text),
+        help: (from, room) => this.view?.breakoutHelp(record(from)?.name ?? "", room),
+      },
+    );
+  }
+
+  /** This page moved to another room: the server moved its media there; publish and subscribe again. Devices stay open. */
+  private moveMedia(): void {
+    this.screen.end();
+    this.camera.close();
+    this.receiver.close();
+    this.camera.prepare();
+    this.receiver.prepare();
+    this.camera.connect(this.iceServers);
+    void this.camera.start();
+    this.receiver.forget();
   }
 
   /** A peer connection that fails is rebuilt by reconnecting the whole session. */

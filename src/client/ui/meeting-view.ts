@@ -6,7 +6,7 @@
  * things through MeetingControls (../view.ts). docs/ui.md shows the layout.
  */
 import type { ErrorCode, LobbyEntry, NewcomerDefaults, Participant, ParticipantId, Reaction, ServerMessageOf } from "../../protocol/messages.js";
-import type { ChatLine, MeetingControls, MeetingStatus, MeetingView, RoomState } from "../view.js";
+import type { BreakoutInfo, ChatLine, MeetingControls, MeetingStatus, MeetingView, RoomState } from "../view.js";
 import type { PeerState } from "../e2ee/session.js";
 import type { RemoteTracks } from "../rtc/subscriber.js";
 import type { Quality } from "../rtc/quality.js";
@@ -27,6 +27,8 @@ import { playKnock } from "./knock-sound.js";
 import { canShareScreen } from "../meeting/screen-share.js";
 import { language } from "../i18n/index.js";
 import { CollabScreen } from "./collab-view.js";
+import { BreakoutBar } from "./breakout-bar.js";
+import { roomName } from "./breakout-panel.js";
 
 export interface MeetingActions {
   toggleAudio(): void;
@@ -60,6 +62,10 @@ export class MeetingScreen implements MeetingView {
   private moderator = false;
   /** Whiteboard, shared notes, presentation (collab-view.ts). */
   private readonly collab: CollabScreen;
+  // Breakout rooms: the line over the stage, the entry for those who may choose a room, what was last shown.
+  private readonly breakoutBar: BreakoutBar;
+  private readonly breakoutChoice: MenuItem;
+  private lastBreakouts: BreakoutInfo | undefined;
 
   constructor(
     private readonly media: LocalMedia,
@@ -111,7 +117,12 @@ export class MeetingScreen implements MeetingView {
       this.more.add("moderation", t("muteEveryoneElse"), () => this.moderateAll("mute-audio", "mutedEveryoneElse")),
       this.more.add("moderation", t("lowerAllHands"), () => this.moderateAll("lower-hands", "loweredAllHands")),
       this.more.add("moderation", t("askEveryoneToUnmute"), () => this.moderateAll("ask-unmute", "askedEveryoneToUnmute")),
+      this.more.add("moderation", t("breakoutRooms"), () => this.panels.show(this.panels.breakout)),
     ];
+    // Breakout rooms: participants choose from Tools while the moderators allow it.
+    this.breakoutChoice = this.more.add("tools", t("breakoutRooms"), () => this.panels.show(this.panels.breakout));
+    this.breakoutChoice.setHidden(true);
+    this.breakoutBar = new BreakoutBar(meeting.breakouts, () => this.toasts.show(t("breakoutHelpAsked")));
     for (const item of this.moderatorItems) item.setHidden(true);
     this.more.add("tools", t("polls"), () => this.panels.open(this.panels.polls));
     // A poll someone else started: a notice that opens the panel, unless it is open already.
@@ -146,6 +157,7 @@ export class MeetingScreen implements MeetingView {
       h("h1", { class: "visually-hidden" }, t("appName")),
       this.statusLine,
       this.sharingBar,
+      this.breakoutBar.element,
       this.soundButton,
       this.waitingRoom.element,
       this.countLine,
@@ -254,6 +266,36 @@ export class MeetingScreen implements MeetingView {
 
   roomState(state: RoomState): void {
     this.panels.roomState(state);
+  }
+
+  // --- Breakout rooms -----------------------------------------------------------
+
+  breakouts(info: BreakoutInfo | undefined): void {
+    const before = this.lastBreakouts;
+    this.lastBreakouts = info;
+    this.panels.breakoutPanel.update(info, this.selfId, this.moderator);
+    this.breakoutBar.update(info, this.moderator);
+    this.breakoutChoice.setHidden(this.moderator || !info || info.phase !== "open" || !info.allowChoose);
+    if (info?.phase === "closing" && before?.phase !== "closing" && info.returnAt) {
+      const seconds = Math.max(1, Math.round((info.returnAt - Date.now()) / 1_000));
+      this.toasts.show(t("breakoutClosingToast", { seconds }), { key: "breakout-closing", ms: seconds * 1_000 });
+    }
+    const here = info?.here ?? null;
+    if (here !== (before?.here ?? null)) {
+      announce(t("breakoutMovedTo", { room: here ? roomName(info, here) : t("breakoutMainRoom") }));
+      if (this.panels.breakout.open && !this.moderator) this.panels.show(this.panels.breakout);
+    }
+  }
+
+  breakoutBroadcast(from: string, text: string): void {
+    this.toasts.show(t("breakoutBroadcastToast", { name: from, text }), { ms: 20_000 });
+  }
+
+  breakoutHelp(from: string, room: string): void {
+    this.toasts.show(t("breakoutHelpToast", { name: from, room: roomName(this.lastBreakouts, room) }), {
+      ms: 30_000,
+      actions: [{ label: t("breakoutVisit"), primary: true, run: () => this.meeting.breakouts.choose(room) }],
+    });
   }
 
   encryption(states: Map<ParticipantId, PeerState>): void {

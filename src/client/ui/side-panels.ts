@@ -15,6 +15,7 @@ import { ChatPanel } from "./chat-panel.js";
 import { PeoplePanel } from "./people-panel.js";
 import { LobbyPanel } from "./lobby-panel.js";
 import { SettingsPanel } from "./settings-panel.js";
+import { BreakoutPanel } from "./breakout-panel.js";
 import { NewcomerSettings } from "./newcomer-settings.js";
 import { PollPanel } from "./poll-panel.js";
 import { DevicePicker } from "./device-picker.js";
@@ -38,6 +39,9 @@ export class SidePanels {
   readonly devices: SidePanel;
   readonly lobby: SidePanel;
   readonly settings: SidePanel;
+  /** Breakout rooms: the moderators' controls, everyone else's choice of room (breakout-panel.ts). */
+  readonly breakout: SidePanel;
+  readonly breakoutPanel: BreakoutPanel;
   readonly polls: SidePanel;
   /** The bar's buttons for the two panels used all the time. */
   readonly chatButton: ControlButton;
@@ -93,7 +97,9 @@ export class SidePanels {
     this.lobby = panel(this.lobbyPanel.element);
     this.settings = panel(this.settingsPanel.element);
     this.polls = panel(this.pollPanel.element);
-    this.all = [this.chat, this.people, this.devices, this.lobby, this.settings, this.polls];
+    this.breakoutPanel = new BreakoutPanel(meeting.breakouts);
+    this.breakout = panel(this.breakoutPanel.element);
+    this.all = [this.chat, this.people, this.devices, this.lobby, this.settings, this.polls, this.breakout];
     this.chatButton = controlButton("panel-toggle", () => this.show(this.chat));
     this.chat.opensWith(this.chatButton.element);
     this.peopleButton = controlButton("panel-toggle", () => this.show(this.people));
