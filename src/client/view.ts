@@ -9,6 +9,7 @@ import type { BreakoutId, ErrorCode, LobbyEntry, ModeratorAction, ModeratorActio
 import type { RemoteTracks } from "./rtc/subscriber.js";
 import type { Quality } from "./rtc/quality.js";
 import type { PeerState } from "./e2ee/session.js";
+import type { Collaboration } from "./collab/collaboration.js";
 import type { Polls } from "./polls/polls.js";
 
 /** This page encrypts, or its browser cannot, or the operator switched end-to-end encryption off. */
@@ -113,6 +114,8 @@ export interface BreakoutControls {
 
 /** What the meeting screen asks of the meeting. */
 export interface MeetingControls {
+  /** Whiteboard, shared notes and presentation (collab/collaboration.ts). */
+  readonly collab: Collaboration;
   /** Whether this page encrypts end to end, or why not; undefined until the server's `welcome`. */
   readonly encryption: EncryptionMode | undefined;
   readonly sharingScreen: boolean;

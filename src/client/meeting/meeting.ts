@@ -22,6 +22,7 @@ import { ScreenShare } from "./screen-share.js";
 import { MeetingEncryption } from "./encryption.js";
 import { MeetingChat } from "./chat.js";
 import { ContentChannel } from "./content.js";
+import { Collaboration } from "../collab/collaboration.js";
 import { MeetingBreakouts } from "./breakouts.js";
 import { Polls } from "../polls/polls.js";
 import { obeyModerator, startAsAsked, type Obeying } from "./moderated.js";
@@ -52,6 +53,8 @@ export class Meeting implements MeetingControls {
   private readonly chat: MeetingChat;
   /** What participants create together (polls, whiteboard, notes, slides…): features send and listen here. */
   readonly content: ContentChannel;
+  /** Whiteboard, shared notes, presentation: over `content`, told who joins and leaves (issue 14). */
+  readonly collab: Collaboration;
   /** Polls (issue 13), over the content channel. */
   readonly polls: Polls;
   readonly moderator: Moderation;
@@ -92,6 +95,12 @@ export class Meeting implements MeetingControls {
       isModerator: (id) => (id === this.roster.selfId ? this.moderator.isModerator : this.roster.get(id)?.role === "moderator"),
       nameOf: (id) => (id === this.roster.selfId ? this.roster.name : this.roster.get(id)?.name),
     });
+    this.collab = new Collaboration({
+      content: this.content,
+      others: () => this.roster.list(),
+      selfId: () => this.roster.selfId,
+      selfIsModerator: () => this.moderator.role === "moderator",
+    });
     this.moderator = new Moderation(room, send);
     this.breakouts = this.makeBreakouts(send);
     this.meters = new ActivityMeters({ media, camera: this.camera, receiver: this.receiver }, () => this.roster.selfId, () => this.view);
@@ -131,6 +140,7 @@ export class Meeting implements MeetingControls {
     forgetSession(this.room);
     void forgetIdentity(this.room);
     this.e2ee.close();
+    this.collab.close();
   }
 
   retryJoin(password: string): void {
@@ -267,6 +277,7 @@ export class Meeting implements MeetingControls {
       saveSession(this.room, { name: this.roster.name ?? "", resumeToken: m.resumeToken });
       this.breakouts.reset();
       this.e2ee.session?.joined(m.participantId, m.participants);
+      this.collab.joined();
       this.receiver.forget();
       this.view?.status("connected");
       // Never more than the meeting lets a newcomer start with (issue 13), or the server would lift the mute.
@@ -278,6 +289,7 @@ export class Meeting implements MeetingControls {
     });
     s.on("participantJoined", (m) => {
       this.roster.add(m.participant);
+      this.collab.participantJoined(m.participant.id);
       if (this.breakouts.separated) this.breakouts.shareKeys();
       else this.e2ee.session?.participantJoined(m.participant);
       void this.breakouts.greet(m.participant.id);
@@ -295,6 +307,7 @@ export class Meeting implements MeetingControls {
     });
     s.on("participantLeft", (m) => {
       const participant = this.roster.remove(m.participantId);
+      this.collab.participantLeft(m.participantId);
       this.e2ee.session?.participantLeft(m.participantId);
       if (participant) this.view?.left(participant);
       this.renderParticipants();

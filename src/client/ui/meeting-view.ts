@@ -26,6 +26,7 @@ import { newlyWaiting, participantNotices } from "./notices.js";
 import { playKnock } from "./knock-sound.js";
 import { canShareScreen } from "../meeting/screen-share.js";
 import { language } from "../i18n/index.js";
+import { CollabScreen } from "./collab-view.js";
 import { BreakoutBar } from "./breakout-bar.js";
 import { roomName } from "./breakout-panel.js";
 
@@ -59,6 +60,8 @@ export class MeetingScreen implements MeetingView {
   private readonly panels: SidePanels;
   private selfId: ParticipantId | undefined;
   private moderator = false;
+  /** Whiteboard, shared notes, presentation (collab-view.ts). */
+  private readonly collab: CollabScreen;
   // Breakout rooms: the line over the stage, the entry for those who may choose a room, what was last shown.
   private readonly breakoutBar: BreakoutBar;
   private readonly breakoutChoice: MenuItem;
@@ -133,6 +136,7 @@ export class MeetingScreen implements MeetingView {
       });
     });
     this.viewItem = this.more.add("view", t("speakerView"), () => this.toggleSpeakerView());
+    this.collab = new CollabScreen(meeting.collab, { stage: this.stage, panels: this.panels, more: this.more, toasts: this.toasts });
     this.more.add("settings", t("devices"), () => this.panels.show(this.panels.devices));
     this.more.add("help", t("shortcuts"), () => help.open());
     this.more.add("help", t("privacy"), { href: `/privacy?lang=${language()}` });
@@ -362,6 +366,7 @@ export class MeetingScreen implements MeetingView {
     this.bar.update(self);
     this.sharingBar.hidden = !self.screen;
     this.stage.participants(self, others, this.media.videoTrack);
+    this.collab.participants(self, others);
     const count = others.length + 1;
     this.countLine.textContent = count === 1 ? t("alone") : "";
     this.countLine.hidden = count !== 1;

@@ -108,6 +108,14 @@ export class SidePanels {
     this.element = h("aside", { class: "side" }, ...this.all.map((p) => p.element));
   }
 
+  /** A panel a feature brings (shared notes): one of the set, opened from the More menu. */
+  extra(element: HTMLElement): SidePanel {
+    const side: SidePanel = new SidePanel(element, () => this.show(side));
+    this.all.push(side);
+    this.element.append(side.element);
+    return side;
+  }
+
   /** Opens one side panel (closing the others), or closes it when it is open. */
   show(panel: SidePanel): void {
     const open = !panel.open;
