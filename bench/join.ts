@@ -54,7 +54,13 @@ async function measure(browser: Browser, target: Target, k: number): Promise<Run
       try {
         await prepareToJoin(joiner.page, target.kind, "Joiner");
         await new Promise((r) => setTimeout(r, 300)); // let the page settle, as a person would take a moment
-        runs.push(await timedJoin(joiner.page, k - 1, videosOf(target.kind)));
+        const timed = await timedJoin(joiner.page, k - 1, videosOf(target.kind));
+        runs.push(timed);
+        // BENCH_TRACE=1: each run's phases, in order, to see where one slow join spent its time.
+        if (process.env.BENCH_TRACE) {
+          const phases = Object.entries(timed.phases).sort(([, a], [, b]) => a - b).map(([name, at]) => `${name} ${Math.round(at)}`);
+          console.log(`k=${k}, ${target.label}: ${Math.round(timed.total)} ms: ${phases.join(", ")}`);
+        }
       } catch (error) {
         // A join that never completes is a result too (a loaded machine), not the end of the benchmark.
         console.warn(`k=${k}, ${target.label}: a join failed: ${(error as Error).message.split("\n")[0]}`);
