@@ -190,4 +190,13 @@ export const de: Record<MessageKey, string> = {
   // Startseite: ein Hinweis für die Betreiber des Servers
   operatorNoticeTitle: "Für die Administration dieses Servers",
   operatorNotice: "Die Datenschutzhinweise nennen noch nicht, wer diesen Server betreibt und wie man ihn erreicht. Setzen Sie TREFF_OPERATOR_NAME und TREFF_OPERATOR_CONTACT (siehe die Konfigurationstabelle im README); dieser Hinweis verschwindet, sobald beide gesetzt sind.",
+  // background effects and noise suppression (issue 16; src/client/effects/)
+  background: "Hintergrund",
+  effectNone: "Ohne",
+  effectBlurLight: "Leicht unscharf",
+  effectBlurStrong: "Stark unscharf",
+  backgroundDawn: "Morgenrot",
+  backgroundForest: "Wald",
+  backgroundShelves: "Regale",
+  effectTooSlow: "Dieses Gerät kam mit dem Hintergrund-Effekt nicht nach, er ist wieder aus. Das Bild geht so hinaus, wie die Kamera es aufnimmt.",
 };

@@ -188,5 +188,14 @@ export const en = {
   // home page: a note for whoever runs the server
   operatorNoticeTitle: "For the administrator of this server",
   operatorNotice: "The privacy notice does not yet say who runs this server or how to reach them. Set TREFF_OPERATOR_NAME and TREFF_OPERATOR_CONTACT (see the README's configuration table); this note goes away once both are set.",
+  // background effects and noise suppression (issue 16; src/client/effects/)
+  background: "Background",
+  effectNone: "None",
+  effectBlurLight: "Slight blur",
+  effectBlurStrong: "Strong blur",
+  backgroundDawn: "Dawn",
+  backgroundForest: "Forest",
+  backgroundShelves: "Shelves",
+  effectTooSlow: "This device could not keep up with the background effect, so it is off again. The picture goes out as the camera takes it.",
 };
 export type MessageKey = keyof typeof en;
