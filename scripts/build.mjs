@@ -18,8 +18,8 @@ for (const [from, to] of [
 ]) {
   await cp(from, `dist/public/effects/${to}`);
 }
-const selfieModel = await readFile("node_modules/@mediapipe/selfie_segmentation/selfie_segmentation.tflite");
-await writeFile("dist/public/effects/selfie_segmentation.tflite", withMetadata(selfieModel, selfieMetadata()));
+const selfieModel = await readFile("node_modules/@mediapipe/selfie_segmentation/selfie_segmentation_landscape.tflite");
+await writeFile("dist/public/effects/selfie_segmentation_landscape.tflite", withMetadata(selfieModel, selfieMetadata()));
 
 await Promise.all([
   build({

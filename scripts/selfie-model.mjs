@@ -1,9 +1,9 @@
 // The person-segmentation model for background effects, ready for MediaPipe's ImageSegmenter.
 //
-// @mediapipe/selfie_segmentation ships selfie_segmentation.tflite (Apache-2.0) without TFLite
+// @mediapipe/selfie_segmentation ships selfie_segmentation_landscape.tflite (Apache-2.0) without TFLite
 // metadata; @mediapipe/tasks-vision refuses a float model without it ("requires specifying
 // NormalizationOptions metadata"). This adds the metadata the model card states: one RGB input
-// of 256×256 whose values are 0..1 (mean 0, std 255 from 0..255 pixels) and one output, the
+// (256×144 for the landscape model Treff uses, made for 16:9 pictures) whose values are 0..1 (mean 0, std 255 from 0..255 pixels) and one output, the
 // person's confidence per pixel. The weights are untouched: the new model table, its metadata
 // entry and a buffer holding the metadata go in front of the original bytes, and every offset
 // of the new part points forward into them (FlatBuffers' offsets are relative, so the old part
@@ -11,7 +11,7 @@
 import * as flatbuffers from "flatbuffers";
 
 /** The TFLite metadata (metadata_schema.fbs, file identifier M001) for the selfie segmentation model. */
-export function selfieMetadata() {
+export function selfieMetadata(width = 256, height = 144) {
   const b = new flatbuffers.Builder(512);
   const floats = (values) => {
     b.startVector(4, values.length, 4);
@@ -26,8 +26,8 @@ export function selfieMetadata() {
   // ImageProperties { color_space, default_size }; ImageSize { width, height }.
   const image = (colorSpace) => {
     b.startObject(2);
-    b.addFieldInt32(0, 256, 0);
-    b.addFieldInt32(1, 256, 0);
+    b.addFieldInt32(0, width, 0);
+    b.addFieldInt32(1, height, 0);
     const size = b.endObject();
     b.startObject(2);
     b.addFieldInt8(0, colorSpace, 0);

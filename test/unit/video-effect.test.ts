@@ -59,7 +59,7 @@ describe("FrameTimer: switching off an effect this device cannot keep up with", 
 });
 
 describe("the selfie segmentation model with the metadata MediaPipe needs (scripts/selfie-model.mjs)", () => {
-  const original = readFileSync("node_modules/@mediapipe/selfie_segmentation/selfie_segmentation.tflite");
+  const original = readFileSync("node_modules/@mediapipe/selfie_segmentation/selfie_segmentation_landscape.tflite");
   const model: Uint8Array = withMetadata(new Uint8Array(original), selfieMetadata());
   const view = new DataView(model.buffer, model.byteOffset, model.byteLength);
   const u32 = (at: number) => view.getUint32(at, true);

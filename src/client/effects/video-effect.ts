@@ -54,8 +54,8 @@ export class FrameTimer {
   private sum = 0;
 
   constructor(
-    /** Frames the average runs over (about two seconds at 24 fps). */
-    private readonly window = 48,
+    /** Frames the average runs over (three seconds at 24 fps: a short spike of other work is no reason to stop). */
+    private readonly window = 72,
     /** Above this many milliseconds on average the device cannot keep up. */
     readonly limitMs = 40,
   ) {}

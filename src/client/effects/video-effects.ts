@@ -42,7 +42,8 @@ export class VideoEffects {
     const processor = new MediaStreamTrackProcessor({ track: camera, maxBufferSize: 1 });
     const generator = new MediaStreamTrackGenerator({ kind: "video" });
     const background = await this.background(effect);
-    this.post({ type: "start", readable: processor.readable, writable: generator.writable, effect, background }, [processor.readable, generator.writable, ...(background ? [background] : [])]);
+    const { width = 0, height = 0 } = camera.getSettings();
+    this.post({ type: "start", readable: processor.readable, writable: generator.writable, effect, background, width, height }, [processor.readable, generator.writable, ...(background ? [background] : [])]);
     this.output = generator;
     return generator;
   }
