@@ -1,7 +1,8 @@
 // Builds the server (dist/server/main.js) and the browser client (dist/public/).
 // Type checking is done by `tsc --noEmit` before this runs (npm run build).
 import { build } from "esbuild";
-import { cp, mkdir, rm } from "node:fs/promises";
+import { cp, mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { selfieMetadata, withMetadata } from "./selfie-model.mjs";
 
 await rm("dist", { recursive: true, force: true });
 await mkdir("dist/public", { recursive: true });
@@ -11,6 +12,19 @@ await cp("public", "dist/public", { recursive: true });
 const PDFJS = "node_modules/pdfjs-dist";
 await cp(`${PDFJS}/build/pdf.worker.min.mjs`, "dist/public/pdfjs/pdf.worker.mjs");
 for (const folder of ["cmaps", "standard_fonts", "iccs", "wasm"]) await cp(`${PDFJS}/${folder}`, `dist/public/pdfjs/${folder}`, { recursive: true });
+// Background effects (src/client/effects/): the segmentation model and the WebAssembly that runs
+// it, served from Treff's own origin like everything else (no CDN). Only the files the module
+// worker loads: the SIMD build (every browser that has the breakable streams effects need has
+// SIMD too) and the selfie segmentation model (with the metadata MediaPipe's tasks need: scripts/selfie-model.mjs).
+await mkdir("dist/public/effects", { recursive: true });
+for (const [from, to] of [
+  ["node_modules/@mediapipe/tasks-vision/wasm/vision_wasm_module_internal.js", "vision_wasm_module_internal.js"],
+  ["node_modules/@mediapipe/tasks-vision/wasm/vision_wasm_module_internal.wasm", "vision_wasm_module_internal.wasm"],
+]) {
+  await cp(from, `dist/public/effects/${to}`);
+}
+const selfieModel = await readFile("node_modules/@mediapipe/selfie_segmentation/selfie_segmentation_landscape.tflite");
+await writeFile("dist/public/effects/selfie_segmentation_landscape.tflite", withMetadata(selfieModel, selfieMetadata()));
 
 await Promise.all([
   build({
@@ -25,8 +39,9 @@ await Promise.all([
     logLevel: "warning",
   }),
   build({
-    // The E2EE worker is a bundle of its own: it runs every media frame through src/client/e2ee/.
-    entryPoints: { app: "src/client/main.ts", "e2ee-worker": "src/client/e2ee/worker.ts" },
+    // The E2EE worker is a bundle of its own: it runs every media frame through src/client/e2ee/;
+    // so is the effects worker (src/client/effects/), which alone carries MediaPipe's loader.
+    entryPoints: { app: "src/client/main.ts", "e2ee-worker": "src/client/e2ee/worker.ts", "effects-worker": "src/client/effects/video-worker.ts" },
     outdir: "dist/public",
     bundle: true,
     platform: "browser",

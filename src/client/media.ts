@@ -3,6 +3,9 @@
  * on and off, choosing devices, and saying in plain words what went wrong.
  * One MediaStream object lives for the whole page; tracks come and go in it.
  */
+import { NO_EFFECT, type VideoEffect } from "./effects/video-effect.js";
+import { VideoEffects } from "./effects/video-effects.js";
+
 export type DeviceProblem = "blocked" | "missing" | "in-use";
 
 /**
@@ -20,6 +23,23 @@ export class LocalMedia {
   audioDeviceId: string | undefined;
   videoDeviceId: string | undefined;
   problem: DeviceProblem | undefined;
+  /** The camera's own track; with a background effect on, `stream` holds the effect's output instead. */
+  private camera: MediaStreamTrack | undefined;
+  /** The background effect chosen (see setVideoEffect); none where the browser cannot run effects. */
+  videoEffect: VideoEffect = NO_EFFECT;
+  readonly effects = VideoEffects.supported()
+    ? new VideoEffects({
+        overloaded: (averageMs) => void this.effectStopped(averageMs),
+        failed: () => {},
+      })
+    : undefined;
+  /** Told when this device could not keep up and the effect was switched off (the picker says so and resends). */
+  onEffectStopped: ((averageMs: number) => void) | undefined;
+
+  /** The camera device in use (the effect's track has none of its own). */
+  get cameraDeviceId(): string | undefined {
+    return this.camera?.getSettings().deviceId;
+  }
 
   get audioTrack(): MediaStreamTrack | undefined {
     return this.stream.getAudioTracks()[0];
@@ -58,6 +78,18 @@ export class LocalMedia {
     }
   }
 
+  /**
+   * Blurs or replaces the background from now on (or stops doing so). The caller resends the
+   * video track afterwards (it changes when an effect starts or ends, not between two effects).
+   */
+  async setVideoEffect(effect: VideoEffect): Promise<void> {
+    const before = this.videoEffect;
+    this.videoEffect = this.effects ? effect : NO_EFFECT;
+    if (!this.camera || !this.effects) return;
+    if (before.kind !== "none" && this.videoEffect.kind !== "none") return this.effects.change(this.videoEffect);
+    await this.showCamera(this.camera);
+  }
+
   async devices(): Promise<MediaDeviceInfo[]> {
     return navigator.mediaDevices?.enumerateDevices().catch(() => []) ?? [];
   }
@@ -77,7 +109,9 @@ export class LocalMedia {
       if (!navigator.mediaDevices) throw Object.assign(new Error("no media devices"), { name: "NotFoundError" });
       const stream = await navigator.mediaDevices.getUserMedia({ [kind]: constraints });
       this.release(kind);
-      for (const track of stream.getTracks()) this.stream.addTrack(track);
+      for (const track of stream.getAudioTracks()) this.stream.addTrack(track);
+      const camera = stream.getVideoTracks()[0];
+      if (camera) await this.showCamera(camera);
       this.problem = undefined;
     } catch (error) {
       this.problem = problemOf(error);
@@ -86,7 +120,32 @@ export class LocalMedia {
     }
   }
 
+  /** Puts the camera's picture into the stream: as it is, or through the background effect. */
+  private async showCamera(camera: MediaStreamTrack): Promise<void> {
+    this.camera = camera;
+    this.effects?.detach();
+    const output = this.videoEffect.kind !== "none" && this.effects ? await this.effects.attach(camera, this.videoEffect) : camera;
+    for (const track of this.stream.getVideoTracks()) {
+      if (track === output) continue;
+      this.stream.removeTrack(track);
+      if (track !== camera) track.stop();
+    }
+    if (!this.stream.getVideoTracks().includes(output)) this.stream.addTrack(output);
+  }
+
+  /** The device could not keep up: the camera goes out as it is again, and the person is told. */
+  private async effectStopped(averageMs: number): Promise<void> {
+    this.videoEffect = NO_EFFECT;
+    if (this.camera) await this.showCamera(this.camera);
+    this.onEffectStopped?.(averageMs);
+  }
+
   private release(kind: "audio" | "video"): void {
+    if (kind === "video") {
+      this.effects?.detach();
+      this.camera?.stop();
+      this.camera = undefined;
+    }
     for (const track of kind === "audio" ? this.stream.getAudioTracks() : this.stream.getVideoTracks()) {
       track.stop();
       this.stream.removeTrack(track);

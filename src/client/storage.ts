@@ -116,3 +116,22 @@ export function rememberDeviceChoice(kind: DeviceKind, on: boolean): void {
     // Storage may be off (private mode, full): then the choice is not kept, and nothing else changes.
   }
 }
+
+const VIDEO_EFFECT_KEY = "treff.videoEffect";
+
+/** The background effect the person last chose on this device ("none", "blur-light", "image-dawn"…; video-effect.ts). */
+export function rememberedVideoEffect(): string | undefined {
+  try {
+    return localStorage.getItem(VIDEO_EFFECT_KEY) ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function rememberVideoEffect(id: string): void {
+  try {
+    localStorage.setItem(VIDEO_EFFECT_KEY, id);
+  } catch {
+    // Not kept where storage is off; the effect still applies for this page.
+  }
+}

@@ -2,7 +2,9 @@
  * Headers on every HTTP response. The Content-Security-Policy allows only
  * Treff's own origin: no inline script, no third-party script, style, font
  * or connection, so a page cannot leak to anyone else even if text a user
- * typed were ever misrendered.
+ * typed were ever misrendered. 'wasm-unsafe-eval' lets the page and its
+ * workers compile WebAssembly (the background-effect model and noise
+ * suppression, served from this origin); it allows no JavaScript eval.
  */
 export interface SecurityHeaderOptions {
   /** Origins allowed to embed Treff in a frame; none by default. */
@@ -15,7 +17,7 @@ export function securityHeaders(options: SecurityHeaderOptions): Record<string, 
   const frameAncestors = options.frameAncestors.length ? options.frameAncestors.join(" ") : "'none'";
   const csp = [
     "default-src 'self'",
-    "script-src 'self'",
+    "script-src 'self' 'wasm-unsafe-eval'",
     "style-src 'self'",
     "img-src 'self' data: blob:",
     "media-src 'self' blob:",

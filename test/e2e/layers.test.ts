@@ -13,6 +13,7 @@ import { chooseFromMore, joinFromPrejoin, joinMeeting, newParticipant, playingRe
 import { SCREENSHOTS, useServerAndBrowser } from "../helpers/suite.js";
 import { sameMembers, waitUntil } from "../helpers/wait.js";
 import { instrumentE2ee, workerStats } from "../helpers/e2ee.js";
+import { outboundLayers } from "../helpers/effects.js";
 
 /** The top simulcast layer's width (640×360 from the 960×540 camera, src/client/rtc/publisher.ts); the others are a half and a quarter. */
 const FULL_WIDTH = 640;
@@ -36,21 +37,6 @@ function inbound(page: Page): Promise<Inbound[]> {
       });
     }
     return out;
-  });
-}
-
-/** The camera's simulcast layers as this page sends them: rid, picture width, frames sent so far. */
-function outboundLayers(page: Page): Promise<{ rid: string; width: number; frames: number }[]> {
-  return page.evaluate(async () => {
-    const pcs = (window as unknown as { __treffPeerConnections: RTCPeerConnection[] }).__treffPeerConnections;
-    const out: { rid: string; width: number; frames: number }[] = [];
-    for (const pc of pcs) {
-      if (pc.connectionState === "closed") continue;
-      (await pc.getStats()).forEach((r: { type: string; kind: string; rid?: string; frameWidth?: number; framesSent?: number }) => {
-        if (r.type === "outbound-rtp" && r.kind === "video" && r.rid) out.push({ rid: r.rid, width: r.frameWidth ?? 0, frames: r.framesSent ?? 0 });
-      });
-    }
-    return out.sort((a, b) => b.width - a.width);
   });
 }
 

@@ -22,7 +22,7 @@ function assertSecurityHeaders(response: Response, where: string): void {
   const csp = response.headers.get("content-security-policy") ?? "";
   assert.match(csp, /(^|; )connect-src 'self'(;|$)/, `${where}: CSP limits connections to this origin`);
   assert.match(csp, /(^|; )default-src 'self'(;|$)/, `${where}: CSP default-src`);
-  assert.match(csp, /(^|; )script-src 'self'(;|$)/, `${where}: no inline or third-party script`);
+  assert.match(csp, /(^|; )script-src 'self' 'wasm-unsafe-eval'(;|$)/, `${where}: no inline or third-party script (WebAssembly may compile, no eval)`);
   assert.match(csp, /(^|; )frame-ancestors 'none'(;|$)/, `${where}: not embeddable`);
   assert.equal(response.headers.get("referrer-policy"), "no-referrer", where);
   assert.equal(response.headers.get("x-content-type-options"), "nosniff", where);

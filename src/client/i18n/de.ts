@@ -310,6 +310,15 @@ export const de: Record<MessageKey, string> = {
   slidesUnreadable: "Dieses PDF kann nicht angezeigt werden: {reason}",
   slidesTooLarge: "Diese Datei ist zu groß zum Präsentieren (höchstens {mb} MB).",
   // --- end of collaboration ---
+  // background effects (issue 16; src/client/effects/)
+  background: "Hintergrund",
+  effectNone: "Ohne",
+  effectBlurLight: "Leicht unscharf",
+  effectBlurStrong: "Stark unscharf",
+  backgroundDawn: "Morgenrot",
+  backgroundForest: "Wald",
+  backgroundShelves: "Regale",
+  effectTooSlow: "Dieses Gerät kam mit dem Hintergrund-Effekt nicht nach, er ist wieder aus. Das Bild geht so hinaus, wie die Kamera es aufnimmt.",
   // Breakout-Räume
   breakoutRooms: "Breakout-Räume",
   breakoutRoomN: "Raum {n}",

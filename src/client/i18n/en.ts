@@ -308,6 +308,15 @@ export const en = {
   slidesUnreadable: "This PDF cannot be shown: {reason}",
   slidesTooLarge: "This file is too large to present (at most {mb} MB).",
   // --- end of collaboration ---
+  // background effects (issue 16; src/client/effects/)
+  background: "Background",
+  effectNone: "None",
+  effectBlurLight: "Slight blur",
+  effectBlurStrong: "Strong blur",
+  backgroundDawn: "Dawn",
+  backgroundForest: "Forest",
+  backgroundShelves: "Shelves",
+  effectTooSlow: "This device could not keep up with the background effect, so it is off again. The picture goes out as the camera takes it.",
   // Breakout rooms
   breakoutRooms: "Breakout rooms",
   breakoutRoomN: "Room {n}",

@@ -7,6 +7,7 @@
 import type { LocalMedia } from "../media.js";
 import { t, type MessageKey } from "../i18n/index.js";
 import { h } from "./dom.js";
+import { EffectsPicker } from "./effects-picker.js";
 
 const PROBLEM_TEXT: Record<string, MessageKey> = { blocked: "deviceBlocked", missing: "noDevice", "in-use": "deviceInUse" };
 
@@ -21,6 +22,7 @@ export class DevicePicker {
   private readonly speaker: HTMLSelectElement;
   private readonly speakerLabel: HTMLElement;
   private readonly meter: HTMLMeterElement;
+  private readonly effects: EffectsPicker;
   private levelTimer: number | undefined;
   private analyser: { context: AudioContext; node: AnalyserNode; track: MediaStreamTrack } | undefined;
 
@@ -37,6 +39,7 @@ export class DevicePicker {
     this.speaker = h("select", { id: id("speaker") });
     this.meter = h("meter", { id: id("level"), min: 0, max: 1, low: 0.3, high: 0.8, value: 0 });
     this.problem = h("p", { class: "error", role: "alert" });
+    this.effects = new EffectsPicker(media, () => this.changed(), idPrefix);
     this.speakerLabel = h("label", { for: id("speaker") }, t("speaker"));
     this.camera.addEventListener("change", () => void this.choose("video", this.camera.value));
     this.microphone.addEventListener("change", () => void this.choose("audio", this.microphone.value));
@@ -48,6 +51,7 @@ export class DevicePicker {
       { class: "device-picker" },
       h("label", { for: id("camera") }, t("camera")),
       this.camera,
+      this.effects.element,
       h("label", { for: id("microphone") }, t("microphone")),
       this.microphone,
       h("label", { for: id("level") }, t("microphoneLevel")),
@@ -63,7 +67,8 @@ export class DevicePicker {
   async refresh(): Promise<void> {
     this.problem.textContent = this.media.problem ? t(PROBLEM_TEXT[this.media.problem]!) : "";
     const devices = await this.media.devices();
-    fill(this.camera, devices.filter((d) => d.kind === "videoinput"), this.media.videoTrack?.getSettings().deviceId);
+    this.effects.sync();
+    fill(this.camera, devices.filter((d) => d.kind === "videoinput"), this.media.cameraDeviceId);
     fill(this.microphone, devices.filter((d) => d.kind === "audioinput"), this.media.audioTrack?.getSettings().deviceId);
     fill(this.speaker, devices.filter((d) => d.kind === "audiooutput"), this.speaker.value);
     this.watchLevel();
