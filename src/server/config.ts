@@ -159,6 +159,15 @@ export const Config = z.object({
         .optional(),
     })
     .prefault({}),
+  /** Video consultation for practices (docs/consultation.md). */
+  consultation: z
+    .object({
+      /** Folder for the one file kept on disk: staff accounts and practice settings (consultation.json). */
+      dataDir: z.string().min(1).default("data"),
+      /** The address people use, e.g. https://video.praxis.example; passkeys are bound to its host. Unset: each request's Host. */
+      publicUrl: z.string().url().optional(),
+    })
+    .prefault({}),
   /** TURN with ephemeral credentials (TURN REST API scheme, e.g. coturn's use-auth-secret). */
   turn: z
     .object({
@@ -215,6 +224,8 @@ const ENVIRONMENT: Record<string, string[]> = {
   REDIS_URL: ["cluster", "redisUrl"],
   TREFF_DRAIN_SECONDS: ["cluster", "drainSeconds"],
   TREFF_METRICS_LISTEN: ["metrics", "listen"],
+  TREFF_DATA_DIR: ["consultation", "dataDir"],
+  TREFF_PUBLIC_URL: ["consultation", "publicUrl"],
   TURN_SECRET: ["turn", "secret"],
   TURN_URLS: ["turn", "urls"],
   TURN_TTL_SECONDS: ["turn", "ttlSeconds"],
