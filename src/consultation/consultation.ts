@@ -9,6 +9,7 @@ import type { Logger } from "../common/log.js";
 import type { IceServer } from "../protocol/messages.js";
 import { Appointments } from "./appointments.js";
 import { ConsultationHub } from "./hub.js";
+import { OidcSignIn, type OidcSettings } from "./oidc.js";
 import { Passkeys } from "./passkeys.js";
 import { StaffSessions, sessionCookieValue } from "./staff-session.js";
 import { StaffStore, type StaffAccount } from "./staff-store.js";
@@ -17,6 +18,8 @@ export interface ConsultationOptions {
   dataDir: string;
   /** The address patients and staff use (https://…); unset: taken from each request's Host. */
   publicUrl: string | undefined;
+  /** The organisation's OpenID Connect provider, if staff may sign in there. */
+  oidc: OidcSettings | undefined;
   /** Key for the session cookies, derived from the server secret. */
   sessionKey: Buffer;
   /** The operator's name: the practice's name until the staff file sets one. */
@@ -37,6 +40,7 @@ export class Consultation {
   readonly hub: ConsultationHub;
   readonly publicUrl: URL | undefined;
   readonly log: Logger;
+  readonly oidc: OidcSignIn | undefined;
 
   constructor(private readonly options: ConsultationOptions) {
     this.log = options.log;
@@ -44,6 +48,7 @@ export class Consultation {
     this.sessions = new StaffSessions(options.sessionKey);
     this.passkeys = new Passkeys(this.store, () => this.practiceName());
     this.publicUrl = options.publicUrl ? new URL(options.publicUrl) : undefined;
+    this.oidc = options.oidc ? new OidcSignIn(options.oidc, this.store) : undefined;
     this.hub = new ConsultationHub({
       appointments: this.appointments,
       practiceName: () => this.practiceName(),

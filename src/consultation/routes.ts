@@ -37,7 +37,24 @@ export function registerConsultationRoutes(app: FastifyInstance, consultation: C
   });
 
   /** Public: what the patient's page shows. */
-  app.get("/api/consultation/practice", async () => ({ name: consultation.practiceName() }));
+  app.get("/api/consultation/practice", async () => ({ name: consultation.practiceName(), oidc: Boolean(consultation.oidc) }));
+
+  // Sign-in through the organisation's OpenID Connect provider (oidc.ts), when configured.
+  const callback = (request: FastifyRequest) => `${relyingParty(request).origin}/staff/oidc/callback`;
+  app.get("/staff/oidc/login", async (request, reply) => {
+    if (!consultation.oidc) return reply.code(404).type("text/plain; charset=utf-8").send("Not found.");
+    const target = await consultation.oidc.start(callback(request)).catch(() => undefined);
+    if (!target) return reply.code(502).type("text/plain; charset=utf-8").send("The sign-in provider cannot be reached; try again later.");
+    return reply.redirect(target.href, 303);
+  });
+  app.get("/staff/oidc/callback", async (request, reply) => {
+    if (!consultation.oidc) return reply.code(404).type("text/plain; charset=utf-8").send("Not found.");
+    const account = await consultation.oidc.finish(new URL(request.url, "http://treff")).catch(() => undefined);
+    if (!account) return reply.code(400).type("text/plain; charset=utf-8").send("Sign-in failed. Go back to /staff and try again.");
+    consultation.log.info("a staff member signed in through the OpenID Connect provider");
+    reply.header("set-cookie", consultation.sessions.cookie(consultation.sessions.issue(account.id), secure(request)));
+    return reply.redirect("/staff", 303);
+  });
 
   app.post<{ Body: unknown }>("/api/staff/enrol/options", async (request, reply) => {
     const body = EnrolBody.safeParse(request.body);

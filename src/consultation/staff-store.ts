@@ -34,6 +34,8 @@ const StaffAccount = z.object({
   id: z.string(),
   name: z.string(),
   passkeys: z.array(Passkey).default([]),
+  /** For staff who sign in through the organisation's OpenID Connect provider: who they are there. */
+  oidc: z.object({ issuer: z.string(), subject: z.string() }).optional(),
   /** SHA-256 of the one-time enrolment token, while it is unused. */
   enrolment: z.object({ tokenHash: z.string(), expiresAt: z.number() }).optional(),
 });
@@ -149,6 +151,17 @@ export class StaffStore {
       if (passkey) return { account, passkey };
     }
     return undefined;
+  }
+
+  byOidc(issuer: string, subject: string): StaffAccount | undefined {
+    return this.read().staff.find((s) => s.oidc?.issuer === issuer && s.oidc.subject === subject);
+  }
+
+  /** The account of someone the organisation's provider signed in for the first time. */
+  addOidc(name: string, issuer: string, subject: string): StaffAccount {
+    const account: StaffAccount = { id: randomBytes(9).toString("base64url"), name, passkeys: [], oidc: { issuer, subject } };
+    this.update((file) => file.staff.push(account));
+    return account;
   }
 
   /** The authenticator's signature counter after a sign-in (a cloned key would fall behind). */

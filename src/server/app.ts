@@ -116,6 +116,7 @@ export async function startTreff(config: Config, log: Logger, options: { publicD
   const consultation = new Consultation({
     dataDir: config.consultation.dataDir,
     publicUrl: config.consultation.publicUrl,
+    oidc: config.consultation.oidc,
     sessionKey: deriveSecret(serverSecret, "consultation-sessions"),
     operatorName: config.operator.name,
     iceServers: () => iceServersFor(config),

@@ -166,6 +166,15 @@ export const Config = z.object({
       dataDir: z.string().min(1).default("data"),
       /** The address people use, e.g. https://video.praxis.example; passkeys are bound to its host. Unset: each request's Host. */
       publicUrl: z.string().url().optional(),
+      /** Staff sign-in through the organisation's OpenID Connect provider (docs/consultation.md); off unless set. */
+      oidc: z
+        .object({
+          /** The provider's issuer URL (its discovery document is at /.well-known/openid-configuration). */
+          issuer: z.string().url(),
+          clientId: z.string().min(1),
+          clientSecret: z.string().min(1),
+        })
+        .optional(),
     })
     .prefault({}),
   /** TURN with ephemeral credentials (TURN REST API scheme, e.g. coturn's use-auth-secret). */
@@ -226,6 +235,9 @@ const ENVIRONMENT: Record<string, string[]> = {
   TREFF_METRICS_LISTEN: ["metrics", "listen"],
   TREFF_DATA_DIR: ["consultation", "dataDir"],
   TREFF_PUBLIC_URL: ["consultation", "publicUrl"],
+  TREFF_OIDC_ISSUER: ["consultation", "oidc", "issuer"],
+  TREFF_OIDC_CLIENT_ID: ["consultation", "oidc", "clientId"],
+  TREFF_OIDC_CLIENT_SECRET: ["consultation", "oidc", "clientSecret"],
   TURN_SECRET: ["turn", "secret"],
   TURN_URLS: ["turn", "urls"],
   TURN_TTL_SECONDS: ["turn", "ttlSeconds"],
@@ -274,6 +286,7 @@ export function describeConfig(config: Config): Record<string, unknown> {
     secret: config.secret ? "***" : undefined,
     meetings: { ...config.meetings, creationSecret: config.meetings.creationSecret ? "***" : undefined },
     turn: { ...config.turn, secret: config.turn.secret ? "***" : undefined },
+    consultation: config.consultation.oidc ? { ...config.consultation, oidc: { ...config.consultation.oidc, clientSecret: "***" } } : config.consultation,
     cluster: { ...config.cluster, redisUrl: config.cluster.redisUrl && maskUrlPassword(config.cluster.redisUrl) },
     iceServers: config.iceServers.map((s) => ({ urls: s.urls, credential: s.credential ? "***" : undefined })),
   };

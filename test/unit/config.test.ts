@@ -403,6 +403,11 @@ describe("describeConfig", () => {
     assert.deepEqual(describeConfig(parseConfig({})), DESCRIBED_DEFAULTS);
   });
 
+  test("masks the consultation's OpenID Connect client secret", () => {
+    const described = describeConfig(parseConfig({ consultation: { oidc: { issuer: "https://id.example.org", clientId: "treff", clientSecret: "oidc-client-secret" } } }));
+    assert.deepEqual(described.consultation, { dataDir: "data", oidc: { issuer: "https://id.example.org", clientId: "treff", clientSecret: "***" } });
+  });
+
   test("masks the password in REDIS_URL", () => {
     const described = describeConfig(parseConfig({ secret: "server-secret-value", cluster: { redisUrl: "rediss://treff:redis-password@redis.internal:6380/1" } }));
     assert.equal((described.cluster as { redisUrl?: string }).redisUrl, "rediss://treff:***@redis.internal:6380/1");

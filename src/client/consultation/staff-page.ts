@@ -49,7 +49,8 @@ export async function staffPage(show: Show): Promise<void> {
   show(queue.element);
 }
 
-function signInScreen(show: Show): void {
+async function signInScreen(show: Show): Promise<void> {
+  const { oidc } = await fetch("/api/consultation/practice").then((r) => r.json() as Promise<{ oidc?: boolean }>).catch(() => ({ oidc: false }));
   const message = h("p", { role: "alert" });
   const button = h("button", { type: "button", class: "primary", onclick: async () => {
     button.disabled = true;
@@ -63,7 +64,9 @@ function signInScreen(show: Show): void {
       button.disabled = false;
     }
   } }, t("cSignIn"));
-  show(h("main", { class: "card consult" }, languageSwitch(() => signInScreen(show)), h("h1", {}, t("cStaffTitle")), h("p", {}, t("cSignInHint")), button, message));
+  // The organisation's provider, when the operator configured one: an ordinary link, the server redirects.
+  const organisation = oidc ? h("p", {}, h("a", { href: "/staff/oidc/login", class: "button" }, t("cSignInOidc"))) : null;
+  show(h("main", { class: "card consult" }, languageSwitch(() => void signInScreen(show)), h("h1", {}, t("cStaffTitle")), h("p", {}, t("cSignInHint")), button, organisation, message));
 }
 
 class QueueScreen {

@@ -6,6 +6,7 @@ export const consultationDe: Record<keyof typeof consultationEn, string> = {
   cStaffTitle: "Videosprechstunde: Praxis",
   cSignIn: "Mit Passkey anmelden",
   cSignInHint: "Mitarbeitende melden sich mit dem Passkey an, den sie über ihren Einladungslink registriert haben.",
+  cSignInOidc: "Mit dem Konto Ihrer Organisation anmelden",
   cSignInFailed: "Anmeldung fehlgeschlagen: {reason}",
   cSignOut: "Abmelden",
   cEnrolTitle: "Passkey registrieren",

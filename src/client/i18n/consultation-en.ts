@@ -4,6 +4,7 @@ export const consultationEn = {
   cStaffTitle: "Video consultation: practice",
   cSignIn: "Sign in with passkey",
   cSignInHint: "Staff sign in with the passkey they registered from their enrolment link.",
+  cSignInOidc: "Sign in with your organisation's account",
   cSignInFailed: "Sign-in failed: {reason}",
   cSignOut: "Sign out",
   cEnrolTitle: "Register your passkey",
