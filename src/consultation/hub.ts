@@ -101,6 +101,17 @@ export class ConsultationHub {
       case "consultHangUp":
         if (!peer.call) throw new Refusal("out-of-order", "not in a call");
         return this.hangUp(peer);
+      case "consultNotice":
+        return this.waitingPatient(peer, message.patient).link.send({ type: "consultNotice", text: message.text });
+      case "consultTurnAway": {
+        const patient = this.waitingPatient(peer, message.patient);
+        this.queue.take(message.patient);
+        this.patients.delete(message.patient);
+        patient.done = true;
+        if (patient.waiting) this.options.appointments.remove(patient.waiting.appointmentId);
+        patient.link.send({ type: "consultEnded" });
+        return this.queueChanged();
+      }
     }
   }
 
@@ -130,12 +141,18 @@ export class ConsultationHub {
     this.queueChanged();
   }
 
+  /** A patient in the queue, for a staff member with the queue open. */
+  private waitingPatient(staff: Peer, patientId: string): Peer {
+    if (!staff.staffId || !this.staff.has(staff)) throw new Refusal("forbidden", "only staff with the queue open act on patients");
+    const patient = this.queue.position(patientId) ? this.patients.get(patientId) : undefined;
+    if (!patient) throw new Refusal("unknown-participant", "this patient no longer waits");
+    return patient;
+  }
+
   private callIn(peer: Peer, patientId: string): void {
-    if (!peer.staffId || !this.staff.has(peer)) throw new Refusal("forbidden", "only staff with the queue open call patients in");
+    const patient = this.waitingPatient(peer, patientId);
     if (peer.call) throw new Refusal("out-of-order", "hang up first");
-    const entry = this.queue.take(patientId);
-    const patient = this.patients.get(patientId);
-    if (!entry || !patient) throw new Refusal("unknown-participant", "this patient no longer waits");
+    const entry = this.queue.take(patientId)!;
     this.options.appointments.setState(entry.appointmentId, "in-call");
     peer.call = patient;
     patient.call = peer;

@@ -5,7 +5,7 @@
  * and nothing else. messages.ts adds these to the protocol's unions.
  */
 import { z } from "zod";
-import { DisplayName, IceCandidate, IceServer, Sdp } from "./values.js";
+import { ChatText, DisplayName, IceCandidate, IceServer, Sdp } from "./values.js";
 
 /** A waiting patient's id: random per wait, known only to the practice's staff. */
 export const PatientId = z.string().min(1).max(32).regex(/^[A-Za-z0-9_-]+$/);
@@ -53,6 +53,10 @@ export const consultationClientMessages = [
   z.object({ type: z.literal("consultSignal"), ...signalFields }),
   /** Either side ends the call. */
   z.object({ type: z.literal("consultHangUp") }),
+  /** Staff send a short message to one waiting patient ("We'll be with you shortly"). */
+  z.object({ type: z.literal("consultNotice"), patient: PatientId, text: ChatText.pipe(z.string().max(300, "at most 300 characters")) }),
+  /** Staff turn a waiting patient away: their wait ends and their appointment is forgotten. */
+  z.object({ type: z.literal("consultTurnAway"), patient: PatientId }),
 ] as const;
 
 export const consultationServerMessages = [
@@ -64,8 +68,10 @@ export const consultationServerMessages = [
   z.object({ type: z.literal("consultConnect"), offerer: z.boolean(), iceServers: z.array(IceServer) }),
   /** From the other browser of the call, relayed unchanged. */
   z.object({ type: z.literal("consultSignal"), ...signalFields }),
-  /** The call is over (the other side hung up or left). */
+  /** The call is over (the other side hung up or left), or staff turned the waiting patient away. */
   z.object({ type: z.literal("consultEnded") }),
+  /** To a waiting patient: a short message from the practice. */
+  z.object({ type: z.literal("consultNotice"), text: z.string() }),
 ] as const;
 
 /** Whether a client message belongs to the consultation (signaling.ts hands those to the consultation hub). */

@@ -114,6 +114,17 @@ describe("video consultation", () => {
 
     // The patient: a phone, in German, no account.
     const patient = await newParticipant(browser, { locale: "de-DE", viewport: { width: 390, height: 844 } });
+    // Test-only instrumentation: every track the page opens, to check that all are closed at the end.
+    await patient.context.addInitScript(() => {
+      const tracks: MediaStreamTrack[] = [];
+      (window as unknown as { __tracks: MediaStreamTrack[] }).__tracks = tracks;
+      const original = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+      navigator.mediaDevices.getUserMedia = async (constraints) => {
+        const stream = await original(constraints);
+        tracks.push(...stream.getTracks());
+        return stream;
+      };
+    });
     await patient.page.goto(link!);
     await patient.page.getByRole("heading", { name: "Videosprechstunde bei Praxis Dr. Muster" }).waitFor();
     await patient.page.getByRole("heading", { name: "Nutzungsbedingungen" }).waitFor();
@@ -136,6 +147,13 @@ describe("video consultation", () => {
     await staff.page.getByText("devices checked").waitFor();
     await staff.page.getByText("1 waiting").waitFor();
     await staff.page.screenshot({ path: `${SCREENSHOTS}/consultation-staff-queue-desktop.png`, fullPage: true });
+    await staff.page.setViewportSize({ width: 390, height: 844 });
+    await staff.page.screenshot({ path: `${SCREENSHOTS}/consultation-staff-queue-phone.png`, fullPage: true });
+    await staff.page.setViewportSize({ width: 1280, height: 720 });
+
+    // A short message reaches the waiting patient.
+    await staff.page.getByRole("button", { name: "Send message to Frau M., 10:30 · Maria" }).click();
+    await patient.page.getByText("Nachricht der Praxis: We will be with you shortly.").waitFor();
     await callIn.click();
 
     // Both decode the other's video, over one connection between the two browsers.
@@ -166,6 +184,7 @@ describe("video consultation", () => {
     // Hang-up: the patient is told, the staff member is back at the queue.
     await staff.page.getByRole("button", { name: "End call" }).click();
     await patient.page.getByRole("heading", { name: "Ihre Sprechstunde ist beendet" }).waitFor();
+    await waitUntil("the patient's camera and microphone are off", () => patient.page.evaluate(() => (window as unknown as { __tracks: MediaStreamTrack[] }).__tracks.map((t) => t.readyState)), (states) => states.length > 0 && states.every((s) => s === "ended"));
     await staff.page.getByRole("heading", { name: "Waiting room" }).waitFor();
     await staff.page.getByText("Nobody is waiting.").waitFor();
 

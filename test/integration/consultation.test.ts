@@ -41,7 +41,7 @@ test("the consultation's pages are served, and the practice's name is public", a
     assert.equal(response.status, 200, path);
     assert.match(await response.text(), /consultation\.js/);
   }
-  assert.deepEqual(await (await fetch(`${server.url}/api/consultation/practice`)).json(), { name: "Praxis Muster" });
+  assert.deepEqual(await (await fetch(`${server.url}/api/consultation/practice`)).json(), { name: "Praxis Muster", oidc: false });
 });
 
 test("appointments: only for a valid staff session, only from this origin; bad bodies get 400", async () => {
@@ -102,6 +102,26 @@ test("a patient waits, staff call them in, signals pass between the two only, ha
   const reuse = await connectFrom(server, nextAddress());
   reuse.send({ type: "consultWait", code: tokenOf(appointment.link), checked: true });
   assert.equal((await reuse.next("error")).code, "appointment-invalid");
+});
+
+test("staff turn a waiting patient away: they hear it, leave every list, and their link is used up", async () => {
+  const cookie = staffCookie("Dr. D");
+  const { body } = await createAppointment(cookie);
+  const staff = await TestClient.connect(signalingUrl(server), { headers: { cookie, "x-forwarded-for": nextAddress() } });
+  staff.send({ type: "consultStaff" });
+  await staff.next("consultQueue");
+  const patient = await connectFrom(server, nextAddress());
+  patient.send({ type: "consultWait", code: body.code, checked: true });
+  await patient.next("consultWaiting");
+  const [entry] = (await staff.next("consultQueue", { where: (m) => m.patients.length === 1 })).patients;
+  staff.send({ type: "consultNotice", patient: entry!.id, text: "Wir sind gleich bei Ihnen." });
+  assert.equal((await patient.next("consultNotice")).text, "Wir sind gleich bei Ihnen.");
+  staff.send({ type: "consultTurnAway", patient: entry!.id });
+  await patient.next("consultEnded");
+  await staff.next("consultQueue", { where: (m) => m.patients.length === 0 });
+  const again = await connectFrom(server, nextAddress());
+  again.send({ type: "consultWait", code: body.code, checked: true });
+  assert.equal((await again.next("error")).code, "appointment-invalid");
 });
 
 test("a cancelled appointment is refused; so are forged codes, and guessing is rate-limited", async () => {

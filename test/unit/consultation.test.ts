@@ -219,6 +219,29 @@ describe("ConsultationHub", () => {
     assert.equal(forged.link.last("error")?.code, "forbidden");
   });
 
+  test("staff message one waiting patient or turn them away; patients can do neither", () => {
+    const { join, appointment, appointments } = setUp();
+    const staff = join("staff-cookie");
+    staff.send({ type: "consultStaff" });
+    const first = join(undefined, "a1");
+    const second = join(undefined, "a2");
+    first.send({ type: "consultWait", code: appointment().code, checked: true });
+    second.send({ type: "consultWait", code: appointment().code, checked: true });
+    const [a, b] = staff.link.last("consultQueue")!.patients;
+    staff.send({ type: "consultNotice", patient: a!.id, text: "Wir sind gleich bei Ihnen." });
+    assert.deepEqual(first.link.received.at(-1), { type: "consultNotice", text: "Wir sind gleich bei Ihnen." });
+    assert.ok(!second.link.received.some((m) => m.type === "consultNotice"), "only the one patient hears it");
+    second.send({ type: "consultNotice", patient: a!.id, text: "hello" });
+    second.send({ type: "consultTurnAway", patient: a!.id });
+    assert.deepEqual(second.link.received.filter((m) => m.type === "error").map((m) => (m as { code: string }).code), ["forbidden", "forbidden"]);
+    staff.send({ type: "consultTurnAway", patient: b!.id });
+    assert.equal(second.link.received.at(-1)?.type, "consultEnded");
+    assert.deepEqual(staff.link.last("consultQueue")!.patients.map((p) => p.id), [a!.id]);
+    assert.equal(appointments.size, 1, "the turned-away appointment is forgotten");
+    staff.send({ type: "consultNotice", patient: b!.id, text: "too late" });
+    assert.equal(staff.link.last("error")?.code, "unknown-participant");
+  });
+
   test("wrong, used and in-use codes are refused alike; guessing is rate-limited per address", () => {
     const { join, appointment } = setUp();
     const a = appointment();

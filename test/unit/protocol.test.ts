@@ -65,6 +65,8 @@ describe("parseClientMessage: valid messages", () => {
     consultCall: { type: "consultCall", patient: "p1" },
     consultSignal: { type: "consultSignal", description: { type: "offer", sdp: "v=0\r\n" } },
     consultHangUp: { type: "consultHangUp" },
+    consultNotice: { type: "consultNotice", patient: "p1", text: "Wir sind gleich bei Ihnen" },
+    consultTurnAway: { type: "consultTurnAway", patient: "p1" },
   };
 
   test("the samples cover every client message type", () => {
@@ -506,6 +508,7 @@ describe("ServerMessage schemas", () => {
     { type: "consultConnect", offerer: true, iceServers: [] },
     { type: "consultSignal", candidate: null },
     { type: "consultEnded" },
+    { type: "consultNotice", text: "Wir sind gleich bei Ihnen" },
     { type: "error", code: "appointment-invalid", message: "not valid", inReplyTo: "consultWait" },
   ];
 

@@ -9,12 +9,14 @@ import { DirectCall } from "./direct-call.js";
 
 export class CallSession {
   private call: DirectCall | undefined;
+  /** Signals that arrive while the call is still being set up (camera opening): replayed in order. */
+  private early: ServerMessageOf<"consultSignal">[] = [];
 
   constructor(
     private readonly signaling: SignalingClient,
     private readonly show: (screen: HTMLElement) => void,
   ) {
-    signaling.on("consultSignal", (message) => this.call?.signal(message));
+    signaling.on("consultSignal", (message) => (this.call ? this.call.signal(message) : this.early.push(message)));
   }
 
   get active(): boolean {
@@ -31,10 +33,12 @@ export class CallSession {
       lost: () => send({ type: "consultHangUp" }),
     });
     this.show(view.element);
+    for (const message of this.early.splice(0)) this.call.signal(message);
     void this.call.start();
   }
 
   end(): void {
+    this.early = [];
     this.call?.close();
     this.call = undefined;
   }

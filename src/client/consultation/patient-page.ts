@@ -104,7 +104,8 @@ function landing(show: Show, practice: string, code: string): void {
   draw();
 }
 
-function waitInQueue(show: Show, practice: string, code: string, name: string, local: MediaStream, checked: boolean): void {
+function waitInQueue(show: Show, practice: string, code: string, name: string, opened: MediaStream, checked: boolean): void {
+  let local = opened;
   let done = false;
   const signaling: SignalingClient = new SignalingClient({
     // After a reconnect the patient waits again (at the end: the server forgot the old place).
@@ -113,12 +114,14 @@ function waitInQueue(show: Show, practice: string, code: string, name: string, l
   });
   const calls = new CallSession(signaling, show);
   const place = h("p", { role: "status", class: "consult-place" });
+  const notice = h("p", { role: "alert", class: "consult-notice", hidden: true });
   const waiting = h(
     "main",
     { class: "card consult consult-waiting" },
     h("h1", {}, t("cWaitingTitle")),
     h("p", { class: "consult-practice" }, practice),
     place,
+    notice,
     h("p", {}, t("cWaitingHint")),
     terms(practice),
   );
@@ -128,13 +131,27 @@ function waitInQueue(show: Show, practice: string, code: string, name: string, l
     place.textContent = t("cWaitingPlace", { position: message.position });
     show(waiting);
   });
-  signaling.on("consultConnect", (message) => calls.begin(message, local));
+  signaling.on("consultNotice", (message) => {
+    notice.textContent = t("cNoticeFromPractice", { text: message.text });
+    notice.hidden = false;
+  });
+  let inCall = false;
+  signaling.on("consultConnect", async (message) => {
+    inCall = true;
+    // The camera and microphone were closed when an earlier call ended (the practice's side dropped).
+    if (local.getTracks().every((track) => track.readyState === "ended")) local = (await openLocalMedia()).stream;
+    calls.begin(message, local);
+  });
   signaling.on("consultEnded", () => {
     // Over: a reconnect must not try the used appointment again (a `consultWaiting` may still follow
     // if the practice's side dropped: then the patient waits again).
     done = true;
     calls.end();
-    show(h("main", { class: "card consult" }, h("h1", {}, t("cEndedTitle")), terms(practice)));
+    // Camera and microphone go off with the consultation.
+    for (const track of local.getTracks()) track.stop();
+    // Turned away while waiting (no call began), or the consultation is over.
+    show(h("main", { class: "card consult" }, h("h1", {}, t(inCall ? "cEndedTitle" : "cWaitEndedTitle")), inCall ? null : h("p", {}, t("cTurnedAway")), terms(practice)));
+    inCall = false;
   });
   signaling.on("error", (message) => {
     if (message.inReplyTo !== "consultWait") return;

@@ -130,9 +130,31 @@ class QueueScreen {
           h("span", {}, t("cAppointmentAt", { time: time(p.startsAt) })),
           h("span", {}, t("cWaitingSince", { time: time(p.since) })),
           h("span", { class: p.checked ? "ok" : "warn" }, t(p.checked ? "cDeviceOk" : "cDeviceNotChecked")),
-          h("button", { type: "button", class: "primary", onclick: () => this.signaling.send({ type: "consultCall", patient: p.id }) }, t("cCallIn", { who })),
+          h("button", { type: "button", class: "primary", "aria-label": t("cCallIn", { who }), onclick: () => this.signaling.send({ type: "consultCall", patient: p.id }) }, t("cCallInShort")),
+          this.patientActions(p.id, who),
         );
       }),
+    );
+  }
+
+  /** A short message to one waiting patient, and turning them away. */
+  private patientActions(patient: string, who: string): HTMLElement {
+    const id = `notice-${patient}`;
+    const input = h("input", { id, maxlength: 300, value: t("cNoticeDefault") });
+    return h(
+      "form",
+      {
+        class: "row consult-actions",
+        onsubmit: (event: Event) => {
+          event.preventDefault();
+          if (input.value.trim()) this.signaling.send({ type: "consultNotice", patient, text: input.value });
+        },
+      },
+      h("label", { for: id, class: "visually-hidden" }, t("cNoticeFor", { who })),
+      input,
+      // Short visible labels; the accessible names say whom (and begin with the visible text, WCAG 2.5.3).
+      h("button", { type: "submit", "aria-label": t("cSendNotice", { who }) }, t("cSendNoticeShort")),
+      h("button", { type: "button", "aria-label": t("cTurnAway", { who }), onclick: () => this.signaling.send({ type: "consultTurnAway", patient }) }, t("cTurnAwayShort")),
     );
   }
 
