@@ -41,6 +41,23 @@ export function instrument(): void {
       const role = count++ === 0 ? "publisher" : "subscriber";
       this.addEventListener("connectionstatechange", () => mark(`${role}:${this.connectionState}`));
       this.addEventListener("iceconnectionstatechange", () => mark(`${role}:ice-${this.iceConnectionState}`));
+      if (role === "subscriber") this.watchFirstVideo();
+    }
+
+    /** When the first video packet arrives, and the first video frame is assembled and decoded (every 10 ms from getStats). */
+    private watchFirstVideo(): void {
+      const timer = setInterval(() => {
+        if (this.connectionState === "closed") return clearInterval(timer);
+        void this.getStats().then((report) => {
+          report.forEach((s: { type: string; kind?: string; packetsReceived?: number; framesReceived?: number; framesDecoded?: number }) => {
+            if (s.type !== "inbound-rtp" || s.kind !== "video") return;
+            if (s.packetsReceived) mark("subscriber:first-video-packet");
+            if (s.framesReceived) mark("subscriber:first-frame-received");
+            if (s.framesDecoded) mark("subscriber:first-frame-decoded");
+          });
+          if (marks["subscriber:first-frame-decoded"] !== undefined) clearInterval(timer);
+        });
+      }, 10);
     }
   } as typeof RTCPeerConnection;
 }
@@ -63,6 +80,9 @@ export const PHASES: [string, string][] = [
   ["publisher:connected", "publisher DTLS connected"],
   ["subscriber:ice-connected", "subscriber ICE connected"],
   ["subscriber:connected", "subscriber DTLS connected"],
+  ["subscriber:first-video-packet", "first video packet received"],
+  ["subscriber:first-frame-received", "first video frame assembled"],
+  ["subscriber:first-frame-decoded", "first video frame decoded"],
 ];
 
 /**

@@ -56,6 +56,11 @@ export class SignalingClient {
     return this.socket?.readyState === WebSocket.OPEN;
   }
 
+  /** Bytes sent on the socket and not yet gone out (0 while closed). */
+  get backlog(): number {
+    return this.socket?.bufferedAmount ?? 0;
+  }
+
   send(message: ClientMessageInput): void {
     if (this.socket?.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify(message));
   }

@@ -19,13 +19,15 @@ import {
   type RoomName,
   type VideoQuality,
 } from "../protocol/messages.js";
-import { Room, type ChatContent, type Delivery } from "./room.js";
+import { Room, type ChatContent, type Content, type Delivery } from "./room.js";
+import { CONTENT_POLICY } from "./content-policy.js";
+import { LayerDemand } from "./layer-demand.js";
 import { SerialQueue } from "./serial-queue.js";
 import { PasswordAttempts } from "./attempts.js";
 import { verifyPassword, type PasswordHash } from "./password.js";
 import { decideAdmission, type EntryFacts } from "./admission.js";
 import { newKeyId, type ModeratorClaims } from "./moderator-keys.js";
-import { ParticipantNotFoundError, RefusedError, RoomClosedError } from "./errors.js";
+import { ForbiddenError, ParticipantNotFoundError, RefusedError, RoomClosedError } from "./errors.js";
 import { RoomMedia, type MemberMedia } from "./room-media.js";
 import { Moderation } from "./moderation.js";
 import { StateKeeper } from "./recoverable-state.js";
@@ -51,6 +53,8 @@ export class LiveRoom {
   instance = newKeyId();
   readonly media: RoomMedia;
   readonly moderation: Moderation;
+  /** Which camera layers anyone receives, so publishers encode no layer nobody watches. */
+  private readonly layers = new LayerDemand();
   password: PasswordHash | undefined;
   private readonly roomAttempts: PasswordAttempts;
   private closed = false;
@@ -153,7 +157,9 @@ export class LiveRoom {
   // whoever holds the participant id now.
 
   async publish(member: Member, sdp: string): Promise<string> {
-    return this.media.publish(this.current(member).media, sdp);
+    const answer = await this.media.publish(this.current(member).media, sdp);
+    if (this.members.get(member.id) === member) this.tellLayers(this.layers.published(member.id));
+    return answer;
   }
 
   /**
@@ -169,6 +175,9 @@ export class LiveRoom {
     const { publishing, screens, unknown } = this.room.resolveSubscription(this.current(member).id, wanted, wantedScreens);
     const mediaOf = new Map([...this.members].map(([id, m]) => [id, m.media]));
     await member.media.participant.subscribe(this.media.wishes(mediaOf, publishing, screens, video));
+    if (this.members.get(member.id) === member) {
+      this.tellLayers(this.layers.receive(member.id, new Map(publishing.map((id) => [id, video[id] ?? "high"]))));
+    }
     return unknown;
   }
 
@@ -215,6 +224,23 @@ export class LiveRoom {
   /** Relays a chat message (plain or sealed) to everyone in the meeting. It is not stored and not logged. */
   chat(member: Member, content: ChatContent): void {
     this.deliver(this.room.chat(this.current(member).id, content, Date.now()));
+  }
+
+  /** Relays content (plain or sealed) as content-policy.ts allows. It is not stored and not logged. */
+  content(member: Member, content: Content): void {
+    const sender = this.room.get(this.current(member).id);
+    if (!sender) throw new ParticipantNotFoundError("you are no longer in this room");
+    if (CONTENT_POLICY[content.topic].sender === "moderator" && sender.role !== "moderator") {
+      throw new ForbiddenError(`only moderators send ${content.topic}`);
+    }
+    const { to } = content;
+    if (to !== undefined && to !== "moderators" && !this.room.has(to)) throw new RefusedError("unknown-participant", `not in this meeting: ${to}`);
+    this.deliver(this.room.content(sender.id, content, Date.now()));
+  }
+
+  /** Tells publishers the highest camera layer anyone now receives from them. */
+  private tellLayers(changes: ReadonlyMap<ParticipantId, VideoQuality>): void {
+    for (const [publisher, highest] of changes) this.members.get(publisher)?.link.send({ type: "videoLayers", highest });
   }
 
   /** Passes each sealed media key to the one participant it is for. The server cannot open them. */
@@ -308,6 +334,7 @@ export class LiveRoom {
     const member = this.members.get(id);
     if (!member) return;
     this.members.delete(id);
+    this.tellLayers(this.layers.forget(id));
     if (member.media.screen) this.deliver(this.room.update(id, { screen: false }));
     this.deliver(this.room.remove(id));
     await this.media.remove(member.media);

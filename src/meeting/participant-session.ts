@@ -13,6 +13,7 @@ import type { ClientMessage, ClientMessageOf, ClientMessageType, ErrorCode, Room
 import { MediaError, OutOfOrderError } from "../media/media-plane.js";
 import type { Logger } from "../common/log.js";
 import { TokenBucket } from "../common/token-bucket.js";
+import { CONTENT_BYTES_BURST, CONTENT_BYTES_PER_SECOND } from "./content-policy.js";
 import { ForbiddenError, ParticipantNotFoundError, RefusedError, RoomClosedError } from "./errors.js";
 import type { Admission, JoinRequest, LiveRoom, Member, ParticipantLink } from "./live-room.js";
 
@@ -61,6 +62,7 @@ export class ParticipantSession implements ParticipantSignal {
   /** Handlers started and not yet finished, for `ping`. */
   private readonly running = new Set<Promise<void>>();
   private readonly logBudget = new TokenBucket(LOGGED_FAILURES_BURST, LOGGED_FAILURES_PER_SECOND);
+  private readonly contentBudget = new TokenBucket(CONTENT_BYTES_BURST, CONTENT_BYTES_PER_SECOND);
   private closed = false;
   /** The room closed this connection (farewell, replaced): a join still held must not run. */
   private ended = false;
@@ -214,6 +216,14 @@ export class ParticipantSession implements ParticipantSignal {
       case "chat":
       case "sealedChat":
         return room.chat(member, message);
+      case "content": {
+        if (!this.contentBudget.take(message.data.length)) {
+          this.link.send({ type: "error", code: "rate-limited", message: "too much content at once; slow down", inReplyTo: "content" });
+          return;
+        }
+        const { type: _type, ...content } = message;
+        return room.content(member, content);
+      }
       case "e2eeKeys":
         return room.relayKeys(member, message.keyId, message.sealed);
       case "raiseHand":

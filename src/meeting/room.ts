@@ -8,7 +8,7 @@
  * People in the lobby are told only whether a host is present; they never
  * see the participants, their media or the chat.
  */
-import type { LobbyEntry, Participant, ParticipantId, PublicKey, Reaction, Role, ServerMessage, ServerMessageOf } from "../protocol/messages.js";
+import type { ClientMessageOf, LobbyEntry, Participant, ParticipantId, PublicKey, Reaction, Role, ServerMessage, ServerMessageOf } from "../protocol/messages.js";
 
 /** One message for one participant. */
 export interface Delivery {
@@ -20,6 +20,9 @@ export interface Delivery {
 export type ChatContent =
   | Pick<ServerMessageOf<"chat">, "type" | "text">
   | Pick<ServerMessageOf<"sealedChat">, "type" | "keyId" | "sealed">;
+
+/** What a participant sends as content, as the room relays it. */
+export type Content = Omit<ClientMessageOf<"content">, "type">;
 
 export class Room {
   /** In order of arrival (Map keeps insertion order). */
@@ -167,6 +170,19 @@ export class Room {
   }
 
   /**
+   * Content from a participant: to one participant, to the moderators, or to everyone else; never
+   * back to its sender. Nobody, if the sender is gone or `to` is not in the meeting.
+   */
+  content(from: ParticipantId, content: Content, at: number): Delivery[] {
+    if (!this.members.has(from)) return [];
+    const message: ServerMessage = { type: "content", from, ...content, at };
+    const { to } = content;
+    const recipients =
+      to === undefined ? [...this.members.keys()] : to === "moderators" ? this.moderatorIds() : this.members.has(to) ? [to] : [];
+    return recipients.filter((id) => id !== from).map((id) => ({ to: id, message }));
+  }
+
+  /**
    * One sender's media key, sealed for each of some other participants: each gets their own.
    * `absent`: the ids that are not (or no longer) in the meeting, or the sender's own.
    */
@@ -223,8 +239,12 @@ export class Room {
     return [...this.waiting.keys()].map((to) => ({ to, message: { type: "lobby", hostPresent: now } }));
   }
 
+  private moderatorIds(): ParticipantId[] {
+    return [...this.members.values()].filter((p) => p.role === "moderator").map((p) => p.id);
+  }
+
   private toModerators(message: ServerMessage): Delivery[] {
-    return [...this.members.values()].filter((p) => p.role === "moderator").map((p) => ({ to: p.id, message }));
+    return this.moderatorIds().map((to) => ({ to, message }));
   }
 
   private toAll(message: ServerMessage): Delivery[] {

@@ -14,6 +14,9 @@ import { z } from "zod";
 import { MAX_MESSAGE_BYTES, PROTOCOL_VERSION } from "./constants.js";
 import {
   ChatText,
+  CONTENT_DATA_MAX,
+  ContentRecipient,
+  ContentTopic,
   DisplayName,
   IceCandidate,
   IceServer,
@@ -110,6 +113,11 @@ export const ClientMessage = z.discriminatedUnion("type", [
       .record(ParticipantId, Sealed(256))
       .refine((r) => Object.keys(r).length >= 1 && Object.keys(r).length <= 500, "1 to 500 participants"),
   }),
+  /**
+   * Something participants create together, for everyone else in the meeting or only `to`; sealed
+   * with the sender's key `keyId` when the page encrypts (docs/e2ee.md). Relayed, never stored.
+   */
+  z.object({ type: z.literal("content"), topic: ContentTopic, to: ContentRecipient.optional(), data: Sealed(CONTENT_DATA_MAX), keyId: KeyId.optional() }),
   /** Raise or lower one's hand. */
   z.object({ type: z.literal("raiseHand"), raised: z.boolean() }),
   /** Show a reaction briefly to everyone. */
@@ -255,12 +263,27 @@ export const ServerMessage = z.discriminatedUnion("type", [
   }),
   /** A moderator muted your microphone or stopped your camera (you may switch it on again). */
   z.object({ type: z.literal("moderated"), action: z.enum(["mute-audio", "stop-video"]) }),
+  /**
+   * The highest layer of your camera anyone receives now (`off`: nobody). Layers above it may
+   * pause until it rises: encoding them costs CPU for nothing.
+   */
+  z.object({ type: z.literal("videoLayers"), highest: VideoQuality }),
   /** Someone reacted; shown briefly on their tile. To everyone in the meeting, the sender included. */
   z.object({ type: z.literal("reaction"), from: ParticipantId, reaction: Reaction }),
   /** A chat message, to everyone in the meeting including its sender. `at`: server time, ms since 1970. */
   z.object({ type: z.literal("chat"), from: ParticipantId, name: z.string(), text: z.string(), at: z.number() }),
   /** A `sealedChat`, relayed like `chat`: only the participants hold the key to read it. */
   z.object({ type: z.literal("sealedChat"), from: ParticipantId, name: z.string(), keyId: KeyId, sealed: z.string(), at: z.number() }),
+  /** A participant's `content`, relayed as it came; `at`: server time, ms since 1970. */
+  z.object({
+    type: z.literal("content"),
+    from: ParticipantId,
+    topic: ContentTopic,
+    to: ContentRecipient.optional(),
+    data: z.string(),
+    keyId: KeyId.optional(),
+    at: z.number(),
+  }),
   /** One of `from`'s media keys, sealed for you (see the client's `e2eeKeys`). */
   z.object({ type: z.literal("e2eeKey"), from: ParticipantId, keyId: KeyId, sealed: z.string() }),
   /** The last message before the server closes the connection for good (close code 4003). */

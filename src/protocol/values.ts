@@ -75,6 +75,23 @@ export type PublicKey = z.infer<typeof PublicKey>;
 /** Ciphertext the server relays without being able to read it (base64url). */
 export const Sealed = (maxLength: number) => z.string().min(1).max(maxLength).regex(/^[A-Za-z0-9_-]+$/, "sealed data is base64url");
 
+/**
+ * What participants create together (polls, breakout names, whiteboard, notes, slides): the server
+ * relays it by topic and, when it is sealed, cannot read it (docs/protocol.md, "Content").
+ */
+export const ContentTopic = z.enum(["poll", "pollAnswer", "breakout", "whiteboard", "notes", "slides"]);
+export type ContentTopic = z.infer<typeof ContentTopic>;
+
+/**
+ * Who content is for: one participant, or `"moderators"` (which no participant id can be: the server
+ * makes ids of 16 random characters). Absent: everyone else in the meeting.
+ */
+export const ContentRecipient = z.union([z.literal("moderators"), ParticipantId]);
+export type ContentRecipient = z.infer<typeof ContentRecipient>;
+
+/** Content's payload in base64url: sealed (with `keyId`) or plain. Fits one message with room to spare. */
+export const CONTENT_DATA_MAX = 60_000;
+
 /** Which of a sender's keys sealed something: a counter that wraps at 256. */
 export const KeyId = z.number().int().min(0).max(255);
 

@@ -61,35 +61,57 @@ async function activeVideos(page: Page, ms = 1_500): Promise<Inbound[]> {
   return (await inbound(page)).filter((s) => s.kind === "video" && s.frames > (before.get(s.track) ?? 0));
 }
 
-/** Ada (the receiver, in a window of `viewport`) in a meeting with Ben and Cy, once she sees both. */
-async function adaWithBenAndCy(browser: Browser, room: string, viewport: { width: number; height: number }): Promise<ParticipantPage> {
+/** Ada (the receiver, in a window of `viewport`) in a meeting with Ben and Cy (in small windows), once she sees both. */
+async function adaWithBenAndCy(browser: Browser, room: string, viewport: { width: number; height: number }): Promise<{ ada: ParticipantPage; ben: ParticipantPage }> {
   const ada = await newParticipant(browser, { viewport });
   await instrumentE2ee(ada.context);
   await ada.page.goto(room);
   await joinFromPrejoin(ada.page, "Ada");
-  for (const name of ["Ben", "Cy"]) {
-    await joinMeeting(browser, room, name, { viewport: { width: 480, height: 360 } });
-  }
+  const ben = await newParticipant(browser, { viewport: { width: 480, height: 360 } });
+  await instrumentE2ee(ben.context);
+  await ben.page.goto(room);
+  await joinFromPrejoin(ben.page, "Ben");
+  await joinMeeting(browser, room, "Cy", { viewport: { width: 480, height: 360 } });
   await waitUntil("Ada to see Ben and Cy", () => playingRemoteNames(ada.page), (n) => sameMembers(n, ["Ben", "Cy"]), 20_000);
-  return ada;
+  return { ada, ben };
+}
+
+/** Frames each simulcast layer of the page's camera sent over `ms`, by rid. */
+async function layersSending(page: Page, ms = 1_500): Promise<Record<string, number>> {
+  const before = new Map((await outboundLayers(page)).map((l) => [l.rid, l.frames]));
+  await new Promise((r) => setTimeout(r, ms));
+  return Object.fromEntries((await outboundLayers(page)).map((l) => [l.rid, l.frames - (before.get(l.rid) ?? 0)]));
 }
 
 describe("video received only for visible tiles, at the layer their size needs", () => {
   const suite = useServerAndBrowser({ logLevel: "warn", config: { meetings: { lobby: false } } });
   let ada: ParticipantPage;
+  let ben: ParticipantPage;
 
   before(async () => {
-    ada = await adaWithBenAndCy(suite.browser, `${suite.server.url}/r/layers-${Date.now().toString(36)}`, { width: 1400, height: 900 });
+    ({ ada, ben } = await adaWithBenAndCy(suite.browser, `${suite.server.url}/r/layers-${Date.now().toString(36)}`, { width: 1400, height: 900 }));
   });
 
-  test("every camera goes out in three simulcast layers: full, half and quarter size", async () => {
+  test("a camera someone shows large goes out in three simulcast layers: full, half and quarter size", async () => {
+    // Ada's large window shows Ben at full size.
     const layers = await waitUntil(
-      "three layers sending",
-      () => outboundLayers(ada.page),
+      "Ben's three layers sending",
+      () => outboundLayers(ben.page),
       (l) => l.length === 3 && l.every((layer) => layer.frames > 0),
       20_000,
     );
     assert.deepEqual(layers.map((l) => [l.rid, l.width]), [["h", FULL_WIDTH], ["m", FULL_WIDTH / 2], ["l", FULL_WIDTH / 4]]);
+    await waitUntil("Ben's top layer to keep sending", () => layersSending(ben.page), (sent) => (sent.h ?? 0) > 0, 20_000);
+  });
+
+  test("a layer nobody receives pauses, and comes back when someone shows that camera large (dynacast)", async () => {
+    // Ben and Cy see Ada in small windows: nobody receives her top layer, so after a few seconds it stops.
+    const paused = await waitUntil("Ada's top layer to pause", () => layersSending(ada.page), (sent) => sent.h === 0 && (sent.l ?? 0) > 0, 30_000);
+    assert.equal(paused.h, 0);
+    await ben.page.setViewportSize({ width: 1400, height: 900 });
+    await waitUntil("Ada's top layer to send again", () => layersSending(ada.page), (sent) => (sent.h ?? 0) > 0, 30_000);
+    await waitUntil("Ben to see Ada at full size", () => activeVideos(ben.page), (v) => v.some((s) => s.width >= FULL_WIDTH), 20_000);
+    await ben.page.setViewportSize({ width: 480, height: 360 });
   });
 
   test("in a large window every camera arrives at full size", async () => {
@@ -132,7 +154,7 @@ describe("speaker view", () => {
   let ada: ParticipantPage;
 
   before(async () => {
-    ada = await adaWithBenAndCy(suite.browser, `${suite.server.url}/r/speaker-${Date.now().toString(36)}`, { width: 1280, height: 800 });
+    ({ ada } = await adaWithBenAndCy(suite.browser, `${suite.server.url}/r/speaker-${Date.now().toString(36)}`, { width: 1280, height: 800 }));
   });
 
   test("one speaker large at full size, everyone else in a strip at a small layer; back to the grid", async () => {

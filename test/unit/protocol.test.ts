@@ -45,6 +45,7 @@ describe("parseClientMessage: valid messages", () => {
     leave: { type: "leave" },
     chat: { type: "chat", text: "Hello, everyone" },
     sealedChat: { type: "sealedChat", keyId: 3, sealed: "c2VhbGVk_-" },
+    content: { type: "content", topic: "whiteboard", to: "moderators", data: "c2VhbGVk_-", keyId: 3 },
     e2eeKeys: { type: "e2eeKeys", keyId: 255, sealed: { p1: "c2VhbGVk_-", "p-2": "YQ" } },
     requireE2ee: { type: "requireE2ee", required: true },
     raiseHand: { type: "raiseHand", raised: true },
@@ -108,6 +109,9 @@ describe("parseClientMessage: valid messages", () => {
       { type: "e2eeKeys", keyId: 0, sealed: Object.fromEntries(Array.from({ length: 501 }, (_, i) => [`p${i}`, "abc"])) },
       { type: "sealedChat", keyId: 0, sealed: "a".repeat(12_001) },
       { type: "sealedChat", keyId: -1, sealed: "abc" },
+      { type: "content", topic: "notes", data: "a".repeat(60_001) },
+      { type: "content", topic: "secrets", data: "abc" },
+      { type: "content", topic: "notes", to: "not an id!", data: "abc" },
     ];
     for (const message of bad) assert.equal(parse(message).ok, false, JSON.stringify(message).slice(0, 80));
   });
@@ -474,8 +478,10 @@ describe("ServerMessage schemas", () => {
     { type: "roomState", locked: true, passwordSet: false, multipleShares: false, e2eeRequired: true },
     { type: "participantJoined", participant: { ...participant, publicKey: PUBLIC_KEY } },
     { type: "sealedChat", from: "p1", name: "Ann", keyId: 0, sealed: "c2VhbGVk", at: 1_700_000_000_000 },
+    { type: "content", from: "p1", topic: "notes", data: "c2VhbGVk", keyId: 0, at: 1_700_000_000_000 },
     { type: "e2eeKey", from: "p1", keyId: 7, sealed: "c2VhbGVk" },
     { type: "moderated", action: "mute-audio" },
+    { type: "videoLayers", highest: "medium" },
     { type: "moderated", action: "stop-video" },
     { type: "participantUpdated", participant: { ...participant, hand: 3, screen: true } },
     { type: "reaction", from: "p1", reaction: "clap" },

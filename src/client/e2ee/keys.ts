@@ -29,6 +29,7 @@ const utf8 = new TextEncoder();
 const LABEL = {
   frame: "treff e2ee v1 frame",
   chat: "treff e2ee v1 chat",
+  content: "treff e2ee v1 content",
   ratchet: "treff e2ee v1 ratchet",
   pairwise: "treff e2ee v1 pairwise",
   sealKey: "treff e2ee v2 sealed key",
@@ -175,6 +176,17 @@ export function sealChat(key: SenderKey, text: string, from: string, keyId: numb
 export async function openChat(key: SenderKey, sealed: string, from: string, keyId: number): Promise<string | undefined> {
   const plain = await open(key.chatKey, sealed, utf8.encode(`${LABEL.chat}|${from}|${keyId}`));
   return plain && new TextDecoder().decode(plain);
+}
+
+// --- content (polls, whiteboard, notes, slides…) -----------------------------------
+
+/** Sealed under the sender key's chat key, labelled with the topic: content of one topic never opens as another's, or as chat. */
+export function sealContent(key: SenderKey, topic: string, bytes: Uint8Array, from: string, keyId: number): Promise<string> {
+  return seal(key.chatKey, bytes, utf8.encode(`${LABEL.content}|${topic}|${from}|${keyId}`));
+}
+
+export function openContent(key: SenderKey, topic: string, sealed: string, from: string, keyId: number): Promise<Uint8Array | undefined> {
+  return open(key.chatKey, sealed, utf8.encode(`${LABEL.content}|${topic}|${from}|${keyId}`));
 }
 
 /** AES-GCM with a random nonce: nonce ‖ ciphertext ‖ tag, in base64url. */

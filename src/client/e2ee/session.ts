@@ -22,23 +22,26 @@ import {
   expandSenderKey,
   newSenderKey,
   openChat,
+  openContent,
   openSenderKey,
   pairwiseKey,
   passphraseSecret,
   ratchet,
   safetyCode,
   sealChat,
+  sealContent,
   sealSenderKey,
   type Identity,
+  type SenderKey,
 } from "./keys.js";
 import { keptIdentityKeyPair } from "./kept-identity.js";
 import type { MediaKind } from "./frame.js";
 import type { FromWorker, ToWorker, TransformOptions } from "./worker.js";
 
-/** What openChat gives for a sealed message that was opened here before: the server sent it again. */
-export const REPEATED = Symbol("a sealed chat message sent again");
-/** Sealed chat messages remembered against repeats: far more than a meeting writes. */
-const REMEMBERED_CHAT = 10_000;
+/** What openChat and openContent give for a sealed message opened here before: the server sent it again. */
+export const REPEATED = Symbol("a sealed message sent again");
+/** Sealed messages (chat and content) remembered against repeats: far more than a meeting writes. */
+const REMEMBERED_SEALED = 20_000;
 
 /** How long a fresh key travels before we encrypt with it (after someone left). */
 export const KEY_SWITCH_DELAY_MS = 1_000;
@@ -81,7 +84,7 @@ export class E2eeSession {
   private selfId: ParticipantId | undefined;
   private readonly peers = new Map<ParticipantId, Peer>();
   /** Nonces of the sealed chat messages opened so far, oldest first. */
-  private readonly openedChat = new Set<string>();
+  private readonly opened = new Set<string>();
   /** The key we encrypt with now. */
   private current: { keyId: number; raw: Uint8Array };
   /** A fresh key on its way to everyone, used once KEY_SWITCH_DELAY_MS has passed. */
@@ -243,27 +246,46 @@ export class E2eeSession {
   }
 
   /** A chat message sealed with our current key. */
-  async sealChat(text: string): Promise<{ keyId: number; sealed: string }> {
-    const { keyId, raw } = this.current;
-    // Our own ring holds the key in use, already expanded (useKey put it there).
-    const key = (await this.ownRing.get(keyId)) ?? (await expandSenderKey(raw));
-    return { keyId, sealed: await sealChat(key, text, this.selfId ?? "", keyId) };
+  sealChat(text: string): Promise<{ keyId: number; sealed: string }> {
+    return this.sealWithCurrent((key, from, keyId) => sealChat(key, text, from, keyId));
   }
 
   /** A sealed chat message's text, or undefined if we hold no key that opens it. */
-  async openChat(from: ParticipantId, keyId: number, sealed: string): Promise<string | typeof REPEATED | undefined> {
+  openChat(from: ParticipantId, keyId: number, sealed: string): Promise<string | typeof REPEATED | undefined> {
+    return this.openOnce(from, keyId, sealed, (key) => openChat(key, sealed, from, keyId));
+  }
+
+  /** Content of one topic (a poll, a stroke…) sealed with our current key. */
+  sealContent(topic: string, bytes: Uint8Array): Promise<{ keyId: number; sealed: string }> {
+    return this.sealWithCurrent((key, from, keyId) => sealContent(key, topic, bytes, from, keyId));
+  }
+
+  /** Sealed content's bytes, or undefined if we hold no key that opens it (yet). */
+  openContent(from: ParticipantId, topic: string, keyId: number, sealed: string): Promise<Uint8Array | typeof REPEATED | undefined> {
+    return this.openOnce(from, keyId, sealed, (key) => openContent(key, topic, sealed, from, keyId));
+  }
+
+  private async sealWithCurrent(seal: (key: SenderKey, from: string, keyId: number) => Promise<string>): Promise<{ keyId: number; sealed: string }> {
+    const { keyId, raw } = this.current;
+    // Our own ring holds the key in use, already expanded (useKey put it there).
+    const key = (await this.ownRing.get(keyId)) ?? (await expandSenderKey(raw));
+    return { keyId, sealed: await seal(key, this.selfId ?? "", keyId) };
+  }
+
+  /** Opens something sealed with `from`'s key `keyId`, once: the same sealed message again is REPEATED. */
+  private async openOnce<T>(from: ParticipantId, keyId: number, sealed: string, open: (key: SenderKey) => Promise<T | undefined>): Promise<T | typeof REPEATED | undefined> {
     const ring = from === this.selfId ? this.ownRing : this.peers.get(from)?.ring;
     const key = await ring?.get(keyId);
-    const text = key && (await openChat(key, sealed, from, keyId));
-    if (text === undefined) return undefined;
+    const plain = key && (await open(key));
+    if (plain === undefined) return undefined;
     ring?.confirm(keyId);
     // Every message is sealed under a random nonce (its first 12 bytes, 16 characters), and only the
     // holder of the key can seal one that opens: the same nonce twice is the server repeating a message.
     const nonce = sealed.slice(0, 16);
-    if (this.openedChat.has(nonce)) return REPEATED;
-    this.openedChat.add(nonce);
-    if (this.openedChat.size > REMEMBERED_CHAT) this.openedChat.delete(this.openedChat.values().next().value!);
-    return text;
+    if (this.opened.has(nonce)) return REPEATED;
+    this.opened.add(nonce);
+    if (this.opened.size > REMEMBERED_SEALED) this.opened.delete(this.opened.values().next().value!);
+    return plain;
   }
 
   /** How a participant's media reaches us. */

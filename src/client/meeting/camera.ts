@@ -5,7 +5,7 @@
  * `join`; gathering starts when `joined` brings the ICE servers (TURN
  * credentials are only handed out then).
  */
-import type { ClientMessageInput, IceCandidate } from "../../protocol/messages.js";
+import type { ClientMessageInput, IceCandidate, VideoQuality } from "../../protocol/messages.js";
 import { Publisher } from "../rtc/publisher.js";
 import type { LocalMedia } from "../media.js";
 import type { E2eeSession } from "../e2ee/session.js";
@@ -19,6 +19,14 @@ export interface PublisherContext {
   watch(pc: RTCPeerConnection): void;
 }
 
+/** How many camera layers (lowest first) to encode for the highest layer anyone receives. */
+const LAYERS_FOR: Readonly<Record<VideoQuality, number>> = { off: 1, low: 1, medium: 2, high: 3 };
+/**
+ * A layer nobody receives pauses only after this long: tiles change size as people come and go,
+ * and a layer that comes back needs a key frame. A layer someone wants starts at once.
+ */
+export const PAUSE_LAYERS_AFTER_MS = 3_000;
+
 interface PreparedPublisher {
   publisher: Publisher;
   offer: Promise<void>;
@@ -29,6 +37,9 @@ export class CameraPublisher {
   private prepared: PreparedPublisher | undefined;
   /** The ICE servers of the current connection's `joined`; until then nothing gathers. */
   private iceServers: RTCIceServer[] | undefined;
+  /** Camera layers being encoded (a new publisher encodes all three), and a pause that waits. */
+  private layers = 3;
+  private pauseTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly media: LocalMedia,
@@ -47,6 +58,8 @@ export class CameraPublisher {
     this.publisher?.close();
     const { publisher } = prepared;
     this.publisher = publisher;
+    this.layers = 3;
+    clearTimeout(this.pauseTimer);
     this.context.watch(publisher.pc);
     // The person may have switched a device off or on since the offer was made.
     await publisher.useTracks(this.media.audioTrack, this.media.videoTrack);
@@ -66,6 +79,22 @@ export class CameraPublisher {
     void this.publisher?.acceptAnswer(sdp);
   }
 
+  /** The server said which layer anyone receives at most (`videoLayers`): encode no more than that. */
+  limitLayers(highest: VideoQuality): void {
+    const wanted = LAYERS_FOR[highest];
+    clearTimeout(this.pauseTimer);
+    const apply = () => {
+      const publisher = this.publisher;
+      if (!publisher || wanted === this.layers) return;
+      this.layers = wanted;
+      void publisher.encodeLayers(wanted).catch(() => {
+        if (this.publisher === publisher) this.layers = 3; // unchanged; try again with the next message
+      });
+    };
+    if (wanted > this.layers) apply();
+    else if (wanted < this.layers) this.pauseTimer = setTimeout(apply, PAUSE_LAYERS_AFTER_MS);
+  }
+
   /** Sends whatever microphone and camera track is open now. */
   async useCurrentTracks(): Promise<void> {
     await this.publisher?.useTracks(this.media.audioTrack, this.media.videoTrack);
@@ -78,6 +107,7 @@ export class CameraPublisher {
   }
 
   close(): void {
+    clearTimeout(this.pauseTimer);
     this.iceServers = undefined;
     this.publisher?.close();
     this.publisher = undefined;

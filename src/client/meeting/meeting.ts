@@ -20,6 +20,7 @@ import { Receiver } from "./receiver.js";
 import { ScreenShare } from "./screen-share.js";
 import { MeetingEncryption } from "./encryption.js";
 import { MeetingChat } from "./chat.js";
+import { ContentChannel } from "./content.js";
 import { Moderation } from "./moderation.js";
 import { ActivityMeters } from "./activity.js";
 
@@ -45,6 +46,8 @@ export class Meeting implements MeetingControls {
   private readonly receiver: Receiver;
   private readonly screen: ScreenShare;
   private readonly chat: MeetingChat;
+  /** What participants create together (polls, whiteboard, notes, slides…): features send and listen here. */
+  readonly content: ContentChannel;
   readonly moderator: Moderation;
   private readonly meters: ActivityMeters;
 
@@ -76,6 +79,7 @@ export class Meeting implements MeetingControls {
     this.receiver = new Receiver({ ...context, showTracks: (tracks) => this.view?.remoteTracks(tracks) });
     this.screen = new ScreenShare(context, () => this.stopScreenShare());
     this.chat = new MeetingChat(send, () => this.e2ee.session, () => this.view);
+    this.content = new ContentChannel({ send, backlog: () => this.signaling.backlog }, () => this.e2ee.session);
     this.moderator = new Moderation(room, send);
     this.meters = new ActivityMeters({ media, camera: this.camera, receiver: this.receiver }, () => this.roster.selfId, () => this.view);
     this.registerHandlers();
@@ -291,12 +295,14 @@ export class Meeting implements MeetingControls {
     });
     s.on("chat", (m) => this.chat.plain(m));
     s.on("sealedChat", (m) => this.chat.sealed(m));
+    s.on("content", (m) => this.content.receive(m));
     s.on("e2eeKey", (m) => this.e2ee.session?.receiveKey(m.from, m.keyId, m.sealed));
     s.on("reaction", (m) => {
       const from = m.from === this.roster.selfId ? this.self() : this.roster.get(m.from);
       if (from) this.view?.reaction(from, m.reaction);
     });
     s.on("moderated", (m) => void this.obeyModerator(m.action));
+    s.on("videoLayers", (m) => this.camera.limitLayers(m.highest));
     s.on("farewell", (m) => {
       // Removed, or the meeting ended: a moderator key for it is of no use any more.
       if (m.reason !== "refused") this.moderator.forgetKey();

@@ -3,6 +3,7 @@
  * camera to the media server, the camera as VP8 in three simulcast layers.
  * Janus forwards to each receiver the layer it asked for by the size of
  * its tile (ui/layout.ts), or a lower one when its bandwidth is short.
+ * Layers nobody receives pause (`encodeLayers`, told by `videoLayers`).
  */
 import type { IceCandidate } from "../../protocol/messages.js";
 import type { E2eeSession } from "../e2ee/session.js";
@@ -103,6 +104,20 @@ export class Publisher {
       [this.video.sender, video ?? null],
     ] as const;
     await Promise.all(swaps.filter(([sender, track]) => sender.track !== track).map(([sender, track]) => sender.replaceTrack(track)));
+  }
+
+  /**
+   * Encodes only the lowest `count` camera layers (1 to 3); the others pause until asked for
+   * again. The lowest always runs, so a newcomer's picture starts at once.
+   */
+  async encodeLayers(count: number): Promise<void> {
+    const sender = this.video.sender;
+    const parameters = sender.getParameters();
+    if (parameters.encodings.length !== SIMULCAST_ENCODINGS.length) return; // a screen, or not negotiated yet
+    const keep = Math.max(1, Math.min(count, parameters.encodings.length));
+    // Highest first (SIMULCAST_ENCODINGS): the last `keep` are the lowest layers.
+    parameters.encodings.forEach((encoding, i) => (encoding.active = i >= parameters.encodings.length - keep));
+    await sender.setParameters(parameters);
   }
 
   /** Audio level 0..1 of what this participant sends, for the speaking indicator. */
