@@ -3,9 +3,10 @@
  * operator's command makes a staff account; the staff member registers a passkey (Chromium's
  * virtual authenticator), signs out and in again, and creates an appointment; the patient (a
  * phone, in German) opens the link, tests camera and microphone, consents and waits; the staff
- * member sees them and calls them in; both decode each other's video over one direct
+ * member sees them (and a second patient who typed their code on /sprechstunde), messages the first
+ * and calls them in; both decode each other's video over one direct
  * connection whose selected candidate pair joins the two browsers (not Janus); they chat;
- * hang-up ends it for both, and the used link is refused.
+ * hang-up ends it for both, the second patient moves up and is turned away, and the used link is refused.
  */
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
@@ -141,11 +142,24 @@ describe("video consultation", () => {
     await patient.page.getByRole("status").filter({ hasText: "Sie sind Nummer 1 in der Warteschlange." }).waitFor();
     await patient.page.screenshot({ path: `${SCREENSHOTS}/consultation-patient-waiting-phone.png`, fullPage: true });
 
+    // A second patient types their code on /sprechstunde (a desktop, in English) and waits behind.
+    await staff.page.getByLabel(/^Label/).fill("Herr K.");
+    await staff.page.getByRole("button", { name: "Create link" }).click();
+    const secondCode = await waitUntil("the second code", async () => (await staff.page.locator(".consult-code").textContent()) ?? "", (c) => /^\d{8}$/.test(c) && c !== code);
+    const second = await newParticipant(browser, { locale: "en-US", viewport: { width: 1280, height: 720 } });
+    await second.page.goto(`${base}/sprechstunde`);
+    await second.page.getByLabel("Enter the code from your practice").fill(`${secondCode.slice(0, 4)} ${secondCode.slice(4)}`);
+    await second.page.getByRole("button", { name: "Continue" }).click();
+    await second.page.getByLabel(/I agree to a video consultation/).check();
+    await second.page.getByRole("button", { name: "Enter the waiting room" }).click();
+    await second.page.getByRole("status").filter({ hasText: "You are number 2 in the queue." }).waitFor();
+    await second.page.screenshot({ path: `${SCREENSHOTS}/consultation-patient-waiting-desktop.png`, fullPage: true });
+    await staff.page.getByText("2 waiting").waitFor();
+
     // The staff member sees them, with the check's result, and calls them in.
     const callIn = staff.page.getByRole("button", { name: "Call in Frau M., 10:30 · Maria" });
     await callIn.waitFor();
-    await staff.page.getByText("devices checked").waitFor();
-    await staff.page.getByText("1 waiting").waitFor();
+    await staff.page.getByRole("listitem").filter({ hasText: "Maria" }).getByText("devices checked").waitFor();
     await staff.page.screenshot({ path: `${SCREENSHOTS}/consultation-staff-queue-desktop.png`, fullPage: true });
     await staff.page.setViewportSize({ width: 390, height: 844 });
     await staff.page.screenshot({ path: `${SCREENSHOTS}/consultation-staff-queue-phone.png`, fullPage: true });
@@ -186,6 +200,11 @@ describe("video consultation", () => {
     await patient.page.getByRole("heading", { name: "Ihre Sprechstunde ist beendet" }).waitFor();
     await waitUntil("the patient's camera and microphone are off", () => patient.page.evaluate(() => (window as unknown as { __tracks: MediaStreamTrack[] }).__tracks.map((t) => t.readyState)), (states) => states.length > 0 && states.every((s) => s === "ended"));
     await staff.page.getByRole("heading", { name: "Waiting room" }).waitFor();
+    // The second patient moves up; the staff member turns them away.
+    await second.page.getByRole("status").filter({ hasText: "You are number 1 in the queue." }).waitFor();
+    await staff.page.getByText("1 waiting").waitFor();
+    await staff.page.getByRole("button", { name: "Turn away Herr K." }).click();
+    await second.page.getByRole("heading", { name: "Your wait has ended" }).waitFor();
     await staff.page.getByText("Nobody is waiting.").waitFor();
 
     // The used link is refused.
@@ -197,7 +216,7 @@ describe("video consultation", () => {
 
     // Nothing about the patient or the appointment reached the log.
     const log = server.logLines.join("\n");
-    for (const secret of ["Frau M.", "Maria", code, link!.split("#")[1]!]) assert.ok(!log.includes(secret), `the log does not contain ${secret}`);
-    await Promise.all([staff.context.close(), patient.context.close(), again.context.close()]);
+    for (const secret of ["Frau M.", "Herr K.", "Maria", code, secondCode, link!.split("#")[1]!]) assert.ok(!log.includes(secret), `the log does not contain ${secret}`);
+    await Promise.all([staff.context.close(), patient.context.close(), second.context.close(), again.context.close()]);
   });
 });

@@ -52,7 +52,7 @@ export const consultationDe: Record<keyof typeof consultationEn, string> = {
   cConsentNeeded: "Bitte bestätigen Sie zuerst Ihre Einwilligung.",
   cTermsTitle: "Nutzungsbedingungen",
   cTerms:
-    "Diese Videosprechstunde bietet {practice} an. Sie brauchen kein Konto. Bild und Ton gehen direkt zwischen Ihrem Browser und dem Browser der Praxis, Ende-zu-Ende-verschlüsselt (DTLS-SRTP); der Server verbindet nur die beiden und sieht keines davon. Nichts wird aufgezeichnet. Der Server speichert weder Ihren Termin noch Ihr Gespräch; technische Verbindungsdaten werden mit dem Ende des Gesprächs gelöscht. Es gibt keine Werbung.",
+    "Diese Videosprechstunde bietet {practice} an. Sie brauchen kein Konto. Bild und Ton gehen direkt zwischen Ihrem Browser und dem Browser der Praxis, Ende-zu-Ende-verschlüsselt (DTLS-SRTP); der Server verbindet nur die beiden und kann keines davon sehen. Nichts wird aufgezeichnet. Der Server schreibt nichts über Ihren Termin oder Ihr Gespräch auf und vergisst beides, wenn die Sprechstunde endet. Es gibt keine Werbung.",
   cPrivacy: "Datenschutzhinweise",
   cCheckDevices: "Kamera und Mikrofon testen",
   cDevicesOk: "Kamera und Mikrofon funktionieren.",

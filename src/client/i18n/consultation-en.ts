@@ -50,7 +50,7 @@ export const consultationEn = {
   cConsentNeeded: "Please confirm your consent first.",
   cTermsTitle: "Terms of use",
   cTerms:
-    "This video consultation is provided by {practice}. You need no account. Picture and sound go directly between your browser and the practice's browser, encrypted end to end (DTLS-SRTP); the server only connects the two and sees neither. Nothing is recorded. The server keeps no record of your appointment or your call; technical connection data is deleted when the call ends. There is no advertising.",
+    "This video consultation is provided by {practice}. You need no account. Picture and sound go directly between your browser and the practice's browser, encrypted end to end (DTLS-SRTP); the server only connects the two and can see neither. Nothing is recorded. The server writes nothing about your appointment or your call anywhere and forgets both when the consultation ends. There is no advertising.",
   cPrivacy: "Privacy notice",
   cCheckDevices: "Test camera and microphone",
   cDevicesOk: "Camera and microphone work.",
