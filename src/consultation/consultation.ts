@@ -66,6 +66,13 @@ export class Consultation {
   /** The staff account a Cookie header's session names, if the session is valid and the account still exists. */
   staffOf(cookieHeader: string | undefined): StaffAccount | undefined {
     const id = this.sessions.verify(sessionCookieValue(cookieHeader));
-    return id ? this.store.find(id) : undefined;
+    if (!id) return undefined;
+    try {
+      return this.store.find(id);
+    } catch (error) {
+      // A broken staff file signs nobody in (and says why once per attempt), rather than failing the connection.
+      this.log.error({ err: (error as Error).message }, "cannot read the consultation's staff file");
+      return undefined;
+    }
   }
 }

@@ -74,8 +74,10 @@ export class ConsultationHub {
         try {
           this.handle(peer, message);
         } catch (error) {
-          if (!(error instanceof Refusal)) throw error;
-          link.send({ type: "error", code: error.code, message: error.message, inReplyTo: message.type });
+          if (error instanceof Refusal) return link.send({ type: "error", code: error.code, message: error.message, inReplyTo: message.type });
+          // A bug must not take the server down: the message is dropped, the sender told.
+          this.options.log.error({ inReplyTo: message.type, err: error instanceof Error ? error.message : String(error) }, "consultation message failed");
+          link.send({ type: "error", code: "internal", message: "the server could not handle this message", inReplyTo: message.type });
         }
       },
       close: () => this.leave(peer),

@@ -18,6 +18,7 @@ import { runStaffCommand } from "../../src/consultation/cli.js";
 import { newParticipant } from "../helpers/browser.js";
 import { SCREENSHOTS, useServerAndBrowser } from "../helpers/suite.js";
 import { waitUntil } from "../helpers/wait.js";
+import { seriousViolations } from "../helpers/axe.js";
 
 /** The selected candidate pair of the page's direct connection: both ends as address:port. */
 async function directPair(page: Page): Promise<{ local: string; remote: string; state: string } | undefined> {
@@ -138,9 +139,11 @@ describe("video consultation", () => {
     await patient.page.getByLabel("Ihr Name (freiwillig)").fill("Maria");
     await patient.page.getByLabel(/Ich willige in eine Videosprechstunde ein/).check();
     await patient.page.screenshot({ path: `${SCREENSHOTS}/consultation-patient-landing-phone.png`, fullPage: true });
+    assert.deepEqual(await seriousViolations(patient.page), [], "the patient's first page");
     await patient.page.getByRole("button", { name: "Ins Wartezimmer" }).click();
     await patient.page.getByRole("status").filter({ hasText: "Sie sind Nummer 1 in der Warteschlange." }).waitFor();
     await patient.page.screenshot({ path: `${SCREENSHOTS}/consultation-patient-waiting-phone.png`, fullPage: true });
+    assert.deepEqual(await seriousViolations(patient.page), [], "the waiting screen");
 
     // A second patient types their code on /sprechstunde (a desktop, in English) and waits behind.
     await staff.page.getByLabel(/^Label/).fill("Herr K.");
@@ -161,6 +164,7 @@ describe("video consultation", () => {
     await callIn.waitFor();
     await staff.page.getByRole("listitem").filter({ hasText: "Maria" }).getByText("devices checked").waitFor();
     await staff.page.screenshot({ path: `${SCREENSHOTS}/consultation-staff-queue-desktop.png`, fullPage: true });
+    assert.deepEqual(await seriousViolations(staff.page), [], "the staff queue");
     await staff.page.setViewportSize({ width: 390, height: 844 });
     await staff.page.screenshot({ path: `${SCREENSHOTS}/consultation-staff-queue-phone.png`, fullPage: true });
     await staff.page.setViewportSize({ width: 1280, height: 720 });
@@ -182,6 +186,7 @@ describe("video consultation", () => {
     assert.equal(server.registry.stats().rooms, 0, "no meeting (and so no Janus room) was used");
 
     await staff.page.screenshot({ path: `${SCREENSHOTS}/consultation-call-desktop.png` });
+    assert.deepEqual(await seriousViolations(patient.page), [], "the call screen");
     await patient.page.screenshot({ path: `${SCREENSHOTS}/consultation-call-phone.png` });
 
     // Chat over the data channel.
