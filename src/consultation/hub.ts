@@ -61,12 +61,6 @@ export class ConsultationHub {
     this.now = options.now ?? Date.now;
   }
 
-  get callCount(): number {
-    let calls = 0;
-    for (const peer of this.staff) if (peer.call) calls++;
-    return calls;
-  }
-
   connect(link: ConsultationLink, address: string, cookieHeader: string | undefined): ConsultationConnection {
     const peer = new Peer(link, address, this.options.staffOf(cookieHeader));
     return {
