@@ -6,6 +6,11 @@ import { cp, mkdir, rm } from "node:fs/promises";
 await rm("dist", { recursive: true, force: true });
 await mkdir("dist/public", { recursive: true });
 await cp("public", "dist/public", { recursive: true });
+// pdf.js for presentations, served from Treff's own origin (no CDN): its worker, and the fonts,
+// character maps, colour profiles and image decoders it loads only when a PDF needs them.
+const PDFJS = "node_modules/pdfjs-dist";
+await cp(`${PDFJS}/build/pdf.worker.min.mjs`, "dist/public/pdfjs/pdf.worker.mjs");
+for (const folder of ["cmaps", "standard_fonts", "iccs", "wasm"]) await cp(`${PDFJS}/${folder}`, `dist/public/pdfjs/${folder}`, { recursive: true });
 
 await Promise.all([
   build({
@@ -32,6 +37,9 @@ await Promise.all([
     platform: "browser",
     target: ["chrome110", "firefox115", "safari16"],
     format: "esm",
+    // pdf.js (presentations) is a chunk of its own, loaded only when a presentation starts.
+    splitting: true,
+    chunkNames: "chunks/[name]-[hash]",
     minify: true,
     // No source maps for browsers: a served map would hand anyone the unminified client (and its
     // comments); developers read src/ instead.

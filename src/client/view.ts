@@ -5,10 +5,12 @@
  * meeting (`MeetingControls`, which meeting/meeting.ts implements). The
  * controller holds no DOM; the screen never sees signaling or peer connections.
  */
-import type { ErrorCode, LobbyEntry, ModeratorAction, Participant, ParticipantId, Reaction, ServerMessageOf, VideoQuality } from "../protocol/messages.js";
+import type { BreakoutId, ErrorCode, LobbyEntry, ModeratorAction, ModeratorActionForAll, NewcomerDefaults, Participant, ParticipantId, Reaction, ServerMessageOf, VideoQuality } from "../protocol/messages.js";
 import type { RemoteTracks } from "./rtc/subscriber.js";
 import type { Quality } from "./rtc/quality.js";
 import type { PeerState } from "./e2ee/session.js";
+import type { Collaboration } from "./collab/collaboration.js";
+import type { Polls } from "./polls/polls.js";
 
 /** This page encrypts, or its browser cannot, or the operator switched end-to-end encryption off. */
 export type EncryptionMode = "encrypting" | "unsupported" | "off";
@@ -57,10 +59,63 @@ export interface MeetingView {
   screenBusy(): void;
   /** Microphone or camera changed without the person's click (a moderator muted them). */
   controlsChanged(): void;
+  /** Breakout rooms: how they stand (undefined: there are none). */
+  breakouts(info: BreakoutInfo | undefined): void;
+  /** A moderator's message to all breakout rooms. */
+  breakoutBroadcast(from: string, text: string): void;
+  /** For moderators: someone asks for help in a breakout room. */
+  breakoutHelp(from: string, room: BreakoutId): void;
+  // --- Moderator tools (issue 13) ---
+  /**
+   * A moderator stopped this person's screen share, asks them to unmute (a request they may
+   * ignore), or the meeting starts newcomers muted or with the camera off.
+   */
+  moderatorNotice(kind: "stop-screen" | "ask-unmute" | "start-muted"): void;
+  /** For moderators: how newcomers start. */
+  newcomerDefaults(defaults: NewcomerDefaults): void;
+  /** While waiting in the lobby: a moderator's note. */
+  lobbyMessage(text: string): void;
+}
+
+// --- Breakout rooms (meeting/breakouts.ts) ------------------------------------
+
+/** The breakout rooms as the screen shows them; times are local (ms since 1970). */
+export interface BreakoutInfo {
+  /** Each room with the name the moderators gave it (undefined: not known here; the screen says "Room n"). */
+  rooms: { id: BreakoutId; name: string | undefined }[];
+  assignments: Record<ParticipantId, BreakoutId>;
+  phase: "planning" | "open" | "closing";
+  allowChoose: boolean;
+  durationMinutes: number | null;
+  /** Open with a time limit: when the countdown to return starts. */
+  endsAt: number | undefined;
+  /** Closing: when everyone is back in the main room. */
+  returnAt: number | undefined;
+  /** Where this person is (null: the main room). */
+  here: BreakoutId | null;
+  /** Everyone in the meeting, this person included, for the moderators' panel. */
+  everyone: Participant[];
+}
+
+/** What the screen asks of the breakout rooms: the first group for moderators (the server checks), the last two for everyone. */
+export interface BreakoutControls {
+  create(names: readonly string[]): Promise<void>;
+  rename(names: readonly string[]): Promise<void>;
+  assign(assignments: Record<ParticipantId, BreakoutId | null>): void;
+  assignRandom(): void;
+  settings(allowChoose: boolean, durationMinutes: number | null): void;
+  open(): void;
+  close(): void;
+  broadcast(text: string): Promise<void>;
+  /** Go to a room (null: the main room): a moderator visits; others when choosing is allowed. */
+  choose(room: BreakoutId | null): void;
+  askForHelp(): void;
 }
 
 /** What the meeting screen asks of the meeting. */
 export interface MeetingControls {
+  /** Whiteboard, shared notes and presentation (collab/collaboration.ts). */
+  readonly collab: Collaboration;
   /** Whether this page encrypts end to end, or why not; undefined until the server's `welcome`. */
   readonly encryption: EncryptionMode | undefined;
   readonly sharingScreen: boolean;
@@ -84,6 +139,9 @@ export interface MeetingControls {
   react(reaction: Reaction): void;
   /** Requests only moderators may make: the server checks the role; the screen offers them only to moderators. */
   readonly moderator: ModeratorControls;
+  readonly breakouts: BreakoutControls;
+  /** Polls (issue 13): the panel draws them and asks for changes. */
+  readonly polls: Polls;
 }
 
 /** What a moderator asks of the meeting. */
@@ -96,6 +154,10 @@ export interface ModeratorControls {
   allowMultipleShares(allowed: boolean): void;
   requireE2ee(required: boolean): void;
   endMeeting(): void;
+  /** Moderator tools (issue 13): act on everyone else, set how newcomers start, a note to the lobby. */
+  moderateAll(action: ModeratorActionForAll): void;
+  setNewcomerDefaults(defaults: NewcomerDefaults): void;
+  messageLobby(text: string): void;
   /** The moderator link of this meeting, for moderators to hand on; undefined for others. */
   link(): string | undefined;
 }

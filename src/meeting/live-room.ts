@@ -28,7 +28,8 @@ import { verifyPassword, type PasswordHash } from "./password.js";
 import { decideAdmission, type EntryFacts } from "./admission.js";
 import { newKeyId, type ModeratorClaims } from "./moderator-keys.js";
 import { ForbiddenError, ParticipantNotFoundError, RefusedError, RoomClosedError } from "./errors.js";
-import { RoomMedia, type MemberMedia } from "./room-media.js";
+import { RoomMedia, type MemberMedia, type RoomMediaEvents } from "./room-media.js";
+import { BreakoutRooms } from "./breakout-rooms.js";
 import { Moderation } from "./moderation.js";
 import { StateKeeper } from "./recoverable-state.js";
 import type { Admission, JoinRequest, Known, Member, ParticipantLink, RoomContext, Waiter } from "./room-context.js";
@@ -51,8 +52,11 @@ export class LiveRoom {
   readonly shutOut = new Set<string>();
   /** This run of the meeting: promoted moderator keys are valid only in it (carried over when the room moves to another node). */
   instance = newKeyId();
+  /** The main room's media; each breakout room has its own (breakout-rooms.ts). */
   readonly media: RoomMedia;
+  readonly mediaEvents: RoomMediaEvents;
   readonly moderation: Moderation;
+  readonly breakouts: BreakoutRooms;
   /** Which camera layers anyone receives, so publishers encode no layer nobody watches. */
   private readonly layers = new LayerDemand();
   password: PasswordHash | undefined;
@@ -69,11 +73,13 @@ export class LiveRoom {
     private readonly onClosed: () => void,
   ) {
     this.roomAttempts = new PasswordAttempts(context.policy.roomPasswordAttempts);
-    this.media = new RoomMedia(context.mediaPlane, context.log, {
+    this.mediaEvents = {
       publishing: (id, source, up) => this.deliver(this.room.update(id, source === "camera" ? { publishing: up } : { screen: up })),
       send: (id, message) => this.members.get(id)?.link.send(message),
-    });
+    };
+    this.media = new RoomMedia(context.mediaPlane, context.log, this.mediaEvents);
     this.moderation = new Moderation(this);
+    this.breakouts = new BreakoutRooms(this);
     this.kept = context.recovery && new StateKeeper(this, name, context.recovery);
     this.restored = this.kept ? this.queue.run(() => this.kept!.restore()) : Promise.resolve();
   }
@@ -132,7 +138,7 @@ export class LiveRoom {
       const id = known?.id ?? newId();
       if (decision.kind === "knock") return this.knock(id, request);
       const key = entry.moderatorKey && claims ? { grant: claims.grant, id: claims.id } : known?.role === "moderator" ? known.key : undefined;
-      const member = await this.enter(id, request, decision.role, key);
+      const member = await this.enter(id, request, decision.role, key, !!known);
       return { entered: Promise.resolve(member), waiting: false, cancel: () => {} };
     });
   }
@@ -157,7 +163,7 @@ export class LiveRoom {
   // whoever holds the participant id now.
 
   async publish(member: Member, sdp: string): Promise<string> {
-    const answer = await this.media.publish(this.current(member).media, sdp);
+    const answer = await this.mediaOf(member).publish(this.current(member).media, sdp);
     if (this.members.get(member.id) === member) this.tellLayers(this.layers.published(member.id));
     return answer;
   }
@@ -173,10 +179,13 @@ export class LiveRoom {
     video: Readonly<Record<ParticipantId, VideoQuality>> = {},
   ): Promise<ParticipantId[]> {
     const { publishing, screens, unknown } = this.room.resolveSubscription(this.current(member).id, wanted, wantedScreens);
+    // Only those in the same room (main or breakout) can be received: their media is in the same media room.
+    const here = (id: ParticipantId) => this.breakouts.locationOf(id) === this.breakouts.locationOf(member.id);
     const mediaOf = new Map([...this.members].map(([id, m]) => [id, m.media]));
-    await member.media.participant.subscribe(this.media.wishes(mediaOf, publishing, screens, video));
+    const received = publishing.filter(here);
+    await member.media.participant.subscribe(this.mediaOf(member).wishes(mediaOf, received, screens.filter(here), video));
     if (this.members.get(member.id) === member) {
-      this.tellLayers(this.layers.receive(member.id, new Map(publishing.map((id) => [id, video[id] ?? "high"]))));
+      this.tellLayers(this.layers.receive(member.id, new Map(received.map((id) => [id, video[id] ?? "high"]))));
     }
     return unknown;
   }
@@ -185,10 +194,11 @@ export class LiveRoom {
   publishScreen(member: Member, sdp: string): Promise<string> {
     return this.queue.run(async () => {
       const { media } = this.current(member);
-      const othersShare = [...this.members.values()].some((m) => m.media.screen && m !== member);
+      const location = this.breakouts.locationOf(member.id);
+      const othersShare = [...this.members.values()].some((m) => m.media.screen && m !== member && this.breakouts.locationOf(m.id) === location);
       if (othersShare && !this.room.allowsMultipleShares) throw new RefusedError("screen-busy", "someone else is sharing their screen");
       await this.stopScreenOf(member);
-      return this.media.publishScreen(member.id, media, sdp, () => void this.queue.run(() => this.stopScreenOf(member)));
+      return this.mediaOf(member).publishScreen(member.id, media, sdp, () => void this.queue.run(() => this.stopScreenOf(member)));
     });
   }
 
@@ -221,9 +231,11 @@ export class LiveRoom {
     this.deliver(this.room.react(this.current(member).id, reaction));
   }
 
-  /** Relays a chat message (plain or sealed) to everyone in the meeting. It is not stored and not logged. */
+  /** Relays a chat message (plain or sealed) to everyone in the meeting (in the same breakout room). It is not stored and not logged. */
   chat(member: Member, content: ChatContent): void {
-    this.deliver(this.room.chat(this.current(member).id, content, Date.now()));
+    const from = this.current(member).id;
+    // While breakout rooms are open, chat stays in the room (moderators hear every room): docs/e2ee.md.
+    this.deliver(this.room.chat(from, content, Date.now()).filter(({ to }) => this.breakouts.together(from, to)));
   }
 
   /** Relays content (plain or sealed) as content-policy.ts allows. It is not stored and not logged. */
@@ -267,10 +279,16 @@ export class LiveRoom {
   }
 
   /** Brings someone into the meeting: media at the media server, then `joined` and the news to the others. */
-  async enter(id: ParticipantId, { name, link, publicKey }: Pick<JoinRequest, "name" | "link" | "publicKey">, role: Role, key?: Member["key"]): Promise<Member> {
+  async enter(
+    id: ParticipantId,
+    { name, link, publicKey }: Pick<JoinRequest, "name" | "link" | "publicKey">,
+    role: Role,
+    key?: Member["key"],
+    returning = false,
+  ): Promise<Member> {
     let media: MemberMedia;
     try {
-      media = await this.media.add(id);
+      media = await this.breakouts.mediaAt(this.breakouts.locationOf(id)).add(id);
     } catch (error) {
       await this.closeIfEmpty(); // nobody got in: an empty room must not linger in the registry
       throw error;
@@ -279,7 +297,9 @@ export class LiveRoom {
     const member: Member = { id, link, media, ...(key ? { key } : {}) };
     this.members.set(id, member);
     this.known.set(hash(token), { id, role, ...(key ? { key } : {}) });
-    const { others, deliveries } = this.room.add(id, name, role, publicKey ?? null);
+    const { others, deliveries, startWith } = this.room.add(id, name, role, publicKey ?? null, returning);
+    // A newcomer bound by the meeting's defaults: the media server drops what they may not send yet.
+    if (startWith) media.allowed = { ...startWith };
     const moderatorKey = role === "moderator" ? this.moderatorKeyFor(member) : undefined;
     link.send({
       type: "joined",
@@ -289,8 +309,11 @@ export class LiveRoom {
       participants: others,
       iceServers: this.context.iceServers(),
       ...(moderatorKey ? { moderatorKey } : {}),
+      ...(startWith ? { startWith } : {}),
     });
     this.deliver(deliveries);
+    // Back into a breakout room after a reload: everyone learns where; a newcomer learns how things stand.
+    this.breakouts.announce(this.breakouts.locationOf(id) === null ? id : undefined);
     return member;
   }
 
@@ -337,11 +360,12 @@ export class LiveRoom {
     this.tellLayers(this.layers.forget(id));
     if (member.media.screen) this.deliver(this.room.update(id, { screen: false }));
     this.deliver(this.room.remove(id));
-    await this.media.remove(member.media);
+    await this.mediaOf(member).remove(member.media);
+    await this.breakouts.dropEmptyMedia();
   }
 
   async stopScreenOf(member: Member): Promise<void> {
-    if (await this.media.stopScreen(member.media)) this.deliver(this.room.update(member.id, { screen: false }));
+    if (await this.mediaOf(member).stopScreen(member.media)) this.deliver(this.room.update(member.id, { screen: false }));
   }
 
   async shutdownNow(): Promise<void> {
@@ -354,7 +378,12 @@ export class LiveRoom {
     if (this.closed || !this.room.isEmpty) return;
     this.closed = true;
     this.onClosed();
-    await this.media.destroy();
+    await Promise.all([this.media.destroy(), this.breakouts.destroy()]);
+  }
+
+  /** The media room a member's media is in: the main room's, or their breakout's. */
+  mediaOf(member: Member): RoomMedia {
+    return this.breakouts.mediaAt(this.breakouts.locationOf(member.id));
   }
 
   deliver(deliveries: Delivery[]): void {

@@ -7,7 +7,7 @@
  * camera-off are made true at the media server (room-media.ts), not only
  * asked of the participant's client.
  */
-import { CloseCode, type ModeratorAction, type ParticipantId } from "../protocol/messages.js";
+import { CloseCode, type ModeratorAction, type ModeratorActionForAll, type NewcomerDefaults, type ParticipantId } from "../protocol/messages.js";
 import type { LiveRoom, Member, ParticipantLink } from "./live-room.js";
 import { E2EE_REQUIRED_MESSAGE } from "./admission.js";
 import { hashPassword } from "./password.js";
@@ -67,6 +67,12 @@ export class Moderation {
         case "lower-hand":
           live.deliver(live.room.setHand(target, false));
           return;
+        case "stop-screen":
+          // The media server stops forwarding it at once; their page is told so it stops capturing.
+          if (!member.media.screen) return;
+          member.link.send({ type: "moderated", action });
+          await live.stopScreenOf(member);
+          return;
         case "make-moderator": {
           if (current.role === "moderator") return;
           // A key of their own, valid in this run of the meeting only: never the owner's key.
@@ -89,6 +95,43 @@ export class Moderation {
       }
     });
   }
+
+  // --- moderator tools (issue 13) ---
+
+  /**
+   * Acts on everyone but the moderator who asks. A mute holds at the media server (like a single
+   * one); asking to unmute only tells the muted, whose pages show it as a request.
+   */
+  moderateAll(by: Member, action: ModeratorActionForAll): Promise<void> {
+    return this.asModerator(by, async () => {
+      const live = this.live;
+      if (action === "lower-hands") return live.deliver(live.room.lowerAllHands());
+      for (const member of live.members.values()) {
+        const current = live.room.get(member.id);
+        if (member.id === by.id || !current) continue;
+        if (action === "ask-unmute") {
+          if (!current.audio) member.link.send({ type: "moderated", action: "ask-unmute" });
+          continue;
+        }
+        if (!current.audio) continue; // already muted, and held to it at the media server
+        const allowed = { audio: false, video: current.video };
+        member.link.send({ type: "moderated", action: "mute-audio" });
+        live.deliver(live.room.update(member.id, allowed));
+        live.media.enforce(member.media, allowed);
+      }
+    });
+  }
+
+  setNewcomerDefaults(by: Member, defaults: NewcomerDefaults): Promise<void> {
+    return this.asModerator(by, async () => this.live.deliver(this.live.room.setNewcomerDefaults(defaults)));
+  }
+
+  /** A note to those waiting in the lobby now. Not stored, not logged. */
+  messageLobby(by: Member, text: string): Promise<void> {
+    return this.asModerator(by, async () => this.live.deliver(this.live.room.noteToLobby(text, Date.now())));
+  }
+
+  // --- end of moderator tools ---
 
   allowMultipleShares(by: Member, allowed: boolean): Promise<void> {
     return this.asModerator(by, async () => this.live.deliver(this.live.room.setState({ multipleShares: allowed })));

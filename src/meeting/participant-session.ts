@@ -246,6 +246,30 @@ export class ParticipantSession implements ParticipantSignal {
         return moderation.end(member);
       case "allowMultipleShares":
         return moderation.allowMultipleShares(member, message.allowed);
+      // Breakout rooms (breakout-rooms.ts checks who may).
+      case "breakoutRooms":
+        return room.breakouts.setCount(member, message.count);
+      case "breakoutAssign":
+        return room.breakouts.assign(member, message.assignments);
+      case "breakoutAssignRandom":
+        return room.breakouts.assignRandom(member);
+      case "breakoutSettings":
+        return room.breakouts.settings(member, message.allowChoose, message.durationMinutes);
+      case "breakoutOpen":
+        return room.breakouts.open(member);
+      case "breakoutClose":
+        return room.breakouts.close(member, message.countdownSeconds);
+      case "breakoutChoose":
+        return room.breakouts.choose(member, message.breakout);
+      case "breakoutHelp":
+        return room.breakouts.help(member);
+      // Moderator tools (issue 13)
+      case "moderateAll":
+        return moderation.moderateAll(member, message.action);
+      case "newcomerDefaults":
+        return moderation.setNewcomerDefaults(member, { muteMicrophones: message.muteMicrophones, cameraOff: message.cameraOff });
+      case "lobbyMessage":
+        return moderation.messageLobby(member, message.text);
       case "join": // handled by join()
       case "leave":
       case "ping":

@@ -33,6 +33,8 @@ export const RecoverableState = z.object({
   /** Moderator key ids demoted or removed in this run. */
   shutOut: z.array(z.string().min(1).max(64)).max(10_000),
   settings: z.object({ locked: z.boolean(), multipleShares: z.boolean(), e2eeRequired: z.boolean() }),
+  /** How newcomers start (issue 13), when a moderator set it. */
+  newcomers: z.object({ muteMicrophones: z.boolean(), cameraOff: z.boolean() }).optional(),
   /** The meeting password as its scrypt salt and hash (base64); never the password. */
   password: z.object({ salt: z.string().max(64), hash: z.string().max(128) }).optional(),
 });
@@ -63,6 +65,7 @@ export function captureState(live: Recoverable): RecoverableState {
     known: [...live.known].map(([hash, { id, role, key }]) => [hash, { id, role, ...(key ? { key: { ...key } } : {}) }]),
     shutOut: [...live.shutOut],
     settings: { locked: room.isLocked, multipleShares: room.allowsMultipleShares, e2eeRequired: room.requiresE2ee },
+    ...(room.newcomerDefaults.muteMicrophones || room.newcomerDefaults.cameraOff ? { newcomers: room.newcomerDefaults } : {}),
     ...(password ? { password: { salt: password.salt.toString("base64"), hash: password.hash.toString("base64") } } : {}),
   };
 }
@@ -75,6 +78,7 @@ export function restoreState(live: Recoverable, state: RecoverableState): void {
   live.password = state.password ? { salt: Buffer.from(state.password.salt, "base64"), hash: Buffer.from(state.password.hash, "base64") } : undefined;
   // Nobody is in the room yet, so this tells no one.
   live.room.setState({ ...state.settings, passwordSet: state.password !== undefined });
+  if (state.newcomers) live.room.setNewcomerDefaults(state.newcomers);
 }
 
 /**

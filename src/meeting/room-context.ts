@@ -24,7 +24,8 @@ export interface ParticipantLink {
 export interface Member {
   readonly id: ParticipantId;
   readonly link: ParticipantLink;
-  readonly media: MemberMedia;
+  /** Replaced when the person moves between the main room and a breakout room (breakout-rooms.ts). */
+  media: MemberMedia;
   /** The moderator key this person holds here (its id is what demotion and removal shut out). */
   key?: { grant: ModeratorGrant; id: string };
 }

@@ -152,6 +152,8 @@ export class RoomMedia {
   /** Takes a member's media out of the room (their screen share first). */
   async remove(media: MemberMedia): Promise<void> {
     this.owners.delete(media.participant.feedId);
+    // Removed media says nothing more: after a move to a breakout room, the new media speaks for the member.
+    media.participant.removeAllListeners();
     await this.stopScreen(media);
     await media.participant.leave().catch((error: Error) => this.log.warn({ err: error.message }, "media leave failed"));
   }

@@ -8,7 +8,7 @@
  * People in the lobby are told only whether a host is present; they never
  * see the participants, their media or the chat.
  */
-import type { ClientMessageOf, LobbyEntry, Participant, ParticipantId, PublicKey, Reaction, Role, ServerMessage, ServerMessageOf } from "../protocol/messages.js";
+import type { ClientMessageOf, LobbyEntry, NewcomerDefaults, Participant, ParticipantId, PublicKey, Reaction, Role, ServerMessage, ServerMessageOf } from "../protocol/messages.js";
 
 /** One message for one participant. */
 export interface Delivery {
@@ -35,6 +35,8 @@ export class Room {
   private e2eeRequired = false;
   /** Hands are numbered in the order they go up. */
   private hands = 0;
+  /** How participants (not moderators) who join from now on start. */
+  private defaults: NewcomerDefaults = { muteMicrophones: false, cameraOff: false };
 
   get size(): number {
     return this.members.size;
@@ -56,23 +58,28 @@ export class Room {
 
   /**
    * Adds a participant. The newcomer learns who is here (through the
-   * caller's `joined`); everyone else learns about the newcomer.
+   * caller's `joined`); everyone else learns about the newcomer. A
+   * participant who is new (not `returning` after a reload) starts as the
+   * moderators set for newcomers: `startWith` is what they may send at first.
    */
   add(
     id: ParticipantId,
     name: string,
     role: Role = "participant",
     publicKey: PublicKey | null = null,
-  ): { others: Participant[]; deliveries: Delivery[] } {
+    returning = false,
+  ): { others: Participant[]; deliveries: Delivery[]; startWith?: { audio: boolean; video: boolean } } {
     if (this.members.has(id)) throw new Error(`participant ${id} is already in the room`);
     const hostBefore = this.hostPresent;
     const others = this.list();
-    const participant: Participant = { id, name, role, audio: true, video: true, publishing: false, screen: false, hand: null, publicKey };
+    const bound = role === "participant" && !returning && (this.defaults.muteMicrophones || this.defaults.cameraOff);
+    const startWith = bound ? { audio: !this.defaults.muteMicrophones, video: !this.defaults.cameraOff } : undefined;
+    const participant: Participant = { id, name, role, audio: startWith?.audio ?? true, video: startWith?.video ?? true, publishing: false, screen: false, hand: null, publicKey };
     this.members.set(id, participant);
     const deliveries = this.toOthers(id, { type: "participantJoined", participant: { ...participant } });
     deliveries.push({ to: id, message: this.stateMessage() });
-    if (role === "moderator") deliveries.push({ to: id, message: this.lobbyMessage() });
-    return { others, deliveries: [...deliveries, ...this.hostChange(hostBefore)] };
+    if (role === "moderator") deliveries.push({ to: id, message: this.lobbyMessage() }, ...this.defaultsFor(id));
+    return { others, deliveries: [...deliveries, ...this.hostChange(hostBefore)], ...(startWith ? { startWith } : {}) };
   }
 
   /** Removes a participant; the others are told. Removing someone absent does nothing. */
@@ -103,6 +110,7 @@ export class Room {
     return [
       ...this.toOthers(id, { type: "participantUpdated", participant: { ...next } }),
       { to: id, message: this.lobbyMessage() },
+      ...this.defaultsFor(id),
       ...this.hostChange(hostBefore),
     ];
   }
@@ -194,6 +202,34 @@ export class Room {
       else deliveries.push({ to, message: { type: "e2eeKey", from, keyId, sealed: key } });
     }
     return { deliveries, absent };
+  }
+
+  // --- moderator tools (issue 13) -------------------------------------------
+
+  get newcomerDefaults(): NewcomerDefaults {
+    return { ...this.defaults };
+  }
+
+  /** How newcomers start from now on; every moderator sees the setting. */
+  setNewcomerDefaults(defaults: NewcomerDefaults): Delivery[] {
+    this.defaults = { muteMicrophones: defaults.muteMicrophones, cameraOff: defaults.cameraOff };
+    return this.toModerators({ type: "newcomerDefaults", ...this.defaults });
+  }
+
+  /** Lowers every raised hand; everyone sees each one go down. */
+  lowerAllHands(): Delivery[] {
+    return [...this.members.values()].filter((p) => p.hand !== null).flatMap((p) => this.setHand(p.id, false));
+  }
+
+  /** A moderator's note to everyone waiting in the lobby now. */
+  noteToLobby(text: string, at: number): Delivery[] {
+    return [...this.waiting.keys()].map((to) => ({ to, message: { type: "lobbyMessage", text, at } }));
+  }
+
+  /** The setting for newcomers, to one moderator, when it is not the default. */
+  private defaultsFor(id: ParticipantId): Delivery[] {
+    const { muteMicrophones, cameraOff } = this.defaults;
+    return muteMicrophones || cameraOff ? [{ to: id, message: { type: "newcomerDefaults", muteMicrophones, cameraOff } }] : [];
   }
 
   // --- settings -----------------------------------------------------------

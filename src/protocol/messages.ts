@@ -22,8 +22,11 @@ import {
   IceServer,
   KeyId,
   LobbyEntry,
+  LobbyNote,
   MeetingPassword,
   ModeratorAction,
+  ModeratorActionForAll,
+  NewcomerDefaults,
   ModeratorKey,
   Participant,
   ParticipantId,
@@ -37,10 +40,12 @@ import {
   VideoQuality,
 } from "./values.js";
 import { consultationClientMessages, consultationServerMessages } from "./consultation.js";
+import { BreakoutClientMessages, BreakoutServerMessages } from "./breakout-messages.js";
 
 export { CloseCode, MAX_MESSAGE_BYTES, PROTOCOL_VERSION, ROOM_NAME_PATTERN, SIGNALING_PATH } from "./constants.js";
 export * from "./values.js";
 export * from "./consultation.js";
+export { BreakoutId } from "./breakout-messages.js";
 
 // ---------------------------------------------------------------------------
 // Client -> server
@@ -140,6 +145,17 @@ export const ClientMessage = z.discriminatedUnion("type", [
   z.object({ type: z.literal("allowMultipleShares"), allowed: z.boolean() }),
   /** Only browsers that encrypt end to end may join from now on. */
   z.object({ type: z.literal("requireE2ee"), required: z.boolean() }),
+  // --- Moderator tools (issue 13) ---
+  /** Act on everyone in the meeting but the sender: mute (held at the media server), lower all hands, ask to unmute. */
+  z.object({ type: z.literal("moderateAll"), action: ModeratorActionForAll }),
+  /** How people who join from now on start (moderators excepted): microphone muted, camera off. */
+  z.object({ type: z.literal("newcomerDefaults"), ...NewcomerDefaults.shape }),
+  /** A short note to everyone waiting in the lobby now. */
+  z.object({ type: z.literal("lobbyMessage"), text: LobbyNote }),
+  // --- end of moderator tools ---
+
+  // Breakout rooms (breakout-messages.ts).
+  ...BreakoutClientMessages,
 
   /**
    * The connectivity check (/check), step one: asks for the STUN/TURN servers to test with
@@ -239,6 +255,8 @@ export const ServerMessage = z.discriminatedUnion("type", [
     iceServers: z.array(IceServer),
     /** Everyone else in the room, in order of arrival. */
     participants: z.array(Participant),
+    /** A moderator set how newcomers start: begin with this microphone and camera (left out when not set). */
+    startWith: z.object({ audio: z.boolean(), video: z.boolean() }).optional(),
   }),
   z.object({ type: z.literal("participantJoined"), participant: Participant }),
   z.object({ type: z.literal("participantUpdated"), participant: Participant }),
@@ -261,8 +279,20 @@ export const ServerMessage = z.discriminatedUnion("type", [
     /** Only browsers that encrypt end to end may join. */
     e2eeRequired: z.boolean(),
   }),
-  /** A moderator muted your microphone or stopped your camera (you may switch it on again). */
-  z.object({ type: z.literal("moderated"), action: z.enum(["mute-audio", "stop-video"]) }),
+  /**
+   * A moderator muted your microphone, stopped your camera or your screen share (you may switch them on
+   * again), or asks you to unmute (`ask-unmute`: a request; nothing changes unless you do it).
+   */
+  z.object({ type: z.literal("moderated"), action: z.enum(["mute-audio", "stop-video", "stop-screen", "ask-unmute"]) }),
+  // --- Moderator tools (issue 13) ---
+  /**
+   * How newcomers start. To every moderator when it changes and when they come in (if set);
+   * a participant to whom it applies finds it in `joined.startWith`.
+   */
+  z.object({ type: z.literal("newcomerDefaults"), ...NewcomerDefaults.shape }),
+  /** To those waiting in the lobby: a moderator's note. Plain text (docs/e2ee.md). `at`: server time. */
+  z.object({ type: z.literal("lobbyMessage"), text: z.string(), at: z.number() }),
+  // --- end of moderator tools ---
   /**
    * The highest layer of your camera anyone receives now (`off`: nobody). Layers above it may
    * pause until it rises: encoding them costs CPU for nothing.
@@ -300,6 +330,8 @@ export const ServerMessage = z.discriminatedUnion("type", [
   z.object({ type: z.literal("publisherAnswer"), sdp: z.string() }),
   /** A new SDP offer for the subscriber peer connection; reply with `subscriberAnswer`. */
   z.object({ type: z.literal("subscriberOffer"), sdp: z.string(), streams: z.array(SubscribedStream) }),
+  // Breakout rooms (breakout-messages.ts).
+  ...BreakoutServerMessages,
   z.object({
     type: z.literal("error"),
     code: ErrorCode,

@@ -154,8 +154,22 @@ export type LobbyEntry = z.infer<typeof LobbyEntry>;
  * What a moderator can do to one participant. `demote` takes moderator rights away (and their
  * moderator key stops working in this meeting); `remove` also keeps a removed moderator's key out.
  */
-export const ModeratorAction = z.enum(["mute-audio", "stop-video", "remove", "make-moderator", "demote", "lower-hand"]);
+export const ModeratorAction = z.enum(["mute-audio", "stop-video", "remove", "make-moderator", "demote", "lower-hand", "stop-screen"]);
 export type ModeratorAction = z.infer<typeof ModeratorAction>;
+
+/** What a moderator can do to everyone else at once (issue 13): mute them, lower every hand, ask them to unmute. */
+export const ModeratorActionForAll = z.enum(["mute-audio", "lower-hands", "ask-unmute"]);
+export type ModeratorActionForAll = z.infer<typeof ModeratorActionForAll>;
+
+/** A moderator's short note to those waiting in the lobby (plain text: lobby guests hold no meeting key). */
+export const LobbyNote = z
+  .string()
+  .transform((s) => s.trim())
+  .pipe(z.string().min(1, "the message is empty").max(280, "lobby messages have at most 280 characters"));
+
+/** How newcomers start: microphone muted, camera off (set by a moderator; the media server holds them to it). */
+export const NewcomerDefaults = z.object({ muteMicrophones: z.boolean(), cameraOff: z.boolean() });
+export type NewcomerDefaults = z.infer<typeof NewcomerDefaults>;
 
 /** Meeting passwords: at least 8 characters, so guessing one is not a matter of minutes. */
 export const MeetingPassword = z.string().min(8, "passwords have at least 8 characters").max(256);

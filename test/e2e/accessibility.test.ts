@@ -8,10 +8,11 @@
  */
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
+import type { Page } from "playwright-core";
 import { joinFromPrejoin, newParticipant, openPanelFromMore, playingRemoteNames } from "../helpers/browser.js";
 import { SCREENSHOTS, useServerAndBrowser } from "../helpers/suite.js";
-import { waitUntil } from "../helpers/wait.js";
 import { seriousViolations } from "../helpers/axe.js";
+import { waitUntil } from "../helpers/wait.js";
 
 describe("accessibility", () => {
   const suite = useServerAndBrowser({ logLevel: "warn", config: { meetings: { lobby: false } } });

@@ -4,12 +4,13 @@
  * `moderated` message (a modified client, simulated by an init script that
  * drops it) keeps sending, yet the other participant stops receiving that
  * audio (or video) until the participant switches it on again themselves.
- * Measured where it counts: RTP packets arriving at the other browser.
+ * Measured where it counts: RTP packets arriving at the other browser. So is
+ * "Mute everyone else" (issue 13), from the More menu.
  */
 import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import type { BrowserContext, Page } from "playwright-core";
-import { joinFromPrejoin, joinMeeting, newParticipant, rtpPackets, seesPlaying, type ParticipantPage } from "../helpers/browser.js";
+import { chooseFromMore, joinFromPrejoin, joinMeeting, newParticipant, rtpPackets, seesPlaying, type ParticipantPage } from "../helpers/browser.js";
 import { createMeeting } from "../helpers/server.js";
 import { useServerAndBrowser } from "../helpers/suite.js";
 import { waitUntil } from "../helpers/wait.js";
@@ -101,4 +102,43 @@ describe("mute and camera-off are enforced by the media server", () => {
       await arrivesAgain(host.page, kind, stalled);
     });
   }
+});
+
+describe("mute everyone else (issue 13) is enforced by the media server", () => {
+  const suite = useServerAndBrowser({ logLevel: "warn", config: { meetings: { lobby: false } } });
+
+  test("the moderator mutes everyone else from the More menu: no audio from anyone arrives, even from a page that ignores it; the moderator is still heard", async () => {
+    const { room, moderatorKey } = await createMeeting(suite.server, "mute-all");
+    const host = await joinMeeting(suite.browser, `${suite.server.url}/r/${room}#moderator=${moderatorKey}`, "Hana Host");
+    const mia = await newParticipant(suite.browser);
+    await ignoreModerated(mia.context);
+    await mia.page.goto(`${suite.server.url}/r/${room}`);
+    await joinFromPrejoin(mia.page, "Mia Modified");
+    const dora = await joinMeeting(suite.browser, `${suite.server.url}/r/${room}`, "Dora Deutsch", { locale: "de-DE", joinLabel: "Beitreten" });
+    await seesPlaying(host.page, ["Mia Modified", "Dora Deutsch"], "the host", 30_000);
+    await seesPlaying(dora.page, ["Hana Host", "Mia Modified"], "Dora", 30_000);
+    await arrivesAgain(host.page, "audio", (await rtpPackets(host.page)).received.audio);
+
+    await chooseFromMore(host.page, "Mute everyone else");
+    const miaSentBefore = (await rtpPackets(mia.page)).sent.audio;
+    // Nothing of either arrives at the host, while their video does.
+    const stalled = await stopsArriving(host.page, "audio");
+    // Dora's page followed: her own control says the microphone is off (in German).
+    await dora.page.getByRole("toolbar").getByRole("button", { name: "Mikrofon einschalten", exact: true }).waitFor();
+    // Mia's page never heard of it and kept sending: the media server dropped it.
+    await mia.page.getByRole("button", { name: "Turn off microphone" }).waitFor();
+    assert.ok((await rtpPackets(mia.page)).sent.audio >= miaSentBefore + 50, "Mia kept sending audio");
+    assert.equal((await rtpPackets(host.page)).received.audio, stalled, "and still nothing arrives");
+    // The moderator was not muted: Dora still receives audio (from the host only).
+    const doraHears = (await rtpPackets(dora.page)).received.audio;
+    await arrivesAgain(dora.page, "audio", doraHears);
+    await host.page.getByRole("toolbar").getByRole("button", { name: "Turn off microphone", exact: true }).waitFor();
+
+    // Asked to unmute, Dora decides herself; her audio arrives again.
+    await chooseFromMore(host.page, "Ask everyone to unmute");
+    const request = dora.page.getByRole("group", { name: "Die Moderation bittet Sie, Ihr Mikrofon einzuschalten." });
+    await request.getByRole("button", { name: "Mikrofon einschalten" }).click();
+    await dora.page.getByRole("toolbar").getByRole("button", { name: "Mikrofon ausschalten", exact: true }).waitFor();
+    await arrivesAgain(host.page, "audio", stalled);
+  });
 });

@@ -1,4 +1,7 @@
-/** axe-core, the accessibility checker, run inside a page by the end-to-end tests. */
+/**
+ * axe-core, run inside a page (through the debugger, so the page's CSP does
+ * not apply): the serious and critical accessibility findings, as text.
+ */
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import type { Page } from "playwright-core";
@@ -12,7 +15,6 @@ interface Violation {
   nodes: { target: string[] }[];
 }
 
-/** Runs axe-core in the page (through the debugger, so the page's CSP does not apply) and returns serious findings. */
 export async function seriousViolations(page: Page): Promise<string[]> {
   await page.evaluate(AXE_SOURCE);
   const violations = await page.evaluate(async () => {

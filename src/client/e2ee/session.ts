@@ -188,6 +188,26 @@ export class E2eeSession {
     this.events.changed();
   }
 
+  /**
+   * Breakout rooms (docs/e2ee.md): we share keys with exactly these participants now. Whoever
+   * left the set has no key for what follows and whoever joined it has none for what came
+   * before: after any change, one fresh key for everyone in the set. No ratchet steps here,
+   * since the others' sets differ from ours.
+   */
+  setPeers(participants: readonly Participant[]): void {
+    const wanted = new Set(participants.map((p) => p.id));
+    let changed = false;
+    for (const id of [...this.peers.keys()]) if (!wanted.has(id)) changed = this.forgetPeer(id) || changed;
+    for (const p of participants) {
+      if (this.peers.has(p.id)) continue;
+      this.addPeer(p);
+      changed = true;
+    }
+    if (!changed) return;
+    this.enqueue(() => this.rotate());
+    this.events.changed();
+  }
+
   /** Someone's record changed; a new identity key means a new person as far as keys go. */
   participantUpdated(p: Participant): void {
     const peer = this.peers.get(p.id);
@@ -256,7 +276,11 @@ export class E2eeSession {
   }
 
   /** Content of one topic (a poll, a stroke…) sealed with our current key. */
-  sealContent(topic: string, bytes: Uint8Array): Promise<{ keyId: number; sealed: string }> {
+  async sealContent(topic: string, bytes: Uint8Array): Promise<{ keyId: number; sealed: string }> {
+    // Key changes already asked for come first: state sent to a newcomer right after their
+    // participantJoined must be sealed with the key ratcheted for them, not the one before it,
+    // which they never get (found by the polls' late-joiner test, issue 13).
+    await this.queue;
     return this.sealWithCurrent((key, from, keyId) => sealContent(key, topic, bytes, from, keyId));
   }
 

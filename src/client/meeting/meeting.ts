@@ -4,7 +4,8 @@
  * and the one place where each server message is handed to the part that
  * deals with it. It drives a view and contains no DOM code. The parts:
  * roster.ts (who is here), camera.ts (sending), receiver.ts (receiving),
- * screen-share.ts, encryption.ts, chat.ts, moderation.ts, activity.ts
+ * screen-share.ts, encryption.ts, chat.ts, moderation.ts (and moderated.ts: what a
+ * moderator asks of this page), activity.ts
  * (speaking and quality meters).
  */
 import { CloseCode, PROTOCOL_VERSION } from "../../protocol/constants.js";
@@ -21,6 +22,10 @@ import { ScreenShare } from "./screen-share.js";
 import { MeetingEncryption } from "./encryption.js";
 import { MeetingChat } from "./chat.js";
 import { ContentChannel } from "./content.js";
+import { Collaboration } from "../collab/collaboration.js";
+import { MeetingBreakouts } from "./breakouts.js";
+import { Polls } from "../polls/polls.js";
+import { obeyModerator, startAsAsked, type Obeying } from "./moderated.js";
 import { Moderation } from "./moderation.js";
 import { ActivityMeters } from "./activity.js";
 
@@ -48,7 +53,12 @@ export class Meeting implements MeetingControls {
   private readonly chat: MeetingChat;
   /** What participants create together (polls, whiteboard, notes, slides…): features send and listen here. */
   readonly content: ContentChannel;
+  /** Whiteboard, shared notes, presentation: over `content`, told who joins and leaves (issue 14). */
+  readonly collab: Collaboration;
+  /** Polls (issue 13), over the content channel. */
+  readonly polls: Polls;
   readonly moderator: Moderation;
+  readonly breakouts: MeetingBreakouts;
   private readonly meters: ActivityMeters;
 
   constructor(
@@ -80,7 +90,19 @@ export class Meeting implements MeetingControls {
     this.screen = new ScreenShare(context, () => this.stopScreenShare());
     this.chat = new MeetingChat(send, () => this.e2ee.session, () => this.view);
     this.content = new ContentChannel({ send, backlog: () => this.signaling.backlog }, () => this.e2ee.session);
+    this.polls = new Polls(this.content, {
+      selfId: () => this.roster.selfId,
+      isModerator: (id) => (id === this.roster.selfId ? this.moderator.isModerator : this.roster.get(id)?.role === "moderator"),
+      nameOf: (id) => (id === this.roster.selfId ? this.roster.name : this.roster.get(id)?.name),
+    });
+    this.collab = new Collaboration({
+      content: this.content,
+      others: () => this.roster.list(),
+      selfId: () => this.roster.selfId,
+      selfIsModerator: () => this.moderator.role === "moderator",
+    });
     this.moderator = new Moderation(room, send);
+    this.breakouts = this.makeBreakouts(send);
     this.meters = new ActivityMeters({ media, camera: this.camera, receiver: this.receiver }, () => this.roster.selfId, () => this.view);
     this.registerHandlers();
   }
@@ -114,9 +136,11 @@ export class Meeting implements MeetingControls {
     this.leaving = true;
     this.teardownMedia();
     this.meters.stop();
+    this.polls.dispose();
     forgetSession(this.room);
     void forgetIdentity(this.room);
     this.e2ee.close();
+    this.collab.close();
   }
 
   retryJoin(password: string): void {
@@ -216,12 +240,9 @@ export class Meeting implements MeetingControls {
     this.signaling.send({ type: "react", reaction });
   }
 
-  /** A moderator muted us or stopped our camera: do it here, so the person sees it on their own controls. */
-  private async obeyModerator(action: "mute-audio" | "stop-video"): Promise<void> {
-    if (action === "mute-audio") await this.media.setAudio(false);
-    else await this.media.setVideo(false);
-    await this.mediaChanged();
-    this.view?.controlsChanged();
+  /** What a moderator's request may change here (moderated.ts). */
+  private obeying(): Obeying {
+    return { media: this.media, mediaChanged: () => this.mediaChanged(), stopScreenShare: () => this.stopScreenShare(), view: this.view };
   }
 
   private self(): Participant {
@@ -254,28 +275,39 @@ export class Meeting implements MeetingControls {
       this.resumeToken = m.resumeToken;
       this.moderator.setRole(m.role, m.moderatorKey);
       saveSession(this.room, { name: this.roster.name ?? "", resumeToken: m.resumeToken });
+      this.breakouts.reset();
       this.e2ee.session?.joined(m.participantId, m.participants);
+      this.collab.joined();
       this.receiver.forget();
       this.view?.status("connected");
-      this.signaling.send({ type: "mediaState", audio: this.media.audioOn, video: this.media.videoOn });
+      // Never more than the meeting lets a newcomer start with (issue 13), or the server would lift the mute.
+      const start = m.startWith ?? { audio: true, video: true };
+      this.signaling.send({ type: "mediaState", audio: this.media.audioOn && start.audio, video: this.media.videoOn && start.video });
+      if (m.startWith) void startAsAsked(m.startWith, this.obeying());
       this.renderParticipants();
       this.updateSubscription();
     });
     s.on("participantJoined", (m) => {
       this.roster.add(m.participant);
-      this.e2ee.session?.participantJoined(m.participant);
+      this.collab.participantJoined(m.participant.id);
+      if (this.breakouts.separated) this.breakouts.shareKeys();
+      else this.e2ee.session?.participantJoined(m.participant);
+      void this.breakouts.greet(m.participant.id);
       this.view?.joined(m.participant);
+      void this.polls.welcome(m.participant.id); // the polls this page started, for the newcomer
       this.renderParticipants();
       this.updateSubscription();
     });
     s.on("participantUpdated", (m) => {
       const other = this.roster.set(m.participant);
-      if (other) this.e2ee.session?.participantUpdated(m.participant);
+      if (other && this.breakouts.separated) this.breakouts.shareKeys();
+      else if (other) this.e2ee.session?.participantUpdated(m.participant);
       this.renderParticipants();
       if (other) this.updateSubscription();
     });
     s.on("participantLeft", (m) => {
       const participant = this.roster.remove(m.participantId);
+      this.collab.participantLeft(m.participantId);
       this.e2ee.session?.participantLeft(m.participantId);
       if (participant) this.view?.left(participant);
       this.renderParticipants();
@@ -291,8 +323,11 @@ export class Meeting implements MeetingControls {
     s.on("roomState", (m) => this.view?.roomState(m));
     s.on("roleChanged", (m) => {
       this.moderator.setRole(m.role, m.moderatorKey);
+      this.breakouts.shareKeys();
       this.renderParticipants();
     });
+    s.on("breakouts", (m) => this.breakouts.update(m));
+    s.on("breakoutHelp", (m) => this.breakouts.helpRequested(m));
     s.on("chat", (m) => this.chat.plain(m));
     s.on("sealedChat", (m) => this.chat.sealed(m));
     s.on("content", (m) => this.content.receive(m));
@@ -301,7 +336,10 @@ export class Meeting implements MeetingControls {
       const from = m.from === this.roster.selfId ? this.self() : this.roster.get(m.from);
       if (from) this.view?.reaction(from, m.reaction);
     });
-    s.on("moderated", (m) => void this.obeyModerator(m.action));
+    s.on("moderated", (m) => void obeyModerator(m.action, this.obeying()));
+    // Moderator tools (issue 13)
+    s.on("newcomerDefaults", ({ muteMicrophones, cameraOff }) => this.view?.newcomerDefaults({ muteMicrophones, cameraOff }));
+    s.on("lobbyMessage", (m) => this.view?.lobbyMessage(m.text));
     s.on("videoLayers", (m) => this.camera.limitLayers(m.highest));
     s.on("farewell", (m) => {
       // Removed, or the meeting ended: a moderator key for it is of no use any more.
@@ -336,13 +374,45 @@ export class Meeting implements MeetingControls {
     this.view?.encryption(new Map(e2ee ? this.roster.ids().map((id) => [id, e2ee.stateOf(id)]) : []));
   }
 
+  /** Only the people in the same room (main or breakout) are on the stage and received. */
   private renderParticipants(): void {
-    this.view?.participants(this.self(), this.roster.list());
+    this.view?.participants(this.self(), this.roster.list().filter((p) => this.breakouts.sameRoom(p.id)));
+    this.view?.breakouts(this.breakouts.info([this.self(), ...this.roster.list()]));
     this.renderEncryption();
   }
 
   private updateSubscription(): void {
-    if (this.roster.selfId) this.receiver.update(this.roster.list());
+    if (this.roster.selfId) this.receiver.update(this.roster.list().filter((p) => this.breakouts.sameRoom(p.id)));
+  }
+
+  // --- Breakout rooms (breakouts.ts) ---------------------------------------------
+
+  private makeBreakouts(send: (message: ClientMessageInput) => void): MeetingBreakouts {
+    const record = (id: ParticipantId) => (id === this.roster.selfId ? this.self() : this.roster.get(id));
+    return new MeetingBreakouts(
+      { send, content: this.content, e2ee: () => this.e2ee.session, selfId: () => this.roster.selfId, others: () => this.roster.list(), record },
+      {
+        changed: () => {
+          this.renderParticipants();
+          this.updateSubscription();
+        },
+        moved: () => this.moveMedia(),
+        broadcast: (from, text) => this.view?.breakoutBroadcast(record(from)?.name ?? "", text),
+        help: (from, room) => this.view?.breakoutHelp(record(from)?.name ?? "", room),
+      },
+    );
+  }
+
+  /** This page moved to another room: the server moved its media there; publish and subscribe again. Devices stay open. */
+  private moveMedia(): void {
+    this.screen.end();
+    this.camera.close();
+    this.receiver.close();
+    this.camera.prepare();
+    this.receiver.prepare();
+    this.camera.connect(this.iceServers);
+    void this.camera.start();
+    this.receiver.forget();
   }
 
   /** A peer connection that fails is rebuilt by reconnecting the whole session. */

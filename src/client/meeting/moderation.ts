@@ -3,7 +3,7 @@
  * server checks the role of every request; the screen offers them only to
  * moderators. The moderator key is kept on this device (storage.ts).
  */
-import type { ClientMessageInput, LobbyEntry, ModeratorAction, ParticipantId, Role, RoomName, ServerMessageOf } from "../../protocol/messages.js";
+import type { ClientMessageInput, LobbyEntry, ModeratorAction, ModeratorActionForAll, NewcomerDefaults, ParticipantId, Role, RoomName, ServerMessageOf } from "../../protocol/messages.js";
 import type { ModeratorControls } from "../view.js";
 import { forgetModeratorKey, moderatorKeyFor, passphraseFromLink, rememberModeratorKey } from "../storage.js";
 
@@ -95,5 +95,18 @@ export class Moderation implements ModeratorControls {
 
   endMeeting(): void {
     this.send({ type: "endMeeting" });
+  }
+
+  // Moderator tools (issue 13)
+  moderateAll(action: ModeratorActionForAll): void {
+    this.send({ type: "moderateAll", action });
+  }
+
+  setNewcomerDefaults(defaults: NewcomerDefaults): void {
+    this.send({ type: "newcomerDefaults", ...defaults });
+  }
+
+  messageLobby(text: string): void {
+    this.send({ type: "lobbyMessage", text });
   }
 }

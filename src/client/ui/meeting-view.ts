@@ -5,8 +5,8 @@
  * in, the waiting room. It implements MeetingView and asks the meeting for
  * things through MeetingControls (../view.ts). docs/ui.md shows the layout.
  */
-import type { ErrorCode, LobbyEntry, Participant, ParticipantId, Reaction, ServerMessageOf } from "../../protocol/messages.js";
-import type { ChatLine, MeetingControls, MeetingStatus, MeetingView, RoomState } from "../view.js";
+import type { ErrorCode, LobbyEntry, NewcomerDefaults, Participant, ParticipantId, Reaction, ServerMessageOf } from "../../protocol/messages.js";
+import type { BreakoutInfo, ChatLine, MeetingControls, MeetingStatus, MeetingView, RoomState } from "../view.js";
 import type { PeerState } from "../e2ee/session.js";
 import type { RemoteTracks } from "../rtc/subscriber.js";
 import type { Quality } from "../rtc/quality.js";
@@ -23,8 +23,12 @@ import { SidePanels } from "./side-panels.js";
 import { MoreMenu, type MenuItem } from "./more-menu.js";
 import { Toasts } from "./toasts.js";
 import { newlyWaiting, participantNotices } from "./notices.js";
+import { playKnock } from "./knock-sound.js";
 import { canShareScreen } from "../meeting/screen-share.js";
 import { language } from "../i18n/index.js";
+import { CollabScreen } from "./collab-view.js";
+import { BreakoutBar } from "./breakout-bar.js";
+import { roomName } from "./breakout-panel.js";
 
 export interface MeetingActions {
   toggleAudio(): void;
@@ -56,6 +60,12 @@ export class MeetingScreen implements MeetingView {
   private readonly panels: SidePanels;
   private selfId: ParticipantId | undefined;
   private moderator = false;
+  /** Whiteboard, shared notes, presentation (collab-view.ts). */
+  private readonly collab: CollabScreen;
+  // Breakout rooms: the line over the stage, the entry for those who may choose a room, what was last shown.
+  private readonly breakoutBar: BreakoutBar;
+  private readonly breakoutChoice: MenuItem;
+  private lastBreakouts: BreakoutInfo | undefined;
 
   constructor(
     private readonly media: LocalMedia,
@@ -100,9 +110,33 @@ export class MeetingScreen implements MeetingView {
     const help = new ShortcutHelp();
     // The More menu, by purpose; the bar never changes when an entry is added.
     this.lobbyItem = this.more.add("moderation", t("lobbyTitle"), () => this.panels.show(this.panels.lobby));
-    this.moderatorItems = [this.lobbyItem, this.more.add("moderation", t("settings"), () => this.panels.show(this.panels.settings))];
+    this.moderatorItems = [
+      this.lobbyItem,
+      this.more.add("moderation", t("settings"), () => this.panels.show(this.panels.settings)),
+      // Moderator tools (issue 13): everyone but oneself.
+      this.more.add("moderation", t("muteEveryoneElse"), () => this.moderateAll("mute-audio", "mutedEveryoneElse")),
+      this.more.add("moderation", t("lowerAllHands"), () => this.moderateAll("lower-hands", "loweredAllHands")),
+      this.more.add("moderation", t("askEveryoneToUnmute"), () => this.moderateAll("ask-unmute", "askedEveryoneToUnmute")),
+      this.more.add("moderation", t("breakoutRooms"), () => this.panels.show(this.panels.breakout)),
+    ];
+    // Breakout rooms: participants choose from Tools while the moderators allow it.
+    this.breakoutChoice = this.more.add("tools", t("breakoutRooms"), () => this.panels.show(this.panels.breakout));
+    this.breakoutChoice.setHidden(true);
+    this.breakoutBar = new BreakoutBar(meeting.breakouts, () => this.toasts.show(t("breakoutHelpAsked")));
     for (const item of this.moderatorItems) item.setHidden(true);
+    this.more.add("tools", t("polls"), () => this.panels.open(this.panels.polls));
+    // A poll someone else started: a notice that opens the panel, unless it is open already.
+    meeting.polls.onChange((reason, poll) => {
+      if (poll.answered || poll.closed) this.toasts.dismiss(`poll-${poll.spec.id}`);
+      if (reason !== "opened" || this.panels.polls.open) return;
+      this.toasts.show(t("pollToast", { question: poll.spec.question }), {
+        key: `poll-${poll.spec.id}`,
+        ms: 15_000,
+        actions: [{ label: t("pollAnswerNow"), primary: true, run: () => this.panels.open(this.panels.polls) }],
+      });
+    });
     this.viewItem = this.more.add("view", t("speakerView"), () => this.toggleSpeakerView());
+    this.collab = new CollabScreen(meeting.collab, { stage: this.stage, panels: this.panels, more: this.more, toasts: this.toasts });
     this.more.add("settings", t("devices"), () => this.panels.show(this.panels.devices));
     this.more.add("help", t("shortcuts"), () => help.open());
     this.more.add("help", t("privacy"), { href: `/privacy?lang=${language()}` });
@@ -123,6 +157,7 @@ export class MeetingScreen implements MeetingView {
       h("h1", { class: "visually-hidden" }, t("appName")),
       this.statusLine,
       this.sharingBar,
+      this.breakoutBar.element,
       this.soundButton,
       this.waitingRoom.element,
       this.countLine,
@@ -155,7 +190,36 @@ export class MeetingScreen implements MeetingView {
       promote: () => this.meeting.moderator.moderate(id, "make-moderator"),
       demote: () => this.meeting.moderator.moderate(id, "demote"),
       lowerHand: () => this.meeting.moderator.moderate(id, "lower-hand"),
+      stopScreen: () => this.meeting.moderator.moderate(id, "stop-screen"),
     };
+  }
+
+  private moderateAll(action: "mute-audio" | "lower-hands" | "ask-unmute", done: "mutedEveryoneElse" | "loweredAllHands" | "askedEveryoneToUnmute"): void {
+    this.meeting.moderator.moderateAll(action);
+    this.toasts.show(t(done));
+  }
+
+  moderatorNotice(kind: "stop-screen" | "ask-unmute" | "start-muted"): void {
+    if (kind === "stop-screen") return this.toasts.show(t("screenStoppedByModerator"));
+    if (kind === "start-muted") {
+      this.syncControls();
+      return this.toasts.show(t("startedMuted"), { ms: 10_000 });
+    }
+    // A request, never forced: the person's own click turns the microphone on.
+    if (this.media.audioOn) return;
+    this.toasts.show(t("askedToUnmute"), {
+      key: "ask-unmute",
+      ms: 15_000,
+      actions: [{ label: t("unmuteNow"), primary: true, run: () => !this.media.audioOn && this.actions.toggleAudio() }],
+    });
+  }
+
+  newcomerDefaults(defaults: NewcomerDefaults): void {
+    this.panels.newcomerDefaults(defaults);
+  }
+
+  lobbyMessage(text: string): void {
+    this.waitingRoom.message(text);
   }
 
   private toggleShare(): void {
@@ -180,7 +244,9 @@ export class MeetingScreen implements MeetingView {
   /** For moderators: a notice with "Let in" and "Turn away" for each knock, and the count on More. */
   lobbyList(waiting: LobbyEntry[]): void {
     this.panels.lobbyList(waiting);
-    for (const entry of newlyWaiting(this.lastWaiting, waiting)) {
+    const knocking = newlyWaiting(this.lastWaiting, waiting);
+    if (knocking.length) playKnock();
+    for (const entry of knocking) {
       this.toasts.show(t("knockToast", { name: entry.name }), {
         key: `knock-${entry.id}`,
         ms: 15_000,
@@ -200,6 +266,36 @@ export class MeetingScreen implements MeetingView {
 
   roomState(state: RoomState): void {
     this.panels.roomState(state);
+  }
+
+  // --- Breakout rooms -----------------------------------------------------------
+
+  breakouts(info: BreakoutInfo | undefined): void {
+    const before = this.lastBreakouts;
+    this.lastBreakouts = info;
+    this.panels.breakoutPanel.update(info, this.selfId, this.moderator);
+    this.breakoutBar.update(info, this.moderator);
+    this.breakoutChoice.setHidden(this.moderator || !info || info.phase !== "open" || !info.allowChoose);
+    if (info?.phase === "closing" && before?.phase !== "closing" && info.returnAt) {
+      const seconds = Math.max(1, Math.round((info.returnAt - Date.now()) / 1_000));
+      this.toasts.show(t("breakoutClosingToast", { seconds }), { key: "breakout-closing", ms: seconds * 1_000 });
+    }
+    const here = info?.here ?? null;
+    if (here !== (before?.here ?? null)) {
+      announce(t("breakoutMovedTo", { room: here ? roomName(info, here) : t("breakoutMainRoom") }));
+      if (this.panels.breakout.open && !this.moderator) this.panels.show(this.panels.breakout);
+    }
+  }
+
+  breakoutBroadcast(from: string, text: string): void {
+    this.toasts.show(t("breakoutBroadcastToast", { name: from, text }), { ms: 20_000 });
+  }
+
+  breakoutHelp(from: string, room: string): void {
+    this.toasts.show(t("breakoutHelpToast", { name: from, room: roomName(this.lastBreakouts, room) }), {
+      ms: 30_000,
+      actions: [{ label: t("breakoutVisit"), primary: true, run: () => this.meeting.breakouts.choose(room) }],
+    });
   }
 
   encryption(states: Map<ParticipantId, PeerState>): void {
@@ -270,6 +366,7 @@ export class MeetingScreen implements MeetingView {
     this.bar.update(self);
     this.sharingBar.hidden = !self.screen;
     this.stage.participants(self, others, this.media.videoTrack);
+    this.collab.participants(self, others);
     const count = others.length + 1;
     this.countLine.textContent = count === 1 ? t("alone") : "";
     this.countLine.hidden = count !== 1;

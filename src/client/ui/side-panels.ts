@@ -3,7 +3,7 @@
  * from the bar), devices and, for moderators, the lobby and the meeting
  * settings (opened from the More menu).
  */
-import type { LobbyEntry, Participant, ParticipantId } from "../../protocol/messages.js";
+import type { LobbyEntry, NewcomerDefaults, Participant, ParticipantId } from "../../protocol/messages.js";
 import type { PeerState } from "../e2ee/session.js";
 import type { LocalMedia } from "../media.js";
 import type { ChatLine, MeetingControls, RoomState } from "../view.js";
@@ -15,6 +15,9 @@ import { ChatPanel } from "./chat-panel.js";
 import { PeoplePanel } from "./people-panel.js";
 import { LobbyPanel } from "./lobby-panel.js";
 import { SettingsPanel } from "./settings-panel.js";
+import { BreakoutPanel } from "./breakout-panel.js";
+import { NewcomerSettings } from "./newcomer-settings.js";
+import { PollPanel } from "./poll-panel.js";
 import { DevicePicker } from "./device-picker.js";
 import { languageSwitch } from "./language-switch.js";
 
@@ -36,6 +39,10 @@ export class SidePanels {
   readonly devices: SidePanel;
   readonly lobby: SidePanel;
   readonly settings: SidePanel;
+  /** Breakout rooms: the moderators' controls, everyone else's choice of room (breakout-panel.ts). */
+  readonly breakout: SidePanel;
+  readonly breakoutPanel: BreakoutPanel;
+  readonly polls: SidePanel;
   /** The bar's buttons for the two panels used all the time. */
   readonly chatButton: ControlButton;
   readonly peopleButton: ControlButton;
@@ -44,6 +51,8 @@ export class SidePanels {
   private readonly peoplePanel: PeoplePanel;
   private readonly lobbyPanel: LobbyPanel;
   private readonly settingsPanel: SettingsPanel;
+  private readonly newcomerSettings: NewcomerSettings;
+  private readonly pollPanel: PollPanel;
   private readonly devicePicker: DevicePicker;
   private unread = 0;
 
@@ -64,6 +73,10 @@ export class SidePanels {
       encrypting: () => meeting.encryption === "encrypting",
       moderatorLink: () => meeting.moderator.link(),
     });
+    // How newcomers start, and the knock sound (issue 13): before "End meeting for all".
+    this.newcomerSettings = new NewcomerSettings((defaults) => meeting.moderator.setNewcomerDefaults(defaults));
+    this.settingsPanel.element.lastElementChild?.before(this.newcomerSettings.element);
+    this.pollPanel = new PollPanel(meeting.polls);
     this.devicePicker = new DevicePicker(media, () => events.devicesChanged(), (deviceId) => events.speaker(deviceId), "meeting");
     // Every text on this screen was drawn in one language: switching reloads the page, which
     // comes straight back into the meeting as the same person (resume token).
@@ -83,13 +96,24 @@ export class SidePanels {
     this.devices = panel(devicesPanel);
     this.lobby = panel(this.lobbyPanel.element);
     this.settings = panel(this.settingsPanel.element);
-    this.all = [this.chat, this.people, this.devices, this.lobby, this.settings];
+    this.polls = panel(this.pollPanel.element);
+    this.breakoutPanel = new BreakoutPanel(meeting.breakouts);
+    this.breakout = panel(this.breakoutPanel.element);
+    this.all = [this.chat, this.people, this.devices, this.lobby, this.settings, this.polls, this.breakout];
     this.chatButton = controlButton("panel-toggle", () => this.show(this.chat));
     this.chat.opensWith(this.chatButton.element);
     this.peopleButton = controlButton("panel-toggle", () => this.show(this.people));
     this.people.opensWith(this.peopleButton.element);
     this.setUnread(0);
     this.element = h("aside", { class: "side" }, ...this.all.map((p) => p.element));
+  }
+
+  /** A panel a feature brings (shared notes): one of the set, opened from the More menu. */
+  extra(element: HTMLElement): SidePanel {
+    const side: SidePanel = new SidePanel(element, () => this.show(side));
+    this.all.push(side);
+    this.element.append(side.element);
+    return side;
   }
 
   /** Opens one side panel (closing the others), or closes it when it is open. */
@@ -112,6 +136,7 @@ export class SidePanels {
 
   /** A moderator no longer: their panels close. */
   showModeratorTools(moderator: boolean): void {
+    this.pollPanel.setModerator(moderator);
     if (moderator) return;
     if (this.lobby.open) this.show(this.lobby);
     if (this.settings.open) this.show(this.settings);
@@ -135,6 +160,10 @@ export class SidePanels {
 
   roomState(state: RoomState): void {
     this.settingsPanel.update(state);
+  }
+
+  newcomerDefaults(defaults: NewcomerDefaults): void {
+    this.newcomerSettings.update(defaults);
   }
 
   chatMessage(message: ChatLine, fromSelf: boolean): void {

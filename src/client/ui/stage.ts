@@ -151,7 +151,21 @@ export class Stage {
       this.screens.append(element);
       void video.play().catch(() => {});
     }
-    const presenting = this.screenTiles.size > 0;
+    this.presentingChanged();
+  }
+
+  /**
+   * Things made together (the whiteboard, a presentation) shown where shared screens go, the
+   * cameras in the strip: `element` added to the stage, or taken off it.
+   */
+  showContent(element: HTMLElement, shown: boolean): void {
+    if (shown && element.parentElement !== this.screens) this.screens.prepend(element);
+    if (!shown) element.remove();
+    this.presentingChanged();
+  }
+
+  private presentingChanged(): void {
+    const presenting = this.screens.childElementCount > 0;
     this.screens.hidden = !presenting;
     this.frame.classList.toggle("presenting", presenting);
     this.relayout();
@@ -193,7 +207,7 @@ export class Stage {
    * layer the tile's size needs. Hidden participants cost no video, only audio.
    */
   relayout(): void {
-    this.shape = stageShape({ others: this.tiles.size, presenting: this.screenTiles.size > 0, narrow: compactScreen(), preference: this.preference });
+    this.shape = stageShape({ others: this.tiles.size, presenting: this.screens.childElementCount > 0, narrow: compactScreen(), preference: this.preference });
     const spotlight = this.spotlightTile();
     this.place(spotlight?.[1]);
     const style = getComputedStyle(this.grid);

@@ -21,6 +21,8 @@ export interface TileModeration {
   /** Takes moderator rights away again (offered instead of promote for a moderator). */
   demote(): void;
   lowerHand(): void;
+  /** Ends their screen share (offered while they share). */
+  stopScreen(): void;
 }
 
 export class Tile {
@@ -45,6 +47,9 @@ export class Tile {
   /** The participant says their camera is on (a track may still arrive without pictures). */
   private cameraOn = true;
   private audioTrack: MediaStreamTrack | undefined;
+  /** The participant shares their screen: the moderator's menu offers to stop it. */
+  private sharing = false;
+  private stopScreenItem: HTMLButtonElement | undefined;
 
   constructor(
     participant: Participant,
@@ -89,6 +94,8 @@ export class Tile {
     this.avatar.textContent = initials(participant.name);
     this.mutedIcon.hidden = participant.audio;
     this.cameraOn = participant.video;
+    this.sharing = participant.screen;
+    if (this.stopScreenItem) this.stopScreenItem.hidden = !this.sharing;
     this.showVideoOrInitials();
   }
 
@@ -109,6 +116,8 @@ export class Tile {
     if (!actions) return this.menuSlot.replaceChildren();
     const item = (label: string, run: () => void) => h("button", { type: "button", onclick: run }, label);
     const name = this.name;
+    this.stopScreenItem = item(t("stopScreenOne", { name }), actions.stopScreen);
+    this.stopScreenItem.hidden = !this.sharing;
     this.menuSlot.replaceChildren(
       h(
         "details",
@@ -120,6 +129,7 @@ export class Tile {
           item(t("muteOne", { name }), actions.mute),
           item(t("stopVideoOne", { name }), actions.stopVideo),
           item(t("lowerHandOne", { name }), actions.lowerHand),
+          this.stopScreenItem,
           this.role === "moderator" ? item(t("demoteOne", { name }), actions.demote) : item(t("promoteOne", { name }), actions.promote),
           item(t("removeOne", { name }), actions.remove),
         ),

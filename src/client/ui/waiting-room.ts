@@ -22,6 +22,8 @@ export class WaitingRoom {
   private readonly passwordInput: HTMLInputElement;
   private readonly preview: HTMLVideoElement;
   private readonly previewBox: HTMLElement;
+  /** The latest note from a moderator (issue 13). */
+  private readonly note: HTMLElement;
 
   constructor(stream: MediaStream, onPassword: (password: string) => void) {
     // Waiting with one's own picture: time to check hair and background before being let in.
@@ -31,6 +33,7 @@ export class WaitingRoom {
     this.preview = preview;
     this.heading = h("h2", {}, t("lobbyTitle"));
     this.text = h("p", { role: "status" });
+    this.note = h("p", { class: "lobby-note-from-host", role: "status", hidden: true });
     this.passwordInput = h("input", { id: "meeting-password", type: "password", autocomplete: "off", maxlength: 256 });
     this.form = h(
       "form",
@@ -51,6 +54,7 @@ export class WaitingRoom {
       { class: "waiting card", "aria-labelledby": "waiting-heading", hidden: true },
       this.heading,
       this.text,
+      this.note,
       this.form,
       this.previewBox,
       // In a new tab: leaving this page would leave the lobby.
@@ -74,6 +78,12 @@ export class WaitingRoom {
       this.passwordInput.value = "";
       this.passwordInput.focus();
     }
+  }
+
+  /** A moderator's note to those waiting. */
+  message(text: string): void {
+    this.note.textContent = t("lobbyMessageFromHost", { text });
+    this.note.hidden = false;
   }
 
   hide(): void {
