@@ -41,7 +41,13 @@ await Promise.all([
   build({
     // The E2EE worker is a bundle of its own: it runs every media frame through src/client/e2ee/;
     // so is the effects worker (src/client/effects/), which alone carries MediaPipe's loader.
-    entryPoints: { app: "src/client/main.ts", "e2ee-worker": "src/client/e2ee/worker.ts", "effects-worker": "src/client/effects/video-worker.ts" },
+    entryPoints: {
+      app: "src/client/main.ts",
+      "e2ee-worker": "src/client/e2ee/worker.ts",
+      "effects-worker": "src/client/effects/video-worker.ts",
+      // The video consultation's pages (staff and patients): a bundle of their own, with the passkey library.
+      consultation: "src/client/consultation/main.ts",
+    },
     outdir: "dist/public",
     bundle: true,
     platform: "browser",

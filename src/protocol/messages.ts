@@ -39,10 +39,12 @@ import {
   Sealed,
   VideoQuality,
 } from "./values.js";
+import { consultationClientMessages, consultationServerMessages } from "./consultation.js";
 import { BreakoutClientMessages, BreakoutServerMessages } from "./breakout-messages.js";
 
 export { CloseCode, MAX_MESSAGE_BYTES, PROTOCOL_VERSION, ROOM_NAME_PATTERN, SIGNALING_PATH } from "./constants.js";
 export * from "./values.js";
+export * from "./consultation.js";
 export { BreakoutId } from "./breakout-messages.js";
 
 // ---------------------------------------------------------------------------
@@ -170,6 +172,9 @@ export const ClientMessage = z.discriminatedUnion("type", [
    * sent before it has been handled, so whatever those messages caused has been sent first.
    */
   z.object({ type: z.literal("ping"), id: z.number().int().min(0).max(2 ** 31) }),
+
+  // Video consultation (docs/consultation.md): patient queue and direct calls, in consultation.ts.
+  ...consultationClientMessages,
 ]);
 export type ClientMessage = z.infer<typeof ClientMessage>;
 /** A client message as a client writes it (fields with defaults may be left out). */
@@ -202,6 +207,8 @@ export const ErrorCode = z.enum([
   "server-busy", // the server holds as many meetings, connections or checks as it may; try again later
   "media-unavailable", // the media server is down or refused; retry later
   "internal", // a bug; the message was dropped and nothing else changed
+  // Video consultation:
+  "appointment-invalid", // no such appointment code, or it expired, was used or is in use
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 
@@ -332,6 +339,9 @@ export const ServerMessage = z.discriminatedUnion("type", [
     /** The `type` of the client message that caused it, when known. */
     inReplyTo: z.string().optional(),
   }),
+
+  // Video consultation (docs/consultation.md), in consultation.ts.
+  ...consultationServerMessages,
 ]);
 export type ServerMessage = z.infer<typeof ServerMessage>;
 

@@ -25,6 +25,7 @@ import { ExternalJanus, JanusSupervisor, findJanusLibraryDir, type JanusBackend 
 import { JanusMediaPlane } from "../media/janus/videoroom.js";
 import type { MediaPlane } from "../media/media-plane.js";
 import { TreffMetrics, type MetricsServer } from "./metrics.js";
+import { Consultation } from "../consultation/consultation.js";
 
 export interface TreffServer {
   /** http://host:port, with the port actually bound. */
@@ -36,6 +37,8 @@ export interface TreffServer {
   readonly janus: JanusBackend;
   /** Where /metrics is served, if it is (TREFF_METRICS_LISTEN). */
   readonly metricsUrl: string | undefined;
+  /** The video consultation (docs/consultation.md). */
+  readonly consultation: Consultation;
   /**
    * SIGTERM: takes no new meetings (and /healthz says so to the load balancer); resolves once
    * nobody uses this node, or after `deadlineMs`, when its meetings have moved to other nodes.
@@ -110,6 +113,15 @@ export async function startTreff(config: Config, log: Logger, options: { publicD
   const cluster = config.cluster.redisUrl ? { redisUrl: config.cluster.redisUrl, secret: serverSecret } : undefined;
   const registry = createRoomRegistry({ context, maxRooms: config.limits.rooms, ...(cluster ? { cluster } : {}) });
   const probes = new ProbeService(mediaPlane);
+  const consultation = new Consultation({
+    dataDir: config.consultation.dataDir,
+    publicUrl: config.consultation.publicUrl,
+    oidc: config.consultation.oidc,
+    sessionKey: deriveSecret(serverSecret, "consultation-sessions"),
+    operatorName: config.operator.name,
+    iceServers: () => iceServersFor(config),
+    log,
+  });
   warnAboutConfiguration(config, log);
   let draining = false;
   let signaling: Signaling | undefined;
@@ -134,6 +146,7 @@ export async function startTreff(config: Config, log: Logger, options: { publicD
     http = await createHttpServer({
       config,
       meetings,
+      consultation,
       publicDir: options.publicDir ?? publicDir(),
       mediaAvailable: () => mediaPlane.available,
       // A draining node tells the load balancer (/healthz) to send new people elsewhere.
@@ -143,6 +156,7 @@ export async function startTreff(config: Config, log: Logger, options: { publicD
       registry,
       log,
       probes,
+      consultation: consultation.hub,
       probeIceServers: () => iceServersFor(config, Date.now, PROBE_TTL_SECONDS),
       trustProxy: config.http.trustProxy,
       mediaOffByDefault: config.meetings.mediaOffByDefault,
@@ -177,6 +191,7 @@ export async function startTreff(config: Config, log: Logger, options: { publicD
     signaling: edge,
     janus: backend,
     metricsUrl: metricsServer?.url,
+    consultation,
     drain,
     close() {
       closing ??= (async () => {

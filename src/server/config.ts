@@ -159,6 +159,24 @@ export const Config = z.object({
         .optional(),
     })
     .prefault({}),
+  /** Video consultation for practices (docs/consultation.md). */
+  consultation: z
+    .object({
+      /** Folder for the one file kept on disk: staff accounts and practice settings (consultation.json). */
+      dataDir: z.string().min(1).default("data"),
+      /** The address people use, e.g. https://video.praxis.example; passkeys are bound to its host. Unset: each request's Host. */
+      publicUrl: z.string().url().optional(),
+      /** Staff sign-in through the organisation's OpenID Connect provider (docs/consultation.md); off unless set. */
+      oidc: z
+        .object({
+          /** The provider's issuer URL (its discovery document is at /.well-known/openid-configuration). */
+          issuer: z.string().url(),
+          clientId: z.string().min(1),
+          clientSecret: z.string().min(1),
+        })
+        .optional(),
+    })
+    .prefault({}),
   /** TURN with ephemeral credentials (TURN REST API scheme, e.g. coturn's use-auth-secret). */
   turn: z
     .object({
@@ -215,6 +233,11 @@ const ENVIRONMENT: Record<string, string[]> = {
   REDIS_URL: ["cluster", "redisUrl"],
   TREFF_DRAIN_SECONDS: ["cluster", "drainSeconds"],
   TREFF_METRICS_LISTEN: ["metrics", "listen"],
+  TREFF_DATA_DIR: ["consultation", "dataDir"],
+  TREFF_PUBLIC_URL: ["consultation", "publicUrl"],
+  TREFF_OIDC_ISSUER: ["consultation", "oidc", "issuer"],
+  TREFF_OIDC_CLIENT_ID: ["consultation", "oidc", "clientId"],
+  TREFF_OIDC_CLIENT_SECRET: ["consultation", "oidc", "clientSecret"],
   TURN_SECRET: ["turn", "secret"],
   TURN_URLS: ["turn", "urls"],
   TURN_TTL_SECONDS: ["turn", "ttlSeconds"],
@@ -263,6 +286,7 @@ export function describeConfig(config: Config): Record<string, unknown> {
     secret: config.secret ? "***" : undefined,
     meetings: { ...config.meetings, creationSecret: config.meetings.creationSecret ? "***" : undefined },
     turn: { ...config.turn, secret: config.turn.secret ? "***" : undefined },
+    consultation: config.consultation.oidc ? { ...config.consultation, oidc: { ...config.consultation.oidc, clientSecret: "***" } } : config.consultation,
     cluster: { ...config.cluster, redisUrl: config.cluster.redisUrl && maskUrlPassword(config.cluster.redisUrl) },
     iceServers: config.iceServers.map((s) => ({ urls: s.urls, credential: s.credential ? "***" : undefined })),
   };

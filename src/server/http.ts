@@ -9,6 +9,8 @@ import type { Config } from "./config.js";
 import type { MeetingCreator } from "./meetings.js";
 import { renderPrivacyPage } from "./privacy-page.js";
 import { securityHeaders } from "./security-headers.js";
+import type { Consultation } from "../consultation/consultation.js";
+import { registerConsultationRoutes } from "../consultation/routes.js";
 
 export interface HttpOptions {
   config: Config;
@@ -18,6 +20,8 @@ export interface HttpOptions {
   /** Whether this node drains (SIGTERM with several nodes), for /healthz. */
   draining?: () => boolean;
   meetings: MeetingCreator;
+  /** The video consultation's pages and API (docs/consultation.md). */
+  consultation?: Consultation;
 }
 
 export async function createHttpServer(options: HttpOptions): Promise<FastifyInstance> {
@@ -43,6 +47,7 @@ export async function createHttpServer(options: HttpOptions): Promise<FastifyIns
   });
 
   app.get("/check", page);
+  if (options.consultation) registerConsultationRoutes(app, options.consultation);
   app.get<{ Querystring: { lang?: string } }>("/privacy", (request, reply) => {
     const language = request.query.lang === "de" || (!request.query.lang && /^de\b/i.test(request.headers["accept-language"] ?? "")) ? "de" : "en";
     return reply.type("text/html; charset=utf-8").header("content-language", language).send(renderPrivacyPage(config, language));

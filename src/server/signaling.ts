@@ -33,6 +33,8 @@ import { KeyedBuckets, KeyedCounter } from "../common/per-key.js";
 import { OutOfOrderError } from "../media/media-plane.js";
 import { addressGroup, clientAddress } from "./client-address.js";
 import type { Probe, ProbeService } from "./probe.js";
+import { isConsultationType } from "../protocol/consultation.js";
+import type { ConsultationConnection, ConsultationHub, ConsultationMessage } from "../consultation/hub.js";
 
 export interface SignalingLimits {
   /** Open signaling connections, server-wide. */
@@ -63,6 +65,8 @@ export interface SignalingOptions {
   limits?: Partial<SignalingLimits>;
   /** Told of each rejected frame (for /metrics). */
   onRejected?: (code: ErrorCode) => void;
+  /** The video consultation's queue and calls: `consult*` messages go there (docs/consultation.md). */
+  consultation?: ConsultationHub;
 }
 
 const DEFAULT_LIMITS: SignalingLimits = {
@@ -139,7 +143,7 @@ export class Signaling {
         ws.close(CloseCode.tryAgainLater, "busy");
         return;
       }
-      const connection = new ClientConnection(ws, address, this.options, this.limits, this.probeLimits);
+      const connection = new ClientConnection(ws, address, this.options, this.limits, this.probeLimits, request.headers.cookie);
       this.connections.add(connection);
       ws.once("close", () => {
         this.connections.delete(connection);
@@ -173,6 +177,8 @@ class ClientConnection implements ParticipantLink {
   private checks: Promise<void> | undefined;
   /** The person sent `leave`: their resume token must not bring them back past the lobby. */
   private leftOnPurpose = false;
+  /** The video consultation's side of this connection, from its first `consult*` message. */
+  private consultation: ConsultationConnection | undefined;
 
   constructor(
     private readonly ws: WebSocket,
@@ -180,6 +186,8 @@ class ClientConnection implements ParticipantLink {
     private readonly options: SignalingOptions,
     private readonly limits: SignalingLimits,
     private readonly probeLimits: Signaling["probeLimits"],
+    /** The Cookie header of the upgrade: a staff member's session (consultation). */
+    private readonly cookieHeader?: string,
   ) {
     // Registered before anything is awaited, so no early message is lost.
     ws.on("message", (data, isBinary) => this.onFrame(data, isBinary));
@@ -231,6 +239,7 @@ class ClientConnection implements ParticipantLink {
   }
 
   private dispatch(message: ClientMessage): void {
+    if (isConsultationType(message.type)) return this.consult(message as ConsultationMessage);
     switch (message.type) {
       case "leave":
         // Closing does the rest (onClose); the resume token is forgotten.
@@ -245,6 +254,7 @@ class ClientConnection implements ParticipantLink {
         return;
       }
       case "join":
+        if (this.consultation) return this.send({ type: "error", code: "forbidden", message: "this connection is in the consultation", inReplyTo: "join" });
         if (this.signal) return this.signal.send(message);
         this.signal = this.options.registry.connect(message, this.address, this);
         return;
@@ -261,6 +271,14 @@ class ClientConnection implements ParticipantLink {
         if (this.signal) return this.signal.send(message);
         this.send({ type: "error", code: "not-joined", message: "send 'join' first", inReplyTo: message.type });
     }
+  }
+
+  /** Video consultation: a connection is either in a meeting or in the consultation, never both. */
+  private consult(message: ConsultationMessage): void {
+    const hub = this.options.consultation;
+    if (!hub || this.signal) return this.send({ type: "error", code: "forbidden", message: "no consultation on this connection", inReplyTo: message.type });
+    this.consultation ??= hub.connect(this, this.address, this.cookieHeader);
+    this.consultation.handle(message);
   }
 
   /** Answers with an error, or closes the connection once it has sent too many bad messages. */
@@ -310,6 +328,7 @@ class ClientConnection implements ParticipantLink {
 
   private onClose(): void {
     void this.probe?.close();
+    this.consultation?.close();
     this.signal?.close(this.leftOnPurpose);
   }
 }

@@ -41,6 +41,7 @@ const DEFAULTS = {
   http: { frameAncestors: [], trustProxy: false },
   cluster: { drainSeconds: 60 },
   metrics: {},
+  consultation: { dataDir: "data" },
   turn: { urls: [], ttlSeconds: 6 * 3600 },
 };
 
@@ -113,6 +114,8 @@ describe("loadConfig", () => {
       TURN_SECRET: "turn-secret",
       TURN_URLS: "turn:turn.example.org:3478?transport=udp,turns:turn.example.org:443?transport=tcp",
       TURN_TTL_SECONDS: "3600",
+      TREFF_DATA_DIR: "/var/lib/treff",
+      TREFF_PUBLIC_URL: "https://video.praxis.example",
       TREFF_MODERATOR_KEY_DAYS: "7",
       TREFF_CREATION_ISSUER: "portal.example.org",
       TREFF_CREATION_AUDIENCE: "treff",
@@ -162,6 +165,7 @@ describe("loadConfig", () => {
       http: { frameAncestors: ["https://a.example", "https://b.example"], trustProxy: true },
       cluster: { redisUrl: "redis://:redis-password@10.0.0.5:6379/2", drainSeconds: 300 },
       metrics: { listen: "127.0.0.1:9464" },
+      consultation: { dataDir: "/var/lib/treff", publicUrl: "https://video.praxis.example" },
       turn: {
         secret: "turn-secret",
         urls: ["turn:turn.example.org:3478?transport=udp", "turns:turn.example.org:443?transport=tcp"],
@@ -397,6 +401,11 @@ describe("describeConfig", () => {
     assert.equal((described.meetings as { creationSecret?: string }).creationSecret, undefined);
     assert.equal((described.turn as { secret?: string }).secret, undefined);
     assert.deepEqual(describeConfig(parseConfig({})), DESCRIBED_DEFAULTS);
+  });
+
+  test("masks the consultation's OpenID Connect client secret", () => {
+    const described = describeConfig(parseConfig({ consultation: { oidc: { issuer: "https://id.example.org", clientId: "treff", clientSecret: "oidc-client-secret" } } }));
+    assert.deepEqual(described.consultation, { dataDir: "data", oidc: { issuer: "https://id.example.org", clientId: "treff", clientSecret: "***" } });
   });
 
   test("masks the password in REDIS_URL", () => {

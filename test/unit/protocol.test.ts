@@ -72,6 +72,14 @@ describe("parseClientMessage: valid messages", () => {
     breakoutClose: { type: "breakoutClose", countdownSeconds: 30 },
     breakoutChoose: { type: "breakoutChoose", breakout: "b2" },
     breakoutHelp: { type: "breakoutHelp" },
+    // video consultation
+    consultWait: { type: "consultWait", code: "12345678", name: "Ann", checked: true },
+    consultStaff: { type: "consultStaff" },
+    consultCall: { type: "consultCall", patient: "p1" },
+    consultSignal: { type: "consultSignal", description: { type: "offer", sdp: "v=0\r\n" } },
+    consultHangUp: { type: "consultHangUp" },
+    consultNotice: { type: "consultNotice", patient: "p1", text: "Wir sind gleich bei Ihnen" },
+    consultTurnAway: { type: "consultTurnAway", patient: "p1" },
   };
 
   test("the samples cover every client message type", () => {
@@ -519,6 +527,14 @@ describe("ServerMessage schemas", () => {
     { type: "error", code: "wrong-password", message: "wrong", inReplyTo: "join" },
     { type: "error", code: "too-many-attempts", message: "wait", inReplyTo: "join" },
     { type: "error", code: "media-unavailable", message: "retry", inReplyTo: "probe" },
+    // video consultation
+    { type: "consultWaiting", practice: "Praxis Muster", position: 2 },
+    { type: "consultQueue", patients: [{ id: "p1", label: "Frau M.", name: "", startsAt: 1, since: 2, checked: true }] },
+    { type: "consultConnect", offerer: true, iceServers: [] },
+    { type: "consultSignal", candidate: null },
+    { type: "consultEnded" },
+    { type: "consultNotice", text: "Wir sind gleich bei Ihnen" },
+    { type: "error", code: "appointment-invalid", message: "not valid", inReplyTo: "consultWait" },
   ];
 
   test("the samples cover every server message type", () => {

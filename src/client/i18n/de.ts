@@ -1,7 +1,11 @@
 /** Deutsche Texte. */
 import type { MessageKey } from "./en.js";
 
+import { consultationDe } from "./consultation-de.js";
+
 export const de: Record<MessageKey, string> = {
+  // Videosprechstunde (docs/consultation.md): ihre Texte stehen in consultation-de.ts.
+  ...consultationDe,
   appName: "Treff",
   tagline: "Videokonferenzen auf dem eigenen Server. Niemand sonst sieht, wer sich trifft oder was gesagt wird.",
   newMeeting: "Neue Besprechung",

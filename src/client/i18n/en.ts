@@ -1,5 +1,9 @@
 /** English strings. Every key here must exist in de.ts too (the type checker makes sure). */
+import { consultationEn } from "./consultation-en.js";
+
 export const en = {
+  // Video consultation (docs/consultation.md): its strings live in consultation-en.ts.
+  ...consultationEn,
   appName: "Treff",
   tagline: "Video meetings on your own server. Nobody else sees who meets or what is said.",
   newMeeting: "New meeting",

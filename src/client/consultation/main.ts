@@ -1,0 +1,16 @@
+/** The video consultation's pages (docs/consultation.md): picks the screen from the address. */
+import { language } from "../i18n/index.js";
+import { patientPage } from "./patient-page.js";
+import { enrolPage, staffPage } from "./staff-page.js";
+
+const app = document.getElementById("app")!;
+
+function show(screen: HTMLElement): void {
+  document.documentElement.lang = language();
+  app.replaceChildren(screen);
+}
+
+const path = location.pathname.replace(/\/$/, "");
+if (path === "/staff/enrol") enrolPage(show);
+else if (path === "/staff") void staffPage(show);
+else void patientPage(show);
