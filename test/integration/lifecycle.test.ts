@@ -122,7 +122,8 @@ test("join and publish pipelined: the publish waits for the join", async () => {
   await a.next("publisherAnswer");
   assert.deepEqual(
     a.messages.map((m) => m.type),
-    ["welcome", "joined", "roomState", "publisherAnswer"],
+    // videoLayers: what anyone receives of Ada's camera (nobody yet), told with each publish.
+    ["welcome", "joined", "roomState", "videoLayers", "publisherAnswer"],
     "no not-joined for the messages sent before joined arrived",
   );
 });

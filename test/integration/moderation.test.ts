@@ -207,7 +207,7 @@ test("a guest's pipelined publish waits in the lobby and is answered only after 
   });
   assert.deepEqual(await guest.next("roomState"), { type: "roomState", locked: false, passwordSet: false, multipleShares: false, e2eeRequired: false });
   await guest.next("publisherAnswer");
-  assert.deepEqual(typesOf(guest.messages).slice(0, 5), ["welcome", "lobby", "joined", "roomState", "publisherAnswer"]);
+  assert.deepEqual(typesOf(guest.messages).slice(0, 6), ["welcome", "lobby", "joined", "roomState", "videoLayers", "publisherAnswer"]);
 
   assert.deepEqual(await host.client.next("lobbyLeft"), { type: "lobbyLeft", participantId: guestId });
   assert.deepEqual(await host.client.next("participantJoined"), { type: "participantJoined", participant: member(guestId, "Gus") });
