@@ -94,6 +94,8 @@ export class MeetingScreen implements MeetingView {
     this.stage.element.prepend(this.encryptionBadge.element, this.encryptionBadge.alert);
     this.panels = new SidePanels(media, meeting, {
       opened: (open) => {
+        // The open lobby lists every knock with its buttons: notices over it would only hide them (on a phone, literally).
+        if (this.panels.lobby.open) for (const entry of this.lastWaiting) this.toasts.dismiss(`knock-${entry.id}`);
         this.element.classList.toggle("with-side", open);
         this.relayout();
       },
@@ -246,7 +248,7 @@ export class MeetingScreen implements MeetingView {
     this.panels.lobbyList(waiting);
     const knocking = newlyWaiting(this.lastWaiting, waiting);
     if (knocking.length) playKnock();
-    for (const entry of knocking) {
+    for (const entry of this.panels.lobby.open ? [] : knocking) {
       this.toasts.show(t("knockToast", { name: entry.name }), {
         key: `knock-${entry.id}`,
         ms: 15_000,
