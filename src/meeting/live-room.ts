@@ -14,23 +14,22 @@ import {
   type IceCandidate,
   type ParticipantId,
   type PeerConnectionRole,
-  type Reaction,
   type Role,
   type RoomName,
   type VideoQuality,
 } from "../protocol/messages.js";
-import { Room, type ChatContent, type Content, type Delivery } from "./room.js";
-import { CONTENT_POLICY } from "./content-policy.js";
+import { Room, type Delivery } from "./room.js";
 import { LayerDemand } from "./layer-demand.js";
 import { SerialQueue } from "./serial-queue.js";
 import { PasswordAttempts } from "./attempts.js";
 import { verifyPassword, type PasswordHash } from "./password.js";
 import { decideAdmission, type EntryFacts } from "./admission.js";
 import { newKeyId, type ModeratorClaims } from "./moderator-keys.js";
-import { ForbiddenError, ParticipantNotFoundError, RefusedError, RoomClosedError } from "./errors.js";
+import { ParticipantNotFoundError, RefusedError, RoomClosedError } from "./errors.js";
 import { RoomMedia, type MemberMedia, type RoomMediaEvents } from "./room-media.js";
 import { BreakoutRooms } from "./breakout-rooms.js";
 import { Moderation } from "./moderation.js";
+import { Relay } from "./relay.js";
 import { StateKeeper } from "./recoverable-state.js";
 import type { Admission, JoinRequest, Known, Member, ParticipantLink, RoomContext, Waiter } from "./room-context.js";
 
@@ -56,6 +55,8 @@ export class LiveRoom {
   readonly media: RoomMedia;
   readonly mediaEvents: RoomMediaEvents;
   readonly moderation: Moderation;
+  /** What participants pass to each other through the room: hands, reactions, chat, content, keys. */
+  readonly relay: Relay;
   readonly breakouts: BreakoutRooms;
   /** Which camera layers anyone receives, so publishers encode no layer nobody watches. */
   private readonly layers = new LayerDemand();
@@ -79,6 +80,7 @@ export class LiveRoom {
     };
     this.media = new RoomMedia(context.mediaPlane, context.log, this.mediaEvents);
     this.moderation = new Moderation(this);
+    this.relay = new Relay(this);
     this.breakouts = new BreakoutRooms(this);
     this.kept = context.recovery && new StateKeeper(this, name, context.recovery);
     this.restored = this.kept ? this.queue.run(() => this.kept!.restore()) : Promise.resolve();
@@ -223,43 +225,9 @@ export class LiveRoom {
     this.media.enforce(media, { audio, video });
   }
 
-  raiseHand(member: Member, raised: boolean): void {
-    this.deliver(this.room.setHand(this.current(member).id, raised));
-  }
-
-  react(member: Member, reaction: Reaction): void {
-    this.deliver(this.room.react(this.current(member).id, reaction));
-  }
-
-  /** Relays a chat message (plain or sealed) to everyone in the meeting (in the same breakout room). It is not stored and not logged. */
-  chat(member: Member, content: ChatContent): void {
-    const from = this.current(member).id;
-    // While breakout rooms are open, chat stays in the room (moderators hear every room): docs/e2ee.md.
-    this.deliver(this.room.chat(from, content, Date.now()).filter(({ to }) => this.breakouts.together(from, to)));
-  }
-
-  /** Relays content (plain or sealed) as content-policy.ts allows. It is not stored and not logged. */
-  content(member: Member, content: Content): void {
-    const sender = this.room.get(this.current(member).id);
-    if (!sender) throw new ParticipantNotFoundError("you are no longer in this room");
-    if (CONTENT_POLICY[content.topic].sender === "moderator" && sender.role !== "moderator") {
-      throw new ForbiddenError(`only moderators send ${content.topic}`);
-    }
-    const { to } = content;
-    if (to !== undefined && to !== "moderators" && !this.room.has(to)) throw new RefusedError("unknown-participant", `not in this meeting: ${to}`);
-    this.deliver(this.room.content(sender.id, content, Date.now()));
-  }
-
   /** Tells publishers the highest camera layer anyone now receives from them. */
   private tellLayers(changes: ReadonlyMap<ParticipantId, VideoQuality>): void {
     for (const [publisher, highest] of changes) this.members.get(publisher)?.link.send({ type: "videoLayers", highest });
-  }
-
-  /** Passes each sealed media key to the one participant it is for. The server cannot open them. */
-  relayKeys(member: Member, keyId: number, sealed: Readonly<Record<ParticipantId, string>>): void {
-    const { deliveries, absent } = this.room.relayKeys(this.current(member).id, keyId, sealed);
-    this.deliver(deliveries);
-    if (absent.length) throw new RefusedError("unknown-participant", `not in this meeting: ${absent.slice(0, 5).join(", ")}`);
   }
 
   /** Ends the room for everyone (the media server went away, or the server stops). */

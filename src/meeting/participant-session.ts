@@ -215,21 +215,21 @@ export class ParticipantSession implements ParticipantSignal {
         return room.setMediaState(member, message.audio, message.video);
       case "chat":
       case "sealedChat":
-        return room.chat(member, message);
+        return room.relay.chat(member, message);
       case "content": {
         if (!this.contentBudget.take(message.data.length)) {
           this.link.send({ type: "error", code: "rate-limited", message: "too much content at once; slow down", inReplyTo: "content" });
           return;
         }
         const { type: _type, ...content } = message;
-        return room.content(member, content);
+        return room.relay.content(member, content);
       }
       case "e2eeKeys":
-        return room.relayKeys(member, message.keyId, message.sealed);
+        return room.relay.relayKeys(member, message.keyId, message.sealed);
       case "raiseHand":
-        return room.raiseHand(member, message.raised);
+        return room.relay.raiseHand(member, message.raised);
       case "react":
-        return room.react(member, message.reaction);
+        return room.relay.react(member, message.reaction);
       case "requireE2ee":
         return moderation.requireE2ee(member, message.required);
       case "admit":

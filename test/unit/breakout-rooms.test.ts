@@ -149,8 +149,8 @@ test("while rooms are open, chat stays in the room; moderators hear every room a
   await live.breakouts.setCount(host.member, 2);
   await live.breakouts.assign(host.member, { [ann.member.id]: "b1", [bob.member.id]: "b2" });
   await live.breakouts.open(host.member);
-  live.chat(ann.member, { type: "chat", text: "in b1" });
-  live.chat(host.member, { type: "chat", text: "to everyone" });
+  live.relay.chat(ann.member, { type: "chat", text: "in b1" });
+  live.relay.chat(host.member, { type: "chat", text: "to everyone" });
   const texts = (p: Person) => p.link.all("chat").map((m) => m.text);
   assert.deepEqual(texts(ann), ["in b1", "to everyone"]);
   assert.deepEqual(texts(host), ["in b1", "to everyone"]);

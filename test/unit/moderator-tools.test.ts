@@ -79,8 +79,8 @@ describe("moderator tools for everyone at once", () => {
     const mod = await host(live, ctx);
     const ada = await enter(live, "Ada");
     const ben = await enter(live, "Ben");
-    live.raiseHand(ada.member, true);
-    live.raiseHand(ben.member, true);
+    live.relay.raiseHand(ada.member, true);
+    live.relay.raiseHand(ben.member, true);
     await live.moderation.moderateAll(mod.member, "lower-hands");
     assert.deepEqual(live.room.list().map((p) => p.hand), [null, null, null]);
     assert.deepEqual(mod.link.all("participantUpdated").slice(-2).map((m) => [m.participant.name, m.participant.hand]), [["Ada", null], ["Ben", null]]);
@@ -91,7 +91,7 @@ describe("moderator tools for everyone at once", () => {
     await host(live, ctx);
     const ada = await enter(live, "Ada");
     const ben = await enter(live, "Ben");
-    live.raiseHand(ben.member, true);
+    live.relay.raiseHand(ben.member, true);
     for (const action of ["mute-audio", "lower-hands", "ask-unmute"] as const) {
       await assert.rejects(live.moderation.moderateAll(ada.member, action), ForbiddenError);
     }

@@ -3,7 +3,7 @@
  * keys, the keys of everyone else, and the worker that encrypts and decrypts
  * the media frames. The meeting controller tells it who comes and goes; it
  * hands back sealed keys to send, opens the ones that arrive, seals and
- * opens chat messages, and reports for each participant whether their media
+ * opens chat and content (`sealing`), and reports for each participant whether their media
  * reaches us encrypted end to end.
  *
  * Key schedule (docs/e2ee.md): on joining, our key goes to everyone, sealed
@@ -21,27 +21,20 @@ import {
   identityOf,
   expandSenderKey,
   newSenderKey,
-  openChat,
-  openContent,
   openSenderKey,
   pairwiseKey,
   passphraseSecret,
   ratchet,
   safetyCode,
-  sealChat,
-  sealContent,
   sealSenderKey,
   type Identity,
-  type SenderKey,
 } from "./keys.js";
 import { keptIdentityKeyPair } from "./kept-identity.js";
 import type { MediaKind } from "./frame.js";
 import type { FromWorker, ToWorker, TransformOptions } from "./worker.js";
+import { SealedMessages } from "./sealed-messages.js";
 
-/** What openChat and openContent give for a sealed message opened here before: the server sent it again. */
-export const REPEATED = Symbol("a sealed message sent again");
-/** Sealed messages (chat and content) remembered against repeats: far more than a meeting writes. */
-const REMEMBERED_SEALED = 20_000;
+export { REPEATED } from "./sealed-messages.js";
 
 /** How long a fresh key travels before we encrypt with it (after someone left). */
 export const KEY_SWITCH_DELAY_MS = 1_000;
@@ -83,8 +76,17 @@ export function e2eeSupported(): boolean {
 export class E2eeSession {
   private selfId: ParticipantId | undefined;
   private readonly peers = new Map<ParticipantId, Peer>();
-  /** Nonces of the sealed chat messages opened so far, oldest first. */
-  private readonly opened = new Set<string>();
+  /** Chat and content: sealed under our key (content after pending key changes), opened under the senders'. */
+  readonly sealing = new SealedMessages({
+    current: async (settled) => {
+      if (settled) await this.queue;
+      const { keyId, raw } = this.current;
+      // Our own ring holds the key in use, already expanded (useKey put it there).
+      const key = (await this.ownRing.get(keyId)) ?? (await expandSenderKey(raw));
+      return { key, keyId, selfId: this.selfId ?? "" };
+    },
+    ringOf: (from) => (from === this.selfId ? this.ownRing : this.peers.get(from)?.ring),
+  });
   /** The key we encrypt with now. */
   private current: { keyId: number; raw: Uint8Array };
   /** A fresh key on its way to everyone, used once KEY_SWITCH_DELAY_MS has passed. */
@@ -263,53 +265,6 @@ export class E2eeSession {
       this.post({ type: "receiveKey", participantId: from, keyId, raw });
       this.setState(peer, "encrypted");
     });
-  }
-
-  /** A chat message sealed with our current key. */
-  sealChat(text: string): Promise<{ keyId: number; sealed: string }> {
-    return this.sealWithCurrent((key, from, keyId) => sealChat(key, text, from, keyId));
-  }
-
-  /** A sealed chat message's text, or undefined if we hold no key that opens it. */
-  openChat(from: ParticipantId, keyId: number, sealed: string): Promise<string | typeof REPEATED | undefined> {
-    return this.openOnce(from, keyId, sealed, (key) => openChat(key, sealed, from, keyId));
-  }
-
-  /** Content of one topic (a poll, a stroke…) sealed with our current key. */
-  async sealContent(topic: string, bytes: Uint8Array): Promise<{ keyId: number; sealed: string }> {
-    // Key changes already asked for come first: state sent to a newcomer right after their
-    // participantJoined must be sealed with the key ratcheted for them, not the one before it,
-    // which they never get (found by the polls' late-joiner test, issue 13).
-    await this.queue;
-    return this.sealWithCurrent((key, from, keyId) => sealContent(key, topic, bytes, from, keyId));
-  }
-
-  /** Sealed content's bytes, or undefined if we hold no key that opens it (yet). */
-  openContent(from: ParticipantId, topic: string, keyId: number, sealed: string): Promise<Uint8Array | typeof REPEATED | undefined> {
-    return this.openOnce(from, keyId, sealed, (key) => openContent(key, topic, sealed, from, keyId));
-  }
-
-  private async sealWithCurrent(seal: (key: SenderKey, from: string, keyId: number) => Promise<string>): Promise<{ keyId: number; sealed: string }> {
-    const { keyId, raw } = this.current;
-    // Our own ring holds the key in use, already expanded (useKey put it there).
-    const key = (await this.ownRing.get(keyId)) ?? (await expandSenderKey(raw));
-    return { keyId, sealed: await seal(key, this.selfId ?? "", keyId) };
-  }
-
-  /** Opens something sealed with `from`'s key `keyId`, once: the same sealed message again is REPEATED. */
-  private async openOnce<T>(from: ParticipantId, keyId: number, sealed: string, open: (key: SenderKey) => Promise<T | undefined>): Promise<T | typeof REPEATED | undefined> {
-    const ring = from === this.selfId ? this.ownRing : this.peers.get(from)?.ring;
-    const key = await ring?.get(keyId);
-    const plain = key && (await open(key));
-    if (plain === undefined) return undefined;
-    ring?.confirm(keyId);
-    // Every message is sealed under a random nonce (its first 12 bytes, 16 characters), and only the
-    // holder of the key can seal one that opens: the same nonce twice is the server repeating a message.
-    const nonce = sealed.slice(0, 16);
-    if (this.opened.has(nonce)) return REPEATED;
-    this.opened.add(nonce);
-    if (this.opened.size > REMEMBERED_SEALED) this.opened.delete(this.opened.values().next().value!);
-    return plain;
   }
 
   /** How a participant's media reaches us. */

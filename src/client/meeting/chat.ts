@@ -20,7 +20,7 @@ export class MeetingChat {
   sendChat(text: string): void {
     const e2ee = this.e2ee();
     if (!e2ee) return this.send({ type: "chat", text });
-    void e2ee.sealChat(text).then((sealed) => this.send({ type: "sealedChat", ...sealed }));
+    void e2ee.sealing.sealChat(text).then((sealed) => this.send({ type: "sealedChat", ...sealed }));
   }
 
   /** A plain message on a page that encrypts: the server could have written it, so it says so. */
@@ -31,7 +31,7 @@ export class MeetingChat {
   sealed(message: ServerMessageOf<"sealedChat">): void {
     const { from, name, at } = message;
     this.show(async () => {
-      const text = await this.e2ee()?.openChat(from, message.keyId, message.sealed);
+      const text = await this.e2ee()?.sealing.openChat(from, message.keyId, message.sealed);
       return text === REPEATED ? undefined : { from, name, at, text: text ?? null, unsealed: false };
     });
   }

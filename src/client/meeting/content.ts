@@ -52,7 +52,7 @@ export class ContentChannel {
     const recipient = to === undefined ? {} : { to };
     const e2ee = this.e2ee();
     if (!e2ee) return this.transport.send({ type: "content", topic, data: toBase64Url(bytes), ...recipient });
-    const { keyId, sealed } = await e2ee.sealContent(topic, bytes);
+    const { keyId, sealed } = await e2ee.sealing.sealContent(topic, bytes);
     this.transport.send({ type: "content", topic, data: sealed, keyId, ...recipient });
   }
 
@@ -90,7 +90,7 @@ export class ContentChannel {
     if (!e2ee) return undefined;
     for (const pause of [0, ...OPEN_RETRIES_MS]) {
       if (pause) await this.sleep(pause);
-      const bytes = await e2ee.openContent(message.from, message.topic, message.keyId, message.data);
+      const bytes = await e2ee.sealing.openContent(message.from, message.topic, message.keyId, message.data);
       if (bytes === REPEATED) return undefined;
       if (bytes) return bytes;
     }
