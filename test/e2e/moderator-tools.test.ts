@@ -85,7 +85,9 @@ describe("moderator tools and the lobby", () => {
     await host.page.screenshot({ path: `${SCREENSHOTS}/moderator-lobby-phone-en.png` });
     await host.page.setViewportSize({ width: 1280, height: 720 });
 
-    await veraNotice.getByRole("button", { name: "Let everyone in" }).click();
+    // With the lobby open, its list is where the host acts (knock notices give way to it).
+    assert.equal(await veraNotice.count(), 0, "the knock notice gave way to the open lobby");
+    await lobby.getByRole("button", { name: "Let everyone in" }).click();
     await host.page.getByRole("figure", { name: "Ulla Ulm" }).waitFor();
     await host.page.getByRole("figure", { name: "Vera Vogt" }).waitFor();
     await vera.context.close();
