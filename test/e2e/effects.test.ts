@@ -15,7 +15,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
-import { joinFromPrejoin, joinMeeting, launchBrowser, newParticipant, openPanelFromMore, remoteFrameCounts, seesPlaying, switchOnDevices } from "../helpers/browser.js";
+import { joinFromPrejoin, joinMeeting, newParticipant, openPanelFromMore, remoteFrameCounts, seesPlaying, switchOnDevices } from "../helpers/browser.js";
 import { instrumentEffectsWorker, outboundLayers, pictureStats, REMOTE_TILE, sendOverload, type PictureStats } from "../helpers/effects.js";
 import { SCREENSHOTS, useServerAndBrowser } from "../helpers/suite.js";
 import { waitUntil } from "../helpers/wait.js";
@@ -49,8 +49,9 @@ describe("background effects: blur and pictures, chosen before joining and in th
     const ada = await newParticipant(suite.browser, { viewport: { width: 1280, height: 720 } });
     await instrumentEffectsWorker(ada.context);
     await ada.page.goto(room);
-    await switchOnDevices(ada.page, { microphone: false });
     const picker = ada.page.getByRole("group", { name: "Background" });
+    await picker.waitFor(); // the pre-join screen is drawn: switchOnDevices finds its buttons
+    await switchOnDevices(ada.page, { microphone: false });
     await picker.getByRole("radio", { name: "Strong blur" }).check();
     // The preview shows what others will see: blurred once the effect runs.
     await pictureWhen("Ada's preview to be blurred", ada.page, "video.preview", undefined, (s) => !!s && s.edges < BLURRED_EDGES);
@@ -100,17 +101,15 @@ describe("background effects: blur and pictures, chosen before joining and in th
     await ben.context.close();
   });
 
-  test("auf Deutsch, am Telefon: Hintergrund wählen, das Gerät merkt sich die Wahl", async (t) => {
+  test("auf Deutsch, am Telefon: Hintergrund wählen, das Gerät merkt sich die Wahl", async () => {
     const room = `${suite.server.url}/r/effects-de`;
-    // A browser of its own: after the first test's effect workers, the shared one's fake camera
-    // sometimes gave this page no picture at all (seen in about half the runs of the whole file).
-    const browser = await launchBrowser();
-    t.after(() => browser.close());
-    const ada = await newParticipant(browser, { locale: "de-DE", viewport: { width: 390, height: 844 } });
+    const ada = await newParticipant(suite.browser, { locale: "de-DE", viewport: { width: 390, height: 844 } });
     await instrumentEffectsWorker(ada.context);
     await ada.page.goto(room);
-    await switchOnDevices(ada.page, { microphone: false });
+    // switchOnDevices needs the pre-join screen drawn (it skips a button that is not there yet).
     const picker = ada.page.getByRole("group", { name: "Hintergrund" });
+    await picker.waitFor();
+    await switchOnDevices(ada.page, { microphone: false });
     for (const name of ["Ohne", "Leicht unscharf", "Stark unscharf", "Morgenrot", "Wald", "Regale"]) await picker.getByRole("radio", { name }).waitFor();
     // As a person does: the own picture shows before a background is chosen for it.
     await pictureWhen("the preview to show the camera", ada.page, "video.preview", undefined, showsCamera);
@@ -121,6 +120,7 @@ describe("background effects: blur and pictures, chosen before joining and in th
 
     // The next visit on this device starts with the same picture.
     await ada.page.reload();
+    await ada.page.getByRole("group", { name: "Hintergrund" }).waitFor();
     await switchOnDevices(ada.page, { microphone: false });
     await ada.page.getByRole("group", { name: "Hintergrund" }).getByRole("radio", { name: "Morgenrot", checked: true }).waitFor();
     await pictureWhen("the preview to show the dawn picture after the reload", ada.page, "video.preview", undefined, showsDawnSky);
