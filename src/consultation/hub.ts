@@ -97,6 +97,11 @@ export class ConsultationHub {
       case "consultHangUp":
         if (!peer.call) throw new Refusal("out-of-order", "not in a call");
         return this.hangUp(peer);
+      case "consultHold":
+        if (!peer.staffId || !this.staff.has(peer)) throw new Refusal("forbidden", "only staff put a patient back on hold");
+        if (!peer.call) throw new Refusal("out-of-order", "not in a call");
+        peer.link.send({ type: "consultEnded" });
+        return this.backToQueue(peer);
       case "consultNotice":
         return this.waitingPatient(peer, message.patient).link.send({ type: "consultNotice", text: message.text });
       case "consultTurnAway": {
@@ -184,17 +189,22 @@ export class ConsultationHub {
       if (peer.waiting) this.options.appointments.setState(peer.waiting.appointmentId, "open");
       this.queueChanged();
     }
-    if (this.staff.delete(peer) && peer.call) {
-      // The staff side dropped mid-call: the patient goes back to the queue, at their old place.
-      const patient = peer.call;
-      patient.call = undefined;
-      if (patient.waiting) {
-        this.options.appointments.setState(patient.waiting.appointmentId, "waiting");
-        this.queue.add(patient.waiting);
-        patient.link.send({ type: "consultEnded" });
-        this.queueChanged();
-      }
-    }
+    // The staff side dropped mid-call: the patient goes back to the queue, at their old place.
+    if (this.staff.delete(peer) && peer.call) this.backToQueue(peer);
+  }
+
+  /**
+   * Put back on hold (or the staff side dropped): the call closes and the patient waits again with
+   * their first arrival time, so they keep their place; any staff member may call them in again.
+   */
+  private backToQueue(staff: Peer): void {
+    const patient = staff.call!;
+    staff.call = patient.call = undefined;
+    if (!patient.waiting) return;
+    this.options.appointments.setState(patient.waiting.appointmentId, "waiting");
+    this.queue.add(patient.waiting);
+    patient.link.send({ type: "consultHeld" });
+    this.queueChanged();
   }
 
   /** Everyone waiting hears their place; every staff member sees the queue. */

@@ -57,6 +57,8 @@ export const consultationClientMessages = [
   z.object({ type: z.literal("consultNotice"), patient: PatientId, text: ChatText.pipe(z.string().max(300, "at most 300 characters")) }),
   /** Staff turn a waiting patient away: their wait ends and their appointment is forgotten. */
   z.object({ type: z.literal("consultTurnAway"), patient: PatientId }),
+  /** Staff in a call put the patient back on hold: the call closes, the patient waits again at their old place. */
+  z.object({ type: z.literal("consultHold") }),
 ] as const;
 
 export const consultationServerMessages = [
@@ -72,6 +74,11 @@ export const consultationServerMessages = [
   z.object({ type: z.literal("consultEnded") }),
   /** To a waiting patient: a short message from the practice. */
   z.object({ type: z.literal("consultNotice"), text: z.string() }),
+  /**
+   * To a patient: the call is closed and they are back in the queue (staff put them on hold, or the
+   * staff side dropped); a `consultWaiting` with their place follows.
+   */
+  z.object({ type: z.literal("consultHeld") }),
 ] as const;
 
 /** Whether a client message belongs to the consultation (signaling.ts hands those to the consultation hub). */

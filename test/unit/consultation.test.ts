@@ -272,7 +272,7 @@ describe("ConsultationHub", () => {
     assert.equal(back.link.last("consultWaiting")?.position, 1, "the same link works again");
     staff.send({ type: "consultCall", patient: staff.link.last("consultQueue")!.patients[0]!.id });
     staff.connection.close();
-    assert.equal(back.link.received.at(-2)?.type, "consultEnded");
+    assert.equal(back.link.received.at(-2)?.type, "consultHeld");
     assert.equal(back.link.last("consultWaiting")?.position, 1, "waiting again");
   });
 });

@@ -80,6 +80,7 @@ describe("parseClientMessage: valid messages", () => {
     consultHangUp: { type: "consultHangUp" },
     consultNotice: { type: "consultNotice", patient: "p1", text: "Wir sind gleich bei Ihnen" },
     consultTurnAway: { type: "consultTurnAway", patient: "p1" },
+    consultHold: { type: "consultHold" },
   };
 
   test("the samples cover every client message type", () => {
@@ -534,6 +535,7 @@ describe("ServerMessage schemas", () => {
     { type: "consultSignal", candidate: null },
     { type: "consultEnded" },
     { type: "consultNotice", text: "Wir sind gleich bei Ihnen" },
+    { type: "consultHeld" },
     { type: "error", code: "appointment-invalid", message: "not valid", inReplyTo: "consultWait" },
   ];
 

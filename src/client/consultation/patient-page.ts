@@ -115,16 +115,9 @@ function waitInQueue(show: Show, practice: string, code: string, name: string, o
   const calls = new CallSession(signaling, show);
   const place = h("p", { role: "status", class: "consult-place" });
   const notice = h("p", { role: "alert", class: "consult-notice", hidden: true });
-  const waiting = h(
-    "main",
-    { class: "card consult consult-waiting" },
-    h("h1", {}, t("cWaitingTitle")),
-    h("p", { class: "consult-practice" }, practice),
-    place,
-    notice,
-    h("p", {}, t("cWaitingHint")),
-    terms(practice),
-  );
+  const title = h("h1", {}, t("cWaitingTitle"));
+  const hint = h("p", {}, t("cWaitingHint"));
+  const waiting = h("main", { class: "card consult consult-waiting" }, title, h("p", { class: "consult-practice" }, practice), place, notice, hint, terms(practice));
   signaling.on("consultWaiting", (message) => {
     calls.end();
     done = false;
@@ -136,6 +129,16 @@ function waitInQueue(show: Show, practice: string, code: string, name: string, o
     notice.hidden = false;
   });
   let inCall = false;
+  // Put back on hold (or the practice's side dropped): the call closes, the camera goes off, and
+  // the patient waits again; their place follows in `consultWaiting`.
+  signaling.on("consultHeld", () => {
+    inCall = false;
+    calls.end();
+    for (const track of local.getTracks()) track.stop();
+    title.textContent = t("cHeldTitle");
+    hint.textContent = t("cHeldHint");
+    show(waiting);
+  });
   signaling.on("consultConnect", async (message) => {
     inCall = true;
     // The camera and microphone were closed when an earlier call ended (the practice's side dropped).

@@ -1,14 +1,20 @@
 /**
  * The practice's side: passkey enrolment (from the operator's one-time link), sign-in, the
- * shared waiting queue with "call in", and new appointments (link, code, text to send).
+ * shared waiting queue with "call in", and new appointments (appointment-form.ts). In a call the
+ * staff member hears and sees nothing about newcomers but the count (queue-alerts.ts), and can
+ * put the patient back on hold.
  */
 import { startAuthentication, startRegistration } from "@simplewebauthn/browser";
 import type { QueueEntry } from "../../protocol/messages.js";
 import { t } from "../i18n/index.js";
 import { SignalingClient } from "../signaling.js";
 import { announce, h } from "../ui/dom.js";
+import { playChime, soundSetting } from "../ui/knock-sound.js";
 import { languageSwitch } from "../ui/language-switch.js";
+import { Toasts } from "../ui/toasts.js";
+import { appointmentForm, clockTime as time, type CreatedAppointment } from "./appointment-form.js";
 import { CallSession, openLocalMedia } from "./call-session.js";
+import { ArrivalWatch, queueTitle } from "./queue-alerts.js";
 
 type Show = (screen: HTMLElement) => void;
 
@@ -18,8 +24,6 @@ async function post<T>(path: string, body: unknown = {}): Promise<T> {
   if (!response.ok) throw new Error(json.error ?? String(response.status));
   return json;
 }
-
-const time = (ms: number) => new Date(ms).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
 
 export function enrolPage(show: Show): void {
   const token = location.hash.slice(1);
@@ -69,13 +73,27 @@ async function signInScreen(show: Show): Promise<void> {
   show(h("main", { class: "card consult" }, languageSwitch(() => void signInScreen(show)), h("h1", {}, t("cStaffTitle")), h("p", {}, t("cSignInHint")), button, organisation, message));
 }
 
+/** Who a queue entry is, as staff see it. */
+const whoOf = (p: QueueEntry) => [p.label, p.name].filter(Boolean).join(" · ") || t("cPatient");
+
+/** The patient sound is the staff member's choice, on this device. */
+const patientSound = soundSetting("treff.patientSound");
+
 class QueueScreen {
   readonly element: HTMLElement;
   private readonly list = h("ul", { class: "consult-queue" });
   private readonly count = h("p", { role: "status" });
+  /** The count again, on the call screen. */
+  private readonly callCount = h("p", { role: "status", class: "consult-call-count" });
   private readonly signaling: SignalingClient;
   private readonly calls: CallSession;
+  private readonly arrivals = new ArrivalWatch();
+  private readonly toasts = new Toasts();
   private patients: QueueEntry[] = [];
+  /** From `consultConnect` until `consultEnded`: no sound, no notice. */
+  private inCall = false;
+  private calling: QueueEntry | undefined;
+  private local: MediaStream | undefined;
 
   constructor(
     private readonly me: { name: string; practice: string },
@@ -83,13 +101,17 @@ class QueueScreen {
   ) {
     this.element = h("main", { class: "card consult consult-staff" });
     this.signaling = new SignalingClient({ open: () => this.signaling.send({ type: "consultStaff" }), close: () => {} });
-    this.calls = new CallSession(this.signaling, show);
+    this.calls = new CallSession(this.signaling, (screen) => show(this.withQueueStrip(screen)));
     this.signaling.on("consultQueue", (message) => this.render(message.patients));
-    this.signaling.on("consultConnect", (message) => void openLocalMedia().then(({ stream }) => {
-      this.local = stream;
-      this.calls.begin(message, stream);
-    }));
+    this.signaling.on("consultConnect", (message) => {
+      this.inCall = true;
+      void openLocalMedia().then(({ stream }) => {
+        this.local = stream;
+        this.calls.begin(message, stream);
+      });
+    });
     this.signaling.on("consultEnded", () => {
+      this.inCall = false;
       this.calls.end();
       for (const track of this.local?.getTracks() ?? []) track.stop();
       this.show(this.element);
@@ -99,7 +121,12 @@ class QueueScreen {
     this.draw();
   }
 
-  private local: MediaStream | undefined;
+  /** The call screen with the queue's count and "Put back on hold" over it (the call view itself is call-view.ts). */
+  private withQueueStrip(screen: HTMLElement): HTMLElement {
+    const who = this.calling ? whoOf(this.calling) : t("cPatient");
+    const hold = h("button", { type: "button", "aria-label": t("cHoldFor", { who }), onclick: () => this.signaling.send({ type: "consultHold" }) }, t("cHold"));
+    return h("div", { class: "consult-staff-call" }, screen, h("aside", { class: "consult-call-strip", "aria-label": t("cQueueTitle") }, this.callCount, hold));
+  }
 
   private draw(): void {
     const signOut = h("button", { type: "button", onclick: async () => {
@@ -107,22 +134,34 @@ class QueueScreen {
       this.signaling.stop();
       location.reload();
     } }, t("cSignOut"));
+    const sound = h("input", { id: "patient-sound", type: "checkbox", checked: patientSound.on(), onchange: () => {
+      patientSound.set(sound.checked);
+      if (sound.checked) playChime(); // what it sounds like
+    } });
     this.element.replaceChildren(
       languageSwitch(() => this.draw()),
       h("h1", {}, this.me.practice || t("cStaffTitle")),
       h("p", { class: "row consult-me" }, t("cSignedInAs", { name: this.me.name }), signOut),
       h("section", { "aria-labelledby": "queue-heading" }, h("h2", { id: "queue-heading" }, t("cQueueTitle")), this.count, this.list),
-      this.appointmentForm(),
+      h("div", { class: "row consult-consent" }, sound, h("label", { for: "patient-sound" }, t("cPatientSound"))),
+      appointmentForm(this.me.practice, (body) => post<CreatedAppointment>("/api/consultation/appointments", body)),
+      this.toasts.element,
     );
     this.render(this.patients);
   }
 
   private render(patients: QueueEntry[]): void {
     this.patients = patients;
-    this.count.textContent = patients.length ? t("cQueueCount", { count: patients.length }) : t("cQueueEmpty");
+    const waiting = patients.length ? t("cQueueCount", { count: patients.length }) : undefined;
+    this.count.textContent = this.callCount.textContent = waiting ?? t("cQueueEmpty");
+    document.title = queueTitle(this.me.practice || t("cStaffTitle"), waiting);
+    // In a call only the count changes (Anlage 31b: the doctor is not disturbed).
+    const alert = this.arrivals.update(patients, this.inCall, patientSound.on());
+    for (const p of alert.notice ? alert.newcomers : []) this.toasts.show(t("cArrived", { who: whoOf(p) }));
+    if (alert.sound) playChime();
     this.list.replaceChildren(
       ...patients.map((p) => {
-        const who = [p.label, p.name].filter(Boolean).join(" · ") || t("cPatient");
+        const who = whoOf(p);
         return h(
           "li",
           {},
@@ -130,7 +169,10 @@ class QueueScreen {
           h("span", {}, t("cAppointmentAt", { time: time(p.startsAt) })),
           h("span", {}, t("cWaitingSince", { time: time(p.since) })),
           h("span", { class: p.checked ? "ok" : "warn" }, t(p.checked ? "cDeviceOk" : "cDeviceNotChecked")),
-          h("button", { type: "button", class: "primary", "aria-label": t("cCallIn", { who }), onclick: () => this.signaling.send({ type: "consultCall", patient: p.id }) }, t("cCallInShort")),
+          h("button", { type: "button", class: "primary", "aria-label": t("cCallIn", { who }), onclick: () => {
+            this.calling = p;
+            this.signaling.send({ type: "consultCall", patient: p.id });
+          } }, t("cCallInShort")),
           this.patientActions(p.id, who),
         );
       }),
@@ -156,48 +198,5 @@ class QueueScreen {
       h("button", { type: "submit", "aria-label": t("cSendNotice", { who }) }, t("cSendNoticeShort")),
       h("button", { type: "button", "aria-label": t("cTurnAway", { who }), onclick: () => this.signaling.send({ type: "consultTurnAway", patient }) }, t("cTurnAwayShort")),
     );
-  }
-
-  private appointmentForm(): HTMLElement {
-    const label = h("input", { id: "appointment-label", maxlength: 80, autocomplete: "off" });
-    const now = new Date();
-    const startsAt = h("input", { id: "appointment-time", type: "time", value: `${String(now.getHours()).padStart(2, "0")}:${String(now.getMinutes()).padStart(2, "0")}` });
-    const minutes = h("input", { id: "appointment-minutes", type: "number", min: 5, max: 720, value: 30 });
-    const result = h("div", { class: "consult-created", role: "status" });
-    const form = h(
-      "form",
-      {
-        "aria-labelledby": "appointment-heading",
-        onsubmit: async (event: Event) => {
-          event.preventDefault();
-          const [hours, mins] = startsAt.value.split(":").map(Number);
-          const start = new Date();
-          start.setHours(hours ?? start.getHours(), mins ?? start.getMinutes(), 0, 0);
-          try {
-            const created = await post<{ code: string; link: string; startsAt: number }>("/api/consultation/appointments", {
-              label: label.value,
-              startsAt: start.getTime(),
-              minutes: Number(minutes.value),
-            });
-            const text = t("cInvitation", { practice: this.me.practice, link: created.link, time: time(created.startsAt), code: created.code, base: location.origin });
-            result.replaceChildren(
-              h("p", {}, t("cCreated")),
-              h("dl", {}, h("dt", {}, t("cLink")), h("dd", {}, h("a", { href: created.link, target: "_blank", rel: "noopener noreferrer" }, created.link)), h("dt", {}, t("cCode")), h("dd", { class: "consult-code" }, created.code)),
-              h("label", { for: "appointment-text" }, t("cCopyText")),
-              h("textarea", { id: "appointment-text", readonly: true, rows: 3 }, text),
-            );
-          } catch (error) {
-            result.replaceChildren(h("p", { role: "alert" }, (error as Error).message));
-          }
-        },
-      },
-      h("h2", { id: "appointment-heading" }, t("cNewAppointment")),
-      h("label", { for: "appointment-label" }, t("cLabel")),
-      label,
-      h("div", { class: "row" }, h("div", {}, h("label", { for: "appointment-time" }, t("cStartsAt")), startsAt), h("div", {}, h("label", { for: "appointment-minutes" }, t("cMinutes")), minutes)),
-      h("button", { type: "submit", class: "primary" }, t("cCreate")),
-      result,
-    );
-    return form;
   }
 }

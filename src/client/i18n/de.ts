@@ -2,10 +2,12 @@
 import type { MessageKey } from "./en.js";
 
 import { consultationDe } from "./consultation-de.js";
+import { consultationQueueDe } from "./consultation-queue-de.js";
 
 export const de: Record<MessageKey, string> = {
   // Videosprechstunde (docs/consultation.md): ihre Texte stehen in consultation-de.ts.
   ...consultationDe,
+  ...consultationQueueDe,
   appName: "Treff",
   tagline: "Videokonferenzen auf dem eigenen Server. Niemand sonst sieht, wer sich trifft oder was gesagt wird.",
   newMeeting: "Neue Besprechung",

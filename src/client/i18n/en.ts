@@ -1,9 +1,11 @@
 /** English strings. Every key here must exist in de.ts too (the type checker makes sure). */
 import { consultationEn } from "./consultation-en.js";
+import { consultationQueueEn } from "./consultation-queue-en.js";
 
 export const en = {
   // Video consultation (docs/consultation.md): its strings live in consultation-en.ts.
   ...consultationEn,
+  ...consultationQueueEn,
   appName: "Treff",
   tagline: "Video meetings on your own server. Nobody else sees who meets or what is said.",
   newMeeting: "New meeting",

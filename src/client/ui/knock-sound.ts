@@ -1,32 +1,44 @@
 /**
- * The optional knock sound for moderators: a short two-note chime made with
- * WebAudio (no sound file, nothing fetched), off unless the person switches
- * it on; the choice is kept on this device only.
+ * Optional sounds (the knock for moderators, a new patient in the consultation's queue): a short
+ * two-note chime made with WebAudio (no sound file, nothing fetched), off unless the person
+ * switches it on; the choice is kept on this device only.
  */
-const STORAGE_KEY = "treff.knockSound";
 
-export function knockSoundOn(): boolean {
-  try {
-    return localStorage.getItem(STORAGE_KEY) === "on";
-  } catch {
-    return false;
-  }
+/** A sound that is off unless switched on, remembered under `key` in this browser. */
+export function soundSetting(key: string): { on(): boolean; set(on: boolean): void } {
+  return {
+    on() {
+      try {
+        return localStorage.getItem(key) === "on";
+      } catch {
+        return false;
+      }
+    },
+    set(on) {
+      try {
+        if (on) localStorage.setItem(key, "on");
+        else localStorage.removeItem(key);
+      } catch {
+        // Storage refused (private mode): the sound stays off.
+      }
+    },
+  };
 }
 
-export function setKnockSound(on: boolean): void {
-  try {
-    if (on) localStorage.setItem(STORAGE_KEY, "on");
-    else localStorage.removeItem(STORAGE_KEY);
-  } catch {
-    // Storage refused (private mode): the sound stays off.
-  }
+const knockSound = soundSetting("treff.knockSound");
+export const knockSoundOn = (): boolean => knockSound.on();
+export const setKnockSound = (on: boolean): void => knockSound.set(on);
+
+/** The knock, if the moderator switched it on. */
+export function playKnock(): void {
+  if (knockSoundOn()) playChime();
 }
 
 let context: AudioContext | undefined;
 
-/** Two soft notes, 0.3 s in all; nothing when the sound is off or WebAudio is missing. */
-export function playKnock(): void {
-  if (!knockSoundOn() || typeof AudioContext === "undefined") return;
+/** Two soft notes, 0.3 s in all; nothing where WebAudio is missing. */
+export function playChime(): void {
+  if (typeof AudioContext === "undefined") return;
   context ??= new AudioContext();
   void context.resume().catch(() => {});
   const start = context.currentTime + 0.01;
