@@ -151,13 +151,15 @@ class QueueScreen {
   }
 
   private render(patients: QueueEntry[]): void {
+    // A notice about someone no longer waiting (called in, gone) is no longer true.
+    for (const gone of this.patients.filter((p) => !patients.some((q) => q.id === p.id))) this.toasts.dismiss(`arrival-${gone.id}`);
     this.patients = patients;
     const waiting = patients.length ? t("cQueueCount", { count: patients.length }) : undefined;
     this.count.textContent = this.callCount.textContent = waiting ?? t("cQueueEmpty");
     document.title = queueTitle(this.me.practice || t("cStaffTitle"), waiting);
     // In a call only the count changes (Anlage 31b: the doctor is not disturbed).
     const alert = this.arrivals.update(patients, this.inCall, patientSound.on());
-    for (const p of alert.notice ? alert.newcomers : []) this.toasts.show(t("cArrived", { who: whoOf(p) }));
+    for (const p of alert.notice ? alert.newcomers : []) this.toasts.show(t("cArrived", { who: whoOf(p) }), { key: `arrival-${p.id}` });
     if (alert.sound) playChime();
     this.list.replaceChildren(
       ...patients.map((p) => {
