@@ -15,7 +15,7 @@
  * (the staff page has no preview), in the meeting the joiner's preview is already on.
  */
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { launchBrowser, newParticipant, type ParticipantPage } from "../test/helpers/browser.js";
@@ -130,6 +130,7 @@ const ms = (value: number) => (Number.isFinite(value) ? value.toFixed(0) : "fail
 const p = (runs: Run[], key: keyof Run, q: number) => percentile(runs.map((r) => r[key]), q);
 
 async function main(): Promise<void> {
+  const loadBefore = loadavg()[0]!;
   const dataDir = mkdtempSync(join(tmpdir(), "treff-bench-consultation-"));
   const server = await startTestServer({ logLevel: "warn", config: { consultation: { dataDir }, meetings: { lobby: false, e2ee: true } } });
   // Two browsers, as two people on two computers: the staff member's (the joiner's) and the patient's.
@@ -160,7 +161,7 @@ async function main(): Promise<void> {
   const row = (what: string, runs: Run[]) =>
     `| ${what} | ${runs.length} | ${ms(p(runs, "both", 50))} | ${ms(p(runs, "both", 90))} | ${ms(p(runs, "clicker", 50))} | ${ms(p(runs, "other", 50))} | ${runs.map((r) => ms(r.both)).join(" ")} |`;
   const section = [
-    `Measured ${new Date().toISOString().slice(0, 10)} on ${await machineDescription()}.`,
+    `Measured ${new Date().toISOString().slice(0, 10)} on ${await machineDescription()}; load average ${loadBefore.toFixed(1)} before, ${loadavg()[0]!.toFixed(1)} after (other work on the machine).`,
     "",
     "From the click (“Call in” on the staff page; “Join” on the pre-join screen) until both browsers play the other's video (ms), two Chromium browsers on this machine, alternating, in one run:",
     "",
