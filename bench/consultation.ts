@@ -32,6 +32,41 @@ const CONSULT_VIDEO = "video.consult-remote";
 /** A run that has not finished by then is counted as failed (a loaded machine), not waited for. */
 const RUN_TIMEOUT_MS = 30_000;
 
+/**
+ * Test-side instrumentation (an init script, nothing in src/): when, on the shared clock, the page
+ * received `consultConnect`, its camera opened, and its peer connection connected; first time each.
+ */
+function instrumentConsultation(): void {
+  const marks: Record<string, number> = {};
+  (window as unknown as { __marks: Record<string, number> }).__marks = marks;
+  const mark = (name: string) => (marks[name] ??= performance.timeOrigin + performance.now());
+  const OriginalWebSocket = window.WebSocket;
+  window.WebSocket = class extends OriginalWebSocket {
+    constructor(url: string | URL, protocols?: string | string[]) {
+      super(url, protocols);
+      this.addEventListener("message", (event) => {
+        if (String(event.data).includes('"consultConnect"')) mark("consultConnect received");
+      });
+    }
+  } as typeof WebSocket;
+  const getUserMedia = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+  navigator.mediaDevices.getUserMedia = async (constraints) => {
+    const stream = await getUserMedia(constraints);
+    if (marks["consultConnect received"] !== undefined) mark("camera open");
+    return stream;
+  };
+  const OriginalPC = window.RTCPeerConnection;
+  window.RTCPeerConnection = class extends OriginalPC {
+    constructor(config?: RTCConfiguration) {
+      super(config);
+      this.addEventListener("connectionstatechange", () => this.connectionState === "connected" && mark("connected"));
+    }
+  } as typeof RTCPeerConnection;
+}
+
+/** The steps of the consultation's start, per side, in the order they usually happen. */
+const STEPS = ["consultConnect received", "camera open", "connected"] as const;
+
 interface Run {
   /** Click until both play the other's video, ms; Infinity: failed. */
   both: number;
@@ -39,9 +74,14 @@ interface Run {
   clicker: number;
   /** Click until the other side (patient / the one in the meeting) plays it. */
   other: number;
+  /** Consultation only: ms after the click at which each side reached each step. */
+  steps?: { staff: Record<string, number>; patient: Record<string, number> };
 }
 
 const FAILED: Run = { both: Infinity, clicker: Infinity, other: Infinity };
+
+const stepsSince = (page: Page, start: number) =>
+  page.evaluate((start) => Object.fromEntries(Object.entries((window as unknown as { __marks?: Record<string, number> }).__marks ?? {}).map(([k, v]) => [k, v - start])), start);
 
 /** Starts watching, inside the page, for the first remote video that plays; its time lands in window.__playingAt. */
 function watchPlaying(page: Page, selector: string): Promise<void> {
@@ -74,16 +114,23 @@ function clickInPage(page: Page, name: string): Promise<number> {
 /** Both sides watch, one clicks; the run's times. */
 async function timed(clicker: Page, other: Page, selector: string, button: string): Promise<Run> {
   await Promise.all([watchPlaying(clicker, selector), watchPlaying(other, selector)]);
+  for (const page of [clicker, other]) {
+    await page.evaluate(() => {
+      const marks = (window as unknown as { __marks?: Record<string, number> }).__marks ?? {};
+      for (const key of Object.keys(marks)) delete marks[key];
+    });
+  }
   const start = await clickInPage(clicker, button);
   const [a, b] = await Promise.all([playingAt(clicker), playingAt(other)]);
-  return { both: Math.max(a, b) - start, clicker: a - start, other: b - start };
+  const steps = { staff: await stepsSince(clicker, start), patient: await stepsSince(other, start) };
+  return { both: Math.max(a, b) - start, clicker: a - start, other: b - start, steps };
 }
 
 /** One consultation: a new appointment, the patient waits (device check done), the staff member calls them in; then hang-up. */
 async function consultationRun(staff: Page, patientBrowser: Browser, run: number): Promise<Run> {
   const label = `Bench ${run}`;
   const { link } = await newAppointment(staff, label);
-  const patient = await waitingPatient(patientBrowser, link, { viewport: VIEWPORT });
+  const patient = await waitingPatient(patientBrowser, link, { viewport: VIEWPORT, prepare: (p) => p.context.addInitScript(instrumentConsultation) });
   try {
     await staff.getByRole("button", { name: `Call in ${label}` }).waitFor();
     await new Promise((r) => setTimeout(r, 300)); // a moment, as a person takes one
@@ -127,7 +174,7 @@ async function attempt(what: string, run: () => Promise<Run>): Promise<Run> {
 }
 
 const ms = (value: number) => (Number.isFinite(value) ? value.toFixed(0) : "failed");
-const p = (runs: Run[], key: keyof Run, q: number) => percentile(runs.map((r) => r[key]), q);
+const p = (runs: Run[], key: "both" | "clicker" | "other", q: number) => percentile(runs.map((r) => r[key]), q);
 
 async function main(): Promise<void> {
   const loadBefore = loadavg()[0]!;
@@ -139,7 +186,7 @@ async function main(): Promise<void> {
   const consultation: Run[] = [];
   const meeting: Run[] = [];
   try {
-    const staff = await enrolledStaff(staffBrowser, server, dataDir, "Bench", { viewport: VIEWPORT });
+    const staff = await enrolledStaff(staffBrowser, server, dataDir, "Bench", { viewport: VIEWPORT, prepare: (p) => p.context.addInitScript(instrumentConsultation) });
     // One of each first, not counted: the first camera and the first connection of each browser.
     await attempt("warm-up consultation", () => consultationRun(staff.page, patientBrowser, -1));
     await attempt("warm-up meeting", () => meetingRun(server, patientBrowser, staffBrowser, -1));
@@ -169,6 +216,18 @@ async function main(): Promise<void> {
     "|---|---|---|---|---|---|---|",
     row("consultation, peer to peer", consultation),
     row("meeting of two through Janus, E2EE on", meeting),
+    "",
+    "Where the consultation's time goes (median ms after the click at which each side reached each step; “connected”: its peer connection, ICE and DTLS; the patient's camera is open from the device check):",
+    "",
+    `| side | ${STEPS.join(" | ")} | plays the other's video |`,
+    `|---|${STEPS.map(() => "---").join("|")}|---|`,
+    ...(["staff", "patient"] as const).map((side) => {
+      const cells = STEPS.map((step) => {
+        const values = consultation.map((r) => r.steps?.[side][step]).filter((v): v is number => v !== undefined);
+        return values.length ? percentile(values, 50).toFixed(0) : "–";
+      });
+      return `| ${side} | ${cells.join(" | ")} | ${ms(p(consultation, side === "staff" ? "clicker" : "other", 50))} |`;
+    }),
     "",
     `Consultation p50 : meeting p50 = ${Number.isFinite(ratio) ? ratio.toFixed(2) : "–"}×. ` +
       "The staff member's camera opens after “Call in” (the staff page has no preview) and is in the consultation's time; the meeting's joiner has its preview on before “Join”.",

@@ -16,13 +16,13 @@ import { waitUntil } from "./wait.js";
 /** WebAuthn needs a domain, not an IP address, as relying party: staff pages use "localhost". */
 export const consultationBase = (server: TestServer) => server.url.replace("127.0.0.1", "localhost");
 
-export interface StaffOptions extends ParticipantOptions {
+export interface PageOptions extends ParticipantOptions {
   /** Runs before the first page loads (e.g. test instrumentation). */
   prepare?: (participant: ParticipantPage) => Promise<unknown>;
 }
 
 /** A staff account made with `npm run staff -- add`, its passkey registered from the enrolment link: the queue is open. */
-export async function enrolledStaff(browser: Browser, server: TestServer, dataDir: string, name: string, options: StaffOptions = {}): Promise<ParticipantPage> {
+export async function enrolledStaff(browser: Browser, server: TestServer, dataDir: string, name: string, options: PageOptions = {}): Promise<ParticipantPage> {
   const printed: string[] = [];
   const port = new URL(server.url).port;
   if (runStaffCommand(["add", name], { TREFF_DATA_DIR: dataDir, PORT: port, HOST: "localhost" }, (l) => printed.push(l)) !== 0) throw new Error(printed.join("\n"));
@@ -52,8 +52,9 @@ export async function newAppointment(staff: Page, label: string): Promise<{ link
 }
 
 /** A patient opens their link, tests camera and microphone, consents and waits; resolves when they see their place. */
-export async function waitingPatient(browser: Browser, link: string, options: ParticipantOptions & { name?: string } = {}): Promise<ParticipantPage> {
+export async function waitingPatient(browser: Browser, link: string, options: PageOptions & { name?: string } = {}): Promise<ParticipantPage> {
   const patient = await newParticipant(browser, options);
+  await options.prepare?.(patient);
   const texts = catalogue(options.locale);
   await patient.page.goto(link);
   await patient.page.getByRole("button", { name: texts.cCheckDevices }).click();
