@@ -56,10 +56,11 @@ async function startCall(suite: ServerAndBrowser, label: string, patientOptions:
 }
 
 /** The digits of the safety-code dialog, opened with "Verify …", then closed. */
-async function safetyCode(page: Page, verify: string, close: string): Promise<string> {
+async function safetyCode(page: Page, verify: string, close: string, screenshot?: string): Promise<string> {
   await page.getByRole("button", { name: verify }).click();
   const dialog = page.getByRole("dialog");
   const code = await waitUntil("the safety code", async () => (await dialog.locator(".safety-code").textContent()) ?? "", (c) => /^(\d{5} ){11}\d{5}$/.test(c.trim()));
+  if (screenshot) await page.screenshot({ path: `${SCREENSHOTS}/${screenshot}` });
   await dialog.getByRole("button", { name: close }).click();
   return code.trim();
 }
@@ -97,7 +98,7 @@ describe("the consultation call: end-to-end encryption and screen sharing", () =
 
     // Both see the same safety code; the staff member marks the patient verified.
     const staffCode = await safetyCode(staff.page, "Verify Frau M.", "Close");
-    const patientCode = await safetyCode(patient.page, "Praxis Dr. Muster überprüfen", "Schließen");
+    const patientCode = await safetyCode(patient.page, "Praxis Dr. Muster überprüfen", "Schließen", "consultation-call-safety-code-phone.png");
     assert.equal(staffCode, patientCode);
     await staff.page.getByRole("button", { name: "Verify Frau M." }).click();
     await staff.page.getByRole("button", { name: "The digits match: Frau M. is verified" }).click();
@@ -116,6 +117,26 @@ describe("the consultation call: end-to-end encryption and screen sharing", () =
 
     await staff.page.getByRole("button", { name: "End call" }).click();
     await patient.page.getByRole("heading", { name: "Ihre Sprechstunde ist beendet" }).waitFor();
+    await Promise.all([staff.context.close(), patient.context.close()]);
+  });
+
+  test("a browser that cannot encrypt frames: the call runs on DTLS-SRTP alone, and both screens say so", async () => {
+    const { staff, patient } = await startCall(suite, "Frau A.", { locale: "en-US" }, {
+      patient: async (p) => {
+        await p.context.addInitScript(() => delete (window as { RTCRtpScriptTransform?: unknown }).RTCRtpScriptTransform);
+      },
+    });
+    await videoPlays(staff.page, "The other side's video");
+    await videoPlays(patient.page, "The other side's video");
+    await staff.page.getByRole("status").filter({ hasText: "Not end-to-end encrypted for everyone" }).filter({ hasText: "Frau A.: not end-to-end encrypted" }).waitFor();
+    await patient.page.getByRole("status").filter({ hasText: "This browser cannot encrypt end to end." }).waitFor();
+    assert.equal(await staff.page.getByRole("button", { name: /^Verify/ }).count(), 0, "no safety code without end-to-end encryption");
+    await staff.page.getByRole("button", { name: "Chat" }).click();
+    await staff.page.getByLabel("Message").fill("Hello");
+    await staff.page.getByRole("button", { name: "Send" }).click();
+    await patient.page.getByRole("button", { name: "Chat" }).click();
+    await patient.page.getByText("Hello").waitFor();
+    await staff.page.getByRole("button", { name: "End call" }).click();
     await Promise.all([staff.context.close(), patient.context.close()]);
   });
 

@@ -13,7 +13,7 @@
 import type { ClientMessageInput, Participant, ParticipantId, ServerMessageOf } from "../../protocol/messages.js";
 import type { MediaKind } from "../e2ee/frame.js";
 import { createIdentity } from "../e2ee/keys.js";
-import { E2eeSession, e2eeSupported, REPEATED, type PeerState } from "../e2ee/session.js";
+import { E2eeSession, e2eeSupported, REPEATED, type FrameWorker, type PeerState } from "../e2ee/session.js";
 import type { EncryptionMode } from "../view.js";
 
 /** The two sides' ids in the session: they only name the two ends in sealed keys' additional data. */
@@ -34,11 +34,13 @@ export class CallEncryption {
   /** Messages of the other side are handled in order, after our own session exists. */
   private handling: Promise<unknown>;
 
+  /** `worker`: this page's frame worker, or undefined where the browser cannot encrypt (tests pass a fake). */
   constructor(
     offerer: boolean,
     private readonly otherName: string,
     private readonly send: (message: ClientMessageInput) => void,
     private readonly changed: () => void,
+    private readonly worker: () => FrameWorker | undefined = pageWorker,
   ) {
     [this.self, this.other] = offerer ? [STAFF, PATIENT] : [PATIENT, STAFF];
     this.ready = new Promise((resolve) => (this.settle = resolve));
@@ -107,9 +109,10 @@ export class CallEncryption {
   }
 
   private async start(): Promise<void> {
-    if (e2eeSupported()) {
+    const worker = this.worker();
+    if (worker) {
       try {
-        this.session = E2eeSession.with(await createIdentity(), undefined, new Worker("/e2ee-worker.js", { type: "module" }), {
+        this.session = E2eeSession.with(await createIdentity(), undefined, worker, {
           sendKeys: (keyId, sealed) => {
             const key = sealed[this.other];
             if (key) this.send({ type: "consultKey", keyId, sealed: key });
@@ -117,6 +120,7 @@ export class CallEncryption {
           changed: () => this.changed(),
         });
       } catch (error) {
+        worker.terminate();
         console.warn("treff: end-to-end encryption unavailable:", error);
       }
     }
@@ -138,6 +142,11 @@ export class CallEncryption {
     }
     if (message.keyId !== undefined && message.sealed) this.session?.receiveKey(this.other, message.keyId, message.sealed);
   }
+}
+
+/** The page's frame worker (src/client/e2ee/worker.ts), if this browser can encrypt frames. */
+function pageWorker(): FrameWorker | undefined {
+  return e2eeSupported() ? new Worker("/e2ee-worker.js", { type: "module" }) : undefined;
 }
 
 /** What the direct connection asks of the encryption: a transform on each sender and receiver. */

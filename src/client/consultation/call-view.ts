@@ -53,7 +53,9 @@ export function callView(local: MediaStream, otherName: string, actions: CallAct
   const encryptionChanged = () => {
     const keys = actions.encryption();
     const mode = keys?.mode();
-    badge.update(mode, mode === undefined ? new Map() : new Map([["other", keys!.peerState()]]), () => otherName);
+    // "off": this browser could encrypt but the other cannot; shown as in a meeting with such a
+    // person, with the reason ("Not end-to-end encrypted for everyone · Frau M.: not end-to-end encrypted").
+    badge.update(mode === "off" ? "encrypting" : mode, mode === undefined ? new Map() : new Map([["other", keys!.peerState()]]), () => otherName);
     verify.hidden = mode !== "encrypting";
     verify.textContent = keys?.isVerified() ? t("cVerified", { name: otherName }) : t("verify", { name: otherName });
   };
