@@ -153,6 +153,7 @@ describe("the consultation call: end-to-end encryption and screen sharing", () =
 
     await patient.page.getByRole("button", { name: "Share screen" }).click();
     await videoPlays(staff.page, "The other side's screen");
+    await staff.page.screenshot({ path: `${SCREENSHOTS}/consultation-call-screen-desktop.png` });
     await staff.page.getByRole("button", { name: "End call" }).click();
     await patient.page.getByRole("heading", { name: "Your consultation has ended" }).waitFor();
     await Promise.all([staff.context.close(), patient.context.close()]);

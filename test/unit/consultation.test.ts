@@ -219,7 +219,8 @@ describe("ConsultationHub", () => {
     patient.send({ type: "consultCall", patient: "anyone" });
     patient.send({ type: "consultSignal", candidate: null });
     patient.send({ type: "consultHangUp" });
-    assert.deepEqual(errors(), ["forbidden", "forbidden", "out-of-order", "out-of-order"]);
+    patient.send({ type: "consultKey", publicKey: null });
+    assert.deepEqual(errors(), ["forbidden", "forbidden", "out-of-order", "out-of-order", "out-of-order"]);
     const forged = join("forged-cookie");
     forged.send({ type: "consultStaff" });
     assert.equal(forged.link.last("error")?.code, "forbidden");
