@@ -104,6 +104,15 @@ describe("the consultation call: end-to-end encryption and screen sharing", () =
     await staff.page.getByRole("button", { name: "The digits match: Frau M. is verified" }).click();
     await staff.page.getByRole("button", { name: "Frau M.: verified" }).waitFor();
 
+    // Sealed chat reaches the patient (a phone: the chat panel opens over the stage).
+    await staff.page.getByRole("button", { name: "Chat" }).click();
+    await staff.page.getByLabel("Message").fill("Guten Tag, Frau M.");
+    await staff.page.getByRole("button", { name: "Send" }).click();
+    await patient.page.getByRole("button", { name: "Chat" }).click();
+    await patient.page.getByText("Guten Tag, Frau M.").waitFor();
+    await patient.page.screenshot({ path: `${SCREENSHOTS}/consultation-call-chat-phone.png` });
+    await patient.page.getByRole("button", { name: "Chat" }).click();
+
     // The staff member shares a screen: the patient sees it playing, beside the camera.
     assert.equal(await patient.page.getByRole("button", { name: /teilen/i }).count(), 0, "a phone is offered no screen sharing");
     await staff.page.getByRole("button", { name: "Share screen" }).click();

@@ -117,12 +117,11 @@ export function callView(local: MediaStream, otherName: string, actions: CallAct
   const leave = controlButton("leave", actions.hangUp);
   leave.show("leave", t("cLeaveCall"), t("cLeaveCall"));
 
-  const stage = h("div", { class: "consult-stage" }, remoteScreen, remote, self, status, h("div", { class: "consult-security" }, badge.element, verify), badge.alert, sharingNote);
+  const stage = h("div", { class: "consult-stage" }, remoteScreen, remote, self, status, h("div", { class: "consult-security" }, badge.element, verify), badge.alert, sharingNote, chatPanel);
   const element = h(
     "main",
     { class: "consult-call" },
     stage,
-    chatPanel,
     h(
       "nav",
       { class: "consult-bar", "aria-label": t("cTitle") },
