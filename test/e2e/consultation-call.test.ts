@@ -71,7 +71,7 @@ describe("the consultation call: end-to-end encryption and screen sharing", () =
     config: { consultation: { dataDir: mkdtempSync(join(tmpdir(), "treff-ccall-")) }, operator: { name: "Praxis Dr. Muster", contact: "praxis@example.org" } },
   });
 
-  test("both encrypt every frame, keys travel sealed, both see the same safety code; staff share a screen, a phone is offered none", async () => {
+  test("both encrypt every frame, keys travel sealed, both see the same safety code; staff share a screen, a phone is offered none", async (t) => {
     const { staff, patient, signaling } = await startCall(suite, "Frau M.", { locale: "de-DE", viewport: { width: 390, height: 844 } }, {
       patient: async (p) => {
         await instrumentE2ee(p.context);
@@ -88,6 +88,8 @@ describe("the consultation call: end-to-end encryption and screen sharing", () =
     for (const page of [staff.page, patient.page]) {
       const stats = await waitUntil("frames decrypted", () => workerStats(page), (s) => (s?.decrypted ?? 0) > 50 && (s?.encrypted ?? 0) > 50);
       assert.ok(stats!.failed < stats!.decrypted / 10, `few frames fail: ${JSON.stringify(stats)}`);
+      const perFrame = (ms: number, n: number) => `${((ms / n) * 1000).toFixed(0)} µs`;
+      t.diagnostic(`frames encrypted ${stats!.encrypted} (${perFrame(stats!.encryptMs, stats!.encrypted)} each), decrypted ${stats!.decrypted} (${perFrame(stats!.decryptMs, stats!.decrypted)} each), failed ${stats!.failed}`);
     }
     // The media keys each side used reached the other only sealed: no raw key in any signaling frame.
     const keys = [...(await recordedKeys(staff.page)), ...(await recordedKeys(patient.page))];
