@@ -323,6 +323,9 @@ export const de: Record<MessageKey, string> = {
   backgroundForest: "Wald",
   backgroundShelves: "Regale",
   effectTooSlow: "Dieses Gerät kam mit dem Hintergrund-Effekt nicht nach, er ist wieder aus. Das Bild geht so hinaus, wie die Kamera es aufnimmt.",
+  // Rauschunterdrückung (Issue 16; src/client/audio/)
+  noiseSuppression: "Rauschunterdrückung",
+  noiseTooSlow: "Dieses Gerät kam mit der Rauschunterdrückung nicht nach, sie ist wieder aus. Ihr Mikrofon wird so gesendet, wie es aufnimmt.",
   // Breakout-Räume
   breakoutRooms: "Breakout-Räume",
   breakoutRoomN: "Raum {n}",

@@ -321,6 +321,9 @@ export const en = {
   backgroundForest: "Forest",
   backgroundShelves: "Shelves",
   effectTooSlow: "This device could not keep up with the background effect, so it is off again. The picture goes out as the camera takes it.",
+  // noise suppression (issue 16; src/client/audio/)
+  noiseSuppression: "Noise suppression",
+  noiseTooSlow: "This device could not keep up with noise suppression, so it is off again. Your microphone goes out as it is.",
   // Breakout rooms
   breakoutRooms: "Breakout rooms",
   breakoutRoomN: "Room {n}",
