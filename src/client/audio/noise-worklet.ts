@@ -5,7 +5,8 @@
  * browser's audio thread, before the publisher encodes and encrypts it.
  * It measures itself: once at the start, on a second of made-up noise, and
  * then all the time; when denoising takes too large a share of real time the
- * page hears "overloaded" and sends the microphone as it is again.
+ * page hears "overloaded" and sends the microphone as it is again (the
+ * worklet itself goes on until the page lets go of it).
  */
 import createRnnoise, { type RnnoiseModule } from "@jitsi/rnnoise-wasm/dist/rnnoise-sync.js";
 import { FrameTimer } from "../effects/video-effect.js";
@@ -30,6 +31,7 @@ class NoiseSuppressor extends AudioWorkletProcessor {
   /** Three seconds of frames: a short spike of other work on the device is no reason to stop. */
   private readonly timer = new FrameTimer(3 * FRAMES_PER_SECOND, RUNNING_LIMIT_MS_PER_FRAME);
   private stopped = false;
+  private saidOverloaded = false;
 
   constructor() {
     super();
@@ -62,8 +64,9 @@ class NoiseSuppressor extends AudioWorkletProcessor {
     const started = Date.now();
     this.denoiseFrame(frame);
     this.timer.add(Date.now() - started);
-    if (this.timer.overloaded && !this.stopped) {
-      this.stopped = true;
+    // Said once; the page then sends the microphone as it is and lets go of this node.
+    if (this.timer.overloaded && !this.saidOverloaded) {
+      this.saidOverloaded = true;
       this.report({ type: "overloaded", msPerSecond: this.timer.average * FRAMES_PER_SECOND });
     }
   }
@@ -99,10 +102,8 @@ class NoiseSuppressor extends AudioWorkletProcessor {
     // A fresh state: the made-up noise must not colour the real sound's first frames.
     rnnoise!._rnnoise_destroy(this.state);
     this.state = rnnoise!._rnnoise_create();
-    if (msPerSecond > START_LIMIT_MS_PER_FRAME * FRAMES_PER_SECOND) {
-      this.stopped = true;
-      this.report({ type: "overloaded", msPerSecond });
-    } else this.report({ type: "measured", msPerSecond });
+    this.saidOverloaded = msPerSecond > START_LIMIT_MS_PER_FRAME * FRAMES_PER_SECOND;
+    this.report({ type: this.saidOverloaded ? "overloaded" : "measured", msPerSecond });
   }
 
   /** The page let go of this node: RNNoise's memory goes back, and process() ends the node. */
