@@ -11,8 +11,9 @@
  * worklet's report is simulated: this shared machine's timings are not the
  * test's subject; bench:noise measures them).
  */
-import { describe, test } from "node:test";
+import { after, describe, test } from "node:test";
 import assert from "node:assert/strict";
+import { rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
@@ -43,6 +44,7 @@ function audioSending(page: Page): Promise<{ ssrc: number; packets: number; conn
 
 describe("noise suppression: RNNoise on the microphone before it is sent", () => {
   const suite = useServerAndBrowser({ logLevel: "warn", config: { meetings: { lobby: false } } }, [`--use-file-for-fake-audio-capture=${SAMPLE}`]);
+  after(() => rmSync(SAMPLE, { force: true }));
 
   test("on by default, the other participant receives far less noise and the voice still; off again in the Devices panel without renegotiating", async () => {
     const room = `${suite.server.url}/r/noise-en`;
