@@ -31,7 +31,7 @@ interface Run {
   withoutCpu: number;
   /** The worklet's own start-up measurement, ms per second of audio. */
   selfMeasured: number | undefined;
-  /** The worklet said it could not keep up (then it stopped denoising, and the run is no measure). */
+  /** The worklet said it could not keep up (a page would then send the microphone as it is). */
   overloaded: boolean;
 }
 
