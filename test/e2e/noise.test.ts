@@ -55,7 +55,7 @@ describe("noise suppression: RNNoise on the microphone before it is sent", () =>
     await noiseSwitch.waitFor();
     assert.equal(await noiseSwitch.isChecked(), true, "on by default");
     await switchOnDevices(ada.page, { camera: false });
-    await ada.page.screenshot({ path: `${SCREENSHOTS}/noise-prejoin-desktop.png` });
+    await ada.page.screenshot({ path: `${SCREENSHOTS}/noise-prejoin-desktop.png`, fullPage: true });
     await joinFromPrejoin(ada.page, "Ada", "Join", { camera: false });
 
     const ben = await joinMeeting(suite.browser, room, "Ben", { devices: { microphone: false, camera: false } });
