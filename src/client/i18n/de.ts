@@ -1,6 +1,7 @@
 /** Deutsche Texte. */
 import type { MessageKey } from "./en.js";
 
+import { callDe } from "./call-de.js";
 import { consultationDe } from "./consultation-de.js";
 import { consultationQueueDe } from "./consultation-queue-de.js";
 
@@ -8,6 +9,8 @@ export const de: Record<MessageKey, string> = {
   // Videosprechstunde (docs/consultation.md): ihre Texte stehen in consultation-de.ts.
   ...consultationDe,
   ...consultationQueueDe,
+  // Das Gespräch der Sprechstunde (Verschlüsselung, Bildschirmfreigabe, dritte Person): call-de.ts.
+  ...callDe,
   appName: "Treff",
   tagline: "Videokonferenzen auf dem eigenen Server. Niemand sonst sieht, wer sich trifft oder was gesagt wird.",
   newMeeting: "Neue Besprechung",
@@ -325,6 +328,14 @@ export const de: Record<MessageKey, string> = {
   backgroundForest: "Wald",
   backgroundShelves: "Regale",
   effectTooSlow: "Dieses Gerät kam mit dem Hintergrund-Effekt nicht nach, er ist wieder aus. Das Bild geht so hinaus, wie die Kamera es aufnimmt.",
+  // ein eigenes Hintergrundbild (Issue 16): nur im Speicher der Seite
+  ownPicture: "Ihr Bild",
+  ownPictureChoose: "Eigenes Bild…",
+  ownPictureNotAPicture: "Diese Datei ist kein Bild, das dieser Browser zeigen kann. Wählen Sie ein Foto oder eine Bilddatei (JPEG, PNG, WebP …).",
+  ownPictureTooLarge: "Diese Bilddatei ist zu groß (über 20 MB). Wählen Sie eine kleinere.",
+  // Rauschunterdrückung (Issue 16; src/client/audio/)
+  noiseSuppression: "Rauschunterdrückung",
+  noiseTooSlow: "Dieses Gerät kam mit der Rauschunterdrückung nicht nach, sie ist wieder aus. Ihr Mikrofon wird so gesendet, wie es aufnimmt.",
   // Breakout-Räume
   breakoutRooms: "Breakout-Räume",
   breakoutRoomN: "Raum {n}",
