@@ -112,6 +112,15 @@ export interface BreakoutControls {
   askForHelp(): void;
 }
 
+/** Safety codes, as the screen uses them to verify another participant's identity key. */
+export interface Verification {
+  /** The safety code this person compares with participant `id` (undefined: they cannot encrypt). */
+  safetyCode(id: ParticipantId): Promise<string> | undefined;
+  /** The person compared the safety code with `id` and it matched: remembered for the meeting. */
+  markVerified(id: ParticipantId): void;
+  isVerified(id: ParticipantId): boolean;
+}
+
 /** What the meeting screen asks of the meeting. */
 export interface MeetingControls {
   /** Whiteboard, shared notes and presentation (collab/collaboration.ts). */
@@ -127,11 +136,8 @@ export interface MeetingControls {
   /** The cameras the screen shows, at which size (see ui/layout.ts); the rest are not received. */
   wantVideo(video: Record<ParticipantId, VideoQuality>): void;
   sendChat(text: string): void;
-  /** The safety code this person compares with participant `id` (undefined: they cannot encrypt). */
-  safetyCode(id: ParticipantId): Promise<string> | undefined;
-  /** The person compared the safety code with `id` and it matched: remembered for the meeting. */
-  markVerified(id: ParticipantId): void;
-  isVerified(id: ParticipantId): boolean;
+  /** Safety codes: comparing them with another participant (meeting/encryption.ts). */
+  readonly verification: Verification;
   /** Resolves false if the person cancelled the browser's dialog. */
   startScreenShare(): Promise<boolean>;
   stopScreenShare(): void;

@@ -7,9 +7,9 @@
 import type { ClientMessageInput, ParticipantId, RoomName } from "../../protocol/messages.js";
 import { passphraseFromLink } from "../storage.js";
 import { E2eeSession, e2eeSupported } from "../e2ee/session.js";
-import type { EncryptionMode } from "../view.js";
+import type { EncryptionMode, Verification } from "../view.js";
 
-export class MeetingEncryption {
+export class MeetingEncryption implements Verification {
   /** The session this page encrypts with; undefined until the `welcome`, and when it does not encrypt. */
   session: E2eeSession | undefined;
   private ready: Promise<E2eeSession | undefined>;

@@ -3,8 +3,8 @@
  * connection, joining and rejoining after a dropped connection or a reload,
  * and the one place where each server message is handed to the part that
  * deals with it. It drives a view and contains no DOM code. The parts:
- * roster.ts (who is here), camera.ts (sending), receiver.ts (receiving),
- * screen-share.ts, encryption.ts, chat.ts, moderation.ts (and moderated.ts: what a
+ * roster.ts (who is here), media-links.ts (the peer connections: camera.ts
+ * sending, receiver.ts receiving, screen-share.ts), encryption.ts, chat.ts, moderation.ts (and moderated.ts: what a
  * moderator asks of this page), activity.ts
  * (speaking and quality meters).
  */
@@ -14,11 +14,9 @@ import { SignalingClient } from "../signaling.js";
 import type { LocalMedia } from "../media.js";
 import { forgetSession, saveSession, savedSession } from "../storage.js";
 import { forgetIdentity } from "../e2ee/kept-identity.js";
-import type { EncryptionMode, MeetingControls, MeetingView } from "../view.js";
+import type { EncryptionMode, MeetingControls, MeetingView, Verification } from "../view.js";
 import { Roster } from "./roster.js";
-import { CameraPublisher, type PublisherContext } from "./camera.js";
-import { Receiver } from "./receiver.js";
-import { ScreenShare } from "./screen-share.js";
+import { MediaLinks } from "./media-links.js";
 import { MeetingEncryption } from "./encryption.js";
 import { MeetingChat } from "./chat.js";
 import { ContentChannel } from "./content.js";
@@ -35,7 +33,6 @@ const JOIN_PROBLEMS: readonly ErrorCode[] = ["password-required", "wrong-passwor
 export class Meeting implements MeetingControls {
   private readonly signaling: SignalingClient;
   private resumeToken: string | undefined;
-  private iceServers: RTCIceServer[] = [];
   private leaving = false;
   /** The current connection's `welcome` arrived. */
   private welcomed = false;
@@ -47,9 +44,7 @@ export class Meeting implements MeetingControls {
   private password: string | undefined;
   private readonly roster = new Roster();
   private readonly e2ee: MeetingEncryption;
-  private readonly camera: CameraPublisher;
-  private readonly receiver: Receiver;
-  private readonly screen: ScreenShare;
+  private readonly links: MediaLinks;
   private readonly chat: MeetingChat;
   /** What participants create together (polls, whiteboard, notes, slides…): features send and listen here. */
   readonly content: ContentChannel;
@@ -74,20 +69,18 @@ export class Meeting implements MeetingControls {
         window.clearTimeout(this.retryTimer);
         if (final) this.e2ee.close();
         if (this.leaving || this.roster.name === undefined) return;
-        this.teardownMedia();
+        this.links.close();
         this.view?.status(final ? (code === CloseCode.replaced ? "replaced" : "refused") : "reconnecting");
       },
     });
     this.e2ee = new MeetingEncryption(room, send, () => this.renderEncryption());
-    const context: PublisherContext = {
+    this.links = new MediaLinks(media, {
       send,
-      iceServers: () => this.iceServers,
       e2ee: () => this.e2ee.session,
       watch: (pc) => this.watchConnection(pc),
-    };
-    this.camera = new CameraPublisher(media, context);
-    this.receiver = new Receiver({ ...context, showTracks: (tracks) => this.view?.remoteTracks(tracks) });
-    this.screen = new ScreenShare(context, () => this.stopScreenShare());
+      showTracks: (tracks) => this.view?.remoteTracks(tracks),
+      screenEnded: () => this.stopScreenShare(),
+    });
     this.chat = new MeetingChat(send, () => this.e2ee.session, () => this.view);
     this.content = new ContentChannel({ send, backlog: () => this.signaling.backlog }, () => this.e2ee.session);
     this.polls = new Polls(this.content, {
@@ -103,7 +96,7 @@ export class Meeting implements MeetingControls {
     });
     this.moderator = new Moderation(room, send);
     this.breakouts = this.makeBreakouts(send);
-    this.meters = new ActivityMeters({ media, camera: this.camera, receiver: this.receiver }, () => this.roster.selfId, () => this.view);
+    this.meters = new ActivityMeters({ media, camera: this.links.camera, receiver: this.links.receiver }, () => this.roster.selfId, () => this.view);
     this.registerHandlers();
   }
 
@@ -134,7 +127,7 @@ export class Meeting implements MeetingControls {
   /** This person's part in the meeting is over: no media, no timers, nothing kept for a reload. */
   private finish(): void {
     this.leaving = true;
-    this.teardownMedia();
+    this.links.close();
     this.meters.stop();
     this.polls.dispose();
     forgetSession(this.room);
@@ -157,8 +150,7 @@ export class Meeting implements MeetingControls {
 
   private prepareIfReady(): void {
     if (!this.mediaReady || !this.welcomed || this.roster.name !== undefined) return;
-    this.camera.prepare();
-    this.receiver.prepare();
+    this.links.prepare();
   }
 
   private async sendJoin(): Promise<void> {
@@ -176,7 +168,7 @@ export class Meeting implements MeetingControls {
       ...(e2ee ? { publicKey: e2ee.publicKey } : {}),
     });
     // Publishing does not wait for `joined`: the server handles our messages in order.
-    void this.camera.start();
+    void this.links.camera.start();
   }
 
   // What the screen asks of the meeting (MeetingControls).
@@ -186,7 +178,7 @@ export class Meeting implements MeetingControls {
   }
 
   get sharingScreen(): boolean {
-    return this.screen.active;
+    return this.links.screen.active;
   }
 
   get handRaised(): boolean {
@@ -194,13 +186,13 @@ export class Meeting implements MeetingControls {
   }
 
   async mediaChanged(): Promise<void> {
-    await this.camera.useCurrentTracks();
+    await this.links.camera.useCurrentTracks();
     this.signaling.send({ type: "mediaState", audio: this.media.audioOn, video: this.media.videoOn });
     this.renderParticipants();
   }
 
   wantVideo(video: Record<ParticipantId, VideoQuality>): void {
-    this.receiver.want(video);
+    this.links.receiver.want(video);
     this.updateSubscription();
   }
 
@@ -208,26 +200,18 @@ export class Meeting implements MeetingControls {
     this.chat.sendChat(text);
   }
 
-  safetyCode(id: ParticipantId): Promise<string> | undefined {
-    return this.e2ee.safetyCode(id);
-  }
-
-  markVerified(id: ParticipantId): void {
-    this.e2ee.markVerified(id);
-  }
-
-  isVerified(id: ParticipantId): boolean {
-    return this.e2ee.isVerified(id);
+  get verification(): Verification {
+    return this.e2ee;
   }
 
   async startScreenShare(): Promise<boolean> {
-    const started = await this.screen.start();
+    const started = await this.links.screen.start();
     if (started) this.renderParticipants();
     return started;
   }
 
   stopScreenShare(): void {
-    if (!this.screen.end()) return;
+    if (!this.links.screen.end()) return;
     this.signaling.send({ type: "stopScreen" });
     this.renderParticipants();
   }
@@ -248,7 +232,7 @@ export class Meeting implements MeetingControls {
   private self(): Participant {
     return this.roster.self({
       role: this.moderator.role,
-      screen: this.screen.active,
+      screen: this.links.screen.active,
       audio: this.media.audioOn,
       video: this.media.videoOn,
       publicKey: this.e2ee.session?.publicKey ?? null,
@@ -268,9 +252,7 @@ export class Meeting implements MeetingControls {
     });
     s.on("joined", (m) => {
       // TURN credentials come only now: the publisher starts gathering, the subscriber will.
-      this.iceServers = m.iceServers;
-      this.camera.connect(m.iceServers);
-      this.receiver.connect(m.iceServers);
+      this.links.connect(m.iceServers);
       this.roster.joined(m);
       this.resumeToken = m.resumeToken;
       this.moderator.setRole(m.role, m.moderatorKey);
@@ -278,7 +260,7 @@ export class Meeting implements MeetingControls {
       this.breakouts.reset();
       this.e2ee.session?.joined(m.participantId, m.participants);
       this.collab.joined();
-      this.receiver.forget();
+      this.links.receiver.forget();
       this.view?.status("connected");
       // Never more than the meeting lets a newcomer start with (issue 13), or the server would lift the mute.
       const start = m.startWith ?? { audio: true, video: true };
@@ -313,9 +295,9 @@ export class Meeting implements MeetingControls {
       this.renderParticipants();
       this.updateSubscription();
     });
-    s.on("publisherAnswer", (m) => this.camera.acceptAnswer(m.sdp));
-    s.on("screenAnswer", (m) => this.screen.acceptAnswer(m.sdp));
-    s.on("subscriberOffer", (m) => void this.receiver.answer(m.sdp, m.streams));
+    s.on("publisherAnswer", (m) => this.links.camera.acceptAnswer(m.sdp));
+    s.on("screenAnswer", (m) => this.links.screen.acceptAnswer(m.sdp));
+    s.on("subscriberOffer", (m) => void this.links.receiver.answer(m.sdp, m.streams));
     s.on("lobby", (m) => this.view?.lobby(m.hostPresent));
     s.on("lobbyChanged", (m) => this.view?.lobbyList(this.moderator.lobby(m)));
     s.on("lobbyJoined", (m) => this.view?.lobbyList(this.moderator.lobby(m)));
@@ -340,7 +322,7 @@ export class Meeting implements MeetingControls {
     // Moderator tools (issue 13)
     s.on("newcomerDefaults", ({ muteMicrophones, cameraOff }) => this.view?.newcomerDefaults({ muteMicrophones, cameraOff }));
     s.on("lobbyMessage", (m) => this.view?.lobbyMessage(m.text));
-    s.on("videoLayers", (m) => this.camera.limitLayers(m.highest));
+    s.on("videoLayers", (m) => this.links.camera.limitLayers(m.highest));
     s.on("farewell", (m) => {
       // Removed, or the meeting ended: a moderator key for it is of no use any more.
       if (m.reason !== "refused") this.moderator.forgetKey();
@@ -358,7 +340,7 @@ export class Meeting implements MeetingControls {
       return;
     }
     if (m.inReplyTo === "join" && JOIN_PROBLEMS.includes(m.code)) {
-      this.teardownMedia();
+      this.links.close();
       this.view?.joinProblem(m.code);
       return;
     }
@@ -382,7 +364,7 @@ export class Meeting implements MeetingControls {
   }
 
   private updateSubscription(): void {
-    if (this.roster.selfId) this.receiver.update(this.roster.list().filter((p) => this.breakouts.sameRoom(p.id)));
+    if (this.roster.selfId) this.links.receiver.update(this.roster.list().filter((p) => this.breakouts.sameRoom(p.id)));
   }
 
   // --- Breakout rooms (breakouts.ts) ---------------------------------------------
@@ -396,23 +378,11 @@ export class Meeting implements MeetingControls {
           this.renderParticipants();
           this.updateSubscription();
         },
-        moved: () => this.moveMedia(),
+        moved: () => this.links.moveRoom(), // the server moved this page's media to another room
         broadcast: (from, text) => this.view?.breakoutBroadcast(record(from)?.name ?? "", text),
         help: (from, room) => this.view?.breakoutHelp(record(from)?.name ?? "", room),
       },
     );
-  }
-
-  /** This page moved to another room: the server moved its media there; publish and subscribe again. Devices stay open. */
-  private moveMedia(): void {
-    this.screen.end();
-    this.camera.close();
-    this.receiver.close();
-    this.camera.prepare();
-    this.receiver.prepare();
-    this.camera.connect(this.iceServers);
-    void this.camera.start();
-    this.receiver.forget();
   }
 
   /** A peer connection that fails is rebuilt by reconnecting the whole session. */
@@ -422,9 +392,4 @@ export class Meeting implements MeetingControls {
     });
   }
 
-  private teardownMedia(): void {
-    this.screen.end();
-    this.camera.close();
-    this.receiver.close();
-  }
 }

@@ -27,8 +27,7 @@ import { playKnock } from "./knock-sound.js";
 import { canShareScreen } from "../meeting/screen-share.js";
 import { language } from "../i18n/index.js";
 import { CollabScreen } from "./collab-view.js";
-import { BreakoutBar } from "./breakout-bar.js";
-import { roomName } from "./breakout-panel.js";
+import { BreakoutScreen } from "./breakout-screen.js";
 
 export interface MeetingActions {
   toggleAudio(): void;
@@ -62,10 +61,8 @@ export class MeetingScreen implements MeetingView {
   private moderator = false;
   /** Whiteboard, shared notes, presentation (collab-view.ts). */
   private readonly collab: CollabScreen;
-  // Breakout rooms: the line over the stage, the entry for those who may choose a room, what was last shown.
-  private readonly breakoutBar: BreakoutBar;
-  private readonly breakoutChoice: MenuItem;
-  private lastBreakouts: BreakoutInfo | undefined;
+  /** Breakout rooms (breakout-screen.ts). */
+  private readonly breakoutScreen: BreakoutScreen;
 
   constructor(
     private readonly media: LocalMedia,
@@ -105,8 +102,9 @@ export class MeetingScreen implements MeetingView {
       },
       speaker: (deviceId) => this.stage.setSpeaker(deviceId),
       verify: (participant) => {
-        const code = meeting.safetyCode(participant.id);
-        if (code) void this.safetyDialog.open(participant.name, code, meeting.isVerified(participant.id), () => meeting.markVerified(participant.id));
+        const { verification } = meeting;
+        const code = verification.safetyCode(participant.id);
+        if (code) void this.safetyDialog.open(participant.name, code, verification.isVerified(participant.id), () => verification.markVerified(participant.id));
       },
     });
     const help = new ShortcutHelp();
@@ -121,10 +119,7 @@ export class MeetingScreen implements MeetingView {
       this.more.add("moderation", t("askEveryoneToUnmute"), () => this.moderateAll("ask-unmute", "askedEveryoneToUnmute")),
       this.more.add("moderation", t("breakoutRooms"), () => this.panels.show(this.panels.breakout)),
     ];
-    // Breakout rooms: participants choose from Tools while the moderators allow it.
-    this.breakoutChoice = this.more.add("tools", t("breakoutRooms"), () => this.panels.show(this.panels.breakout));
-    this.breakoutChoice.setHidden(true);
-    this.breakoutBar = new BreakoutBar(meeting.breakouts, () => this.toasts.show(t("breakoutHelpAsked")));
+    this.breakoutScreen = new BreakoutScreen(meeting.breakouts, { panels: this.panels, more: this.more, toasts: this.toasts });
     for (const item of this.moderatorItems) item.setHidden(true);
     this.more.add("tools", t("polls"), () => this.panels.open(this.panels.polls));
     // A poll someone else started: a notice that opens the panel, unless it is open already.
@@ -159,7 +154,7 @@ export class MeetingScreen implements MeetingView {
       h("h1", { class: "visually-hidden" }, t("appName")),
       this.statusLine,
       this.sharingBar,
-      this.breakoutBar.element,
+      this.breakoutScreen.bar.element,
       this.soundButton,
       this.waitingRoom.element,
       this.countLine,
@@ -270,34 +265,18 @@ export class MeetingScreen implements MeetingView {
     this.panels.roomState(state);
   }
 
-  // --- Breakout rooms -----------------------------------------------------------
+  // --- Breakout rooms (breakout-screen.ts) ---------------------------------------
 
   breakouts(info: BreakoutInfo | undefined): void {
-    const before = this.lastBreakouts;
-    this.lastBreakouts = info;
-    this.panels.breakoutPanel.update(info, this.selfId, this.moderator);
-    this.breakoutBar.update(info, this.moderator);
-    this.breakoutChoice.setHidden(this.moderator || !info || info.phase !== "open" || !info.allowChoose);
-    if (info?.phase === "closing" && before?.phase !== "closing" && info.returnAt) {
-      const seconds = Math.max(1, Math.round((info.returnAt - Date.now()) / 1_000));
-      this.toasts.show(t("breakoutClosingToast", { seconds }), { key: "breakout-closing", ms: seconds * 1_000 });
-    }
-    const here = info?.here ?? null;
-    if (here !== (before?.here ?? null)) {
-      announce(t("breakoutMovedTo", { room: here ? roomName(info, here) : t("breakoutMainRoom") }));
-      if (this.panels.breakout.open && !this.moderator) this.panels.show(this.panels.breakout);
-    }
+    this.breakoutScreen.update(info, this.selfId, this.moderator);
   }
 
   breakoutBroadcast(from: string, text: string): void {
-    this.toasts.show(t("breakoutBroadcastToast", { name: from, text }), { ms: 20_000 });
+    this.breakoutScreen.broadcast(from, text);
   }
 
   breakoutHelp(from: string, room: string): void {
-    this.toasts.show(t("breakoutHelpToast", { name: from, room: roomName(this.lastBreakouts, room) }), {
-      ms: 30_000,
-      actions: [{ label: t("breakoutVisit"), primary: true, run: () => this.meeting.breakouts.choose(room) }],
-    });
+    this.breakoutScreen.help(from, room);
   }
 
   encryption(states: Map<ParticipantId, PeerState>): void {
