@@ -1,7 +1,8 @@
-import { test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { chooseMimeType, fitPicture, fitStage, planMix, planPicture, recordingFileName, type ShownPicture } from "../../src/client/recording/plan.js";
 import { ConsentBook, encodeConsent, parseConsent } from "../../src/client/recording/consent.js";
+import { MeetingRecording, type RecordingChange } from "../../src/client/recording/meeting-recording.js";
 
 const stage = { x: 0, y: 60, width: 1000, height: 500 };
 const canvas = { width: 1280, height: 720 };
@@ -89,4 +90,69 @@ test("the file has a clear name and is WebM with VP8 (or VP9) and Opus where the
   assert.equal(chooseMimeType(() => true), "video/webm;codecs=vp8,opus");
   assert.equal(chooseMimeType((type) => type.includes("vp9")), "video/webm;codecs=vp9,opus");
   assert.equal(chooseMimeType(() => false), undefined);
+});
+
+describe("MeetingRecording: one page's side", () => {
+  /** Two pages joined by a fake content channel: what one sends `to` the other arrives there. */
+  function pages() {
+    const handlers = new Map<string, (from: string, bytes: Uint8Array) => void>();
+    const sent: { from: string; message: unknown }[] = [];
+    const make = (self: string) =>
+      new MeetingRecording(
+        (message) => sent.push({ from: self, message }),
+        {
+          send: async (_topic, bytes, to) => handlers.get(to)?.(self, bytes),
+          on: (_topic, handler) => {
+            handlers.set(self, handler);
+            return () => handlers.delete(self);
+          },
+        },
+        { selfId: () => self, nameOf: (id) => id.toUpperCase() },
+      );
+    return { mo: make("mo"), ann: make("ann"), sent };
+  }
+
+  test("the moderator asks the server; when it says so, she records and Ann is asked; Ann's answer counts at her page only", async () => {
+    const { mo, ann, sent } = pages();
+    const seen: RecordingChange[] = [];
+    ann.onChange((change) => seen.push(change));
+    mo.start();
+    assert.deepEqual(sent, [{ from: "mo", message: { type: "record", on: true } }]);
+    mo.received("mo");
+    ann.received("mo");
+    assert.equal(mo.recording, true);
+    assert.equal(ann.recording, false);
+    assert.deepEqual(seen, [{ kind: "started", by: "mo", name: "MO", mine: false }]);
+    assert.equal(mo.agrees("ann"), false, "not answered yet: not in the picture");
+    ann.respond(true);
+    await Promise.resolve();
+    assert.equal(mo.agrees("ann"), true);
+    assert.equal(ann.answer, true);
+    ann.respond(false);
+    await Promise.resolve();
+    assert.equal(mo.agrees("ann"), false, "a change of mind counts at once");
+    mo.left("ann");
+    assert.deepEqual(mo.counts(), { agreed: 0, declined: 0 });
+  });
+
+  test("a new recording asks again; its stop is news once; before joining, the notice is kept", () => {
+    const { mo, ann } = pages();
+    const seen: RecordingChange[] = [];
+    mo.onChange((change) => seen.push(change));
+    mo.received("mo");
+    ann.received("mo");
+    ann.respond(true);
+    mo.received(null);
+    mo.received(null);
+    ann.received(null);
+    assert.equal(ann.answer, undefined);
+    assert.deepEqual(seen, [
+      { kind: "started", by: "mo", name: "MO", mine: true },
+      { kind: "answers" },
+      { kind: "stopped", mine: true },
+    ]);
+    assert.equal(mo.agrees("ann"), false, "the answers went with the recording");
+    ann.notice(true);
+    assert.equal(ann.runsBeforeJoining, true);
+  });
 });

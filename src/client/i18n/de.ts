@@ -2,10 +2,13 @@
 import type { MessageKey } from "./en.js";
 
 import { consultationDe } from "./consultation-de.js";
+import { recordingDe } from "./recording-de.js";
 
 export const de: Record<MessageKey, string> = {
   // Videosprechstunde (docs/consultation.md): ihre Texte stehen in consultation-de.ts.
   ...consultationDe,
+  // Aufzeichnung mit Einwilligung (Issue 16): ihre Texte stehen in recording-de.ts.
+  ...recordingDe,
   appName: "Treff",
   tagline: "Videokonferenzen auf dem eigenen Server. Niemand sonst sieht, wer sich trifft oder was gesagt wird.",
   newMeeting: "Neue Besprechung",

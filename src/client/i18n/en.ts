@@ -1,9 +1,12 @@
 /** English strings. Every key here must exist in de.ts too (the type checker makes sure). */
 import { consultationEn } from "./consultation-en.js";
+import { recordingEn } from "./recording-en.js";
 
 export const en = {
   // Video consultation (docs/consultation.md): its strings live in consultation-en.ts.
   ...consultationEn,
+  // Recording with consent (issue 16): its strings live in recording-en.ts.
+  ...recordingEn,
   appName: "Treff",
   tagline: "Video meetings on your own server. Nobody else sees who meets or what is said.",
   newMeeting: "New meeting",

@@ -45,6 +45,7 @@ export class Compositor {
   readonly canvas: HTMLCanvasElement;
   private readonly context: CanvasRenderingContext2D;
   private timer: number | undefined;
+  private stream: MediaStream | undefined;
 
   constructor(
     private readonly stage: () => HTMLElement,
@@ -62,12 +63,14 @@ export class Compositor {
     this.draw();
     // A timer rather than requestAnimationFrame: the recording goes on while the tab is in the background (at a lower rate there).
     this.timer = window.setInterval(() => this.draw(), 1000 / RECORDING_FPS);
-    return this.canvas.captureStream(RECORDING_FPS);
+    this.stream = this.canvas.captureStream(RECORDING_FPS);
+    return this.stream;
   }
 
   stop(): void {
     window.clearInterval(this.timer);
     this.timer = undefined;
+    for (const track of this.stream?.getTracks() ?? []) track.stop();
   }
 
   private draw(): void {
