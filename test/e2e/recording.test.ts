@@ -70,7 +70,7 @@ async function person(browser: Parameters<typeof newParticipant>[0], options: { 
 
 /** The recording's video as 160×90 RGB frames, and its sound's loudness (RMS of 16-bit samples). */
 async function decode(file: string): Promise<{ frames: Buffer[]; rms: number }> {
-  const video = await run("ffmpeg", ["-v", "error", "-i", file, "-map", "0:v:0", "-vf", "scale=160:90", "-pix_fmt", "rgb24", "-f", "rawvideo", "-"], { encoding: "buffer", maxBuffer: 256 * 1024 * 1024 });
+  const video = await run("ffmpeg", ["-v", "error", "-i", file, "-map", "0:v:0", "-fps_mode", "passthrough", "-vf", "scale=160:90", "-pix_fmt", "rgb24", "-f", "rawvideo", "-"], { encoding: "buffer", maxBuffer: 256 * 1024 * 1024 });
   const size = 160 * 90 * 3;
   const frames: Buffer[] = [];
   for (let i = 0; i + size <= video.stdout.length; i += size) frames.push(video.stdout.subarray(i, i + size));
@@ -149,7 +149,9 @@ describe("recording with consent", () => {
     await mona.page.waitForTimeout(4_000);
     const [download] = await Promise.all([mona.page.waitForEvent("download"), chooseFromMore(mona.page, "Stop recording")]);
     assert.match(download.suggestedFilename(), /^treff-recording-\d{4}-\d\d-\d\d-\d{4}\.webm$/);
-    const file = (await download.path())!;
+    // Kept next to the screenshots, for a person to watch.
+    const file = `${SCREENSHOTS}/../recording.webm`;
+    await download.saveAs(file);
     await ann.page.locator('[aria-live="polite"]').getByRole("group", { name: "The recording stopped." }).waitFor();
     await bert.page.locator('[aria-live="polite"]').getByRole("group", { name: "Die Aufzeichnung wurde beendet." }).waitFor();
     await indicator(ann.page, "Recording").waitFor({ state: "hidden" });

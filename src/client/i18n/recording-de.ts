@@ -5,7 +5,7 @@ export const recordingDe: Record<keyof typeof recordingEn, string> = {
   recStart: "Besprechung aufzeichnen",
   recStop: "Aufzeichnung beenden",
   recIndicator: "Diese Besprechung wird aufgezeichnet",
-  recIndicatorShort: "Aufzeichnung",
+  recIndicatorShort: "Aufzeichnung läuft",
   recIndicatorMine: "Sie zeichnen auf: {agreed} eingewilligt, {declined} abgelehnt",
   recConsentTitle: "Aufzeichnung",
   recConsentAsk: "{name} möchte diese Besprechung aufzeichnen.",
