@@ -24,8 +24,8 @@ test("those who agreed are drawn as pictures; those who did not (or not yet) as 
   const agreed = new Set(["mod", "ann"]);
   const ops = planPicture(stage, [tile("mod", 0, 60), tile("ann", 500, 60), tile("ben", 0, 310)], canvas, (id) => agreed.has(id));
   assert.deepEqual(ops, [
-    { kind: "video", id: "mod", source: "camera", rect: { x: 0, y: 40, width: 640, height: 320 }, fit: "cover" },
-    { kind: "video", id: "ann", source: "camera", rect: { x: 640, y: 40, width: 640, height: 320 }, fit: "cover" },
+    { kind: "video", id: "mod", name: "MOD", source: "camera", rect: { x: 0, y: 40, width: 640, height: 320 }, fit: "cover" },
+    { kind: "video", id: "ann", name: "ANN", source: "camera", rect: { x: 640, y: 40, width: 640, height: 320 }, fit: "cover" },
     { kind: "placeholder", id: "ben", name: "BEN", rect: { x: 0, y: 360, width: 640, height: 320 }, declined: true },
   ]);
 });

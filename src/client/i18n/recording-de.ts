@@ -19,6 +19,6 @@ export const recordingDe: Record<keyof typeof recordingEn, string> = {
   recStartedMine: "Die Aufzeichnung läuft. Alle werden um Einwilligung gebeten; bis dahin erscheinen sie ohne Bild und Ton.",
   recStopped: "Die Aufzeichnung wurde beendet.",
   recSaved: "Die Aufzeichnung wurde beendet und auf diesem Gerät gespeichert: {file}",
-  recBeforeJoining: "Diese Besprechung wird aufgezeichnet. Beim Beitreten werden Sie um Ihre Einwilligung gebeten; wenn Sie ablehnen, werden Sie ohne Bild und Ton aufgezeichnet.",
+  recBeforeJoining: "Diese Besprechung wird aufgezeichnet. Beim Beitreten werden Sie um Ihre Einwilligung gebeten; wenn Sie ablehnen, erscheinen Sie darin nur mit Ihrem Namen, ohne Bild und Ton.",
   recUnsupported: "Dieser Browser kann keine Besprechungen aufzeichnen.",
 };

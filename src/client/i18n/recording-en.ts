@@ -17,6 +17,6 @@ export const recordingEn = {
   recStartedMine: "Recording started. Everyone is asked for consent; until they agree they are shown without picture or sound.",
   recStopped: "The recording stopped.",
   recSaved: "The recording stopped and is saved on this device: {file}",
-  recBeforeJoining: "This meeting is being recorded. You will be asked for consent when you join; if you decline, you are recorded without picture or sound.",
+  recBeforeJoining: "This meeting is being recorded. You will be asked for consent when you join; if you decline, you appear in the recording only with your name, without picture or sound.",
   recUnsupported: "This browser cannot record meetings.",
 };

@@ -50,6 +50,8 @@ export class Compositor {
   constructor(
     private readonly stage: () => HTMLElement,
     private readonly agrees: (id: ParticipantId) => boolean,
+    /** Names as the meeting knows them (the screen says "(you)" on one's own tile). */
+    private readonly nameOf: (id: ParticipantId) => string | undefined = () => undefined,
     private readonly size: CanvasSize = RECORDING_SIZE,
   ) {
     this.canvas = document.createElement("canvas");
@@ -78,7 +80,22 @@ export class Compositor {
     const c = this.context;
     c.fillStyle = BACKGROUND;
     c.fillRect(0, 0, this.size.width, this.size.height);
-    for (const op of planPicture(stage, shown, this.size, this.agrees)) this.drawOp(op, videos);
+    const named = shown.map((p) => (p.source === "camera" ? { ...p, name: this.nameOf(p.id) ?? p.name } : p));
+    for (const op of planPicture(stage, named, this.size, this.agrees)) this.drawOp(op, videos);
+  }
+
+  /** The name at the bottom left of a camera's picture, as on the screen. */
+  private nameLabel(name: string, { x, y, height }: Rect): void {
+    const c = this.context;
+    const size = Math.max(11, Math.round(height / 16));
+    c.font = `${size}px system-ui, sans-serif`;
+    const width = Math.min(c.measureText(name).width, 400) + size;
+    c.fillStyle = "rgb(0 0 0 / 0.6)";
+    c.fillRect(x + 6, y + height - size * 1.8 - 6, width, size * 1.8);
+    c.fillStyle = TEXT;
+    c.textAlign = "left";
+    c.textBaseline = "middle";
+    c.fillText(name, x + 6 + size / 2, y + height - size * 0.9 - 6, 400);
   }
 
   private drawOp(op: DrawOp, videos: Map<string, HTMLVideoElement>): void {
@@ -89,6 +106,7 @@ export class Compositor {
       if (!video) return;
       const { from, to } = fitPicture({ width: video.videoWidth, height: video.videoHeight }, op.rect, op.fit);
       c.drawImage(video, from.x, from.y, from.width, from.height, to.x, to.y, to.width, to.height);
+      if (op.source === "camera") this.nameLabel(op.name, op.rect);
       return;
     }
     c.fillStyle = PLACEHOLDER;

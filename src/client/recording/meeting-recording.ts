@@ -83,6 +83,10 @@ export class MeetingRecording {
     return this.book?.agrees(id) ?? false;
   }
 
+  nameOf(id: ParticipantId): string | undefined {
+    return this.people.nameOf(id);
+  }
+
   counts(): { agreed: number; declined: number } {
     return this.book?.counts() ?? { agreed: 0, declined: 0 };
   }

@@ -30,7 +30,7 @@ export interface ShownPicture {
 /** What to draw into the recording's canvas, in canvas pixels. */
 export type DrawOp =
   /** The picture of `id`'s camera or screen: cameras fill their tile (cropped), screens fit in whole. */
-  | { kind: "video"; id: ParticipantId; source: "camera" | "screen"; rect: Rect; fit: "cover" | "contain" }
+  | { kind: "video"; id: ParticipantId; name: string; source: "camera" | "screen"; rect: Rect; fit: "cover" | "contain" }
   /** A tile with only a name: camera off, or (`declined`) not agreed to be recorded. */
   | { kind: "placeholder"; id: ParticipantId; name: string; rect: Rect; declined: boolean };
 
@@ -77,7 +77,7 @@ export function planPicture(stage: Rect, shown: readonly ShownPicture[], canvas:
     };
     const agreed = agrees(picture.id);
     if (agreed && picture.playing) {
-      ops.push({ kind: "video", id: picture.id, source: picture.source, rect, fit: picture.source === "screen" ? "contain" : "cover" });
+      ops.push({ kind: "video", id: picture.id, name: picture.name, source: picture.source, rect, fit: picture.source === "screen" ? "contain" : "cover" });
     } else if (picture.source === "camera" || !agreed) {
       ops.push({ kind: "placeholder", id: picture.id, name: picture.name, rect, declined: !agreed });
     }

@@ -20,6 +20,7 @@ export interface StudioSources {
   audio(): Map<ParticipantId, MediaStreamTrack>;
   /** In the picture and the mix: the recording moderator, and whoever agreed. */
   agrees(id: ParticipantId): boolean;
+  nameOf(id: ParticipantId): string | undefined;
 }
 
 /** This browser can compose, mix and record (Chromium, Firefox, Safari 14.1+). */
@@ -35,7 +36,7 @@ export class RecordingStudio {
   private finished: Promise<string> | undefined;
 
   constructor(private readonly sources: StudioSources) {
-    this.compositor = new Compositor(sources.stage, sources.agrees);
+    this.compositor = new Compositor(sources.stage, sources.agrees, sources.nameOf);
     const video = this.compositor.start().getVideoTracks()[0]!;
     this.remix();
     this.recorder = new MeetingRecorder(video, this.mix.track);

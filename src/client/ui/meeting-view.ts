@@ -133,7 +133,6 @@ export class MeetingScreen implements MeetingView {
       noticeBeforeJoining: (recording) => this.waitingRoom.recordingNotice(recording),
     });
     this.moderatorItems.push(this.recordingScreen.item);
-    this.stage.element.append(this.recordingScreen.indicator);
     for (const item of this.moderatorItems) item.setHidden(true);
     this.more.add("tools", t("polls"), () => this.panels.open(this.panels.polls));
     // A poll someone else started: a notice that opens the panel, unless it is open already.
@@ -168,6 +167,7 @@ export class MeetingScreen implements MeetingView {
       h("h1", { class: "visually-hidden" }, t("appName")),
       this.statusLine,
       this.sharingBar,
+      this.recordingScreen.indicator,
       this.breakoutScreen.bar.element,
       this.soundButton,
       this.waitingRoom.element,

@@ -112,7 +112,12 @@ export class RecordingScreen {
       case "started":
         this.recorderName = change.name;
         if (change.mine) {
-          this.studio = new RecordingStudio({ stage: this.parts.stage, audio: () => this.audio(), agrees: (id) => recording.agrees(id) });
+          this.studio = new RecordingStudio({
+            stage: this.parts.stage,
+            audio: () => this.audio(),
+            agrees: (id) => recording.agrees(id),
+            nameOf: (id) => recording.nameOf(id),
+          });
           toasts.show(t("recStartedMine"), { key: "recording" });
         } else {
           toasts.show(t("recStarted", { name: change.name }), { key: "recording" });
