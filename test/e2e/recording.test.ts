@@ -143,6 +143,10 @@ describe("recording with consent", () => {
     await joinFromPrejoin(cleo.page, "Cleo Late", "Join", { camera: false, microphone: false });
     await cleo.page.getByText("Please wait: a host will let you in soon.").waitFor();
     await cleo.page.getByRole("status").filter({ hasText: "This meeting is being recorded." }).waitFor();
+    await cleo.page.screenshot({ path: `${SCREENSHOTS}/recording-lobby-en.png` });
+    // Let in, she is asked too (and, not answering, stays out of the picture).
+    await mona.page.locator('[aria-live="polite"]').getByRole("group", { name: "Cleo Late is waiting in the lobby." }).getByRole("button", { name: "Let in" }).click();
+    await cleo.page.getByRole("dialog", { name: "Recording" }).getByText("Mona Mod wants to record this meeting.").waitFor();
 
     // About four seconds with both answers in, then stop: the file is a download on the moderator's device.
     const sentBefore = mona.sent.total;

@@ -9,7 +9,7 @@ export const recordingDe: Record<keyof typeof recordingEn, string> = {
   recIndicatorMine: "Sie zeichnen auf: {agreed} eingewilligt, {declined} abgelehnt",
   recConsentTitle: "Aufzeichnung",
   recConsentAsk: "{name} möchte diese Besprechung aufzeichnen.",
-  recConsentExplain: "Die Aufzeichnung entsteht im Browser von {name} und nur auf diesem Gerät gespeichert. Wenn Sie ablehnen, erscheinen Sie darin nur als Kachel mit Ihrem Namen, ohne Bild und Ton.",
+  recConsentExplain: "Die Aufzeichnung entsteht im Browser von {name} und wird nur dort gespeichert. Wenn Sie ablehnen, erscheinen Sie darin nur als Kachel mit Ihrem Namen, ohne Bild und Ton.",
   recAgree: "Einwilligen",
   recDecline: "Ablehnen",
   recYouAgreed: "Sie haben der Aufzeichnung zugestimmt.",
