@@ -124,7 +124,7 @@ describe("the edge", () => {
     client.send({ type: "ping", id: 7 });
     await client.next("pong");
     assert.deepEqual(
-      client.frames.filter((m) => m.type === "meetingNotice"),
+      client.frames.filter((m) => (m as { type: string }).type === "meetingNotice"),
       [{ type: "meetingNotice", recording: true }, { type: "meetingNotice", recording: false }],
     );
     assert.equal(edge.registry.signals.length, 0, "asking joins nothing");
