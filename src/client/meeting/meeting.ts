@@ -262,6 +262,7 @@ export class Meeting implements MeetingControls {
       this.breakouts.reset();
       this.e2ee.session?.joined(m.participantId, m.participants);
       this.collab.joined();
+      this.recording.received(null); // a recording that runs is told again after `joined`; one that ended meanwhile is over
       this.links.receiver.forget();
       this.view?.status("connected");
       // Never more than the meeting lets a newcomer start with (issue 13), or the server would lift the mute.
