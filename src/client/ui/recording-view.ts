@@ -87,6 +87,10 @@ export class RecordingScreen {
     });
     this.item = parts.more.add("moderation", t("recStart"), () => this.toggle());
     recording.onChange((change) => this.changed(change));
+    // While this page records, closing or reloading it would lose the recording: the browser asks first.
+    window.addEventListener("beforeunload", (event) => {
+      if (this.studio) event.preventDefault();
+    });
   }
 
   remoteTracks(tracks: Map<ParticipantId, RemoteTracks>): void {
