@@ -97,12 +97,6 @@ export class RecordingScreen {
     this.tracks = tracks;
   }
 
-  /** This page leaves the meeting: its own recording ends here and is saved. */
-  close(): void {
-    void this.studio?.finish();
-    this.studio = undefined;
-  }
-
   private toggle(): void {
     const { recording, toasts } = this.parts;
     if (recording.by !== null) return recording.stop();
@@ -116,13 +110,20 @@ export class RecordingScreen {
       case "started":
         this.recorderName = change.name;
         if (change.mine) {
-          this.studio = new RecordingStudio({
-            stage: this.parts.stage,
-            audio: () => this.audio(),
-            agrees: (id) => recording.agrees(id),
-            nameOf: (id) => recording.nameOf(id),
-          });
-          toasts.show(t("recStartedMine"), { key: "recording" });
+          try {
+            this.studio = new RecordingStudio({
+              stage: this.parts.stage,
+              audio: () => this.audio(),
+              agrees: (id) => recording.agrees(id),
+              nameOf: (id) => recording.nameOf(id),
+            });
+            toasts.show(t("recStartedMine"), { key: "recording" });
+          } catch (error) {
+            // The browser would not record after all: nobody may see an indicator for a recording that is not made.
+            console.warn("treff: cannot record", error);
+            recording.stop();
+            toasts.show(t("recUnsupported"), { key: "recording" });
+          }
         } else {
           toasts.show(t("recStarted", { name: change.name }), { key: "recording" });
           this.askConsent();
