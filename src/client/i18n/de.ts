@@ -1,6 +1,7 @@
 /** Deutsche Texte. */
 import type { MessageKey } from "./en.js";
 
+import { callDe } from "./call-de.js";
 import { consultationDe } from "./consultation-de.js";
 import { recordingDe } from "./recording-de.js";
 
@@ -9,6 +10,8 @@ export const de: Record<MessageKey, string> = {
   ...consultationDe,
   // Aufzeichnung mit Einwilligung (Issue 16): ihre Texte stehen in recording-de.ts.
   ...recordingDe,
+  // Das Gespräch der Sprechstunde (Verschlüsselung, Bildschirmfreigabe, dritte Person): call-de.ts.
+  ...callDe,
   appName: "Treff",
   tagline: "Videokonferenzen auf dem eigenen Server. Niemand sonst sieht, wer sich trifft oder was gesagt wird.",
   newMeeting: "Neue Besprechung",

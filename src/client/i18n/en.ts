@@ -1,4 +1,5 @@
 /** English strings. Every key here must exist in de.ts too (the type checker makes sure). */
+import { callEn } from "./call-en.js";
 import { consultationEn } from "./consultation-en.js";
 import { recordingEn } from "./recording-en.js";
 
@@ -7,6 +8,8 @@ export const en = {
   ...consultationEn,
   // Recording with consent (issue 16): its strings live in recording-en.ts.
   ...recordingEn,
+  // The consultation's call (encryption, screen sharing, a third person): call-en.ts.
+  ...callEn,
   appName: "Treff",
   tagline: "Video meetings on your own server. Nobody else sees who meets or what is said.",
   newMeeting: "New meeting",
