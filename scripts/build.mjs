@@ -62,5 +62,18 @@ await Promise.all([
     sourcemap: false,
     logLevel: "warning",
   }),
+  build({
+    // Noise suppression's AudioWorklet (src/client/audio/): one file with no imports of its own, since
+    // a worklet cannot fetch; RNNoise's WebAssembly is inlined in it by @jitsi/rnnoise-wasm's sync build.
+    entryPoints: { "noise-worklet": "src/client/audio/noise-worklet.ts" },
+    outdir: "dist/public",
+    bundle: true,
+    platform: "browser",
+    target: ["chrome110", "firefox115", "safari16"],
+    format: "esm",
+    minify: true,
+    sourcemap: false,
+    logLevel: "warning",
+  }),
 ]);
 console.log("built dist/server and dist/public");

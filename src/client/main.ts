@@ -5,7 +5,7 @@ import { purgeIdentitiesOnSchedule } from "./e2ee/kept-identity.js";
 import { language } from "./i18n/index.js";
 import { LocalMedia } from "./media.js";
 import { Meeting } from "./meeting/meeting.js";
-import { forgetExpiredModeratorKeys, rememberDeviceChoice, rememberedDeviceChoice, rememberedVideoEffect, savedSession, type DeviceKind } from "./storage.js";
+import { forgetExpiredModeratorKeys, rememberDeviceChoice, rememberedDeviceChoice, rememberedNoiseSuppression, rememberedVideoEffect, savedSession, type DeviceKind } from "./storage.js";
 import { NO_EFFECT, parseEffectId } from "./effects/video-effect.js";
 import { homeScreen } from "./ui/home.js";
 import { prejoinScreen } from "./ui/prejoin.js";
@@ -35,6 +35,8 @@ async function enterRoom(room: RoomName): Promise<void> {
   media.videoOn = rememberedDeviceChoice("video") ?? onByDefault;
   // The background effect last chosen on this device applies from the first frame the camera takes.
   media.videoEffect = media.effects ? parseEffectId(rememberedVideoEffect()) : NO_EFFECT;
+  // Noise suppression is on unless the person switched it off on this device (and this device can afford it).
+  media.noiseSuppression = rememberedNoiseSuppression() ?? true;
   await media.open();
   meeting.prepare();
   const saved = savedSession(room);

@@ -5,6 +5,7 @@
  */
 import { NO_EFFECT, type VideoEffect } from "./effects/video-effect.js";
 import { VideoEffects } from "./effects/video-effects.js";
+import { NoiseSuppression } from "./audio/noise-suppression.js";
 
 export type DeviceProblem = "blocked" | "missing" | "in-use";
 
@@ -35,6 +36,23 @@ export class LocalMedia {
     : undefined;
   /** Told when this device could not keep up and the effect was switched off (the picker says so and resends). */
   onEffectStopped: ((averageMs: number) => void) | undefined;
+
+  // Noise suppression (audio/noise-suppression.ts): the microphone's sound through RNNoise before it is sent.
+  /** The microphone's own track; with noise suppression on, `stream` holds the denoised track instead. */
+  private microphone: MediaStreamTrack | undefined;
+  /** Whether the person wants noise suppression (on unless they chose otherwise on this device). */
+  noiseSuppression = true;
+  readonly noise = NoiseSuppression.supported()
+    ? new NoiseSuppression({
+        overloaded: (msPerSecond) => void this.noiseStopped(msPerSecond),
+        running: () => void this.showMicrophone().then(() => this.onNoiseChanged?.(undefined)),
+      })
+    : undefined;
+  /**
+   * Told when the microphone's track in `stream` changed by itself (the denoised one took over, or
+   * this device could not keep up: `msPerSecond` then says how much work it was); the devices panel resends.
+   */
+  onNoiseChanged: ((msPerSecond: number | undefined) => void) | undefined;
 
   /** The camera device in use (the effect's track has none of its own). */
   get cameraDeviceId(): string | undefined {
@@ -90,6 +108,17 @@ export class LocalMedia {
     await this.showCamera(this.camera);
   }
 
+  /** Switches noise suppression on or off; the caller resends the microphone track afterwards. */
+  async setNoiseSuppression(on: boolean): Promise<void> {
+    this.noiseSuppression = on;
+    await this.showMicrophone();
+  }
+
+  /** Whether what `stream` sends is denoised now (the person's choice, the device's speed and the browser allowing). */
+  get denoising(): boolean {
+    return !!this.microphone && this.audioTrack !== this.microphone;
+  }
+
   async devices(): Promise<MediaDeviceInfo[]> {
     return navigator.mediaDevices?.enumerateDevices().catch(() => []) ?? [];
   }
@@ -109,7 +138,8 @@ export class LocalMedia {
       if (!navigator.mediaDevices) throw Object.assign(new Error("no media devices"), { name: "NotFoundError" });
       const stream = await navigator.mediaDevices.getUserMedia({ [kind]: constraints });
       this.release(kind);
-      for (const track of stream.getAudioTracks()) this.stream.addTrack(track);
+      this.microphone = stream.getAudioTracks()[0];
+      await this.showMicrophone();
       const camera = stream.getVideoTracks()[0];
       if (camera) await this.showCamera(camera);
       this.problem = undefined;
@@ -133,6 +163,36 @@ export class LocalMedia {
     if (!this.stream.getVideoTracks().includes(output)) this.stream.addTrack(output);
   }
 
+  /**
+   * Puts the microphone's sound into the stream: denoised where chosen and possible, else as it
+   * is. The mute state carries over to the new track (a muted microphone sends a disabled track).
+   */
+  private async showMicrophone(): Promise<void> {
+    const microphone = this.microphone;
+    if (!microphone) return;
+    const denoised = this.noiseSuppression && this.noise ? await this.noise.attach(microphone).catch(() => undefined) : undefined;
+    if (!denoised) this.noise?.detach();
+    if (this.microphone !== microphone) return; // the device changed meanwhile
+    const output = denoised ?? microphone;
+    const enabled = this.audioTrack?.enabled ?? this.audioOn;
+    for (const track of this.stream.getAudioTracks()) {
+      if (track === output) continue;
+      this.stream.removeTrack(track);
+      if (track !== microphone) track.stop();
+    }
+    // The denoised track carries the mute; the microphone itself keeps feeding it.
+    microphone.enabled = output === microphone ? enabled : true;
+    output.enabled = enabled;
+    if (!this.stream.getAudioTracks().includes(output)) this.stream.addTrack(output);
+  }
+
+  /** The device could not keep up with noise suppression: the microphone goes out as it is, and the person is told. */
+  private async noiseStopped(msPerSecond: number): Promise<void> {
+    this.noiseSuppression = false;
+    await this.showMicrophone();
+    this.onNoiseChanged?.(msPerSecond);
+  }
+
   /** The device could not keep up: the camera goes out as it is again, and the person is told. */
   private async effectStopped(averageMs: number): Promise<void> {
     this.videoEffect = NO_EFFECT;
@@ -145,6 +205,10 @@ export class LocalMedia {
       this.effects?.detach();
       this.camera?.stop();
       this.camera = undefined;
+    } else {
+      this.noise?.detach();
+      this.microphone?.stop();
+      this.microphone = undefined;
     }
     for (const track of kind === "audio" ? this.stream.getAudioTracks() : this.stream.getVideoTracks()) {
       track.stop();

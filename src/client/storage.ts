@@ -135,3 +135,23 @@ export function rememberVideoEffect(id: string): void {
     // Not kept where storage is off; the effect still applies for this page.
   }
 }
+
+const NOISE_SUPPRESSION_KEY = "treff.noiseSuppression";
+
+/** Whether the person last switched noise suppression on (true) or off (false) on this device; undefined: never chose. */
+export function rememberedNoiseSuppression(): boolean | undefined {
+  try {
+    const value = localStorage.getItem(NOISE_SUPPRESSION_KEY);
+    return value === "on" ? true : value === "off" ? false : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function rememberNoiseSuppression(on: boolean): void {
+  try {
+    localStorage.setItem(NOISE_SUPPRESSION_KEY, on ? "on" : "off");
+  } catch {
+    // Not kept where storage is off; the choice still applies for this page.
+  }
+}

@@ -110,3 +110,31 @@ export async function sendOverload(page: Page, averageMs = 55): Promise<void> {
     for (const worker of workers) worker.dispatchEvent(new MessageEvent("message", { data: { type: "overloaded", averageMs, fromTest: true } }));
   }, averageMs);
 }
+
+/**
+ * A picture file as a person's own background: `width`×`height` BMP (written here: no image
+ * library needed), magenta in its upper half and dark blue below, so the top of the picture
+ * behind the person is clearly neither the fake camera's green nor the bundled dawn's blue.
+ */
+export function magentaPicture(width = 800, height = 600): Buffer {
+  const row = Math.ceil((width * 3) / 4) * 4;
+  const file = Buffer.alloc(54 + row * height);
+  file.write("BM", 0);
+  file.writeUInt32LE(file.length, 2);
+  file.writeUInt32LE(54, 10);
+  file.writeUInt32LE(40, 14);
+  file.writeInt32LE(width, 18);
+  file.writeInt32LE(height, 22);
+  file.writeUInt16LE(1, 26);
+  file.writeUInt16LE(24, 28);
+  file.writeUInt32LE(row * height, 34);
+  for (let y = 0; y < height; y++) {
+    // BMP rows run bottom-up; pixels are blue, green, red.
+    const [b, g, r] = height - 1 - y < height / 2 ? [255, 0, 255] : [90, 20, 10];
+    for (let x = 0; x < width; x++) file.set([b, g, r], 54 + y * row + x * 3);
+  }
+  return file;
+}
+
+/** The top of the picture is the magenta of magentaPicture(). */
+export const showsMagenta = (s: PictureStats | undefined) => !!s && s.top.r > 150 && s.top.b > 150 && s.top.g < 100;

@@ -26,15 +26,16 @@ export interface ServerAndBrowser {
  * both running, and its own `after` runs once both are closed.
  *
  * `options` may be a function, read in the `before` hook, for options that
- * only exist once an earlier hook ran (a coturn's secret).
+ * only exist once an earlier hook ran (a coturn's secret). `browserArgs`:
+ * more Chromium switches (launchBrowser).
  */
-export function useServerAndBrowser(options: TestServerOptions | (() => TestServerOptions) = {}): ServerAndBrowser {
+export function useServerAndBrowser(options: TestServerOptions | (() => TestServerOptions) = {}, browserArgs: string[] = []): ServerAndBrowser {
   let server: TestServer | undefined;
   let browser: Browser | undefined;
   before(async () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
     server = await startTestServer(typeof options === "function" ? options() : options);
-    browser = await launchBrowser();
+    browser = await launchBrowser(browserArgs);
   });
   after(async () => {
     await browser?.close();

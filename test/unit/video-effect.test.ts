@@ -1,7 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { BACKGROUNDS, blurSettings, effectId, FrameTimer, parseEffectId, VIDEO_EFFECTS } from "../../src/client/effects/video-effect.js";
+import { BACKGROUNDS, blurSettings, coverCrop, effectId, FrameTimer, MAX_PICTURE_BYTES, parseEffectId, pictureFileProblem, VIDEO_EFFECTS } from "../../src/client/effects/video-effect.js";
 // @ts-expect-error: a build script in plain JavaScript (scripts/selfie-model.mjs), without type declarations
 import { selfieMetadata, withMetadata } from "../../scripts/selfie-model.mjs";
 
@@ -15,6 +15,25 @@ describe("video effects: the choices and how the device keeps them", () => {
 
   test("an unknown, edited or missing kept name means no effect", () => {
     for (const id of ["", "blur", "image-../../etc", "image-", null, undefined, "BLUR-LIGHT"]) assert.deepEqual(parseEffectId(id), { kind: "none" });
+  });
+
+  test("the own picture is not kept: its name reads back as no effect", () => {
+    assert.equal(effectId({ kind: "image", image: "own" }), "image-own");
+    assert.deepEqual(parseEffectId("image-own"), { kind: "none" });
+  });
+
+  test("an own picture file: anything but an image type, or over 20 MB, is refused before decoding", () => {
+    assert.equal(pictureFileProblem({ type: "image/jpeg", size: 3_000_000 }), undefined);
+    assert.equal(pictureFileProblem({ type: "", size: 1000 }), undefined, "no type given: decoding decides");
+    assert.equal(pictureFileProblem({ type: "text/plain", size: 10 }), "not-a-picture");
+    assert.equal(pictureFileProblem({ type: "application/pdf", size: 10 }), "not-a-picture");
+    assert.equal(pictureFileProblem({ type: "image/png", size: MAX_PICTURE_BYTES + 1 }), "too-large");
+  });
+
+  test("an own picture is cut to 16:9 from its middle, never stretched", () => {
+    assert.deepEqual(coverCrop(1600, 1200), { x: 0, y: 150, width: 1600, height: 900 });
+    assert.deepEqual(coverCrop(1000, 300), { x: 233, y: 0, width: 533, height: 300 });
+    assert.deepEqual(coverCrop(960, 540), { x: 0, y: 0, width: 960, height: 540 });
   });
 
   test("every bundled background has its picture in public/backgrounds/", () => {

@@ -8,11 +8,13 @@
 /** The bundled background pictures (public/backgrounds/NAME.svg), drawn by hand for Treff. */
 export const BACKGROUNDS = ["dawn", "forest", "shelves"] as const;
 export type BackgroundName = (typeof BACKGROUNDS)[number];
+/** A picture of the person's own (ui/effects-picker.ts): kept in this page's memory only, so never among the kept choices. */
+export const OWN_PICTURE = "own";
 
 export type VideoEffect =
   | { kind: "none" }
   | { kind: "blur"; strength: "light" | "strong" }
-  | { kind: "image"; image: BackgroundName };
+  | { kind: "image"; image: BackgroundName | typeof OWN_PICTURE };
 
 export const NO_EFFECT: VideoEffect = { kind: "none" };
 
@@ -30,9 +32,32 @@ export function effectId(effect: VideoEffect): string {
   return effect.kind === "blur" ? `blur-${effect.strength}` : `image-${effect.image}`;
 }
 
-/** The effect a kept name stands for; anything unknown (an old or edited value) is no effect. */
+/** The effect a kept name stands for; anything unknown (an old or edited value, or the own picture, which is not kept) is no effect. */
 export function parseEffectId(id: string | null | undefined): VideoEffect {
   return VIDEO_EFFECTS.find((effect) => effectId(effect) === id) ?? NO_EFFECT;
+}
+
+/** The size background pictures are kept at: the camera track's. */
+export const PICTURE_WIDTH = 960;
+export const PICTURE_HEIGHT = 540;
+/** A picture file larger than this is refused before decoding (a photo from a phone is 2–8 MB). */
+export const MAX_PICTURE_BYTES = 20 * 2 ** 20;
+
+/** Why a file cannot be a background: not a picture the browser can decode, or too large a file. */
+export type PictureProblem = "not-a-picture" | "too-large";
+
+/** What can be told from the file alone, before decoding it. */
+export function pictureFileProblem(file: { type: string; size: number }): PictureProblem | undefined {
+  if (file.type && !file.type.startsWith("image/")) return "not-a-picture";
+  return file.size > MAX_PICTURE_BYTES ? "too-large" : undefined;
+}
+
+/** The middle part of a `width`×`height` picture with the target's shape: what fills the target without stretching. */
+export function coverCrop(width: number, height: number, targetWidth = PICTURE_WIDTH, targetHeight = PICTURE_HEIGHT): { x: number; y: number; width: number; height: number } {
+  const scale = Math.min(width / targetWidth, height / targetHeight);
+  const w = Math.round(targetWidth * scale);
+  const h = Math.round(targetHeight * scale);
+  return { x: Math.floor((width - w) / 2), y: Math.floor((height - h) / 2), width: w, height: h };
 }
 
 /**

@@ -10,7 +10,7 @@
  * the picker does not offer effects.
  */
 import type { EffectsWorkerReport, EffectsWorkerRequest } from "./video-worker.js";
-import type { BackgroundName, VideoEffect } from "./video-effect.js";
+import { OWN_PICTURE, PICTURE_HEIGHT, PICTURE_WIDTH, type BackgroundName, type VideoEffect } from "./video-effect.js";
 
 // Chromium's names for the breakable-streams API (not yet in TypeScript's DOM types).
 declare const MediaStreamTrackProcessor: new (init: { track: MediaStreamTrack; maxBufferSize?: number }) => { readable: ReadableStream<VideoFrame> };
@@ -27,6 +27,8 @@ export class VideoEffects {
   private worker: Worker | undefined;
   private output: MediaStreamTrack | undefined;
   private readonly backgrounds = new Map<BackgroundName, Promise<ImageBitmap>>();
+  /** The person's own picture (own-picture.ts), scaled down; in this page's memory only. */
+  ownPicture: ImageBitmap | undefined;
   /** The latest average time per frame the worker reported, ms (for the benchmark and the panel). */
   averageMs = 0;
 
@@ -87,6 +89,7 @@ export class VideoEffects {
   /** A fresh copy of the bundled picture (each copy is handed over to the worker, which then owns it). */
   private async background(effect: VideoEffect): Promise<ImageBitmap | undefined> {
     if (effect.kind !== "image") return undefined;
+    if (effect.image === OWN_PICTURE) return this.ownPicture && createImageBitmap(this.ownPicture);
     let loading = this.backgrounds.get(effect.image);
     if (!loading) {
       loading = loadPicture(`/backgrounds/${effect.image}.svg`);
@@ -100,5 +103,5 @@ async function loadPicture(src: string): Promise<ImageBitmap> {
   const image = new Image();
   image.src = src;
   await image.decode();
-  return createImageBitmap(image, { resizeWidth: 960, resizeHeight: 540 });
+  return createImageBitmap(image, { resizeWidth: PICTURE_WIDTH, resizeHeight: PICTURE_HEIGHT });
 }

@@ -329,6 +329,14 @@ export const de: Record<MessageKey, string> = {
   backgroundForest: "Wald",
   backgroundShelves: "Regale",
   effectTooSlow: "Dieses Gerät kam mit dem Hintergrund-Effekt nicht nach, er ist wieder aus. Das Bild geht so hinaus, wie die Kamera es aufnimmt.",
+  // ein eigenes Hintergrundbild (Issue 16): nur im Speicher der Seite
+  ownPicture: "Ihr Bild",
+  ownPictureChoose: "Eigenes Bild…",
+  ownPictureNotAPicture: "Diese Datei ist kein Bild, das dieser Browser zeigen kann. Wählen Sie ein Foto oder eine Bilddatei (JPEG, PNG, WebP …).",
+  ownPictureTooLarge: "Diese Bilddatei ist zu groß (über 20 MB). Wählen Sie eine kleinere.",
+  // Rauschunterdrückung (Issue 16; src/client/audio/)
+  noiseSuppression: "Rauschunterdrückung",
+  noiseTooSlow: "Dieses Gerät kam mit der Rauschunterdrückung nicht nach, sie ist wieder aus. Ihr Mikrofon wird so gesendet, wie es aufnimmt.",
   // Breakout-Räume
   breakoutRooms: "Breakout-Räume",
   breakoutRoomN: "Raum {n}",

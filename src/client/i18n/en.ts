@@ -327,6 +327,14 @@ export const en = {
   backgroundForest: "Forest",
   backgroundShelves: "Shelves",
   effectTooSlow: "This device could not keep up with the background effect, so it is off again. The picture goes out as the camera takes it.",
+  // a background picture of one's own (issue 16): kept in the page's memory only
+  ownPicture: "Your picture",
+  ownPictureChoose: "Your own picture…",
+  ownPictureNotAPicture: "That file is not a picture this browser can show. Choose a photo or image file (JPEG, PNG, WebP…).",
+  ownPictureTooLarge: "That picture file is too large (over 20 MB). Choose a smaller one.",
+  // noise suppression (issue 16; src/client/audio/)
+  noiseSuppression: "Noise suppression",
+  noiseTooSlow: "This device could not keep up with noise suppression, so it is off again. Your microphone goes out as it is.",
   // Breakout rooms
   breakoutRooms: "Breakout rooms",
   breakoutRoomN: "Room {n}",

@@ -8,6 +8,7 @@ import type { LocalMedia } from "../media.js";
 import { t, type MessageKey } from "../i18n/index.js";
 import { h } from "./dom.js";
 import { EffectsPicker } from "./effects-picker.js";
+import { NoiseSwitch } from "./noise-switch.js";
 
 const PROBLEM_TEXT: Record<string, MessageKey> = { blocked: "deviceBlocked", missing: "noDevice", "in-use": "deviceInUse" };
 
@@ -23,6 +24,7 @@ export class DevicePicker {
   private readonly speakerLabel: HTMLElement;
   private readonly meter: HTMLMeterElement;
   private readonly effects: EffectsPicker;
+  private readonly noise: NoiseSwitch;
   private levelTimer: number | undefined;
   private analyser: { context: AudioContext; node: AnalyserNode; track: MediaStreamTrack } | undefined;
 
@@ -40,6 +42,8 @@ export class DevicePicker {
     this.meter = h("meter", { id: id("level"), min: 0, max: 1, low: 0.3, high: 0.8, value: 0 });
     this.problem = h("p", { class: "error", role: "alert" });
     this.effects = new EffectsPicker(media, () => this.changed(), idPrefix);
+    // Both resend, then refresh: the level meter follows the track now sent.
+    this.noise = new NoiseSwitch(media, () => void this.refresh().then(() => this.changed()), idPrefix);
     this.speakerLabel = h("label", { for: id("speaker") }, t("speaker"));
     this.camera.addEventListener("change", () => void this.choose("video", this.camera.value));
     this.microphone.addEventListener("change", () => void this.choose("audio", this.microphone.value));
@@ -56,6 +60,7 @@ export class DevicePicker {
       this.microphone,
       h("label", { for: id("level") }, t("microphoneLevel")),
       this.meter,
+      this.noise.element,
       canChooseSpeaker && this.speakerLabel,
       canChooseSpeaker && this.speaker,
       this.problem,
@@ -68,6 +73,7 @@ export class DevicePicker {
     this.problem.textContent = this.media.problem ? t(PROBLEM_TEXT[this.media.problem]!) : "";
     const devices = await this.media.devices();
     this.effects.sync();
+    this.noise.sync();
     fill(this.camera, devices.filter((d) => d.kind === "videoinput"), this.media.cameraDeviceId);
     fill(this.microphone, devices.filter((d) => d.kind === "audioinput"), this.media.audioTrack?.getSettings().deviceId);
     fill(this.speaker, devices.filter((d) => d.kind === "audiooutput"), this.speaker.value);
