@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what Treff needs on Debian 12 / Ubuntu 22.04+: Janus (the media
 # server), Chromium, coturn and Redis (only for the tests, which start their
-# own) and the npm packages.
+# own), ffmpeg (only for the tests) and the npm packages.
 # Safe to run again: it installs only what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,6 +12,7 @@ packages=()
 command -v janus >/dev/null 2>&1 || packages+=(janus)
 command -v turnserver >/dev/null 2>&1 || packages+=(coturn)   # TURN, for the tests (they start their own)
 command -v redis-server >/dev/null 2>&1 || packages+=(redis-server)   # several nodes, for the tests (they start their own)
+command -v ffmpeg >/dev/null 2>&1 || packages+=(ffmpeg)   # decodes a meeting recording, for the tests (test/e2e/recording.test.ts)
 [ -x /usr/bin/chromium ] || packages+=(chromium)
 command -v node >/dev/null 2>&1 || packages+=(nodejs npm)
 command -v ip >/dev/null 2>&1 || packages+=(iproute2)   # the tests' loopback media interface

@@ -66,7 +66,13 @@ async function enterRoom(room: RoomName): Promise<void> {
   };
   // A reload in the meeting comes straight back in, as the same participant.
   if (saved?.resumeToken) return join(saved.name);
-  const draw = () => show(prejoinScreen(media, { join, toggle: (kind) => toggleDevice(media, kind), redraw: draw }));
+  // Told before joining whether a recording runs here (issue 16).
+  const watchRecording = (notice: (recording: boolean) => void) => {
+    notice(meeting.recording.runsBeforeJoining);
+    meeting.recording.onChange((change) => change.kind === "notice" && notice(change.recording));
+  };
+  meeting.recording.ask(room);
+  const draw = () => show(prejoinScreen(media, { join, toggle: (kind) => toggleDevice(media, kind), redraw: draw, watchRecording }));
   draw();
 }
 

@@ -11,6 +11,7 @@ import type { Quality } from "./rtc/quality.js";
 import type { PeerState } from "./e2ee/session.js";
 import type { Collaboration } from "./collab/collaboration.js";
 import type { Polls } from "./polls/polls.js";
+import type { MeetingRecording } from "./recording/meeting-recording.js";
 
 /** This page encrypts, or its browser cannot, or the operator switched end-to-end encryption off. */
 export type EncryptionMode = "encrypting" | "unsupported" | "off";
@@ -148,6 +149,8 @@ export interface MeetingControls {
   readonly breakouts: BreakoutControls;
   /** Polls (issue 13): the panel draws them and asks for changes. */
   readonly polls: Polls;
+  /** Recording with consent (issue 16): who records, the answers; ui/recording-view.ts draws it and records. */
+  readonly recording: MeetingRecording;
 }
 
 /** What a moderator asks of the meeting. */

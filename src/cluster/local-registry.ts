@@ -44,6 +44,11 @@ export class LocalRoomRegistry implements RoomRegistry {
     return new ParticipantSession(join.room, join, address, link, (request) => this.join(join.room, request), this.options.context.log);
   }
 
+  async recording(name: RoomName): Promise<boolean> {
+    const live = this.rooms.get(name);
+    return !!live && !live.isClosed && live.room.recordingBy !== null;
+  }
+
   /** The live room of that name, if it is running here. */
   room(name: RoomName): LiveRoom | undefined {
     return this.rooms.get(name);

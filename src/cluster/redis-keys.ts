@@ -14,6 +14,8 @@ export const redisKeys = {
   inbox: (nodeId: string) => `${PREFIX}inbox:${nodeId}`,
   /** The node a room lives on, while it runs. */
   room: (roomId: string) => `${PREFIX}room:${roomId}`,
+  /** Present while a moderator records in the room (issue 16), for pre-join screens on other nodes. */
+  recording: (roomId: string) => `${PREFIX}recording:${roomId}`,
   /** A room's recoverable state, sealed, while it runs. */
   state: (roomId: string) => `${PREFIX}state:${roomId}`,
 };

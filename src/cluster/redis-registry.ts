@@ -26,6 +26,7 @@ import { NodeRegistry, type LiveNode, type NodeStatus } from "./node-registry.js
 import { RoomPlacement, chooseNode } from "./placement.js";
 import { RoomStateStore } from "./room-state.js";
 import { MOVED_REASON, SignalRelay } from "./signal-relay.js";
+import { redisKeys } from "./redis-keys.js";
 import { PendingSignal } from "./pending-signal.js";
 
 /** How often this node renews the placement and state of the rooms it runs. */
@@ -51,6 +52,8 @@ export class RedisRoomRegistry implements RoomRegistry {
   /** Rooms being moved away: their state stays in Redis for the node they move to. */
   private readonly moving = new Set<RoomName>();
   private draining = false;
+  /** Rooms here whose recording is marked in Redis (so a stop deletes the mark). */
+  private readonly recordingMarked = new Set<RoomName>();
   /** Past the drain deadline, or stopping: the rooms here are moving away and no room may start here. */
   private evacuating = false;
   private drainUntil = Infinity;
@@ -123,6 +126,12 @@ export class RedisRoomRegistry implements RoomRegistry {
       link.close(CloseCode.tryAgainLater, "try again");
     });
     return pending;
+  }
+
+  /** A room here answers itself; elsewhere, its node marks a recording in Redis when it renews the room (within RENEW_MS). */
+  async recording(name: RoomName): Promise<boolean> {
+    if (this.local.room(name)) return this.local.recording(name);
+    return (await this.redis.exists(redisKeys.recording(this.secrets.roomId(name))).catch(() => 0)) === 1;
   }
 
   async shutdownAll(code: number, reason: string): Promise<void> {
@@ -241,6 +250,11 @@ export class RedisRoomRegistry implements RoomRegistry {
       const owner = await this.placement.claim(roomId, this.nodeId, this.nodeId);
       if (owner === this.nodeId) {
         await this.states.renew(name);
+        // Recording (issue 16): marked for pre-join screens on other nodes; it lapses soon after it stops.
+        if (live.room.recordingBy !== null) {
+          await this.redis.set(redisKeys.recording(roomId), "1", "PX", 2 * RENEW_MS);
+          this.recordingMarked.add(name);
+        } else if (this.recordingMarked.delete(name)) await this.redis.del(redisKeys.recording(roomId));
         continue;
       }
       // Redis lost us for a while and another node started the room with its state: ours must go.
@@ -258,6 +272,7 @@ export class RedisRoomRegistry implements RoomRegistry {
   }
 
   private roomClosed(name: RoomName, ended: boolean): void {
+    if (this.recordingMarked.delete(name)) void this.redis.del(redisKeys.recording(this.secrets.roomId(name))).catch(() => {});
     if (this.moving.delete(name)) return;
     void this.placement.release(this.secrets.roomId(name), this.nodeId).catch((error: Error) => this.warn("releasing a room", error));
     if (ended) this.states.discard(name);

@@ -9,7 +9,7 @@
  * LocalRoomRegistry for the rooms placed here); `createRoomRegistry` picks
  * from the configuration and nothing else needs to know which runs.
  */
-import type { ClientMessageOf } from "../protocol/messages.js";
+import type { ClientMessageOf, RoomName } from "../protocol/messages.js";
 import type { ParticipantLink, RoomContext } from "../meeting/live-room.js";
 import type { ParticipantSignal } from "../meeting/participant-session.js";
 import { LocalRoomRegistry } from "./local-registry.js";
@@ -37,6 +37,11 @@ export interface RoomRegistry {
    * `address`: the client's address group, for per-address limits only.
    */
   connect(join: ClientMessageOf<"join">, address: string, link: ParticipantLink): ParticipantSignal;
+  /**
+   * Whether a moderator records in the meeting `name` now (issue 16), for the pre-join screen;
+   * false when it does not run. Never rejects.
+   */
+  recording(name: RoomName): Promise<boolean>;
   /** Number of rooms with people in them (or in their lobby) on this node. */
   readonly size: number;
   stats(): RegistryStats;

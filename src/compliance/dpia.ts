@@ -37,7 +37,7 @@ export function dpiaCriteria(_config: Config, facts: PrivacyFacts): Criterion[] 
       de: "Systematische Überwachung",
       en: "Systematic monitoring",
       answer: "no",
-      reason: { de: "Keine Aufzeichnung, kein Protokoll über Teilnehmende (Kapitel 2 und 3).", en: "No recording, no log about participants (chapters 2 and 3)." },
+      reason: { de: "Keine Aufzeichnung durch den Server, kein Protokoll über Teilnehmende (Kapitel 2 und 3); eine Aufzeichnung im Browser einer Moderatorin nur mit Einwilligung, und wer nicht einwilligt, ist darin ohne Bild und Ton.", en: "No recording by the server, no log about participants (chapters 2 and 3); a recording in a moderator's browser only with consent, and whoever does not consent is in it without picture or sound." },
     },
     {
       de: "Vertrauliche oder höchst persönliche Daten (Art. 9, 10 DSGVO)",

@@ -171,8 +171,8 @@ export const MEASURES: Measure[] = [
   },
   {
     area: "minimisation",
-    de: "Nichts über Besprechungen wird gespeichert: keine Aufzeichnung, kein Chatverlauf, keine Teilnehmerliste; wenn die letzte Person geht, bleibt nichts zurück.",
-    en: "Nothing about meetings is stored: no recording, no chat history, no list of participants; when the last person leaves, nothing is left.",
+    de: "Nichts über Besprechungen wird auf dem Server gespeichert: keine Aufzeichnung, kein Chatverlauf, keine Teilnehmerliste; wenn die letzte Person geht, bleibt nichts zurück. Eine Aufzeichnung entsteht nur im Browser einer Moderatorin, mit Einwilligung jeder Person.",
+    en: "Nothing about meetings is stored on the server: no recording, no chat history, no list of participants; when the last person leaves, nothing is left. A recording is made only in a moderator's browser, with each person's consent.",
     tests: [
       ...t("e2e/privacy-logs", "a meeting of three runs: home page, privacy page, pre-join, join, media, a dropped connection, leave"),
       ...t("integration/lifecycle", "the last participant out destroys the Janus VideoRoom and leaves nothing behind"),

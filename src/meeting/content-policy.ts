@@ -24,6 +24,8 @@ export const CONTENT_POLICY: Readonly<Record<ContentTopic, ContentRule>> = {
   notes: { sender: "anyone" },
   /** A presentation's file and page turns, from whoever presents. */
   slides: { sender: "anyone" },
+  /** Agree or decline to be recorded (issue 16): from anyone, addressed to the recording moderator only. */
+  recordingConsent: { sender: "anyone" },
 };
 
 /**

@@ -133,6 +133,18 @@ export class Moderation {
 
   // --- end of moderator tools ---
 
+  /**
+   * Recording (issue 16): a moderator starts recording in their browser, or any moderator stops it
+   * (the recording moderator's page stops and saves when told). One recording at a time.
+   */
+  record(by: Member, on: boolean): Promise<void> {
+    return this.asModerator(by, async () => {
+      const recorder = this.live.room.recordingBy;
+      if (on && recorder !== null && recorder !== by.id) throw new RefusedError("out-of-order", "another moderator is recording already");
+      this.live.deliver(this.live.room.setRecording(by.id, on));
+    });
+  }
+
   allowMultipleShares(by: Member, allowed: boolean): Promise<void> {
     return this.asModerator(by, async () => this.live.deliver(this.live.room.setState({ multipleShares: allowed })));
   }

@@ -270,7 +270,10 @@ export class ParticipantSession implements ParticipantSignal {
         return moderation.setNewcomerDefaults(member, { muteMicrophones: message.muteMicrophones, cameraOff: message.cameraOff });
       case "lobbyMessage":
         return moderation.messageLobby(member, message.text);
+      case "record": // issue 16
+        return moderation.record(member, message.on);
       case "join": // handled by join()
+      case "meetingNotice": // before joining: answered at the connection's edge
       case "leave":
       case "ping":
       case "probe":

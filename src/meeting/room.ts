@@ -37,6 +37,8 @@ export class Room {
   private hands = 0;
   /** How participants (not moderators) who join from now on start. */
   private defaults: NewcomerDefaults = { muteMicrophones: false, cameraOff: false };
+  /** The moderator recording in their browser now (issue 16), or null. */
+  private recorder: ParticipantId | null = null;
 
   get size(): number {
     return this.members.size;
@@ -78,6 +80,7 @@ export class Room {
     this.members.set(id, participant);
     const deliveries = this.toOthers(id, { type: "participantJoined", participant: { ...participant } });
     deliveries.push({ to: id, message: this.stateMessage() });
+    if (this.recorder) deliveries.push({ to: id, message: { type: "recording", by: this.recorder } });
     if (role === "moderator") deliveries.push({ to: id, message: this.lobbyMessage() }, ...this.defaultsFor(id));
     return { others, deliveries: [...deliveries, ...this.hostChange(hostBefore)], ...(startWith ? { startWith } : {}) };
   }
@@ -86,7 +89,7 @@ export class Room {
   remove(id: ParticipantId): Delivery[] {
     const hostBefore = this.hostPresent;
     if (!this.members.delete(id)) return [];
-    return [...this.toOthers(id, { type: "participantLeft", participantId: id }), ...this.hostChange(hostBefore)];
+    return [...this.toOthers(id, { type: "participantLeft", participantId: id }), ...this.hostChange(hostBefore), ...this.recorderGone(id)];
   }
 
   // --- roles --------------------------------------------------------------
@@ -122,7 +125,7 @@ export class Room {
     const hostBefore = this.hostPresent;
     const next: Participant = { ...current, role: "participant" };
     this.members.set(id, next);
-    return [...this.toAll({ type: "participantUpdated", participant: { ...next } }), ...this.hostChange(hostBefore)];
+    return [...this.toAll({ type: "participantUpdated", participant: { ...next } }), ...this.hostChange(hostBefore), ...this.recorderGone(id)];
   }
 
   // --- lobby --------------------------------------------------------------
@@ -147,7 +150,11 @@ export class Room {
   knock(id: ParticipantId, name: string, e2ee: boolean): Delivery[] {
     const entry: LobbyEntry = { id, name, e2ee };
     this.waiting.set(id, entry);
-    return [{ to: id, message: { type: "lobby", hostPresent: this.hostPresent } }, ...this.toModerators({ type: "lobbyJoined", entry: { ...entry } })];
+    return [
+      { to: id, message: { type: "lobby", hostPresent: this.hostPresent } },
+      ...(this.recorder ? [{ to: id, message: { type: "meetingNotice", recording: true } } as const] : []),
+      ...this.toModerators({ type: "lobbyJoined", entry: { ...entry } }),
+    ];
   }
 
   /** Takes someone out of the lobby (admitted, refused or gone); the moderators are told. */
@@ -230,6 +237,41 @@ export class Room {
   private defaultsFor(id: ParticipantId): Delivery[] {
     const { muteMicrophones, cameraOff } = this.defaults;
     return muteMicrophones || cameraOff ? [{ to: id, message: { type: "newcomerDefaults", muteMicrophones, cameraOff } }] : [];
+  }
+
+  // --- recording (issue 16) ---------------------------------------------------
+  // The recording itself happens in the moderator's browser; the room knows only who records,
+  // so that everyone in the meeting sees it, and everyone waiting or about to join is told.
+
+  /** The moderator recording now, or null. */
+  get recordingBy(): ParticipantId | null {
+    return this.recorder;
+  }
+
+  /**
+   * A moderator starts (`on`) or stops the recording (the caller checked the role, and that nobody
+   * else records). Everyone in the meeting and in the lobby is told; nothing if nothing changed.
+   */
+  setRecording(by: ParticipantId, on: boolean): Delivery[] {
+    const next = on ? by : null;
+    if (next === this.recorder || (on && !this.isModerator(by))) return [];
+    this.recorder = next;
+    return this.recordingNews();
+  }
+
+  /** The recording moderator left or is no longer a moderator: the recording stops for everyone. */
+  private recorderGone(id: ParticipantId): Delivery[] {
+    if (this.recorder !== id) return [];
+    this.recorder = null;
+    return this.recordingNews();
+  }
+
+  private recordingNews(): Delivery[] {
+    const recording = this.recorder !== null;
+    return [
+      ...this.toAll({ type: "recording", by: this.recorder }),
+      ...[...this.waiting.keys()].map((to): Delivery => ({ to, message: { type: "meetingNotice", recording } })),
+    ];
   }
 
   // --- settings -----------------------------------------------------------

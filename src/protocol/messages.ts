@@ -36,6 +36,7 @@ import {
 import { consultationClientMessages, consultationServerMessages } from "./consultation.js";
 import { BreakoutClientMessages, BreakoutServerMessages } from "./breakout-messages.js";
 import { ModeratorClientMessages, ModeratorServerMessages } from "./moderator-messages.js";
+import { RecordingClientMessages, RecordingServerMessages } from "./recording-messages.js";
 
 export { CloseCode, MAX_MESSAGE_BYTES, PROTOCOL_VERSION, ROOM_NAME_PATTERN, SIGNALING_PATH } from "./constants.js";
 export * from "./values.js";
@@ -128,6 +129,8 @@ export const ClientMessage = z.discriminatedUnion("type", [
 
   // Breakout rooms (breakout-messages.ts).
   ...BreakoutClientMessages,
+  // Recording with consent, issue 16 (recording-messages.ts).
+  ...RecordingClientMessages,
 
   /**
    * The connectivity check (/check), step one: asks for the STUN/TURN servers to test with
@@ -276,6 +279,8 @@ export const ServerMessage = z.discriminatedUnion("type", [
   z.object({ type: z.literal("subscriberOffer"), sdp: z.string(), streams: z.array(SubscribedStream) }),
   // Breakout rooms (breakout-messages.ts).
   ...BreakoutServerMessages,
+  // Recording with consent, issue 16 (recording-messages.ts).
+  ...RecordingServerMessages,
   z.object({
     type: z.literal("error"),
     code: ErrorCode,

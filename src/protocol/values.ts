@@ -76,10 +76,11 @@ export type PublicKey = z.infer<typeof PublicKey>;
 export const Sealed = (maxLength: number) => z.string().min(1).max(maxLength).regex(/^[A-Za-z0-9_-]+$/, "sealed data is base64url");
 
 /**
- * What participants create together (polls, breakout names, whiteboard, notes, slides): the server
+ * What participants create together (polls, breakout names, whiteboard, notes, slides) and the answers
+ * to a recording moderator's question (`recordingConsent`, issue 16): the server
  * relays it by topic and, when it is sealed, cannot read it (docs/protocol.md, "Content").
  */
-export const ContentTopic = z.enum(["poll", "pollAnswer", "breakout", "whiteboard", "notes", "slides"]);
+export const ContentTopic = z.enum(["poll", "pollAnswer", "breakout", "whiteboard", "notes", "slides", "recordingConsent"]);
 export type ContentTopic = z.infer<typeof ContentTopic>;
 
 /**

@@ -253,6 +253,12 @@ class ClientConnection implements ParticipantLink {
         this.checks = Promise.all([this.checks, step]).then(() => {});
         return;
       }
+      case "meetingNotice": {
+        // Before joining (issue 16): does a recording run there? For the pre-join screen; part of a ping's "everything before".
+        const told = this.options.registry.recording(message.room).then((recording) => this.send({ type: "meetingNotice", recording }), () => {});
+        this.checks = Promise.all([this.checks, told]).then(() => {});
+        return;
+      }
       case "join":
         if (this.consultation) return this.send({ type: "error", code: "forbidden", message: "this connection is in the consultation", inReplyTo: "join" });
         if (this.signal) return this.signal.send(message);

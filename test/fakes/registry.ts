@@ -44,6 +44,13 @@ export class FakeRoomRegistry implements RoomRegistry {
     return signal;
   }
 
+  /** Rooms where the fake says a recording runs. */
+  readonly recordingIn = new Set<string>();
+
+  async recording(name: string): Promise<boolean> {
+    return this.recordingIn.has(name);
+  }
+
   stats(): RegistryStats {
     return { rooms: this.size, participants: this.signals.filter((s) => !s.closed).length, publishers: 0, waiting: 0 };
   }

@@ -11,6 +11,7 @@ import { PasswordAttempts } from "../../src/meeting/attempts.js";
 import { ModeratorKeys } from "../../src/meeting/moderator-keys.js";
 import type { ParticipantLink, RoomContext, RoomPolicy } from "../../src/meeting/room-context.js";
 import { FakeMediaPlane } from "./media-plane.js";
+import { LiveRoom, type JoinRequest, type Member } from "../../src/meeting/live-room.js";
 
 /** A logger that keeps every line, so a test can check what was (not) logged. */
 export class RecordingLog implements Logger {
@@ -111,3 +112,16 @@ export function testContext(overrides: { policy?: Partial<RoomPolicy>; now?: () 
 
 /** A well-formed E2EE public key (65 bytes in base64url); the server only relays it. */
 export const publicKey = (n: number) => `B${String(n).repeat(86).slice(0, 86)}`;
+
+/** A live room named `name` on a test context with `policy`. */
+export function testRoom(name: string, policy: Partial<RoomPolicy> = {}): { ctx: TestContext; live: LiveRoom } {
+  const ctx = testContext({ policy });
+  return { ctx, live: new LiveRoom(name, ctx, () => {}) };
+}
+
+/** Someone joins `live` on a new recording link; resolves once they are in (a lobby keeps it waiting). */
+export async function enterRoom(live: LiveRoom, name: string, extra: Partial<Omit<JoinRequest, "link" | "name">> = {}): Promise<{ link: RecordingLink; member: Member }> {
+  const link = new RecordingLink();
+  const admission = await live.join({ link, name, address: "192.0.2.1", ...extra });
+  return { link, member: await admission.entered };
+}

@@ -88,6 +88,24 @@ describe("several nodes on one Redis", () => {
     assert.deepEqual([await metric(b, "treff_rooms"), await metric(b, "treff_signaling_connections")], [0, 1], "the other node only carries Gustav's connection");
   });
 
+  test("a pre-join screen on the other node hears that the meeting records (issue 16), and that it stopped", async () => {
+    const asker = await connect(b);
+    await asker.next("welcome");
+    const ask = async () => {
+      asker.send({ type: "meetingNotice", room });
+      return (await asker.next("meetingNotice")).recording;
+    };
+    assert.equal(await ask(), false);
+    mona.send({ type: "record", on: true });
+    await gustav.next("recording", { where: (m) => m.by === monaJoined.participantId });
+    // The room's node marks it in Redis when it renews its rooms (every 5 s).
+    await waitUntil("node b to hear of the recording", ask, (recording) => recording, 15_000, 500);
+    mona.send({ type: "record", on: false });
+    await gustav.next("recording", { where: (m) => m.by === null });
+    await waitUntil("node b to hear that it stopped", ask, (recording) => !recording, 15_000, 500);
+    await asker.close();
+  });
+
   test("Redis holds no name, chat, room name, address, token or password, and everything in it expires", async () => {
     const secrets = [monaJoined.resumeToken, gustavJoined.resumeToken, moderatorKey(), "Sesam öffne dich"];
     const personal = ["Mona", "Gustav", "Lehrerzimmer", room, "127.0.0.1", ...secrets];

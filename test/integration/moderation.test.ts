@@ -306,6 +306,7 @@ test("every moderator message from a non-moderator is forbidden and changes noth
     { type: "setPassword", password: "open sesame" },
     { type: "setPassword", password: null },
     { type: "endMeeting" },
+    { type: "record", on: true },
   ] as const;
   for (const attempt of attempts) {
     pat.client.send(attempt);

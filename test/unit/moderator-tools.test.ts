@@ -7,26 +7,18 @@
  */
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { LiveRoom, type JoinRequest, type Member } from "../../src/meeting/live-room.js";
+import type { LiveRoom, Member } from "../../src/meeting/live-room.js";
 import { ForbiddenError } from "../../src/meeting/errors.js";
 import type { RoomPolicy } from "../../src/meeting/room-context.js";
 import { CAMERA_OFFER, SCREEN_OFFER, type FakeMediaParticipant } from "../fakes/media-plane.js";
-import { RecordingLink, testContext, type TestContext } from "../fakes/room-context.js";
+import { RecordingLink, enterRoom, testRoom, type TestContext } from "../fakes/room-context.js";
 import { captureState, restoreState } from "../../src/meeting/recoverable-state.js";
 
 const ROOM = "room-under-test";
 const DAY_MS = 24 * 3600 * 1000;
 
-function setup(policy: Partial<RoomPolicy> = {}): { ctx: TestContext; live: LiveRoom } {
-  const ctx = testContext({ policy });
-  return { ctx, live: new LiveRoom(ROOM, ctx, () => {}) };
-}
-
-async function enter(live: LiveRoom, name: string, extra: Partial<Omit<JoinRequest, "link" | "name">> = {}): Promise<{ link: RecordingLink; member: Member }> {
-  const link = new RecordingLink();
-  const admission = await live.join({ link, name, address: "192.0.2.1", ...extra });
-  return { link, member: await admission.entered };
-}
+const setup = (policy: Partial<RoomPolicy> = {}) => testRoom(ROOM, policy);
+const enter = enterRoom;
 
 const host = (live: LiveRoom, ctx: TestContext) => enter(live, "Host", { moderatorKey: ctx.moderatorKeys.issueOwner(ROOM, DAY_MS) });
 const mediaOf = (member: Member) => member.media.participant as FakeMediaParticipant;

@@ -72,6 +72,9 @@ describe("parseClientMessage: valid messages", () => {
     breakoutClose: { type: "breakoutClose", countdownSeconds: 30 },
     breakoutChoose: { type: "breakoutChoose", breakout: "b2" },
     breakoutHelp: { type: "breakoutHelp" },
+    // recording (issue 16)
+    record: { type: "record", on: true },
+    meetingNotice: { type: "meetingNotice", room: "team-standup_2" },
     // video consultation
     consultWait: { type: "consultWait", code: "12345678", name: "Ann", checked: true },
     consultStaff: { type: "consultStaff" },
@@ -521,6 +524,11 @@ describe("ServerMessage schemas", () => {
     // Breakout rooms
     { type: "breakouts", rooms: ["b1", "b2"], assignments: { p1: "b2" }, allowChoose: false, durationMinutes: 15, phase: "open", endsAt: 1_700_000_900_000, now: 1_700_000_000_000 },
     { type: "breakoutHelp", from: "p1", breakout: "b2" },
+    // Recording (issue 16)
+    { type: "recording", by: "p1" },
+    { type: "recording", by: null },
+    { type: "meetingNotice", recording: true },
+    { type: "content", from: "p1", topic: "recordingConsent", to: "p2", data: "c2VhbGVk", keyId: 3, at: 1_700_000_000_000 },
     { type: "error", code: "not-joined", message: "join first", inReplyTo: "publish" },
     { type: "error", code: "internal", message: "oops" },
     { type: "error", code: "forbidden", message: "only moderators may do that", inReplyTo: "admit" },

@@ -115,6 +115,21 @@ describe("the edge", () => {
     assert.equal(edge.registry.signals.length, 0);
   });
 
+  test("before join, the pre-join screen asks whether a recording runs (issue 16): answered from the registry, before a ping's pong", async () => {
+    const edge = await startEdge();
+    edge.registry.recordingIn.add("recorded-room");
+    const client = await edge.connect();
+    client.send({ type: "meetingNotice", room: "recorded-room" });
+    client.send({ type: "meetingNotice", room: "quiet-room" });
+    client.send({ type: "ping", id: 7 });
+    await client.next("pong");
+    assert.deepEqual(
+      client.frames.filter((m) => (m as { type: string }).type === "meetingNotice"),
+      [{ type: "meetingNotice", recording: true }, { type: "meetingNotice", recording: false }],
+    );
+    assert.equal(edge.registry.signals.length, 0, "asking joins nothing");
+  });
+
   test("join opens the connection's signal through the registry; every later message goes there, in order", async () => {
     const edge = await startEdge();
     const client = await edge.connect();

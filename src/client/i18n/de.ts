@@ -4,11 +4,14 @@ import type { MessageKey } from "./en.js";
 import { callDe } from "./call-de.js";
 import { consultationDe } from "./consultation-de.js";
 import { consultationQueueDe } from "./consultation-queue-de.js";
+import { recordingDe } from "./recording-de.js";
 
 export const de: Record<MessageKey, string> = {
   // Videosprechstunde (docs/consultation.md): ihre Texte stehen in consultation-de.ts.
   ...consultationDe,
   ...consultationQueueDe,
+  // Aufzeichnung mit Einwilligung (Issue 16): ihre Texte stehen in recording-de.ts.
+  ...recordingDe,
   // Das Gespräch der Sprechstunde (Verschlüsselung, Bildschirmfreigabe, dritte Person): call-de.ts.
   ...callDe,
   appName: "Treff",

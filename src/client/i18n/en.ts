@@ -2,11 +2,14 @@
 import { callEn } from "./call-en.js";
 import { consultationEn } from "./consultation-en.js";
 import { consultationQueueEn } from "./consultation-queue-en.js";
+import { recordingEn } from "./recording-en.js";
 
 export const en = {
   // Video consultation (docs/consultation.md): its strings live in consultation-en.ts.
   ...consultationEn,
   ...consultationQueueEn,
+  // Recording with consent (issue 16): its strings live in recording-en.ts.
+  ...recordingEn,
   // The consultation's call (encryption, screen sharing, a third person): call-en.ts.
   ...callEn,
   appName: "Treff",

@@ -23,6 +23,7 @@ import { ContentChannel } from "./content.js";
 import { Collaboration } from "../collab/collaboration.js";
 import { MeetingBreakouts } from "./breakouts.js";
 import { Polls } from "../polls/polls.js";
+import { MeetingRecording } from "../recording/meeting-recording.js";
 import { obeyModerator, startAsAsked, type Obeying } from "./moderated.js";
 import { Moderation } from "./moderation.js";
 import { ActivityMeters } from "./activity.js";
@@ -50,8 +51,9 @@ export class Meeting implements MeetingControls {
   readonly content: ContentChannel;
   /** Whiteboard, shared notes, presentation: over `content`, told who joins and leaves (issue 14). */
   readonly collab: Collaboration;
-  /** Polls (issue 13), over the content channel. */
+  /** Polls (issue 13) and recording with consent (issue 16): both over the content channel. */
   readonly polls: Polls;
+  readonly recording: MeetingRecording;
   readonly moderator: Moderation;
   readonly breakouts: MeetingBreakouts;
   private readonly meters: ActivityMeters;
@@ -83,11 +85,10 @@ export class Meeting implements MeetingControls {
     });
     this.chat = new MeetingChat(send, () => this.e2ee.session, () => this.view);
     this.content = new ContentChannel({ send, backlog: () => this.signaling.backlog }, () => this.e2ee.session);
-    this.polls = new Polls(this.content, {
-      selfId: () => this.roster.selfId,
-      isModerator: (id) => (id === this.roster.selfId ? this.moderator.isModerator : this.roster.get(id)?.role === "moderator"),
-      nameOf: (id) => (id === this.roster.selfId ? this.roster.name : this.roster.get(id)?.name),
-    });
+    const people = { selfId: () => this.roster.selfId, nameOf: (id: ParticipantId) => (id === this.roster.selfId ? this.roster.name : this.roster.get(id)?.name) };
+    const isModerator = (id: ParticipantId) => (id === this.roster.selfId ? this.moderator.isModerator : this.roster.get(id)?.role === "moderator");
+    this.polls = new Polls(this.content, { ...people, isModerator });
+    this.recording = new MeetingRecording(send, this.content, people);
     this.collab = new Collaboration({
       content: this.content,
       others: () => this.roster.list(),
@@ -130,6 +131,7 @@ export class Meeting implements MeetingControls {
     this.links.close();
     this.meters.stop();
     this.polls.dispose();
+    this.recording.close();
     forgetSession(this.room);
     void forgetIdentity(this.room);
     this.e2ee.close();
@@ -260,6 +262,7 @@ export class Meeting implements MeetingControls {
       this.breakouts.reset();
       this.e2ee.session?.joined(m.participantId, m.participants);
       this.collab.joined();
+      this.recording.received(null); // a recording that runs is told again after `joined`; one that ended meanwhile is over
       this.links.receiver.forget();
       this.view?.status("connected");
       // Never more than the meeting lets a newcomer start with (issue 13), or the server would lift the mute.
@@ -322,6 +325,8 @@ export class Meeting implements MeetingControls {
     // Moderator tools (issue 13)
     s.on("newcomerDefaults", ({ muteMicrophones, cameraOff }) => this.view?.newcomerDefaults({ muteMicrophones, cameraOff }));
     s.on("lobbyMessage", (m) => this.view?.lobbyMessage(m.text));
+    s.on("recording", (m) => this.recording.received(m.by)); // issue 16
+    s.on("meetingNotice", (m) => this.recording.notice(m.recording)); // before joining, and in the lobby
     s.on("videoLayers", (m) => this.links.camera.limitLayers(m.highest));
     s.on("farewell", (m) => {
       // Removed, or the meeting ended: a moderator key for it is of no use any more.

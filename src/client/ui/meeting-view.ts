@@ -28,6 +28,7 @@ import { canShareScreen } from "../meeting/screen-share.js";
 import { language } from "../i18n/index.js";
 import { CollabScreen } from "./collab-view.js";
 import { BreakoutScreen } from "./breakout-screen.js";
+import { RecordingScreen } from "./recording-view.js";
 
 export interface MeetingActions {
   toggleAudio(): void;
@@ -63,6 +64,8 @@ export class MeetingScreen implements MeetingView {
   private readonly collab: CollabScreen;
   /** Breakout rooms (breakout-screen.ts). */
   private readonly breakoutScreen: BreakoutScreen;
+  /** Recording with consent (recording-view.ts, issue 16). */
+  private readonly recordingScreen: RecordingScreen;
 
   constructor(
     private readonly media: LocalMedia,
@@ -120,6 +123,16 @@ export class MeetingScreen implements MeetingView {
       this.more.add("moderation", t("breakoutRooms"), () => this.panels.show(this.panels.breakout)),
     ];
     this.breakoutScreen = new BreakoutScreen(meeting.breakouts, { panels: this.panels, more: this.more, toasts: this.toasts });
+    this.recordingScreen = new RecordingScreen({
+      recording: meeting.recording,
+      toasts: this.toasts,
+      more: this.more,
+      stage: () => this.stage.element,
+      selfId: () => this.selfId,
+      selfAudio: () => (media.audioOn ? media.audioTrack : undefined),
+      noticeBeforeJoining: (recording) => this.waitingRoom.recordingNotice(recording),
+    });
+    this.moderatorItems.push(this.recordingScreen.item);
     for (const item of this.moderatorItems) item.setHidden(true);
     this.more.add("tools", t("polls"), () => this.panels.open(this.panels.polls));
     // A poll someone else started: a notice that opens the panel, unless it is open already.
@@ -154,6 +167,7 @@ export class MeetingScreen implements MeetingView {
       h("h1", { class: "visually-hidden" }, t("appName")),
       this.statusLine,
       this.sharingBar,
+      this.recordingScreen.indicator,
       this.breakoutScreen.bar.element,
       this.soundButton,
       this.waitingRoom.element,
@@ -163,6 +177,7 @@ export class MeetingScreen implements MeetingView {
       ...this.bar.dialogs,
       help.dialog,
       this.safetyDialog.dialog,
+      this.recordingScreen.dialog,
     );
     installShortcuts({
       toggleAudio: actions.toggleAudio,
@@ -357,6 +372,7 @@ export class MeetingScreen implements MeetingView {
 
   remoteTracks(tracks: Map<ParticipantId, RemoteTracks>): void {
     this.stage.remoteTracks(tracks);
+    this.recordingScreen.remoteTracks(tracks);
   }
 
   speaking(id: ParticipantId | undefined): void {
@@ -369,6 +385,7 @@ export class MeetingScreen implements MeetingView {
 
   left(participant: Participant): void {
     announce(t("leftAnnouncement", { name: participant.name }));
+    this.meeting.recording.left(participant.id);
   }
 
   relayout(): void {

@@ -12,6 +12,7 @@ import { h } from "./dom.js";
 import { cameraToggle, microphoneToggle } from "./controls.js";
 import { languageSwitch } from "./language-switch.js";
 import { DevicePicker } from "./device-picker.js";
+import { recordingNotice } from "./recording-view.js";
 
 const NAME_KEY = "treff.name";
 
@@ -21,6 +22,8 @@ export interface PrejoinActions {
   toggle(kind: DeviceKind): Promise<void>;
   /** Draws the screen again (after a language change). */
   redraw(): void;
+  /** Calls `show` with whether a recording runs in this meeting, now and when it changes (issue 16). */
+  watchRecording?(show: (recording: boolean) => void): void;
 }
 
 export function prejoinScreen(media: LocalMedia, actions: PrejoinActions): HTMLElement {
@@ -78,11 +81,15 @@ export function prejoinScreen(media: LocalMedia, actions: PrejoinActions): HTMLE
     h("button", { type: "submit", class: "primary" }, t("join")),
   );
   void refresh();
+  // Told before joining, not after: a recording runs here (issue 16).
+  const recording = recordingNotice();
+  actions.watchRecording?.(recording.set);
   return h(
     "main",
     { class: "prejoin card" },
     languageSwitch(actions.redraw),
     h("h1", {}, t("prejoinTitle")),
+    recording.element,
     h("div", { class: "prejoin-body" }, h("div", { class: "preview-box" }, preview, cameraOff), form),
     h("p", { class: "links" }, h("a", { href: `/privacy?lang=${language()}` }, t("privacy")), " · ", h("a", { href: "/check" }, t("checkConnection"))),
   );

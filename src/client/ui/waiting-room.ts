@@ -5,6 +5,7 @@
 import type { ErrorCode } from "../../protocol/messages.js";
 import { language, t, type MessageKey } from "../i18n/index.js";
 import { h } from "./dom.js";
+import { recordingNotice } from "./recording-view.js";
 
 const PROBLEM_TEXT: Partial<Record<ErrorCode, MessageKey>> = {
   "password-required": "passwordNeeded",
@@ -24,6 +25,8 @@ export class WaitingRoom {
   private readonly previewBox: HTMLElement;
   /** The latest note from a moderator (issue 13). */
   private readonly note: HTMLElement;
+  /** A recording runs in the meeting (issue 16): told before being let in. */
+  private readonly recording = recordingNotice();
 
   constructor(stream: MediaStream, onPassword: (password: string) => void) {
     // Waiting with one's own picture: time to check hair and background before being let in.
@@ -54,6 +57,7 @@ export class WaitingRoom {
       { class: "waiting card", "aria-labelledby": "waiting-heading", hidden: true },
       this.heading,
       this.text,
+      this.recording.element,
       this.note,
       this.form,
       this.previewBox,
@@ -84,6 +88,11 @@ export class WaitingRoom {
   message(text: string): void {
     this.note.textContent = t("lobbyMessageFromHost", { text });
     this.note.hidden = false;
+  }
+
+  /** Whether a recording runs in the meeting (`meetingNotice`). */
+  recordingNotice(recording: boolean): void {
+    this.recording.set(recording);
   }
 
   hide(): void {

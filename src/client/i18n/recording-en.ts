@@ -1,0 +1,22 @@
+/** English strings of recording with consent (issue 16; spread into en.ts; de.ts must have each key too). */
+export const recordingEn = {
+  recStart: "Record meeting",
+  recStop: "Stop recording",
+  recIndicator: "This meeting is being recorded",
+  recIndicatorShort: "Recording",
+  recIndicatorMine: "You are recording: {agreed} agreed, {declined} declined",
+  recConsentTitle: "Recording",
+  recConsentAsk: "{name} wants to record this meeting.",
+  recConsentExplain: "The recording is made in {name}'s browser and saved on their device. If you decline, you appear in it only as a tile with your name, without picture or sound.",
+  recAgree: "Agree",
+  recDecline: "Decline",
+  recYouAgreed: "You agreed to be recorded.",
+  recYouDeclined: "You are not recorded.",
+  recChangeAnswer: "Change answer",
+  recStarted: "{name} started recording the meeting.",
+  recStartedMine: "Recording started. Everyone is asked for consent; until they agree they are shown without picture or sound.",
+  recStopped: "The recording stopped.",
+  recSaved: "The recording stopped and is saved on this device: {file}",
+  recBeforeJoining: "This meeting is being recorded. You will be asked for consent when you join; if you decline, you appear in the recording only with your name, without picture or sound.",
+  recUnsupported: "This browser cannot record meetings.",
+};
