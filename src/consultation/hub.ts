@@ -89,11 +89,11 @@ export class ConsultationHub {
         return peer.link.send({ type: "consultQueue", patients: this.queue.entries() });
       case "consultCall":
         return this.callIn(peer, message.patient);
-      case "consultSignal": {
+      // SDP and candidates, and the call's identity and sealed media keys: to the other side only, unread.
+      case "consultSignal":
+      case "consultKey":
         if (!peer.call) throw new Refusal("out-of-order", "not in a call");
-        const { type: _, ...signal } = message;
-        return peer.call.link.send({ type: "consultSignal", ...signal });
-      }
+        return peer.call.link.send(message);
       case "consultHangUp":
         if (!peer.call) throw new Refusal("out-of-order", "not in a call");
         return this.hangUp(peer);
@@ -153,8 +153,9 @@ export class ConsultationHub {
     peer.call = patient;
     patient.call = peer;
     // Each side gets its own TURN credential.
-    peer.link.send({ type: "consultConnect", offerer: true, iceServers: this.options.iceServers() });
-    patient.link.send({ type: "consultConnect", offerer: false, iceServers: this.options.iceServers() });
+    const who = [entry.label, entry.name].filter(Boolean).join(" · ");
+    peer.link.send({ type: "consultConnect", offerer: true, iceServers: this.options.iceServers(), other: who });
+    patient.link.send({ type: "consultConnect", offerer: false, iceServers: this.options.iceServers(), other: this.options.practiceName() });
     this.queueChanged();
   }
 

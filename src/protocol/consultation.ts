@@ -5,7 +5,7 @@
  * and nothing else. messages.ts adds these to the protocol's unions.
  */
 import { z } from "zod";
-import { ChatText, DisplayName, IceCandidate, IceServer, Sdp } from "./values.js";
+import { ChatText, DisplayName, IceCandidate, IceServer, KeyId, PublicKey, Sealed, Sdp } from "./values.js";
 
 /** A waiting patient's id: random per wait, known only to the practice's staff. */
 export const PatientId = z.string().min(1).max(32).regex(/^[A-Za-z0-9_-]+$/);
@@ -36,6 +36,15 @@ export type QueueEntry = z.infer<typeof QueueEntry>;
 /** What a `consultSignal` carries, in both directions. */
 const signalFields = { description: SessionDescription.optional(), candidate: IceCandidate.nullable().optional() };
 
+// --- The call's end-to-end encryption (docs/e2ee.md, "Video consultation") ---------------------
+/**
+ * What a `consultKey` carries, in both directions, relayed unchanged like `consultSignal`: first this
+ * browser's identity key (`publicKey`; `null`: it cannot encrypt end to end), then its media key
+ * `keyId` sealed for the other browser's identity key (`sealed`), which the server cannot open.
+ */
+const keyFields = { publicKey: PublicKey.nullable().optional(), keyId: KeyId.optional(), sealed: Sealed(256).optional() };
+// -----------------------------------------------------------------------------------------------
+
 export const consultationClientMessages = [
   /** A patient enters the practice's queue with their appointment's link token or code. Allowed without `join`. */
   z.object({
@@ -51,6 +60,8 @@ export const consultationClientMessages = [
   z.object({ type: z.literal("consultCall"), patient: PatientId }),
   /** SDP or an ICE candidate for the other browser of the call (`candidate: null`: gathering complete). */
   z.object({ type: z.literal("consultSignal"), ...signalFields }),
+  /** This browser's identity key, or its media key sealed for the other browser of the call (see keyFields). */
+  z.object({ type: z.literal("consultKey"), ...keyFields }),
   /** Either side ends the call. */
   z.object({ type: z.literal("consultHangUp") }),
   /** Staff send a short message to one waiting patient ("We'll be with you shortly"). */
@@ -64,10 +75,16 @@ export const consultationServerMessages = [
   z.object({ type: z.literal("consultWaiting"), practice: z.string(), position: z.number().int().min(1) }),
   /** To staff: everyone waiting, in order; sent again on every change. */
   z.object({ type: z.literal("consultQueue"), patients: z.array(QueueEntry) }),
-  /** To both sides of a call: connect to the other browser; the staff side makes the offer. */
-  z.object({ type: z.literal("consultConnect"), offerer: z.boolean(), iceServers: z.array(IceServer) }),
+  /**
+   * To both sides of a call: connect to the other browser; the staff side makes the offer. `other`:
+   * who the other side is, for the safety-code dialog (staff: the patient's label and name; the
+   * patient: the practice's name).
+   */
+  z.object({ type: z.literal("consultConnect"), offerer: z.boolean(), iceServers: z.array(IceServer), other: z.string() }),
   /** From the other browser of the call, relayed unchanged. */
   z.object({ type: z.literal("consultSignal"), ...signalFields }),
+  /** From the other browser of the call, relayed unchanged (see keyFields). */
+  z.object({ type: z.literal("consultKey"), ...keyFields }),
   /** The call is over (the other side hung up or left), or staff turned the waiting patient away. */
   z.object({ type: z.literal("consultEnded") }),
   /** To a waiting patient: a short message from the practice. */

@@ -4,7 +4,9 @@
  * guests with the link, a server with the lobby on or off — in batches of
  * commands sent at once from several clients, valid and invalid (joins with
  * hidden characters, wrong passwords and forged keys, chat, media, every
- * moderator action from anyone, offers Janus cannot parse, probes,
+ * moderator action and moderator tool from anyone, content of every topic
+ * (to one, to the moderators, to all; plain, sealed, malformed, too long),
+ * breakout-room requests, barriers, offers Janus cannot parse, probes,
  * malformed, oversize, unknown and binary frames). After each batch
  * (fuzz/checks.ts): only moderators changed the meeting, every request got
  * its answer or a typed error; after each run: nothing reached a guest in

@@ -196,6 +196,12 @@ describe("ConsultationHub", () => {
     assert.deepEqual(staff.link.received.at(-1), { type: "consultSignal", description: { type: "answer", sdp: "v=0\r\n" } });
     assert.equal(second.link.received.length, before);
     assert.equal(other.link.received.filter((m) => m.type === "consultSignal").length, 0);
+    // The call's identity and sealed media keys go the same way, unread; each side learns whom it talks to.
+    assert.equal(staff.link.last("consultConnect")?.other, "Frau M. · Maria");
+    assert.equal(first.link.last("consultConnect")?.other, "Praxis Muster");
+    first.send({ type: "consultKey", keyId: 0, sealed: "c2VhbGVk" });
+    assert.deepEqual(staff.link.received.at(-1), { type: "consultKey", keyId: 0, sealed: "c2VhbGVk" });
+    assert.equal(second.link.received.length, before);
 
     // Hang-up: both hear it, the appointment is gone, the staff member sees the queue.
     staff.send({ type: "consultHangUp" });
@@ -213,7 +219,8 @@ describe("ConsultationHub", () => {
     patient.send({ type: "consultCall", patient: "anyone" });
     patient.send({ type: "consultSignal", candidate: null });
     patient.send({ type: "consultHangUp" });
-    assert.deepEqual(errors(), ["forbidden", "forbidden", "out-of-order", "out-of-order"]);
+    patient.send({ type: "consultKey", publicKey: null });
+    assert.deepEqual(errors(), ["forbidden", "forbidden", "out-of-order", "out-of-order", "out-of-order"]);
     const forged = join("forged-cookie");
     forged.send({ type: "consultStaff" });
     assert.equal(forged.link.last("error")?.code, "forbidden");

@@ -77,6 +77,7 @@ describe("parseClientMessage: valid messages", () => {
     consultStaff: { type: "consultStaff" },
     consultCall: { type: "consultCall", patient: "p1" },
     consultSignal: { type: "consultSignal", description: { type: "offer", sdp: "v=0\r\n" } },
+    consultKey: { type: "consultKey", publicKey: "B".repeat(87) },
     consultHangUp: { type: "consultHangUp" },
     consultNotice: { type: "consultNotice", patient: "p1", text: "Wir sind gleich bei Ihnen" },
     consultTurnAway: { type: "consultTurnAway", patient: "p1" },
@@ -530,8 +531,9 @@ describe("ServerMessage schemas", () => {
     // video consultation
     { type: "consultWaiting", practice: "Praxis Muster", position: 2 },
     { type: "consultQueue", patients: [{ id: "p1", label: "Frau M.", name: "", startsAt: 1, since: 2, checked: true }] },
-    { type: "consultConnect", offerer: true, iceServers: [] },
+    { type: "consultConnect", offerer: true, iceServers: [], other: "Frau M." },
     { type: "consultSignal", candidate: null },
+    { type: "consultKey", keyId: 3, sealed: "c2VhbGVk" },
     { type: "consultEnded" },
     { type: "consultNotice", text: "Wir sind gleich bei Ihnen" },
     { type: "error", code: "appointment-invalid", message: "not valid", inReplyTo: "consultWait" },

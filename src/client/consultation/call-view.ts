@@ -1,25 +1,64 @@
 /**
- * The consultation's call screen: the other side's video large, one's own picture small, and
- * the meeting screen's basic controls (microphone, camera, chat, end call). Microphone and
- * camera switch their tracks off and on (no renegotiation); chat goes over the data channel.
+ * The consultation's call screen: the other side's video large (or their shared screen, with
+ * their camera small beside it), one's own picture small, the meetings' encryption line with
+ * "Verify …" for the safety code, and the meeting screen's basic controls (microphone, camera,
+ * screen sharing where the browser can share, chat, end call). Microphone and camera switch their
+ * tracks off and on (no renegotiation); chat goes over the data channel.
  */
 import { t } from "../i18n/index.js";
 import { controlButton } from "../ui/controls.js";
 import { h } from "../ui/dom.js";
-import type { DirectCall } from "./direct-call.js";
+import { EncryptionBadge, SafetyCodeDialog } from "../ui/encryption.js";
+import type { CallEncryption } from "./call-encryption.js";
+
+export interface CallActions {
+  /** Sends a chat message; false if the connection is not open (yet). */
+  sendChat(text: string): Promise<boolean>;
+  hangUp(): void;
+  /** Starts or stops sharing a screen, resolving to whether one is shared now; undefined where the browser cannot share. */
+  toggleScreen: (() => Promise<boolean>) | undefined;
+  /** The call's encryption, once the call is set up. */
+  encryption(): CallEncryption | undefined;
+}
 
 export interface CallView {
   element: HTMLElement;
-  showRemote(stream: MediaStream): void;
+  showRemote(camera: MediaStream, screen: MediaStream): void;
   showChat(text: string, mine: boolean): void;
+  /** The other side started or stopped sharing; `mine`: we stopped (the browser's own "stop sharing"). */
+  screenShared(sharing: boolean): void;
+  myScreenEnded(): void;
+  /** The call's encryption changed (keys arrived, the other side was verified). */
+  encryptionChanged(): void;
 }
 
-export function callView(local: MediaStream, call: () => DirectCall | undefined, hangUp: () => void): CallView {
+export function callView(local: MediaStream, otherName: string, actions: CallActions): CallView {
   const remote = h("video", { autoplay: true, playsinline: true, class: "consult-remote", "aria-label": t("cRemoteVideo") });
+  const remoteScreen = h("video", { autoplay: true, playsinline: true, muted: true, class: "consult-screen", "aria-label": t("cRemoteScreen"), hidden: true });
   const self = h("video", { autoplay: true, playsinline: true, class: "consult-self mirrored", "aria-label": t("cSelfVideo") });
   self.muted = true;
   self.srcObject = local;
   const status = h("p", { class: "consult-status", role: "status" }, t("cConnectingPeer"));
+  const sharingNote = h("p", { class: "consult-sharing", role: "status", hidden: true }, t("cYouShare"));
+
+  // End-to-end encryption: the meetings' status line and safety-code dialog, for one other person.
+  const badge = new EncryptionBadge();
+  const dialog = new SafetyCodeDialog();
+  const verify = h("button", { type: "button", class: "consult-verify", hidden: true }, t("verify", { name: otherName }));
+  verify.onclick = () => {
+    const keys = actions.encryption();
+    const code = keys?.safetyCode();
+    if (keys && code) void dialog.open(otherName, code, keys.isVerified(), () => keys.markVerified());
+  };
+  const encryptionChanged = () => {
+    const keys = actions.encryption();
+    const mode = keys?.mode();
+    // "off": this browser could encrypt but the other cannot; shown as in a meeting with such a
+    // person, with the reason ("Not end-to-end encrypted for everyone · Frau M.: not end-to-end encrypted").
+    badge.update(mode === "off" ? "encrypting" : mode, mode === undefined ? new Map() : new Map([["other", keys!.peerState()]]), () => otherName);
+    verify.hidden = mode !== "encrypting";
+    verify.textContent = keys?.isVerified() ? t("cVerified", { name: otherName }) : t("verify", { name: otherName });
+  };
 
   const trackToggle = (kind: "audio" | "video", onKey: "micOn" | "camOn", offKey: "micOff" | "camOff", label: "microphone" | "camera") => {
     const button = controlButton(kind === "audio" ? "mic" : "cam", () => {
@@ -36,6 +75,15 @@ export function callView(local: MediaStream, call: () => DirectCall | undefined,
     return button.element;
   };
 
+  // Screen sharing, where the browser can (not on phones): the same button starts and stops it.
+  const share = actions.toggleScreen ? controlButton("share", () => void actions.toggleScreen!().then(drawShare)) : undefined;
+  const drawShare = (sharing: boolean) => {
+    share?.show("screen", t(sharing ? "stopShareLabel" : "shareLabel"), t(sharing ? "stopSharing" : "shareScreen"));
+    share?.element.setAttribute("aria-pressed", String(sharing));
+    sharingNote.hidden = !sharing;
+  };
+  drawShare(false);
+
   const messages = h("ol", { class: "consult-messages", "aria-live": "polite" });
   const input = h("input", { id: "consult-chat-input", autocomplete: "off", maxlength: 2000 });
   const chatPanel = h(
@@ -46,10 +94,10 @@ export function callView(local: MediaStream, call: () => DirectCall | undefined,
       "form",
       {
         class: "row",
-        onsubmit: (event: Event) => {
+        onsubmit: async (event: Event) => {
           event.preventDefault();
           const text = input.value.trim();
-          if (text && call()?.sendChat(text)) {
+          if (text && (await actions.sendChat(text))) {
             view.showChat(text, true);
             input.value = "";
           }
@@ -66,27 +114,31 @@ export function callView(local: MediaStream, call: () => DirectCall | undefined,
     if (!chatPanel.hidden) input.focus();
   });
   chatButton.show("chat", t("cChat"), t("cChat"));
-  const leave = controlButton("leave", hangUp);
+  const leave = controlButton("leave", actions.hangUp);
   leave.show("leave", t("cLeaveCall"), t("cLeaveCall"));
 
+  const stage = h("div", { class: "consult-stage" }, remoteScreen, remote, self, status, h("div", { class: "consult-security" }, badge.element, verify), badge.alert, sharingNote, chatPanel);
   const element = h(
     "main",
     { class: "consult-call" },
-    h("div", { class: "consult-stage" }, remote, self, status),
-    chatPanel,
+    stage,
     h(
       "nav",
       { class: "consult-bar", "aria-label": t("cTitle") },
       trackToggle("audio", "micOn", "micOff", "microphone"),
       trackToggle("video", "camOn", "camOff", "camera"),
+      share?.element ?? null,
       chatButton.element,
       leave.element,
     ),
+    dialog.dialog,
   );
+  encryptionChanged();
   const view: CallView = {
     element,
-    showRemote(stream) {
-      remote.srcObject = stream;
+    showRemote(camera, screen) {
+      remote.srcObject = camera;
+      remoteScreen.srcObject = screen;
       status.hidden = true;
       void remote.play().catch(() => {});
     },
@@ -94,6 +146,13 @@ export function callView(local: MediaStream, call: () => DirectCall | undefined,
       messages.append(h("li", { class: mine ? "mine" : "theirs" }, h("strong", {}, `${t(mine ? "cMe" : "cThem")}: `), text));
       if (!mine && chatPanel.hidden) chatButton.count(1);
     },
+    screenShared(sharing) {
+      remoteScreen.hidden = !sharing;
+      stage.classList.toggle("screen-shared", sharing);
+      if (sharing) void remoteScreen.play().catch(() => {});
+    },
+    myScreenEnded: () => drawShare(false),
+    encryptionChanged,
   };
   return view;
 }

@@ -1,11 +1,14 @@
 /** Deutsche Texte. */
 import type { MessageKey } from "./en.js";
 
+import { callDe } from "./call-de.js";
 import { consultationDe } from "./consultation-de.js";
 
 export const de: Record<MessageKey, string> = {
   // Videosprechstunde (docs/consultation.md): ihre Texte stehen in consultation-de.ts.
   ...consultationDe,
+  // Das Gespräch der Sprechstunde (Verschlüsselung, Bildschirmfreigabe, dritte Person): call-de.ts.
+  ...callDe,
   appName: "Treff",
   tagline: "Videokonferenzen auf dem eigenen Server. Niemand sonst sieht, wer sich trifft oder was gesagt wird.",
   newMeeting: "Neue Besprechung",

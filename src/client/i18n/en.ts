@@ -1,9 +1,12 @@
 /** English strings. Every key here must exist in de.ts too (the type checker makes sure). */
+import { callEn } from "./call-en.js";
 import { consultationEn } from "./consultation-en.js";
 
 export const en = {
   // Video consultation (docs/consultation.md): its strings live in consultation-en.ts.
   ...consultationEn,
+  // The consultation's call (encryption, screen sharing, a third person): call-en.ts.
+  ...callEn,
   appName: "Treff",
   tagline: "Video meetings on your own server. Nobody else sees who meets or what is said.",
   newMeeting: "New meeting",

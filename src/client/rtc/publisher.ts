@@ -136,7 +136,8 @@ export class Publisher {
   }
 }
 
-function preferVp8(transceiver: RTCRtpTransceiver): void {
+/** VP8 first: the E2EE frame format keeps exactly VP8's header bytes clear (docs/e2ee.md, "Frame format"). */
+export function preferVp8(transceiver: RTCRtpTransceiver): void {
   const capabilities = RTCRtpSender.getCapabilities?.("video");
   if (!capabilities || !transceiver.setCodecPreferences) return;
   const rank = (c: { mimeType: string }) => (c.mimeType.toLowerCase() === "video/vp8" ? 0 : 1);

@@ -29,10 +29,11 @@ export interface CollabScreenParts {
 }
 
 export class CollabScreen {
-  private readonly board: WhiteboardView;
+  /** Built when first shown: the click on "Join" should not wait for drawing surfaces nobody looks at yet. */
+  private boardView: WhiteboardView | undefined;
   private readonly boardItem: MenuItem;
   private readonly notesPanel: SidePanel;
-  private readonly slides: SlidesView;
+  private slidesView: SlidesView | undefined;
   private readonly fileInput: HTMLInputElement;
   /** The person closed the board: it stays closed for them until they open it again. */
   private boardDismissed = false;
@@ -46,12 +47,10 @@ export class CollabScreen {
     private readonly parts: CollabScreenParts,
   ) {
     const whiteboard = collab.whiteboard;
-    this.board = new WhiteboardView(whiteboard, () => this.showBoard(false));
     this.boardItem = parts.more.add("tools", t("openWhiteboard"), () => this.showBoard(!this.boardShown));
     const notes = new NotesPanel(collab.notes, () => this.names);
     this.notesPanel = parts.panels.extra(notes.element);
     parts.more.add("tools", t("openNotes"), () => parts.panels.show(this.notesPanel));
-    this.slides = new SlidesView(collab.slides, whiteboard, (id) => this.names.get(id) ?? "");
     this.fileInput = h("input", { type: "file", accept: "application/pdf,.pdf", hidden: true, "aria-label": t("slidesChoose"), onchange: () => void this.present() });
     parts.more.add("tools", t("openSlides"), () => this.fileInput.click());
     document.body.append(this.fileInput);
@@ -60,12 +59,12 @@ export class CollabScreen {
       // A presentation takes the board's place (it has the board as a layer of its own).
       if (presenting && !this.slidesShown && this.boardShown) this.showBoard(false, false);
       this.slidesShown = presenting;
-      parts.stage.showContent(this.slides.element, presenting);
+      if (presenting || this.slidesView) parts.stage.showContent(this.slides.element, presenting);
     });
     whiteboard.onChange(() => {
       // Someone put the board up: it comes onto this person's stage too, unless they closed it.
       if (whiteboard.opened && !this.boardShown && !this.boardDismissed) this.showBoard(true, false);
-      this.board.refresh(this.moderator);
+      this.boardView?.refresh(this.moderator);
     });
     collab.onRefused = (topic, from, reason) =>
       parts.toasts.show(t("collabRefused", { name: this.names.get(from) ?? from, tool: t(TOOL_NAMES[topic]), reason }));
@@ -74,8 +73,23 @@ export class CollabScreen {
   participants(self: Participant, others: Participant[]): void {
     this.names = new Map(others.map((p) => [p.id, p.name]));
     this.moderator = self.role === "moderator";
-    this.board.refresh(this.moderator);
-    this.slides.refresh(this.moderator);
+    this.boardView?.refresh(this.moderator);
+    this.slidesView?.refresh(this.moderator);
+  }
+
+  private get board(): WhiteboardView {
+    this.boardView ??= new WhiteboardView(this.collab.whiteboard, () => this.showBoard(false));
+    return this.boardView;
+  }
+
+  private get slides(): SlidesView {
+    if (!this.slidesView) {
+      this.slidesView = new SlidesView(this.collab.slides, this.collab.whiteboard, (id) => this.names.get(id) ?? "");
+      // Made inside a change of the slides, it still hears that change: their listeners are a Set,
+      // whose iteration also visits what is added while it runs.
+      this.slidesView.refresh(this.moderator);
+    }
+    return this.slidesView;
   }
 
   /** The person chose a PDF: read here, then presented to everyone (or a notice why not). */
@@ -93,8 +107,9 @@ export class CollabScreen {
     this.boardShown = show;
     if (byHand) this.boardDismissed = !show;
     if (show && byHand) this.collab.whiteboard.open();
-    this.parts.stage.showContent(this.board.element, show);
     this.boardItem.setLabel(t(show ? "hideWhiteboard" : "openWhiteboard"));
+    if (!show && !this.boardView) return; // never shown: nothing to take down
+    this.parts.stage.showContent(this.board.element, show);
     this.board.refresh(this.moderator);
   }
 }

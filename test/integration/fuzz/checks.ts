@@ -13,7 +13,7 @@
  */
 import type { LocalRoomRegistry } from "../../../src/cluster/local-registry.js";
 import type { Role, ServerMessage } from "../../../src/protocol/messages.js";
-import { MODERATOR_ACTIONS, PASSWORD, idOf, type Action, type Command } from "./commands.js";
+import { FUZZ_PING_ID, PASSWORD, idOf, moderatorOnly, type Action, type Command } from "./commands.js";
 
 /** The meeting as the server holds it. */
 export interface Snapshot {
@@ -135,7 +135,7 @@ export function unexplainedChanges(
 }
 
 /** Messages a guest may get while waiting in the lobby: nothing about the meeting. */
-const LOBBY_MAY_HEAR = new Set<ServerMessage["type"]>(["welcome", "lobby", "pong", "error", "farewell", "probeServers", "probeAnswer"]);
+const LOBBY_MAY_HEAR = new Set<ServerMessage["type"]>(["welcome", "lobby", "pong", "error", "farewell", "probeServers", "probeAnswer", "lobbyMessage"]);
 
 /** Messages a client got while it waited in the lobby that it should not have. */
 export function lobbyLeaks(messages: readonly ServerMessage[]): string[] {
@@ -150,7 +150,7 @@ export function lobbyLeaks(messages: readonly ServerMessage[]): string[] {
 }
 
 /** An answer the protocol promises for a request: what would satisfy it. */
-export type Promised = "join" | "publish" | "publishScreen" | "probe" | "probeServers" | "moderator" | "chat" | `error:${string}`;
+export type Promised = "join" | "publish" | "publishScreen" | "probe" | "probeServers" | "moderator" | "chat" | "pong" | `error:${string}`;
 
 /** Where a client stands with the meeting when it sends something. */
 export type ActorState = "outside" | "pending" | "waiting" | "member";
@@ -165,11 +165,12 @@ export type ActorState = "outside" | "pending" | "waiting" | "member";
 export function promised(a: Action, invalid: string | undefined, state: ActorState, mayBeModerator: boolean): Promised | undefined {
   if (invalid) return `error:${invalid}`;
   if (a.kind === "probe" || a.kind === "probeServers") return a.kind; // the check needs no room
+  if (a.kind === "ping") return "pong"; // a barrier is answered in every state, in the lobby too
   if (state === "pending" || state === "waiting") return undefined;
   if (a.kind === "join") return "join";
   if (state === "outside") return a.kind === "leave" || a.kind === "reconnect" ? undefined : "error:not-joined";
   if (a.kind === "publish" || a.kind === "publishScreen") return a.kind;
-  if (MODERATOR_ACTIONS.has(a.kind)) return mayBeModerator ? undefined : "moderator";
+  if (moderatorOnly(a)) return mayBeModerator ? undefined : "moderator";
   if (a.kind === "chat") return "chat";
   return undefined;
 }
@@ -193,6 +194,8 @@ export function answers(p: Promised, m: ServerMessage, self: string | undefined)
       return m.type === "error" && (m.code === "forbidden" || m.code === "not-joined");
     case "chat":
       return (m.type === "chat" && m.from === self) || (m.type === "error" && m.inReplyTo === "chat");
+    case "pong":
+      return m.type === "pong" && m.id === FUZZ_PING_ID;
   }
   return false;
 }

@@ -6,7 +6,7 @@
  */
 import fc from "fast-check";
 import { randomBytes } from "node:crypto";
-import { MAX_MESSAGE_BYTES, ModeratorAction, PROTOCOL_VERSION, Reaction } from "../../../src/protocol/messages.js";
+import { ContentTopic, MAX_MESSAGE_BYTES, ModeratorAction, ModeratorActionForAll, PROTOCOL_VERSION, Reaction } from "../../../src/protocol/messages.js";
 import { publisherOffer } from "../sdp.js";
 
 /** Actor 0 is the meeting's creator (holds its owner key); the others are guests with the link. */
@@ -14,6 +14,8 @@ export const ACTORS = 4;
 export const NAMES = ["Hana", "Ben", "Cem", "Dora"] as const;
 /** The password a moderator may set; guests may know it. */
 export const PASSWORD = "correct horse";
+/** The id of the fuzzer's own pings (the barriers count up from 1 and never reach it). */
+export const FUZZ_PING_ID = 2 ** 30;
 
 /** Who a command is about: a participant the run knows (by index), everyone waiting, or an id nobody has. */
 export type Target = { known: number } | "unknown";
@@ -35,7 +37,14 @@ export type Action =
   | { kind: "moderate"; target: Target; action: ModeratorAction }
   | { kind: "lock" | "allowMultipleShares" | "requireE2ee"; flag: boolean }
   | { kind: "setPassword"; password: string | null }
-  | { kind: "junk"; frame: "not-json" | "oversize" | "unknown-type" | "bad-shape" | "binary"; text: string };
+  | { kind: "junk"; frame: "not-json" | "oversize" | "unknown-type" | "bad-shape" | "binary"; text: string }
+  // Moderator tools, the content channel and breakout rooms (added with issues 13 and 14).
+  | { kind: "moderateAll"; action: string }
+  | { kind: "newcomerDefaults"; muteMicrophones: boolean; cameraOff: boolean }
+  | { kind: "lobbyMessage"; text: string }
+  | { kind: "content"; topic: string; to: Target | "moderators" | "none"; data: "small" | "not-base64" | "too-long"; sealed: boolean }
+  | { kind: "breakout"; op: "rooms" | "assignRandom" | "assign" | "open" | "close" | "settings" | "choose" | "help"; count: number; target: Target }
+  | { kind: "ping" };
 
 export interface Command {
   actor: number;
@@ -43,7 +52,14 @@ export interface Command {
 }
 
 /** The moderator-only actions, and which room setting each changes. */
-export const MODERATOR_ACTIONS = new Set(["admit", "refuse", "moderate", "lock", "setPassword", "endMeeting", "allowMultipleShares", "requireE2ee"]);
+export const MODERATOR_ACTIONS = new Set(["admit", "refuse", "moderate", "lock", "setPassword", "endMeeting", "allowMultipleShares", "requireE2ee", "moderateAll", "newcomerDefaults", "lobbyMessage"]);
+
+/** Whether only a moderator may send this (a `forbidden` answers anyone else). */
+export function moderatorOnly(a: Action): boolean {
+  if (MODERATOR_ACTIONS.has(a.kind)) return true;
+  if (a.kind === "content") return a.topic === "poll" || a.topic === "breakout";
+  return a.kind === "breakout" && a.op !== "choose" && a.op !== "help";
+}
 
 /** Characters a name may hide: bidi overrides and isolates, zero-width, BOM, line separator. */
 const HIDDEN = ["\u202E", "\u202D", "\u2066", "\u2069", "\u200B", "\u200D", "\uFEFF", "\u2028"];
@@ -75,6 +91,29 @@ const action: fc.Arbitrary<Action> = fc.oneof(
   { weight: 5, arbitrary: fc.record({ kind: fc.constant("moderate" as const), target, action: fc.constantFrom(...ModeratorAction.options) }) },
   { weight: 3, arbitrary: fc.record({ kind: fc.constantFrom("lock" as const, "allowMultipleShares" as const, "requireE2ee" as const), flag: fc.boolean() }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant("setPassword" as const), password: fc.constantFrom(null, PASSWORD, "short", "") }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant("moderateAll" as const), action: fc.oneof(fc.constantFrom(...ModeratorActionForAll.options), fc.constant("remove")) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant("newcomerDefaults" as const), muteMicrophones: fc.boolean(), cameraOff: fc.boolean() }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant("lobbyMessage" as const), text: fc.oneof(fc.string({ maxLength: 20 }), fc.constant("   "), fc.constant("x".repeat(281))) }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      kind: fc.constant("content" as const),
+      topic: fc.oneof({ arbitrary: fc.constantFrom(...ContentTopic.options), weight: 5 }, { arbitrary: fc.constant("secret-topic"), weight: 1 }),
+      to: fc.oneof(target, fc.constantFrom("moderators" as const, "none" as const)),
+      data: fc.constantFrom("small" as const, "not-base64" as const, "too-long" as const),
+      sealed: fc.boolean(),
+    }),
+  },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      kind: fc.constant("breakout" as const),
+      op: fc.constantFrom("rooms" as const, "assignRandom" as const, "assign" as const, "open" as const, "close" as const, "settings" as const, "choose" as const, "help" as const),
+      count: fc.integer({ min: -1, max: 51 }),
+      target,
+    }),
+  },
+  { weight: 1, arbitrary: fc.constant({ kind: "ping" as const }) },
   {
     weight: 3,
     arbitrary: fc.record({
@@ -170,6 +209,21 @@ export function frameOf({ actor, action: a }: Command, ctx: FrameContext): strin
       return { type: "requireE2ee", required: a.flag };
     case "setPassword":
       return { type: "setPassword", password: a.password };
+    case "moderateAll":
+      return { type: "moderateAll", action: a.action };
+    case "newcomerDefaults":
+      return { type: "newcomerDefaults", muteMicrophones: a.muteMicrophones, cameraOff: a.cameraOff };
+    case "lobbyMessage":
+      return { type: "lobbyMessage", text: a.text };
+    case "content": {
+      const data = a.data === "small" ? "aGVsbG8" : a.data === "not-base64" ? "not base64!" : "A".repeat(60_001);
+      const to = a.to === "none" ? {} : { to: a.to === "moderators" ? "moderators" : idOf(a.to, ctx.known) };
+      return { type: "content", topic: a.topic, ...to, data, ...(a.sealed ? { keyId: 1 } : {}) };
+    }
+    case "breakout":
+      return breakoutFrame(a, ctx.known);
+    case "ping":
+      return { type: "ping", id: FUZZ_PING_ID };
     case "junk":
       switch (a.frame) {
         case "not-json":
@@ -183,5 +237,28 @@ export function frameOf({ actor, action: a }: Command, ctx: FrameContext): strin
         case "binary":
           return Buffer.from([0xff, 0x00, 0x7b]);
       }
+  }
+}
+
+/** A breakout-room request: room counts and ids in and out of range (b1…b50). */
+function breakoutFrame(a: Extract<Action, { kind: "breakout" }>, known: readonly string[]): Record<string, unknown> {
+  const room = a.count >= 1 && a.count <= 50 ? `b${a.count}` : `b${a.count + 100}`;
+  switch (a.op) {
+    case "rooms":
+      return { type: "breakoutRooms", count: a.count };
+    case "assignRandom":
+      return { type: "breakoutAssignRandom" };
+    case "assign":
+      return { type: "breakoutAssign", assignments: { [idOf(a.target, known)]: a.count === 0 ? null : room } };
+    case "open":
+      return { type: "breakoutOpen" };
+    case "close":
+      return { type: "breakoutClose", countdownSeconds: Math.max(1, Math.min(30, a.count)) };
+    case "settings":
+      return { type: "breakoutSettings", allowChoose: a.count % 2 === 0, durationMinutes: a.count > 0 ? a.count : null };
+    case "choose":
+      return { type: "breakoutChoose", breakout: a.count === 0 ? null : room };
+    case "help":
+      return { type: "breakoutHelp" };
   }
 }
