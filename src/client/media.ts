@@ -114,11 +114,6 @@ export class LocalMedia {
     await this.showMicrophone();
   }
 
-  /** Whether what `stream` sends is denoised now (the person's choice, the device's speed and the browser allowing). */
-  get denoising(): boolean {
-    return !!this.microphone && this.audioTrack !== this.microphone;
-  }
-
   async devices(): Promise<MediaDeviceInfo[]> {
     return navigator.mediaDevices?.enumerateDevices().catch(() => []) ?? [];
   }

@@ -102,6 +102,8 @@ describe("a background picture of one's own, picked from the device", () => {
 
     // Kept in memory only: a reload (straight back into the meeting) brings no picture back.
     await ada.page.reload();
+    // The meeting screen is drawn again (in German) before its More menu is looked for.
+    await ada.page.getByRole("toolbar").getByRole("button", { name: "Mehr", exact: true }).waitFor();
     await openPanelFromMore(ada.page, "Geräte");
     const after = ada.page.getByRole("region", { name: "Geräte" }).getByRole("group", { name: "Hintergrund" });
     await after.getByLabel("Eigenes Bild…").waitFor({ state: "attached" });
