@@ -134,6 +134,7 @@ export class ConsultationHub {
       startsAt: appointment.startsAt,
       since: this.now(),
       checked: message.checked,
+      e2ee: message.e2ee,
     };
     peer.patientId = entry.id;
     peer.waiting = entry;

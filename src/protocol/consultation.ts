@@ -30,6 +30,8 @@ export const QueueEntry = z.object({
   since: z.number(),
   /** The patient's camera and microphone opened in the device check. */
   checked: z.boolean(),
+  /** The patient's browser can encrypt the call end to end (else the call falls back to DTLS-SRTP). */
+  e2ee: z.boolean(),
 });
 export type QueueEntry = z.infer<typeof QueueEntry>;
 
@@ -53,6 +55,8 @@ export const consultationClientMessages = [
     name: DisplayName.optional(),
     /** Whether the device check found a working camera and microphone. */
     checked: z.boolean(),
+    /** Whether this browser can encrypt the call end to end (staff see it in the queue before calling in). */
+    e2ee: z.boolean().default(false),
   }),
   /** Staff (signed in: the session cookie) subscribe to the queue; answered by `consultQueue`. */
   z.object({ type: z.literal("consultStaff") }),

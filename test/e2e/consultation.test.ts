@@ -163,6 +163,7 @@ describe("video consultation", () => {
     const callIn = staff.page.getByRole("button", { name: "Call in Frau M., 10:30 · Maria" });
     await callIn.waitFor();
     await staff.page.getByRole("listitem").filter({ hasText: "Maria" }).getByText("devices checked").waitFor();
+    await staff.page.getByRole("listitem").filter({ hasText: "Maria" }).getByText("encrypts end to end").waitFor();
     await staff.page.screenshot({ path: `${SCREENSHOTS}/consultation-staff-queue-desktop.png`, fullPage: true });
     assert.deepEqual(await seriousViolations(staff.page), [], "the staff queue");
     await staff.page.setViewportSize({ width: 390, height: 844 });

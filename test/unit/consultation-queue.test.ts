@@ -36,7 +36,7 @@ describe("putting a patient back on hold", () => {
     const wait = (label: string) => {
       const patient = join();
       now += 60_000;
-      patient.send({ type: "consultWait", code: appointments.create({ label, startsAt: T0, minutes: 60 }, now)!.code, checked: true });
+      patient.send({ type: "consultWait", code: appointments.create({ label, startsAt: T0, minutes: 60 }, now)!.code, checked: true, e2ee: false });
       return patient;
     };
     return { join, wait, appointments };
@@ -86,7 +86,7 @@ describe("putting a patient back on hold", () => {
 });
 
 describe("newcomers to the queue", () => {
-  const entry = (id: string): QueueEntry => ({ id, label: "", name: "", startsAt: T0, since: T0, checked: true });
+  const entry = (id: string): QueueEntry => ({ id, label: "", name: "", startsAt: T0, since: T0, checked: true, e2ee: true });
 
   test("outside a call a newcomer gets a notice, and a sound only if switched on; the first list is no news", () => {
     const watch = new ArrivalWatch();

@@ -66,7 +66,7 @@ describe("Appointments", () => {
 });
 
 describe("PracticeQueue", () => {
-  const entry = (id: string, since: number): Waiting => ({ id, appointmentId: `a-${id}`, label: "", name: "", startsAt: T0, since, checked: true });
+  const entry = (id: string, since: number): Waiting => ({ id, appointmentId: `a-${id}`, label: "", name: "", startsAt: T0, since, checked: true, e2ee: true });
 
   test("patients wait in order of arrival; one called in leaves; one who comes back keeps their place", () => {
     const queue = new PracticeQueue();
@@ -176,13 +176,13 @@ describe("ConsultationHub", () => {
     other.send({ type: "consultStaff" });
     const first = join(undefined, "a1");
     const second = join(undefined, "a2");
-    first.send({ type: "consultWait", code: appointment("Frau M.").token, name: "Maria", checked: true });
-    second.send({ type: "consultWait", code: appointment("Herr K.").code, checked: false });
+    first.send({ type: "consultWait", code: appointment("Frau M.").token, name: "Maria", checked: true, e2ee: true });
+    second.send({ type: "consultWait", code: appointment("Herr K.").code, checked: false, e2ee: false });
     assert.deepEqual(first.link.last("consultWaiting"), { type: "consultWaiting", practice: "Praxis Muster", position: 1 });
     assert.deepEqual(second.link.last("consultWaiting"), { type: "consultWaiting", practice: "Praxis Muster", position: 2 });
     assert.ok(first.link.received.every((m) => m.type === "consultWaiting"), "a patient hears nothing about others");
     const queue = staff.link.last("consultQueue")!.patients;
-    assert.deepEqual(queue.map((p) => [p.label, p.name, p.checked]), [["Frau M.", "Maria", true], ["Herr K.", "", false]]);
+    assert.deepEqual(queue.map((p) => [p.label, p.name, p.checked, p.e2ee]), [["Frau M.", "Maria", true, true], ["Herr K.", "", false, false]]);
 
     staff.send({ type: "consultCall", patient: queue[0]!.id });
     assert.equal(staff.link.last("consultConnect")?.offerer, true);
@@ -213,7 +213,7 @@ describe("ConsultationHub", () => {
   test("a patient cannot call anyone in, signal without a call, or see the queue; a forged cookie is no staff", () => {
     const { join, appointment } = setUp();
     const patient = join();
-    patient.send({ type: "consultWait", code: appointment().code, checked: true });
+    patient.send({ type: "consultWait", code: appointment().code, checked: true, e2ee: false });
     const errors = () => patient.link.received.filter((m) => m.type === "error").map((m) => (m as { code: string }).code);
     patient.send({ type: "consultStaff" });
     patient.send({ type: "consultCall", patient: "anyone" });
@@ -232,8 +232,8 @@ describe("ConsultationHub", () => {
     staff.send({ type: "consultStaff" });
     const first = join(undefined, "a1");
     const second = join(undefined, "a2");
-    first.send({ type: "consultWait", code: appointment().code, checked: true });
-    second.send({ type: "consultWait", code: appointment().code, checked: true });
+    first.send({ type: "consultWait", code: appointment().code, checked: true, e2ee: false });
+    second.send({ type: "consultWait", code: appointment().code, checked: true, e2ee: false });
     const [a, b] = staff.link.last("consultQueue")!.patients;
     staff.send({ type: "consultNotice", patient: a!.id, text: "Wir sind gleich bei Ihnen." });
     assert.deepEqual(first.link.received.at(-1), { type: "consultNotice", text: "Wir sind gleich bei Ihnen." });
@@ -252,14 +252,14 @@ describe("ConsultationHub", () => {
   test("wrong, used and in-use codes are refused alike; guessing is rate-limited per address", () => {
     const { join, appointment } = setUp();
     const a = appointment();
-    join().send({ type: "consultWait", code: a.code, checked: true });
+    join().send({ type: "consultWait", code: a.code, checked: true, e2ee: false });
     const second = join(undefined, "a2");
-    second.send({ type: "consultWait", code: a.code, checked: true });
+    second.send({ type: "consultWait", code: a.code, checked: true, e2ee: false });
     assert.equal(second.link.last("error")?.code, "appointment-invalid");
     const guesser = join(undefined, "a3");
     const codes: string[] = [];
     for (let i = 0; i < 7; i++) {
-      guesser.send({ type: "consultWait", code: String(12_345_670 + i), checked: true });
+      guesser.send({ type: "consultWait", code: String(12_345_670 + i), checked: true, e2ee: false });
       codes.push(guesser.link.last("error")!.code);
     }
     assert.deepEqual(codes, [...Array(5).fill("appointment-invalid"), "rate-limited", "rate-limited"]);
@@ -271,11 +271,11 @@ describe("ConsultationHub", () => {
     staff.send({ type: "consultStaff" });
     const a = appointment();
     const patient = join();
-    patient.send({ type: "consultWait", code: a.code, checked: true });
+    patient.send({ type: "consultWait", code: a.code, checked: true, e2ee: false });
     patient.connection.close();
     assert.deepEqual(staff.link.last("consultQueue")?.patients, []);
     const back = join();
-    back.send({ type: "consultWait", code: a.code, checked: true });
+    back.send({ type: "consultWait", code: a.code, checked: true, e2ee: false });
     assert.equal(back.link.last("consultWaiting")?.position, 1, "the same link works again");
     staff.send({ type: "consultCall", patient: staff.link.last("consultQueue")!.patients[0]!.id });
     staff.connection.close();

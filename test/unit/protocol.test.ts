@@ -76,7 +76,7 @@ describe("parseClientMessage: valid messages", () => {
     record: { type: "record", on: true },
     meetingNotice: { type: "meetingNotice", room: "team-standup_2" },
     // video consultation
-    consultWait: { type: "consultWait", code: "12345678", name: "Ann", checked: true },
+    consultWait: { type: "consultWait", code: "12345678", name: "Ann", checked: true, e2ee: true },
     consultStaff: { type: "consultStaff" },
     consultCall: { type: "consultCall", patient: "p1" },
     consultSignal: { type: "consultSignal", description: { type: "offer", sdp: "v=0\r\n" } },
@@ -539,7 +539,7 @@ describe("ServerMessage schemas", () => {
     { type: "error", code: "media-unavailable", message: "retry", inReplyTo: "probe" },
     // video consultation
     { type: "consultWaiting", practice: "Praxis Muster", position: 2 },
-    { type: "consultQueue", patients: [{ id: "p1", label: "Frau M.", name: "", startsAt: 1, since: 2, checked: true }] },
+    { type: "consultQueue", patients: [{ id: "p1", label: "Frau M.", name: "", startsAt: 1, since: 2, checked: true, e2ee: true }] },
     { type: "consultConnect", offerer: true, iceServers: [], other: "Frau M." },
     { type: "consultSignal", candidate: null },
     { type: "consultKey", keyId: 3, sealed: "c2VhbGVk" },

@@ -6,6 +6,7 @@
  */
 import { language, t } from "../i18n/index.js";
 import { SignalingClient } from "../signaling.js";
+import { e2eeSupported } from "../e2ee/session.js";
 import { h } from "../ui/dom.js";
 import { languageSwitch } from "../ui/language-switch.js";
 import { CallSession, openLocalMedia } from "./call-session.js";
@@ -109,7 +110,7 @@ function waitInQueue(show: Show, practice: string, code: string, name: string, o
   let done = false;
   const signaling: SignalingClient = new SignalingClient({
     // After a reconnect the patient waits again (at the end: the server forgot the old place).
-    open: () => done || signaling.send({ type: "consultWait", code, checked, ...(name ? { name } : {}) }),
+    open: () => done || signaling.send({ type: "consultWait", code, checked, e2ee: e2eeSupported(), ...(name ? { name } : {}) }),
     close: () => {},
   });
   const calls = new CallSession(signaling, show);

@@ -171,6 +171,7 @@ class QueueScreen {
           h("span", {}, t("cAppointmentAt", { time: time(p.startsAt) })),
           h("span", {}, t("cWaitingSince", { time: time(p.since) })),
           h("span", { class: p.checked ? "ok" : "warn" }, t(p.checked ? "cDeviceOk" : "cDeviceNotChecked")),
+          h("span", { class: p.e2ee ? "ok" : "warn" }, t(p.e2ee ? "cQueueE2ee" : "cQueueNoE2ee")),
           h("button", { type: "button", class: "primary", "aria-label": t("cCallIn", { who }), onclick: () => {
             this.calling = p;
             this.signaling.send({ type: "consultCall", patient: p.id });

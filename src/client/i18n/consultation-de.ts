@@ -24,6 +24,8 @@ export const consultationDe: Record<keyof typeof consultationEn, string> = {
   cAppointmentAt: "Termin {time}",
   cDeviceOk: "Geräte geprüft",
   cDeviceNotChecked: "Geräte nicht geprüft",
+  cQueueE2ee: "Ende-zu-Ende-verschlüsselt",
+  cQueueNoE2ee: "Browser kann nicht Ende-zu-Ende verschlüsseln",
   cNoticeDefault: "Wir sind gleich bei Ihnen.",
   cSendNotice: "Nachricht an {who} senden",
   cNoticeFor: "Nachricht an {who}",

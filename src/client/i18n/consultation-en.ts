@@ -22,6 +22,8 @@ export const consultationEn = {
   cAppointmentAt: "appointment {time}",
   cDeviceOk: "devices checked",
   cDeviceNotChecked: "devices not checked",
+  cQueueE2ee: "encrypts end to end",
+  cQueueNoE2ee: "browser cannot encrypt end to end",
   cNoticeDefault: "We will be with you shortly.",
   cSendNotice: "Send message to {who}",
   cNoticeFor: "Message to {who}",
