@@ -133,8 +133,12 @@ export class LocalMedia {
       if (!navigator.mediaDevices) throw Object.assign(new Error("no media devices"), { name: "NotFoundError" });
       const stream = await navigator.mediaDevices.getUserMedia({ [kind]: constraints });
       this.release(kind);
-      this.microphone = stream.getAudioTracks()[0];
-      await this.showMicrophone();
+      // Only the kind just opened changes: opening the camera leaves the microphone as it is.
+      const microphone = stream.getAudioTracks()[0];
+      if (microphone) {
+        this.microphone = microphone;
+        await this.showMicrophone();
+      }
       const camera = stream.getVideoTracks()[0];
       if (camera) await this.showCamera(camera);
       this.problem = undefined;

@@ -63,6 +63,8 @@ describe("noise suppression: RNNoise on the microphone before it is sent", () =>
     const hears = (what: string, done: (b: ReceivedBands | undefined) => boolean) => waitUntil(what, () => receivedBands(ben.page, "Ada"), done, 30_000, 0) as Promise<ReceivedBands>;
     const suppressed = await hears("Ben to hear Ada", (b) => !!b && b.voice > -200);
     const before = await audioSending(ada.page);
+    // The camera opened after the microphone: the switch below must still reach the microphone.
+    await ada.page.getByRole("button", { name: "Turn on camera" }).click();
 
     await openPanelFromMore(ada.page, "Devices");
     const panelSwitch = ada.page.getByRole("region", { name: "Devices" }).getByRole("checkbox", { name: "Noise suppression" });
