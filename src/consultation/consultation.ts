@@ -6,7 +6,7 @@
  */
 import { KeyedBuckets } from "../common/per-key.js";
 import type { Logger } from "../common/log.js";
-import type { IceServer } from "../protocol/messages.js";
+import type { IceServer, RoomName } from "../protocol/messages.js";
 import { Appointments } from "./appointments.js";
 import { ConsultationHub } from "./hub.js";
 import { OidcSignIn, type OidcSettings } from "./oidc.js";
@@ -25,6 +25,8 @@ export interface ConsultationOptions {
   /** The operator's name: the practice's name until the staff file sets one. */
   operatorName: string;
   iceServers: () => IceServer[];
+  /** An invitation key into a consultation's media-server room (a call with a third person). */
+  roomKey: (room: RoomName) => string;
   log: Logger;
 }
 
@@ -53,6 +55,7 @@ export class Consultation {
       appointments: this.appointments,
       practiceName: () => this.practiceName(),
       iceServers: options.iceServers,
+      roomKey: options.roomKey,
       staffOf: (cookie) => this.staffOf(cookie)?.id,
       codeAttempts: new KeyedBuckets(CODE_ATTEMPTS_BURST, CODE_ATTEMPTS_PER_SECOND),
       log: options.log,

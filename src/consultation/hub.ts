@@ -9,11 +9,13 @@
  * sender's own call and to no one else. Nothing is logged about patients, labels or addresses.
  */
 import { randomBytes } from "node:crypto";
-import type { ClientMessage, ErrorCode, IceServer, ServerMessage } from "../protocol/messages.js";
+import type { ClientMessage, ErrorCode, IceServer, RoomName, ServerMessage } from "../protocol/messages.js";
+import { CONSULTATION_ROOM_PREFIX } from "../meeting/admission.js";
 import type { KeyedBuckets } from "../common/per-key.js";
 import type { Logger } from "../common/log.js";
 import type { Appointments } from "./appointments.js";
 import { PracticeQueue, type Waiting } from "./queue.js";
+import { Invitations } from "./invitations.js";
 
 export type ConsultationMessage = Extract<ClientMessage, { type: `consult${string}` }>;
 
@@ -34,7 +36,9 @@ export interface HubOptions {
   iceServers: () => IceServer[];
   /** The staff member a Cookie header's session names, if it is valid. */
   staffOf: (cookieHeader: string | undefined) => string | undefined;
-  /** Attempts to wait with a code, per address group: typed codes are short. */
+  /** An invitation key into a consultation's room (src/meeting/moderator-keys.ts): each of the three gets one. */
+  roomKey: (room: RoomName) => string;
+  /** Attempts to wait with a code (or join with an invitation), per address group: typed codes are short. */
   codeAttempts: KeyedBuckets;
   log: Logger;
   now?: () => number;
@@ -55,6 +59,8 @@ export class ConsultationHub {
   private readonly patients = new Map<string, Peer>();
   /** Staff with the queue open. */
   private readonly staff = new Set<Peer>();
+  /** Invitations of a third person, into the call they were made for. */
+  private readonly invitations = new Invitations<Group>();
   private readonly now: () => number;
 
   constructor(private readonly options: HubOptions) {
@@ -95,6 +101,7 @@ export class ConsultationHub {
         if (!peer.call) throw new Refusal("out-of-order", "not in a call");
         return peer.call.link.send(message);
       case "consultHangUp":
+        if (peer.guestOf) return this.guestLeft(peer, true);
         if (!peer.call) throw new Refusal("out-of-order", "not in a call");
         return this.hangUp(peer);
       case "consultHold":
@@ -113,6 +120,10 @@ export class ConsultationHub {
         patient.link.send({ type: "consultEnded" });
         return this.queueChanged();
       }
+      case "consultInvite":
+        return this.invite(peer);
+      case "consultGuest":
+        return this.admitGuest(peer, message);
     }
   }
 
@@ -158,18 +169,73 @@ export class ConsultationHub {
     this.options.appointments.setState(entry.appointmentId, "in-call");
     peer.call = patient;
     patient.call = peer;
-    // Each side gets its own TURN credential.
-    const who = [entry.label, entry.name].filter(Boolean).join(" · ");
-    peer.link.send({ type: "consultConnect", offerer: true, iceServers: this.options.iceServers(), other: who });
-    patient.link.send({ type: "consultConnect", offerer: false, iceServers: this.options.iceServers(), other: this.options.practiceName() });
+    this.connectDirectly(peer, patient);
     this.queueChanged();
   }
+
+  /** Staff and patient connect to each other directly (a call begins, or the third person left). */
+  private connectDirectly(staff: Peer, patient: Peer): void {
+    // Each side gets its own TURN credential.
+    const who = [patient.waiting?.label, patient.waiting?.name].filter(Boolean).join(" · ");
+    staff.link.send({ type: "consultConnect", offerer: true, iceServers: this.options.iceServers(), other: who });
+    patient.link.send({ type: "consultConnect", offerer: false, iceServers: this.options.iceServers(), other: this.options.practiceName() });
+  }
+
+  // --- A third person (docs/consultation.md): the call moves to a media-server room and back ---
+
+  /** Staff in a call get an invitation link's token for a third person. */
+  private invite(staff: Peer): void {
+    if (!staff.staffId || !this.staff.has(staff) || !staff.call) throw new Refusal("out-of-order", "invite a third person during a call");
+    const group = (staff.group ??= { staff, patient: staff.call });
+    staff.call.group = group;
+    const invitation = this.invitations.create(group, this.now());
+    if (!invitation) throw new Refusal("rate-limited", "too many invitations are open; try again in a few minutes");
+    staff.link.send({ type: "consultInvitation", ...invitation });
+  }
+
+  /** The third person arrives: all three get the same new room and a key each; the direct call ends once the room plays. */
+  private admitGuest(peer: Peer, message: Extract<ConsultationMessage, { type: "consultGuest" }>): void {
+    if (peer.patientId || peer.guestOf || this.staff.has(peer)) throw new Refusal("out-of-order", "this connection already waits, takes part or is staff");
+    if (!this.options.codeAttempts.take(peer.address)) throw new Refusal("rate-limited", "too many attempts from your network; wait a minute");
+    const group = this.invitations.lookup(message.code, this.now());
+    if (!group) throw new Refusal("appointment-invalid", "this invitation is not valid (any more): the call has ended or the link is too old");
+    if (group.guest) throw new Refusal("appointment-invalid", "someone else takes part with an invitation to this call now");
+    group.guest = peer;
+    peer.guestOf = group;
+    // A fresh room each time: none outlives one third person's visit.
+    const room = `${CONSULTATION_ROOM_PREFIX}${randomBytes(16).toString("base64url")}`;
+    for (const each of [group.staff, group.patient, peer]) each.link.send({ type: "consultRoom", room, key: this.options.roomKey(room) });
+  }
+
+  /** The third person hung up or dropped: staff and patient go back to a direct call (they leave the room once it plays). */
+  private guestLeft(guest: Peer, told: boolean): void {
+    const group = guest.guestOf!;
+    guest.guestOf = undefined;
+    if (told) guest.link.send({ type: "consultEnded" });
+    if (group.guest !== guest) return;
+    group.guest = undefined;
+    this.connectDirectly(group.staff, group.patient);
+  }
+
+  /** The call between staff and patient closes: invitations into it stop working, a third person's part ends. */
+  private closeCall(staff: Peer, patient: Peer): void {
+    staff.call = patient.call = undefined;
+    const group = staff.group;
+    staff.group = patient.group = undefined;
+    if (!group) return;
+    this.invitations.forget(group);
+    if (group.guest) {
+      group.guest.guestOf = undefined;
+      group.guest.link.send({ type: "consultEnded" });
+    }
+  }
+  // ------------------------------------------------------------------------------------------------
 
   /** The consultation is over: both hear it, the appointment is forgotten, the staff member sees the queue again. */
   private hangUp(peer: Peer): void {
     const other = peer.call!;
     const [staff, patient] = peer.patientId ? [other, peer] : [peer, other];
-    staff.call = patient.call = undefined;
+    this.closeCall(staff, patient);
     patient.done = true;
     this.patients.delete(patient.patientId!);
     if (patient.waiting) this.options.appointments.remove(patient.waiting.appointmentId);
@@ -182,7 +248,7 @@ export class ConsultationHub {
     if (peer.patientId && !peer.done) {
       const staff = peer.call;
       if (staff) {
-        staff.call = undefined;
+        this.closeCall(staff, peer);
         staff.link.send({ type: "consultEnded" });
       }
       // A patient whose page closed may come back with the same link while its window is open.
@@ -193,6 +259,7 @@ export class ConsultationHub {
     }
     // The staff side dropped mid-call: the patient goes back to the queue, at their old place.
     if (this.staff.delete(peer) && peer.call) this.backToQueue(peer);
+    if (peer.guestOf) this.guestLeft(peer, false);
   }
 
   /**
@@ -201,7 +268,7 @@ export class ConsultationHub {
    */
   private backToQueue(staff: Peer): void {
     const patient = staff.call!;
-    staff.call = patient.call = undefined;
+    this.closeCall(staff, patient);
     if (!patient.waiting) return;
     this.options.appointments.setState(patient.waiting.appointmentId, "waiting");
     this.queue.add(patient.waiting);
@@ -220,11 +287,22 @@ export class ConsultationHub {
   }
 }
 
+/** A call a third person was invited to: its two sides, and the third person while they take part. */
+interface Group {
+  staff: Peer;
+  patient: Peer;
+  guest?: Peer;
+}
+
 class Peer {
   patientId: string | undefined;
   waiting: Waiting | undefined;
   /** The other side of this peer's call. */
   call: Peer | undefined;
+  /** Staff and patient of a call with invitations: the call's third person (if any). */
+  group: Group | undefined;
+  /** A third person: the call they take part in. */
+  guestOf: Group | undefined;
   /** A patient whose consultation ended: their appointment is gone. */
   done = false;
 

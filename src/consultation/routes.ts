@@ -19,7 +19,7 @@ const CredentialBody = z.object({ response: z.object({ id: z.string().max(1024) 
 
 export function registerConsultationRoutes(app: FastifyInstance, consultation: Consultation): void {
   const page = (_request: FastifyRequest, reply: FastifyReply) => reply.type("text/html; charset=utf-8").sendFile("consultation.html");
-  for (const path of ["/staff", "/staff/enrol", "/sprechstunde", "/consultation"]) app.get(path, page);
+  for (const path of ["/staff", "/staff/enrol", "/sprechstunde", "/sprechstunde/gast", "/consultation"]) app.get(path, page);
 
   const relyingParty = (request: FastifyRequest): RelyingParty => {
     const configured = consultation.publicUrl;

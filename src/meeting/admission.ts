@@ -12,6 +12,8 @@ import type { ErrorCode, Role } from "../protocol/messages.js";
 export interface RoomFacts {
   /** Only browsers that encrypt end to end may join (the meeting's setting, or the server's). */
   requiresE2ee: boolean;
+  /** The room is kept for a video consultation (isConsultationRoom): only those with a key come in. */
+  reserved: boolean;
   locked: boolean;
   /** Guests wait in the lobby until a moderator lets them in. */
   lobby: boolean;
@@ -24,6 +26,8 @@ export interface RoomFacts {
 export interface EntryFacts {
   /** They hold a moderator key that is valid for this meeting and not shut out. */
   moderatorKey: boolean;
+  /** They hold an invitation key for this room (a consultation's three people): they enter as participants. */
+  invited: boolean;
   /** They came back with the resume token of someone let in before, who had this role. */
   returningAs?: Role;
   /** Their browser sent an identity key (it can encrypt end to end). */
@@ -42,18 +46,27 @@ export type AdmissionDecision =
 
 export const E2EE_REQUIRED_MESSAGE = "this meeting admits only browsers that encrypt end to end";
 
+/** Rooms a consultation keeps for itself (docs/consultation.md, "A third person"): no one creates or knocks on them. */
+export const CONSULTATION_ROOM_PREFIX = "consult-";
+
+export function isConsultationRoom(room: string): boolean {
+  return room.startsWith(CONSULTATION_ROOM_PREFIX);
+}
+
 const refuse = (code: ErrorCode, message: string): AdmissionDecision => ({ kind: "refuse", code, message });
 
 /**
  * The decision, in order: encryption required applies to everyone (a moderator without it could
  * not exchange keys either); moderators and returning participants skip lock, password and
- * lobby; everyone else must find the meeting unlocked, know its password, and then waits in
- * the lobby (if it is on and has room) or comes straight in.
+ * lobby, and so do those invited into a consultation's room, which admits no one else; everyone
+ * else must find the meeting unlocked, know its password, and then waits in the lobby (if it is
+ * on and has room) or comes straight in.
  */
 export function decideAdmission(room: RoomFacts, entry: EntryFacts): AdmissionDecision {
   if (room.requiresE2ee && !entry.canEncrypt) return refuse("e2ee-required", E2EE_REQUIRED_MESSAGE);
   if (entry.moderatorKey || entry.returningAs === "moderator") return { kind: "enter", role: "moderator" };
-  if (entry.returningAs) return { kind: "enter", role: "participant" };
+  if (entry.returningAs || entry.invited) return { kind: "enter", role: "participant" };
+  if (room.reserved) return refuse("forbidden", "this room belongs to a video consultation; only those invited come in");
   if (room.locked) return refuse("locked", "this meeting is locked");
   switch (entry.password) {
     case "missing":

@@ -9,21 +9,13 @@
  * id or timestamp is written anywhere.
  */
 import { createHash, randomBytes } from "node:crypto";
-import {
-  CloseCode,
-  type IceCandidate,
-  type ParticipantId,
-  type PeerConnectionRole,
-  type Role,
-  type RoomName,
-  type VideoQuality,
-} from "../protocol/messages.js";
+import { CloseCode, type IceCandidate, type ParticipantId, type PeerConnectionRole, type Role, type RoomName, type VideoQuality } from "../protocol/messages.js";
 import { Room, type Delivery } from "./room.js";
 import { LayerDemand } from "./layer-demand.js";
 import { SerialQueue } from "./serial-queue.js";
 import { PasswordAttempts } from "./attempts.js";
 import { verifyPassword, type PasswordHash } from "./password.js";
-import { decideAdmission, type EntryFacts } from "./admission.js";
+import { decideAdmission, isConsultationRoom, type EntryFacts } from "./admission.js";
 import { newKeyId, type ModeratorClaims } from "./moderator-keys.js";
 import { ParticipantNotFoundError, RefusedError, RoomClosedError } from "./errors.js";
 import { RoomMedia, type MemberMedia, type RoomMediaEvents } from "./room-media.js";
@@ -90,9 +82,9 @@ export class LiveRoom {
     return this.closed;
   }
 
-  /** Whether every browser must encrypt end to end, by the meeting's setting or the server's. */
+  /** Whether every browser must encrypt end to end, by the meeting's setting or the server's (and always in a consultation's room). */
   get requiresE2ee(): boolean {
-    return this.context.policy.e2ee === "required" || this.room.requiresE2ee;
+    return this.context.policy.e2ee === "required" || this.room.requiresE2ee || isConsultationRoom(this.name);
   }
 
   /**
@@ -108,8 +100,10 @@ export class LiveRoom {
       if (this.closed) throw new RoomClosedError();
       const tokenHash = request.resumeToken ? hash(request.resumeToken) : undefined;
       const known = tokenHash ? this.known.get(tokenHash) : undefined;
+      const [valid, invited] = [this.keyValid(claims), claims?.grant === "invited"];
       const entry: EntryFacts = {
-        moderatorKey: this.keyValid(claims),
+        moderatorKey: valid && !invited,
+        invited: valid && invited,
         ...(known ? { returningAs: known.role } : {}),
         canEncrypt: !!request.publicKey,
         // The password may have changed while it was being checked: then the old verdict is void.
@@ -118,6 +112,7 @@ export class LiveRoom {
       const decision = decideAdmission(
         {
           requiresE2ee: this.requiresE2ee,
+          reserved: isConsultationRoom(this.name),
           locked: this.room.isLocked,
           lobby: this.context.policy.lobby,
           waiting: this.waiters.size,
@@ -139,7 +134,7 @@ export class LiveRoom {
       }
       const id = known?.id ?? newId();
       if (decision.kind === "knock") return this.knock(id, request);
-      const key = entry.moderatorKey && claims ? { grant: claims.grant, id: claims.id } : known?.role === "moderator" ? known.key : undefined;
+      const key = entry.moderatorKey && claims && claims.grant !== "invited" ? { grant: claims.grant, id: claims.id } : known?.role === "moderator" ? known.key : undefined;
       const member = await this.enter(id, request, decision.role, key, !!known);
       return { entered: Promise.resolve(member), waiting: false, cancel: () => {} };
     });
@@ -363,7 +358,7 @@ export class LiveRoom {
   /** A genuine key is good here unless this meeting shut it out, or it was promoted in another run. */
   private keyValid(claims: ModeratorClaims | undefined): boolean {
     if (!claims || this.shutOut.has(claims.id)) return false;
-    return claims.grant === "owner" || claims.instance === this.instance;
+    return claims.grant !== "promoted" || claims.instance === this.instance;
   }
 
   /**

@@ -1,6 +1,7 @@
 /**
  * Moderator keys: signed credentials that make their holder a moderator of
- * one meeting, and nothing else.
+ * one meeting, and nothing else; and invitation keys, which let their holder into one
+ * reserved room as a participant (a video consultation's room, admission.ts).
  *
  * A key is made only for whoever created the meeting (`owner`, when the
  * meeting is created), for someone a moderator promoted (`promoted`, bound
@@ -13,17 +14,20 @@
  * HMAC-SHA256 under a key derived from the server secret. The server keeps
  * no list of keys: it checks the signature, the room, the expiry and, for a
  * promoted key, that the meeting it was made in is still running. Nothing in
- * a key names a person.
+ * a key names a person. An `invited` key (made only by the consultation hub, for the
+ * three people of a consultation with a third person) makes no one a moderator.
  */
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import type { RoomName } from "../protocol/messages.js";
 
 export type ModeratorGrant = "owner" | "promoted";
+/** What a key grants: moderation, or (`invited`) entry to a reserved room as a participant. */
+export type KeyGrant = ModeratorGrant | "invited";
 
 /** What a valid key says. */
 export interface ModeratorClaims {
   room: RoomName;
-  grant: ModeratorGrant;
+  grant: KeyGrant;
   /** The key's own random id: what a meeting shuts out on demotion or removal. */
   id: string;
   /** Until when the key is valid, ms since 1970. */
@@ -35,7 +39,7 @@ export interface ModeratorClaims {
 /** The payload as it travels, with short field names (the key sits in a link). */
 interface Payload {
   r: string;
-  g: "o" | "p";
+  g: "o" | "p" | "i";
   i: string;
   /** Expiry in Unix seconds: clients read it to forget a key in time. */
   e: number;
@@ -43,6 +47,7 @@ interface Payload {
 }
 
 const PREFIX = "m1";
+const GRANTS = { o: "owner", p: "promoted", i: "invited" } as const;
 
 export class ModeratorKeys {
   constructor(
@@ -64,6 +69,11 @@ export class ModeratorKeys {
     return this.issue({ r: room, g: "p", i: id, e: this.expiry(lifetimeMs), n: instance });
   }
 
+  /** A key that lets its holder into `room` as a participant (a consultation's room), for `lifetimeMs`. */
+  issueInvited(room: RoomName, lifetimeMs: number): string {
+    return this.issue({ r: room, g: "i", i: newKeyId(), e: this.expiry(lifetimeMs) });
+  }
+
   /**
    * The claims of a key that is genuine, for `room`, and not expired; undefined for anything
    * else (forged, another room's, expired, malformed). Whether a promoted key's run is still
@@ -82,7 +92,7 @@ export class ModeratorKeys {
     if (!payload || payload.r !== room || payload.e * 1000 <= this.now()) return undefined;
     return {
       room: payload.r,
-      grant: payload.g === "o" ? "owner" : "promoted",
+      grant: GRANTS[payload.g],
       id: payload.i,
       expiresAt: payload.e * 1000,
       ...(payload.n ? { instance: payload.n } : {}),
@@ -121,11 +131,11 @@ function parsePayload(text: string): Payload | undefined {
     const value = JSON.parse(Buffer.from(text, "base64url").toString("utf8")) as Partial<Payload>;
     const fine =
       typeof value.r === "string" &&
-      (value.g === "o" || value.g === "p") &&
+      (value.g === "o" || value.g === "p" || value.g === "i") &&
       typeof value.i === "string" &&
       typeof value.e === "number" &&
       (value.n === undefined || typeof value.n === "string") &&
-      (value.g === "o" || typeof value.n === "string");
+      (value.g !== "p" || typeof value.n === "string");
     return fine ? (value as Payload) : undefined;
   } catch {
     return undefined;

@@ -5,7 +5,7 @@
  * and nothing else. messages.ts adds these to the protocol's unions.
  */
 import { z } from "zod";
-import { ChatText, DisplayName, IceCandidate, IceServer, KeyId, PublicKey, Sealed, Sdp } from "./values.js";
+import { ChatText, DisplayName, IceCandidate, IceServer, KeyId, ModeratorKey, PublicKey, RoomName, Sealed, Sdp } from "./values.js";
 
 /** A waiting patient's id: random per wait, known only to the practice's staff. */
 export const PatientId = z.string().min(1).max(32).regex(/^[A-Za-z0-9_-]+$/);
@@ -74,6 +74,14 @@ export const consultationClientMessages = [
   z.object({ type: z.literal("consultTurnAway"), patient: PatientId }),
   /** Staff in a call put the patient back on hold: the call closes, the patient waits again at their old place. */
   z.object({ type: z.literal("consultHold") }),
+  // A third person (docs/consultation.md, "A third person"): the call moves to a media-server room and back.
+  /** Staff in a call invite a third person (an interpreter, a relative): answered by `consultInvitation`. */
+  z.object({ type: z.literal("consultInvite") }),
+  /**
+   * The third person joins the call with the invitation's token (from their link). Allowed without
+   * `join`. No name: they give it to the others in the room's `join`, as in any meeting.
+   */
+  z.object({ type: z.literal("consultGuest"), code: AppointmentCode }),
 ] as const;
 
 export const consultationServerMessages = [
@@ -100,6 +108,14 @@ export const consultationServerMessages = [
    * staff side dropped); a `consultWaiting` with their place follows.
    */
   z.object({ type: z.literal("consultHeld") }),
+  /** To staff: the invitation's token for the link (`/sprechstunde/gast#<token>`), valid until `expiresAt` and only during this call. */
+  z.object({ type: z.literal("consultInvitation"), token: AppointmentCode, expiresAt: z.number() }),
+  /**
+   * To the call's three people once the third arrives: join this media-server room with this
+   * invitation key (as a participant; end to end encrypted), then close the direct connection.
+   * When the third person leaves, staff and patient get a fresh `consultConnect`: back to direct.
+   */
+  z.object({ type: z.literal("consultRoom"), room: RoomName, key: ModeratorKey }),
 ] as const;
 
 /** Whether a client message belongs to the consultation (signaling.ts hands those to the consultation hub). */

@@ -52,6 +52,8 @@ export interface TreffServer {
 const KNOCK_BURST = 60;
 const KNOCKS_PER_SECOND = 1;
 /** A creator's moderator key is renewed on every entry; a promoted one dies with the meeting, or after a day. */
+/** How long the invitation key into a consultation's room works (for joining; staying needs none). */
+const CONSULTATION_ROOM_KEY_MS = 60 * 60 * 1000;
 const PROMOTED_KEY_LIFETIME_MS = 24 * 3600 * 1000;
 /** Wrong meeting passwords per meeting per minute, from all addresses together. */
 const ROOM_PASSWORD_ATTEMPTS = 30;
@@ -120,6 +122,8 @@ export async function startTreff(config: Config, log: Logger, options: { publicD
     sessionKey: deriveSecret(serverSecret, "consultation-sessions"),
     operatorName: config.operator.name,
     iceServers: () => iceServersFor(config),
+    // Long enough to join after a slow start; a dropped connection comes back with its resume token.
+    roomKey: (room) => moderatorKeys.issueInvited(room, CONSULTATION_ROOM_KEY_MS),
     log,
   });
   warnAboutConfiguration(config, log);

@@ -13,6 +13,7 @@ import { randomBytes } from "node:crypto";
 import { jwtVerify, type JWTVerifyOptions } from "jose";
 import { RoomName } from "../protocol/messages.js";
 import type { ModeratorKeys } from "../meeting/moderator-keys.js";
+import { CONSULTATION_ROOM_PREFIX, isConsultationRoom } from "../meeting/admission.js";
 import type { Config } from "./config.js";
 
 export type CreateResult =
@@ -43,6 +44,7 @@ export class MeetingCreator {
     else if (name === undefined || name === null || name === "") room = randomPart();
     else if (typeof name === "string" && CHOSEN_NAME.test(name)) room = `${name}-${randomPart()}`;
     else return { ok: false, status: 400, error: "a chosen name has 1–41 letters, digits, '-' or '_' (a random part is added)" };
+    if (isConsultationRoom(room)) return { ok: false, status: 400, error: `names beginning with '${CONSULTATION_ROOM_PREFIX}' are kept for video consultations` };
     const lifetimeMs = this.config.meetings.moderatorKeyDays * 24 * 3600 * 1000;
     return { ok: true, room, moderatorKey: this.keys.issueOwner(room, lifetimeMs) };
   }

@@ -16,30 +16,10 @@ import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { runStaffCommand } from "../../src/consultation/cli.js";
 import { newParticipant } from "../helpers/browser.js";
+import { connectedPairs } from "../helpers/consultation.js";
 import { SCREENSHOTS, useServerAndBrowser } from "../helpers/suite.js";
 import { waitUntil } from "../helpers/wait.js";
 import { seriousViolations } from "../helpers/axe.js";
-
-/** The selected candidate pair of the page's direct connection: both ends as address:port. */
-async function directPair(page: Page): Promise<{ local: string; remote: string; state: string } | undefined> {
-  return page.evaluate(async () => {
-    const list = (window as unknown as { __treffPeerConnections?: RTCPeerConnection[] }).__treffPeerConnections ?? [];
-    const pc = list.filter((p) => p.connectionState !== "closed").at(-1);
-    if (!pc) return undefined;
-    const stats = await pc.getStats();
-    let result: { local: string; remote: string; state: string } | undefined;
-    stats.forEach((r: { type: string; selectedCandidatePairId?: string }) => {
-      if (r.type !== "transport" || !r.selectedCandidatePairId) return;
-      const pair = stats.get(r.selectedCandidatePairId) as { localCandidateId: string; remoteCandidateId: string };
-      const end = (id: string) => {
-        const c = stats.get(id) as { address?: string; port?: number };
-        return `${c.address}:${c.port}`;
-      };
-      result = { local: end(pair.localCandidateId), remote: end(pair.remoteCandidateId), state: pc.connectionState };
-    });
-    return result;
-  });
-}
 
 /** Frames decoded from the page's direct connection's incoming video. */
 async function decodedFrames(page: Page): Promise<number> {
@@ -180,8 +160,8 @@ describe("video consultation", () => {
     await remoteVideoPlays(patient.page, "Video der Gegenseite");
     const before = { staff: await decodedFrames(staff.page), patient: await decodedFrames(patient.page) };
     await waitUntil("frames keep coming on both sides", async () => ({ staff: await decodedFrames(staff.page), patient: await decodedFrames(patient.page) }), (n) => n.staff > before.staff + 10 && n.patient > before.patient + 10);
-    const staffPair = await waitUntil("the staff side's selected pair", () => directPair(staff.page), (p) => p?.state === "connected");
-    const patientPair = await waitUntil("the patient side's selected pair", () => directPair(patient.page), (p) => p?.state === "connected");
+    const staffPair = await waitUntil("the staff side's selected pair", () => connectedPairs(staff.page).then((p) => p.at(-1)), Boolean);
+    const patientPair = await waitUntil("the patient side's selected pair", () => connectedPairs(patient.page).then((p) => p.at(-1)), Boolean);
     assert.equal(staffPair!.remote, patientPair!.local, "the staff browser's media goes to the patient's browser");
     assert.equal(patientPair!.remote, staffPair!.local, "the patient browser's media goes to the staff browser");
     assert.equal(server.registry.stats().rooms, 0, "no meeting (and so no Janus room) was used");

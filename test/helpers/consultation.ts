@@ -66,6 +66,27 @@ export async function waitingPatient(browser: Browser, link: string, options: Pa
   return patient;
 }
 
+/** The selected candidate pair of every connected peer connection of the page (both ends as address:port), oldest first. */
+export function connectedPairs(page: Page): Promise<{ local: string; remote: string }[]> {
+  return page.evaluate(async () => {
+    const list = (window as unknown as { __treffPeerConnections?: RTCPeerConnection[] }).__treffPeerConnections ?? [];
+    const pairs: { local: string; remote: string }[] = [];
+    for (const pc of list.filter((p) => p.connectionState === "connected")) {
+      const stats = await pc.getStats();
+      stats.forEach((r: { type: string; selectedCandidatePairId?: string }) => {
+        if (r.type !== "transport" || !r.selectedCandidatePairId) return;
+        const pair = stats.get(r.selectedCandidatePairId) as { localCandidateId: string; remoteCandidateId: string };
+        const end = (id: string) => {
+          const c = stats.get(id) as { address?: string; port?: number };
+          return `${c.address}:${c.port}`;
+        };
+        pairs.push({ local: end(pair.localCandidateId), remote: end(pair.remoteCandidateId) });
+      });
+    }
+    return pairs;
+  });
+}
+
 /** The consultation's strings in the page's language ("de…" locales: German). */
 export function catalogue(locale = "en-US"): typeof consultationEn {
   return locale.startsWith("de") ? consultationDe : consultationEn;

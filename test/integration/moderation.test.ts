@@ -14,7 +14,7 @@ import assert from "node:assert/strict";
 import { SignJWT } from "jose";
 import type { TreffServer } from "../../src/server/app.js";
 import { ownerKey } from "../helpers/moderator-keys.js";
-import { ModeratorKeys, deriveSecret, type ModeratorGrant } from "../../src/meeting/moderator-keys.js";
+import { ModeratorKeys, deriveSecret, type KeyGrant } from "../../src/meeting/moderator-keys.js";
 import { CloseCode, type Participant, type Role } from "../../src/protocol/messages.js";
 import { closeAllClients, TestClient } from "./client.js";
 import { publisherOffer } from "./sdp.js";
@@ -32,7 +32,7 @@ let tokenServer: TreffServer;
 const keyOf = (room: string) => ownerKey(SECRET, room);
 const keys = new ModeratorKeys(deriveSecret(Buffer.from(SECRET), "moderator-keys"));
 /** What kind of moderator key `key` is in `room` (undefined: none that works there). */
-const grantOf = (room: string, key: string | undefined): ModeratorGrant | undefined => keys.verify(room, key)?.grant;
+const grantOf = (room: string, key: string | undefined): KeyGrant | undefined => keys.verify(room, key)?.grant;
 /** Message types, without the pongs of barriers. */
 const typesOf = (messages: readonly { type: string }[]) => messages.map((m) => m.type).filter((t) => t !== "pong");
 

@@ -10,7 +10,7 @@ import type { TreffServer } from "../../src/server/app.js";
 import { ModeratorKeys, deriveSecret } from "../../src/meeting/moderator-keys.js";
 import { ownerKey } from "../helpers/moderator-keys.js";
 import { TestClient } from "./client.js";
-import { newRoom, signalingUrl, useSharedServer, waitUntilIdle } from "./server.js";
+import { newRoom, useSharedServer, waitUntilIdle, welcomedClient } from "./server.js";
 
 const SECRET = "a-test-secret-of-enough-length";
 const keys = new ModeratorKeys(deriveSecret(Buffer.from(SECRET), "moderator-keys"));
@@ -18,11 +18,7 @@ const keys = new ModeratorKeys(deriveSecret(Buffer.from(SECRET), "moderator-keys
 let server: TreffServer;
 useSharedServer((s) => (server = s), { meetings: { lobby: true }, secret: SECRET });
 
-async function connect(): Promise<TestClient> {
-  const client = await TestClient.connect(signalingUrl(server));
-  await client.next("welcome");
-  return client;
-}
+const connect = () => welcomedClient(server);
 
 async function createMeeting(name?: string): Promise<{ room: string; moderatorKey: string }> {
   const response = await fetch(`${server.url}/api/meetings`, {

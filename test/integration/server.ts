@@ -92,6 +92,13 @@ export function useServerBehindProxy(use: (server: TestServer) => void, override
   }, (config) => startTestServer({ logLevel: "warn", config }));
 }
 
+/** A signaling connection to `server` whose `welcome` has been read. */
+export async function welcomedClient(server: TreffServer): Promise<TestClient> {
+  const client = await TestClient.connect(signalingUrl(server));
+  await client.next("welcome");
+  return client;
+}
+
 /** A connection the server sees coming from `address` (set by the trusted proxy header); not yet welcomed. */
 export function connectFrom(server: TreffServer, address: string): Promise<TestClient> {
   return TestClient.connect(signalingUrl(server), { headers: { "x-forwarded-for": address } });

@@ -5,38 +5,19 @@
  */
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { Appointments } from "../../src/consultation/appointments.js";
-import { ConsultationHub, type ConsultationMessage } from "../../src/consultation/hub.js";
-import { KeyedBuckets } from "../../src/common/per-key.js";
-import type { QueueEntry, ServerMessage } from "../../src/protocol/messages.js";
+import type { QueueEntry } from "../../src/protocol/messages.js";
+import { T0, testHub } from "../helpers/consultation-hub.js";
 import { ArrivalWatch, queueTitle } from "../../src/client/consultation/queue-alerts.js";
 import { calendarFile, escapeText, foldLine, utcDateTime } from "../../src/client/consultation/ics.js";
 
-const T0 = Date.UTC(2026, 10, 28, 10, 0);
 
 describe("putting a patient back on hold", () => {
   function setUp() {
-    let now = T0;
-    const appointments = new Appointments();
-    const hub = new ConsultationHub({
-      appointments,
-      practiceName: () => "Praxis Muster",
-      iceServers: () => [],
-      staffOf: (cookie) => cookie,
-      codeAttempts: new KeyedBuckets(50, 1),
-      log: { debug() {}, info() {}, warn() {}, error() {} },
-      now: () => now,
-    });
-    const join = (cookie?: string) => {
-      const received: ServerMessage[] = [];
-      const connection = hub.connect({ send: (m) => received.push(m) }, "a1", cookie);
-      const last = <T extends ServerMessage["type"]>(type: T) => received.filter((m): m is Extract<ServerMessage, { type: T }> => m.type === type).at(-1);
-      return { received, last, send: (m: ConsultationMessage) => connection.handle(m) };
-    };
+    const { join, appointments, now, advance } = testHub();
     const wait = (label: string) => {
       const patient = join();
-      now += 60_000;
-      patient.send({ type: "consultWait", code: appointments.create({ label, startsAt: T0, minutes: 60 }, now)!.code, checked: true, e2ee: false });
+      advance(60_000);
+      patient.send({ type: "consultWait", code: appointments.create({ label, startsAt: T0, minutes: 60 }, now())!.code, checked: true, e2ee: false });
       return patient;
     };
     return { join, wait, appointments };

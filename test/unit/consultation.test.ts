@@ -154,6 +154,7 @@ describe("ConsultationHub", () => {
       appointments,
       practiceName: () => "Praxis Muster",
       iceServers: () => [{ urls: ["turn:turn.example.org"], username: "u", credential: "c" }],
+      roomKey: (room) => `key-for-${room}`,
       staffOf: (cookie) => (cookie === "staff-cookie" ? "staff1" : undefined),
       codeAttempts: new KeyedBuckets(5, 0.001),
       log: { debug() {}, info() {}, warn() {}, error() {} },

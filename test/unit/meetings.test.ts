@@ -86,6 +86,14 @@ describe("MeetingCreator.create (open)", () => {
     assert.equal(claims.grant, "owner");
   });
 
+  test("names a video consultation keeps for itself cannot be chosen, nor named by a token", async () => {
+    const refused = { ok: false, status: 400, error: "names beginning with 'consult-' are kept for video consultations" };
+    assert.deepEqual(await creator().create(undefined, "consult"), refused);
+    const header = `Bearer ${await jwt(CREATION_SECRET, (j) => j, "HS256", { room: "consult-abc" })}`;
+    assert.deepEqual(await openWithTokens().create(header, undefined), refused);
+    assert.equal((await creator().create(undefined, "consultation")).ok, true);
+  });
+
   for (const [what, name] of [
     ["a slash", "a/b"],
     ["42 characters", "x".repeat(42)],

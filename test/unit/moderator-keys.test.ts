@@ -31,6 +31,12 @@ describe("moderator keys", () => {
     assert.equal(claims?.instance, "run-1");
   });
 
+  test("an invitation key (a consultation's room) says so, and is worth nothing elsewhere", () => {
+    const key = keys.issueInvited("consult-abc", DAY_MS);
+    assert.deepEqual({ ...keys.verify("consult-abc", key), id: "…" }, { room: "consult-abc", grant: "invited", id: "…", expiresAt: now + DAY_MS });
+    assert.equal(keys.verify("consult-abd", key), undefined);
+  });
+
   test("a key is worth nothing for another room, after its expiry, or under another secret", () => {
     const key = keys.issueOwner("standup", DAY_MS);
     assert.equal(keys.verify("standup2", key), undefined);

@@ -85,6 +85,8 @@ describe("parseClientMessage: valid messages", () => {
     consultNotice: { type: "consultNotice", patient: "p1", text: "Wir sind gleich bei Ihnen" },
     consultTurnAway: { type: "consultTurnAway", patient: "p1" },
     consultHold: { type: "consultHold" },
+    consultInvite: { type: "consultInvite" },
+    consultGuest: { type: "consultGuest", code: "AbC_123-xyz" },
   };
 
   test("the samples cover every client message type", () => {
@@ -546,6 +548,8 @@ describe("ServerMessage schemas", () => {
     { type: "consultEnded" },
     { type: "consultNotice", text: "Wir sind gleich bei Ihnen" },
     { type: "consultHeld" },
+    { type: "consultInvitation", token: "AbC_123-xyz-0123456789", expiresAt: 1_800_000_000_000 },
+    { type: "consultRoom", room: "consult-AbC_123-xyz-0123456789", key: "m1.abc.def" },
     { type: "error", code: "appointment-invalid", message: "not valid", inReplyTo: "consultWait" },
   ];
 

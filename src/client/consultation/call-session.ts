@@ -3,14 +3,25 @@
  * other browser (call-encryption.ts), opens the direct connection, encrypting end to end when both
  * browsers can, and shows the call screen; signals go to the call; `consultEnded` or "end call"
  * closes it.
+ *
+ * A third person (`consultRoom`) moves the call to a media-server room (group-call.ts), make before
+ * break: the room is joined behind the direct call, which closes once the room's media plays. When
+ * the third person leaves, a fresh `consultConnect` builds the direct call behind the room, which is
+ * left once the direct call's video plays. Both screens sit in one frame, so neither move redraws
+ * the page.
  */
 import type { ServerMessageOf } from "../../protocol/messages.js";
 import { t } from "../i18n/index.js";
 import { canShareScreen } from "../meeting/screen-share.js";
 import type { SignalingClient } from "../signaling.js";
+import { h } from "../ui/dom.js";
 import { CallEncryption } from "./call-encryption.js";
 import { callView, type CallView } from "./call-view.js";
 import { DirectCall } from "./direct-call.js";
+import { GroupCall, videoPlays } from "./group-call.js";
+
+/** How long the connection being left keeps sending after this side moved: until the other side has moved too. */
+const OVERLAP_MS = 3_000;
 
 export class CallSession {
   private call: DirectCall | undefined;
@@ -21,21 +32,34 @@ export class CallSession {
   /** Signals and keys that arrive while the call is still being set up (camera opening, keys on their way): replayed in order. */
   private early: ServerMessageOf<"consultSignal">[] = [];
   private earlyKeys: ServerMessageOf<"consultKey">[] = [];
+  /** The call with a third person, while there is one. */
+  private group: GroupCall | undefined;
+  /** What is shown during a call: the direct call's screen or the room's, and for a moment both (one behind). */
+  private readonly frame = h("div", { class: "consult-frame" });
+  private local: MediaStream | undefined;
 
   constructor(
     private readonly signaling: SignalingClient,
     private readonly show: (screen: HTMLElement) => void,
+    /** The name this side has in a room with a third person. */
+    private readonly name: () => string,
   ) {
     signaling.on("consultSignal", (message) => (this.call ? this.call.signal(message) : this.early.push(message)));
     signaling.on("consultKey", (message) => (this.keys ? this.keys.receive(message) : this.earlyKeys.push(message)));
+    signaling.on("consultRoom", (message) => void this.toRoom(message));
+    signaling.on("consultInvitation", (message) => this.view?.showInvitation(`${location.origin}/sprechstunde/gast#${message.token}`, message.expiresAt));
   }
 
   get active(): boolean {
-    return this.keys !== undefined;
+    return this.keys !== undefined || this.group !== undefined;
   }
 
   begin(message: ServerMessageOf<"consultConnect">, local: MediaStream): void {
     this.closeCall();
+    this.local = local;
+    // Back from a room with a third person: the direct call is built behind it, with the room's switches.
+    const group = this.group;
+    if (group) for (const track of local.getTracks()) track.enabled = track.kind === "audio" ? group.devices.audio : group.devices.video;
     const send = this.signaling.send.bind(this.signaling);
     const other = message.other || t(message.offerer ? "cPatient" : "cThem");
     const keys = new CallEncryption(message.offerer, other, send, () => this.view?.encryptionChanged());
@@ -45,19 +69,33 @@ export class CallSession {
       hangUp: () => send({ type: "consultHangUp" }),
       toggleScreen: canShareScreen() ? () => this.toggleScreen() : undefined,
       encryption: () => this.keys,
+      // Staff invite a third person (the room needs end-to-end encryption, so only a call that has it).
+      invite: message.offerer ? () => send({ type: "consultInvite" }) : undefined,
     });
     this.view = view;
-    this.show(view.element);
+    if (group) {
+      view.silent(true);
+      view.element.classList.add("behind");
+      this.frame.append(view.element);
+    } else {
+      this.frame.replaceChildren(view.element);
+      this.show(this.frame);
+    }
     for (const early of this.earlyKeys.splice(0)) keys.receive(early);
     // The connection is made once both know whether the call encrypts: every frame must go through the transform, or none.
     void keys.ready.then(() => {
       if (this.keys !== keys) return; // ended meanwhile
-      this.call = new DirectCall(send, local, message.iceServers, message.offerer, {
-        remote: (camera, screen) => view.showRemote(camera, screen),
+      const call = new DirectCall(send, local, message.iceServers, message.offerer, {
+        remote: (camera, screen) => {
+          view.showRemote(camera, screen);
+          if (group) void this.backToDirect(group, view);
+        },
         chat: (frame) => void keys.openChat(frame).then((text) => text !== undefined && view.showChat(text, false)),
         screen: (sharing) => view.screenShared(sharing),
-        lost: () => send({ type: "consultHangUp" }),
+        // A direct connection closed for a room with a third person is not a lost call.
+        lost: () => this.call === call && !this.group && send({ type: "consultHangUp" }),
       }, keys.frames);
+      this.call = call;
       for (const signal of this.early.splice(0)) this.call.signal(signal);
       void this.call.start();
     });
@@ -67,6 +105,44 @@ export class CallSession {
     this.early = [];
     this.earlyKeys = [];
     this.closeCall();
+    this.group?.leave();
+    this.group = undefined;
+  }
+
+  /** A third person arrived: join the room behind the direct call; once its media plays, the direct call ends. */
+  private async toRoom(message: ServerMessageOf<"consultRoom">): Promise<void> {
+    this.group?.leave();
+    const hangUp = () => this.signaling.send({ type: "consultHangUp" });
+    const group = new GroupCall(message.room, message.key, { leave: hangUp, ended: hangUp });
+    this.group = group;
+    this.frame.append(group.element);
+    const tracks = this.local?.getTracks() ?? [];
+    const on = (kind: string) => tracks.some((track) => track.kind === kind && track.enabled && track.readyState === "live");
+    await group.start(this.name(), { audio: on("audio"), video: on("video") });
+    if (this.group !== group) return; // ended, or another room meanwhile
+    // The room shows now; the direct call (off the page: its sound and picture stop) still sends a
+    // moment longer, so that the other side keeps seeing us until their room plays too.
+    const [call, keys] = [this.call, this.keys];
+    this.call = this.keys = this.view = undefined;
+    this.stopScreen();
+    this.frame.replaceChildren(group.element);
+    group.show();
+    window.setTimeout(() => {
+      call?.close();
+      keys?.close();
+    }, OVERLAP_MS);
+  }
+
+  /** The direct call's video plays again: it shows, and the room is left. */
+  private async backToDirect(group: GroupCall, view: CallView): Promise<void> {
+    await videoPlays(view.element, "video.consult-remote", () => this.group === group);
+    if (this.group !== group) return;
+    this.group = undefined;
+    view.silent(false);
+    view.element.classList.remove("behind");
+    this.frame.replaceChildren(view.element);
+    // Off the page the room is silent; it still sends a moment longer (see toRoom).
+    window.setTimeout(() => group.leave(), OVERLAP_MS);
   }
 
   /** Starts sharing a screen (the browser asks which), or stops; resolves to whether one is shared now. */

@@ -2,7 +2,7 @@
  * The consultation's call screen: the other side's video large (or their shared screen, with
  * their camera small beside it), one's own picture small, the meetings' encryption line with
  * "Verify …" for the safety code, and the meeting screen's basic controls (microphone, camera,
- * screen sharing where the browser can share, chat, end call). Microphone and camera switch their
+ * screen sharing where the browser can share, chat, for staff "Add a person", end call). Microphone and camera switch their
  * tracks off and on (no renegotiation); chat goes over the data channel.
  */
 import { t } from "../i18n/index.js";
@@ -19,6 +19,8 @@ export interface CallActions {
   toggleScreen: (() => Promise<boolean>) | undefined;
   /** The call's encryption, once the call is set up. */
   encryption(): CallEncryption | undefined;
+  /** Staff: asks the server for a link for a third person (answered by `showInvitation`); undefined for the patient. */
+  invite: (() => void) | undefined;
 }
 
 export interface CallView {
@@ -30,6 +32,10 @@ export interface CallView {
   myScreenEnded(): void;
   /** The call's encryption changed (keys arrived, the other side was verified). */
   encryptionChanged(): void;
+  /** The link for a third person, and until when it works. */
+  showInvitation(link: string, expiresAt: number): void;
+  /** Mutes the other side (while this screen waits behind a room with a third person) or not. */
+  silent(on: boolean): void;
 }
 
 export function callView(local: MediaStream, otherName: string, actions: CallActions): CallView {
@@ -57,6 +63,8 @@ export function callView(local: MediaStream, otherName: string, actions: CallAct
     // person, with the reason ("Not end-to-end encrypted for everyone · Frau M.: not end-to-end encrypted").
     badge.update(mode === "off" ? "encrypting" : mode, mode === undefined ? new Map() : new Map([["other", keys!.peerState()]]), () => otherName);
     verify.hidden = mode !== "encrypting";
+    // A room with a third person admits only browsers that encrypt end to end: offered only when this call does.
+    if (invite) invite.element.hidden = mode !== "encrypting";
     verify.textContent = keys?.isVerified() ? t("cVerified", { name: otherName }) : t("verify", { name: otherName });
   };
 
@@ -114,10 +122,28 @@ export function callView(local: MediaStream, otherName: string, actions: CallAct
     if (!chatPanel.hidden) input.focus();
   });
   chatButton.show("chat", t("cChat"), t("cChat"));
+  // A third person (staff only): the link to send, in a panel like the chat's.
+  const inviteLink = h("input", { id: "consult-invite-link", readonly: true });
+  const inviteUntil = h("p", { class: "consult-invite-until" });
+  const invitePanel = h(
+    "section",
+    { class: "consult-chat consult-invite", "aria-label": t("cInviteTitle"), hidden: true },
+    h("p", {}, t("cInviteHint")),
+    h("label", { for: "consult-invite-link" }, t("cInviteLink")),
+    h("div", { class: "row" }, inviteLink, h("button", { type: "button", onclick: () => void navigator.clipboard?.writeText(inviteLink.value).catch(() => inviteLink.select()) }, t("cCopyLink"))),
+    inviteUntil,
+  );
+  const invite = actions.invite
+    ? controlButton("invite", () => {
+        invitePanel.hidden = !invitePanel.hidden;
+        if (!invitePanel.hidden) actions.invite!();
+      })
+    : undefined;
+  invite?.show("people", t("cInvite"), t("cInvite"));
   const leave = controlButton("leave", actions.hangUp);
   leave.show("leave", t("cLeaveCall"), t("cLeaveCall"));
 
-  const stage = h("div", { class: "consult-stage" }, remoteScreen, remote, self, status, h("div", { class: "consult-security" }, badge.element, verify), badge.alert, sharingNote, chatPanel);
+  const stage = h("div", { class: "consult-stage" }, remoteScreen, remote, self, status, h("div", { class: "consult-security" }, badge.element, verify), badge.alert, sharingNote, chatPanel, invitePanel);
   const element = h(
     "main",
     { class: "consult-call" },
@@ -129,6 +155,7 @@ export function callView(local: MediaStream, otherName: string, actions: CallAct
       trackToggle("video", "camOn", "camOff", "camera"),
       share?.element ?? null,
       chatButton.element,
+      invite?.element ?? null,
       leave.element,
     ),
     dialog.dialog,
@@ -153,6 +180,15 @@ export function callView(local: MediaStream, otherName: string, actions: CallAct
     },
     myScreenEnded: () => drawShare(false),
     encryptionChanged,
+    silent(on) {
+      remote.muted = on;
+    },
+    showInvitation(link, expiresAt) {
+      inviteLink.value = link;
+      inviteUntil.textContent = t("cInviteUntil", { time: new Date(expiresAt).toLocaleTimeString(document.documentElement.lang, { hour: "2-digit", minute: "2-digit", hourCycle: "h23" }) });
+      invitePanel.hidden = false;
+      inviteLink.select();
+    },
   };
   return view;
 }

@@ -1,5 +1,6 @@
 /** The video consultation's pages (docs/consultation.md): picks the screen from the address. */
 import { language } from "../i18n/index.js";
+import { guestPage } from "./guest-page.js";
 import { patientPage } from "./patient-page.js";
 import { enrolPage, staffPage } from "./staff-page.js";
 
@@ -13,4 +14,5 @@ function show(screen: HTMLElement): void {
 const path = location.pathname.replace(/\/$/, "");
 if (path === "/staff/enrol") enrolPage(show);
 else if (path === "/staff") void staffPage(show);
+else if (path === "/sprechstunde/gast") void guestPage(show);
 else void patientPage(show);

@@ -24,12 +24,13 @@ export async function patientPage(show: Show): Promise<void> {
   codeEntry(show, practice);
 }
 
-function terms(practice: string): HTMLElement {
+export function terms(practice: string): HTMLElement {
   return h(
     "section",
     { class: "consult-terms", "aria-labelledby": "terms-heading" },
     h("h2", { id: "terms-heading" }, t("cTermsTitle")),
     h("p", {}, t("cTerms", { practice })),
+    h("p", {}, t("cTermsThird")),
     h("p", {}, h("a", { href: `/privacy?lang=${language()}`, target: "_blank", rel: "noopener noreferrer" }, t("cPrivacy"))),
   );
 }
@@ -113,7 +114,7 @@ function waitInQueue(show: Show, practice: string, code: string, name: string, o
     open: () => done || signaling.send({ type: "consultWait", code, checked, e2ee: e2eeSupported(), ...(name ? { name } : {}) }),
     close: () => {},
   });
-  const calls = new CallSession(signaling, show);
+  const calls = new CallSession(signaling, show, () => name || t("cPatient"));
   const place = h("p", { role: "status", class: "consult-place" });
   const notice = h("p", { role: "alert", class: "consult-notice", hidden: true });
   const title = h("h1", {}, t("cWaitingTitle"));

@@ -101,11 +101,13 @@ class QueueScreen {
   ) {
     this.element = h("main", { class: "card consult consult-staff" });
     this.signaling = new SignalingClient({ open: () => this.signaling.send({ type: "consultStaff" }), close: () => {} });
-    this.calls = new CallSession(this.signaling, (screen) => show(this.withQueueStrip(screen)));
+    this.calls = new CallSession(this.signaling, (screen) => show(this.withQueueStrip(screen)), () => me.name);
     this.signaling.on("consultQueue", (message) => this.render(message.patients));
     this.signaling.on("consultConnect", (message) => {
       this.inCall = true;
-      void openLocalMedia().then(({ stream }) => {
+      // Back from a room with a third person: the same camera and microphone.
+      const local = this.local?.getTracks().some((track) => track.readyState === "live") ? this.local : undefined;
+      void (local ? Promise.resolve({ stream: local }) : openLocalMedia()).then(({ stream }) => {
         this.local = stream;
         this.calls.begin(message, stream);
       });

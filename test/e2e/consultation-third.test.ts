@@ -1,0 +1,158 @@
+/**
+ * A third person in a consultation, in real Chromium against the real server and Janus
+ * (docs/consultation.md, "A third person"): staff in a direct call send an interpreter a link; the
+ * interpreter consents and joins; the call moves to a media-server room (end to end encrypted, the
+ * direct connection closed, nobody's picture ever gone while it moves); when the interpreter
+ * leaves, staff and patient are back on a direct connection and the room is left.
+ */
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Page } from "playwright-core";
+import { newParticipant } from "../helpers/browser.js";
+import { connectedPairs } from "../helpers/consultation.js";
+import { SCREENSHOTS, useServerAndBrowser } from "../helpers/suite.js";
+import { waitUntil } from "../helpers/wait.js";
+import { seriousViolations } from "../helpers/axe.js";
+
+/** The two pages are connected to each other directly, and by nothing else. */
+async function directOnly(a: Page, b: Page): Promise<void> {
+  await waitUntil(
+    "a direct connection, and no other",
+    async () => [await connectedPairs(a), await connectedPairs(b)] as const,
+    ([pa, pb]) => pa.length === 1 && pb.length === 1 && pa[0]!.remote === pb[0]!.local && pb[0]!.remote === pa[0]!.local,
+  );
+}
+
+/** Remote videos of the meeting screen (not the page's own tile) that play, by the name on their tile. */
+async function playingTiles(page: Page): Promise<string[]> {
+  return page.locator(".consult-group:not(.behind) figure.tile:not([data-self])").evaluateAll((tiles) =>
+    tiles.filter((tile) => {
+      const video = tile.querySelector("video");
+      return video && video.videoWidth > 0 && video.currentTime > 0;
+    }).map((tile) => tile.querySelector(".name")?.textContent ?? ""),
+  );
+}
+
+/**
+ * Starts counting, every 50 ms, the moments in which the page shows no playing remote video at all
+ * (neither the direct call's nor a tile of the room): a picture gone during a move. Read with `blankMoments`.
+ */
+async function watchBlank(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const w = window as unknown as { __blank: number; __samples: number; __blankTimer: number };
+    w.__blank = 0;
+    w.__samples = 0;
+    w.__blankTimer = window.setInterval(() => {
+      const visible = [...document.querySelectorAll<HTMLVideoElement>("video.consult-remote, figure.tile:not([data-self]) video")].filter(
+        (video) => video.isConnected && !video.closest(".behind") && !video.closest("[hidden]"),
+      );
+      w.__samples++;
+      if (!visible.some((video) => video.videoWidth > 0 && video.readyState >= 2 && !video.paused)) {
+        w.__blank++;
+        console.log("BLANK", performance.now().toFixed(0), JSON.stringify([...document.querySelectorAll<HTMLVideoElement>("video")].map((v) => [v.className, v.videoWidth, v.readyState, v.paused, v.isConnected, !!v.closest(".behind"), !!v.closest("[hidden]"), !!v.closest(".consult-group")])));
+      }
+    }, 50);
+  });
+}
+const blankMoments = (page: Page) =>
+  page.evaluate(() => {
+    const w = window as unknown as { __blank: number; __blankTimer: number };
+    window.clearInterval(w.__blankTimer);
+    return w.__blank;
+  });
+
+describe("consultation: a third person", () => {
+  const suite = useServerAndBrowser({
+    logLevel: "warn",
+    config: { consultation: { dataDir: mkdtempSync(join(tmpdir(), "treff-cthird-")) }, operator: { name: "Praxis Dr. Muster", contact: "praxis@example.org" } },
+  });
+
+  test("an interpreter joins by link: the call moves to the media server and back without a gap", async () => {
+    const { server, browser } = suite;
+    const { account } = server.consultation.store.add("Dr. Muster");
+    const cookie = server.consultation.sessions.issue(account.id);
+    const created = await fetch(`${server.url}/api/consultation/appointments`, {
+      method: "POST",
+      headers: { "content-type": "application/json", cookie: `treff_staff=${cookie}` },
+      body: JSON.stringify({ label: "Frau M." }),
+    });
+    const { link } = (await created.json()) as { link: string };
+
+    const staff = await newParticipant(browser, { viewport: { width: 1280, height: 720 } });
+    await staff.context.addCookies([{ name: "treff_staff", value: cookie, url: server.url }]);
+    await staff.page.goto(`${server.url}/staff`);
+    staff.page.on("console", (m) => m.text().startsWith("BLANK") && console.log("staff", m.text()));
+    const patient = await newParticipant(browser, { locale: "de-DE", viewport: { width: 390, height: 844 } });
+    patient.page.on("console", (m) => m.text().startsWith("BLANK") && console.log("patient", m.text()));
+    await patient.page.goto(link.replace(/^https?:\/\/[^/]+/, server.url));
+    await patient.page.getByLabel("Ihr Name (freiwillig)").fill("Frau M.");
+    await patient.page.getByLabel(/Ich willige in eine Videosprechstunde ein/).check();
+    await patient.page.getByRole("button", { name: "Ins Wartezimmer" }).click();
+    await staff.page.getByRole("button", { name: "Call in Frau M." }).click();
+    const remotePlays = (page: Page) => waitUntil("the direct call's video plays", () => page.locator("video.consult-remote").evaluate((v: HTMLVideoElement) => v.videoWidth > 0 && v.currentTime > 0), Boolean);
+    await Promise.all([remotePlays(staff.page), remotePlays(patient.page)]);
+    await directOnly(staff.page, patient.page);
+
+    // Staff ask for a link: offered once the call encrypts end to end.
+    await staff.page.getByRole("button", { name: "Add a person" }).click();
+    const linkBox = staff.page.getByRole("textbox", { name: "Link for the third person" });
+    const invitation = await waitUntil("the invitation link", () => linkBox.inputValue(), (value) => /\/sprechstunde\/gast#[A-Za-z0-9_-]{22}$/.test(value));
+    await staff.page.getByText(/Works until \d\d:\d\d, and only during this call\./).waitFor();
+    await staff.page.screenshot({ path: `${SCREENSHOTS}/consultation-invite-desktop.png` });
+    await Promise.all([watchBlank(staff.page), watchBlank(patient.page)]);
+
+    // The interpreter (German, on a phone): terms, name, consent.
+    const guest = await newParticipant(browser, { locale: "de-DE", viewport: { width: 390, height: 844 } });
+    await guest.page.goto(invitation.replace(/^https?:\/\/[^/]+/, server.url));
+    await guest.page.getByRole("heading", { name: "An einer Videosprechstunde teilnehmen" }).waitFor();
+    assert.equal(new URL(guest.page.url()).hash, "", "the token leaves the address bar");
+    await guest.page.getByRole("button", { name: "Der Sprechstunde beitreten" }).click();
+    await guest.page.getByText("Bitte geben Sie Ihren Namen ein.").waitFor();
+    await guest.page.getByLabel("Ihr Name (die anderen sehen ihn)").fill("Frau K. (Dolmetscherin)");
+    await guest.page.getByLabel(/Ich willige ein, an dieser Videosprechstunde teilzunehmen/).check();
+    assert.deepEqual(await seriousViolations(guest.page), []);
+    await guest.page.screenshot({ path: `${SCREENSHOTS}/consultation-guest-phone.png` });
+    await guest.page.getByRole("button", { name: "Der Sprechstunde beitreten" }).click();
+
+    // All three see the other two playing in the room.
+    const sees = (page: Page, names: string[]) => waitUntil(`${names.join(" and ")} play`, () => playingTiles(page), (playing) => names.every((n) => playing.includes(n)));
+    await Promise.all([
+      sees(staff.page, ["Frau M.", "Frau K. (Dolmetscherin)"]),
+      sees(patient.page, ["Dr. Muster", "Frau K. (Dolmetscherin)"]),
+      sees(guest.page, ["Dr. Muster", "Frau M."]),
+    ]);
+    // The direct connection is closed: media go through Janus only (none of staff's open pairs ends at the patient).
+    await waitUntil("the direct call closed", async () => [await connectedPairs(staff.page), await connectedPairs(patient.page)] as const, ([s, p]) => {
+      const patientEnds = new Set(p.map((pair) => pair.local));
+      return s.length > 0 && p.length > 0 && s.every((pair) => !patientEnds.has(pair.remote));
+    });
+    assert.equal(await staff.page.locator("video.consult-remote").count(), 0, "the direct call's screen is gone");
+    // End to end encrypted, as in a meeting.
+    await staff.page.getByText("End-to-end encrypted").first().waitFor();
+    await staff.page.screenshot({ path: `${SCREENSHOTS}/consultation-three-desktop.png` });
+    await patient.page.screenshot({ path: `${SCREENSHOTS}/consultation-three-phone.png` });
+
+    // The interpreter leaves: staff and patient are back on a direct connection; the room is left.
+    await guest.page.getByRole("button", { name: "Besprechung verlassen" }).click();
+    await guest.page.getByRole("heading", { name: "Sie haben die Sprechstunde verlassen" }).waitFor();
+    await Promise.all([remotePlays(staff.page), remotePlays(patient.page)]);
+    await directOnly(staff.page, patient.page);
+    await waitUntil("the room is left", () => staff.page.locator(".consult-group").count(), (n) => n === 0);
+    assert.equal(await blankMoments(staff.page), 0, "staff always saw the other side");
+    assert.equal(await blankMoments(patient.page), 0, "the patient always saw the other side");
+
+    // The used link still works while the call runs (an interpreter whose page closed comes back)…
+    // …but not once the consultation is over.
+    await staff.page.getByRole("button", { name: "End call" }).click();
+    await patient.page.getByRole("heading", { name: "Ihre Sprechstunde ist beendet" }).waitFor();
+    const late = await newParticipant(browser, { viewport: { width: 390, height: 844 } });
+    await late.page.goto(invitation.replace(/^https?:\/\/[^/]+/, server.url));
+    await late.page.getByLabel("Your name (the others see it)").fill("Herr L.");
+    await late.page.getByLabel(/I agree to take part in this video consultation/).check();
+    await late.page.getByRole("button", { name: "Join the consultation" }).click();
+    await late.page.getByText(/This invitation cannot be used: this invitation is not valid/).waitFor();
+  });
+});
