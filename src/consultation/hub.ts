@@ -186,6 +186,8 @@ export class ConsultationHub {
   /** Staff in a call get an invitation link's token for a third person. */
   private invite(staff: Peer): void {
     if (!staff.staffId || !this.staff.has(staff) || !staff.call) throw new Refusal("out-of-order", "invite a third person during a call");
+    // The room admits only browsers that encrypt end to end: the patient's said in the queue whether it can.
+    if (!staff.call.waiting?.e2ee) throw new Refusal("e2ee-required", "the patient's browser cannot encrypt end to end, which a call with a third person needs");
     const group = (staff.group ??= { staff, patient: staff.call });
     staff.call.group = group;
     const invitation = this.invitations.create(group, this.now());

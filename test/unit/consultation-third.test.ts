@@ -47,7 +47,7 @@ describe("the hub: a third person", () => {
       staff.send({ type: "consultInvite" });
       return { staff, patient, token: staff.last("consultInvitation")!.token };
     };
-    return { join, call, advance };
+    return { join, call, advance, appointments, now };
   }
   const refusal = (link: { last: (type: "error") => ServerMessage | undefined }) => link.last("error") as Extract<ServerMessage, { type: "error" }> | undefined;
 
@@ -119,7 +119,7 @@ describe("the hub: a third person", () => {
   });
 
   test("who may do what: only staff in a call invite; a third person cannot signal, invite or wait", () => {
-    const { join, call } = setUp();
+    const { join, call, appointments, now } = setUp();
     const { staff, patient, token } = call();
     patient.send({ type: "consultInvite" });
     assert.equal(refusal(patient)?.code, "out-of-order");
@@ -145,6 +145,15 @@ describe("the hub: a third person", () => {
       assert.ok(refusal(guest), message.type);
     }
     assert.deepEqual([staff.received.length, patient.received.length], before, "nothing reached the others");
+    // A patient whose browser cannot encrypt end to end could not enter the room: no invitation.
+    const other = join("ben");
+    other.send({ type: "consultStaff" });
+    const plain = join();
+    plain.send({ type: "consultWait", code: appointments.create({ label: "Herr K.", startsAt: T0, minutes: 60 }, now())!.code, checked: true, e2ee: false });
+    other.send({ type: "consultCall", patient: other.last("consultQueue")!.patients.at(-1)!.id });
+    other.send({ type: "consultInvite" });
+    assert.equal(refusal(other)?.code, "e2ee-required");
+    assert.equal(other.last("consultInvitation"), undefined);
     const wrong = join();
     wrong.send({ type: "consultGuest", code: "not-a-token" });
     assert.match(refusal(wrong)!.message, /not valid/);
