@@ -23,8 +23,8 @@ import { enrolledStaff, newAppointment, waitingPatient } from "../test/helpers/c
 import { startTestServer, type TestServer } from "../test/helpers/server.js";
 import { waitUntil } from "../test/helpers/wait.js";
 import { TREFF_VIDEOS } from "./join-timing.js";
-import { joinTreff, prepareToJoin, roomUrl } from "./meeting-pages.js";
-import { machineDescription, percentile, replaceSection } from "./report.js";
+import { clickInPage, joinTreff, prepareToJoin, roomUrl } from "./meeting-pages.js";
+import { attempt, formatMs, machineDescription, percentile, replaceSection } from "./report.js";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 10);
 const VIEWPORT = { width: 640, height: 400 };
@@ -100,17 +100,6 @@ function watchPlaying(page: Page, selector: string): Promise<void> {
 const playingAt = (page: Page) =>
   waitUntil("a remote video to play", () => page.evaluate(() => (window as unknown as { __playingAt?: number }).__playingAt), (at) => at !== undefined, RUN_TIMEOUT_MS, 20) as Promise<number>;
 
-/** Clicks the button with this accessible label (or text) inside the page; when, on the shared clock. */
-function clickInPage(page: Page, name: string): Promise<number> {
-  return page.evaluate((name) => {
-    const button = [...document.querySelectorAll("button")].find((b) => b.getAttribute("aria-label") === name || b.textContent?.trim() === name);
-    if (!button) throw new Error(`no button "${name}"`);
-    const at = performance.timeOrigin + performance.now();
-    button.click();
-    return at;
-  }, name);
-}
-
 /** Both sides watch, one clicks; the run's times. */
 async function timed(clicker: Page, other: Page, selector: string, button: string): Promise<Run> {
   await Promise.all([watchPlaying(clicker, selector), watchPlaying(other, selector)]);
@@ -163,17 +152,8 @@ async function meetingRun(server: TestServer, firstBrowser: Browser, joinerBrows
   }
 }
 
-/** A run that fails is a result too (a loaded machine): it counts as the slowest. */
-async function attempt(what: string, run: () => Promise<Run>): Promise<Run> {
-  try {
-    return await run();
-  } catch (error) {
-    console.warn(`${what}: failed: ${(error as Error).message.split("\n")[0]}`);
-    return FAILED;
-  }
-}
 
-const ms = (value: number) => (Number.isFinite(value) ? value.toFixed(0) : "failed");
+const ms = formatMs;
 const p = (runs: Run[], key: "both" | "clicker" | "other", q: number) => percentile(runs.map((r) => r[key]), q);
 
 async function main(): Promise<void> {
@@ -188,13 +168,13 @@ async function main(): Promise<void> {
   try {
     const staff = await enrolledStaff(staffBrowser, server, dataDir, "Bench", { viewport: VIEWPORT, prepare: (p) => p.context.addInitScript(instrumentConsultation) });
     // One of each first, not counted: the first camera and the first connection of each browser.
-    await attempt("warm-up consultation", () => consultationRun(staff.page, patientBrowser, -1));
-    await attempt("warm-up meeting", () => meetingRun(server, patientBrowser, staffBrowser, -1));
+    await attempt("warm-up consultation", () => consultationRun(staff.page, patientBrowser, -1), FAILED);
+    await attempt("warm-up meeting", () => meetingRun(server, patientBrowser, staffBrowser, -1), FAILED);
     for (let run = 0; run < RUNS; run++) {
       const order = run % 2 === 0 ? ["consultation", "meeting"] : ["meeting", "consultation"];
       for (const kind of order) {
-        if (kind === "consultation") consultation.push(await attempt(`consultation ${run + 1}`, () => consultationRun(staff.page, patientBrowser, run)));
-        else meeting.push(await attempt(`meeting ${run + 1}`, () => meetingRun(server, patientBrowser, staffBrowser, run)));
+        if (kind === "consultation") consultation.push(await attempt(`consultation ${run + 1}`, () => consultationRun(staff.page, patientBrowser, run), FAILED));
+        else meeting.push(await attempt(`meeting ${run + 1}`, () => meetingRun(server, patientBrowser, staffBrowser, run), FAILED));
       }
       console.log(`run ${run + 1}/${RUNS}: consultation ${ms(consultation.at(-1)!.both)} ms, meeting ${ms(meeting.at(-1)!.both)} ms`);
     }

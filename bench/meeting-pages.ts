@@ -42,6 +42,17 @@ export async function prepareToJoin(page: Page, kind: ServerKind, name: string):
   await waitUntil("the own preview", () => page.locator(preview).first().evaluate((v: HTMLVideoElement) => v.videoWidth), (w) => w > 0, 15_000);
 }
 
+/** Clicks the button with this accessible label (or text) inside the page; when, on the shared clock (performance.timeOrigin + now). */
+export function clickInPage(page: Page, name: string): Promise<number> {
+  return page.evaluate((name) => {
+    const button = [...document.querySelectorAll("button")].find((b) => b.getAttribute("aria-label") === name || b.textContent?.trim() === name);
+    if (!button) throw new Error(`no button "${name}"`);
+    const at = performance.timeOrigin + performance.now();
+    button.click();
+    return at;
+  }, name);
+}
+
 export async function clickJoin(page: Page): Promise<void> {
   await page.getByRole("button", { name: "Join", exact: true }).click();
 }

@@ -47,3 +47,16 @@ export function replaceSection(document: string, name: string, body: string): st
   if (from >= 0 && to > from) return document.slice(0, from) + block + document.slice(to + end.length);
   return `${document.trimEnd()}\n\n${block}\n`;
 }
+
+/** A run that fails is a result too (a loaded machine): it is reported, and `failed` (the slowest) stands in for it. */
+export async function attempt<T>(what: string, run: () => Promise<T>, failed: T): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    console.warn(`${what}: failed: ${(error as Error).message.split("\n")[0]}`);
+    return failed;
+  }
+}
+
+/** Milliseconds as a table shows them: whole numbers, "failed" for a run that did not finish. */
+export const formatMs = (value: number | undefined) => (value !== undefined && Number.isFinite(value) ? value.toFixed(0) : "failed");

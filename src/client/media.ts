@@ -54,6 +54,12 @@ export class LocalMedia {
    */
   onNoiseChanged: ((msPerSecond: number | undefined) => void) | undefined;
 
+  /**
+   * Where tracks come from: the browser's capture. A page that holds open tracks already (the
+   * consultation's direct call, moving to a room with a third person) hands over copies instead.
+   */
+  capture = (kind: "audio" | "video", constraints: MediaTrackConstraints): Promise<MediaStream> => navigator.mediaDevices.getUserMedia({ [kind]: constraints });
+
   /** The camera device in use (the effect's track has none of its own). */
   get cameraDeviceId(): string | undefined {
     return this.camera?.getSettings().deviceId;
@@ -131,7 +137,7 @@ export class LocalMedia {
     };
     try {
       if (!navigator.mediaDevices) throw Object.assign(new Error("no media devices"), { name: "NotFoundError" });
-      const stream = await navigator.mediaDevices.getUserMedia({ [kind]: constraints });
+      const stream = await this.capture(kind, constraints);
       this.release(kind);
       // Only the kind just opened changes: opening the camera leaves the microphone as it is.
       const microphone = stream.getAudioTracks()[0];

@@ -83,6 +83,14 @@ describe("consultation: a third person", () => {
 
     const staff = await newParticipant(browser, { viewport: { width: 1280, height: 720 } });
     await staff.context.addCookies([{ name: "treff_staff", value: cookie, url: server.url }]);
+    // Test-only instrumentation: how often the page opens a camera or microphone.
+    await staff.context.addInitScript(() => {
+      const w = window as unknown as { __captures: number };
+      w.__captures = 0;
+      const original = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+      navigator.mediaDevices.getUserMedia = (constraints) => (w.__captures++, original(constraints));
+    });
+    const captures = () => staff.page.evaluate(() => (window as unknown as { __captures: number }).__captures);
     await staff.page.goto(`${server.url}/staff`);
     staff.page.on("console", (m) => m.text().startsWith("BLANK") && console.log("staff", m.text()));
     const patient = await newParticipant(browser, { locale: "de-DE", viewport: { width: 390, height: 844 } });
@@ -103,6 +111,7 @@ describe("consultation: a third person", () => {
     await staff.page.getByText(/Works until \d\d:\d\d, and only during this call\./).waitFor();
     await staff.page.screenshot({ path: `${SCREENSHOTS}/consultation-invite-desktop.png` });
     await Promise.all([watchBlank(staff.page), watchBlank(patient.page)]);
+    const capturesBefore = await captures();
 
     // The interpreter (German, on a phone): terms, name, consent.
     const guest = await newParticipant(browser, { locale: "de-DE", viewport: { width: 390, height: 844 } });
@@ -113,6 +122,8 @@ describe("consultation: a third person", () => {
     await guest.page.getByText("Bitte geben Sie Ihren Namen ein.").waitFor();
     await guest.page.getByLabel("Ihr Name (die anderen sehen ihn)").fill("Frau K. (Dolmetscherin)");
     await guest.page.getByLabel(/Ich willige ein, an dieser Videosprechstunde teilzunehmen/).check();
+    await guest.page.getByRole("button", { name: "Kamera und Mikrofon testen" }).click();
+    await guest.page.getByText("Kamera und Mikrofon funktionieren.").waitFor();
     assert.deepEqual(await seriousViolations(guest.page), []);
     await guest.page.screenshot({ path: `${SCREENSHOTS}/consultation-guest-phone.png` });
     await guest.page.getByRole("button", { name: "Der Sprechstunde beitreten" }).click();
@@ -130,6 +141,7 @@ describe("consultation: a third person", () => {
       return s.length > 0 && p.length > 0 && s.every((pair) => !patientEnds.has(pair.remote));
     });
     assert.equal(await staff.page.locator("video.consult-remote").count(), 0, "the direct call's screen is gone");
+    assert.equal(await captures(), capturesBefore, "the room got copies of the open camera and microphone: no second capture");
     // End to end encrypted, as in a meeting.
     await staff.page.getByText("End-to-end encrypted").first().waitFor();
     await staff.page.screenshot({ path: `${SCREENSHOTS}/consultation-three-desktop.png` });

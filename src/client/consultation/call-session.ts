@@ -118,12 +118,14 @@ export class CallSession {
     this.frame.append(group.element);
     const tracks = this.local?.getTracks() ?? [];
     const on = (kind: string) => tracks.some((track) => track.kind === kind && track.enabled && track.readyState === "live");
-    await group.start(this.name(), { audio: on("audio"), video: on("video") });
+    await group.start(this.name(), { audio: on("audio"), video: on("video") }, this.local);
     if (this.group !== group) return; // ended, or another room meanwhile
     // The room shows now; the direct call (off the page: its sound and picture stop) still sends a
     // moment longer, so that the other side keeps seeing us until their room plays too.
     const [call, keys] = [this.call, this.keys];
     this.call = this.keys = this.view = undefined;
+    this.early = [];
+    this.earlyKeys = [];
     this.stopScreen();
     this.frame.replaceChildren(group.element);
     group.show();

@@ -12,7 +12,6 @@ import type { RoomName } from "../../protocol/messages.js";
 import { NO_EFFECT } from "../effects/video-effect.js";
 import { LocalMedia } from "../media.js";
 import { Meeting } from "../meeting/meeting.js";
-import { rememberedNoiseSuppression } from "../storage.js";
 import { h } from "../ui/dom.js";
 import { MeetingScreen } from "../ui/meeting-view.js";
 
@@ -44,15 +43,22 @@ export class GroupCall {
   }
 
   /**
-   * Joins with microphone and camera as they were in the direct call; resolves once someone
-   * else's video plays in the room (true), or after PATIENCE_MS or leaving (false).
+   * Joins with microphone and camera as they were in the direct call (copies of `local`'s tracks,
+   * so no second capture starts; opened here if there are none); resolves once someone else's
+   * video plays in the room (true), or after PATIENCE_MS or leaving (false).
    */
-  async start(name: string, devices: { audio: boolean; video: boolean }): Promise<boolean> {
+  async start(name: string, devices: { audio: boolean; video: boolean }, local?: MediaStream): Promise<boolean> {
     this.meeting.connect();
     this.media.audioOn = devices.audio;
     this.media.videoOn = devices.video;
+    // As in the direct call: the camera's picture and the microphone's sound as they are.
     this.media.videoEffect = NO_EFFECT;
-    this.media.noiseSuppression = rememberedNoiseSuppression() ?? true;
+    this.media.noiseSuppression = false;
+    const capture = this.media.capture;
+    this.media.capture = (kind, constraints) => {
+      const open = (kind === "audio" ? local?.getAudioTracks() : local?.getVideoTracks())?.find((track) => track.readyState === "live");
+      return open ? Promise.resolve(new MediaStream([open.clone()])) : capture(kind, constraints);
+    };
     await this.media.open();
     if (this.closed) return false;
     this.meeting.prepare();

@@ -10,6 +10,7 @@ import { SignalingClient } from "../signaling.js";
 import { e2eeSupported } from "../e2ee/session.js";
 import { h } from "../ui/dom.js";
 import { languageSwitch } from "../ui/language-switch.js";
+import { openLocalMedia } from "./call-session.js";
 import { GroupCall } from "./group-call.js";
 import { terms } from "./patient-page.js";
 
@@ -28,6 +29,20 @@ function card(show: Show, practice: string, title: string, ...body: (HTMLElement
 }
 
 function consentForm(show: Show, practice: string, token: string, problem = ""): void {
+  // The device check, as on the patient's page: the camera opened here is the one the room gets.
+  let local: MediaStream | undefined;
+  const preview = h("video", { autoplay: true, playsinline: true, class: "preview mirrored", "aria-hidden": "true", hidden: true });
+  preview.muted = true;
+  const deviceStatus = h("p", { role: "status" });
+  const check = h("button", { type: "button" }, t("cCheckDevices"));
+  check.onclick = async () => {
+    for (const track of local?.getTracks() ?? []) track.stop();
+    const opened = await openLocalMedia();
+    local = opened.stream;
+    preview.srcObject = local;
+    preview.hidden = local.getVideoTracks().length === 0;
+    deviceStatus.textContent = t(opened.ok ? "cDevicesOk" : "cDevicesFailed");
+  };
   const alert = h("p", { role: "alert", class: "error" }, problem);
   const nameInput = h("input", { id: "guest-name", autocomplete: "name", maxlength: 64, required: true, oninput: () => (alert.textContent = "") });
   const consent = h("input", { id: "guest-consent", type: "checkbox", onchange: () => (alert.textContent = "") });
@@ -37,7 +52,7 @@ function consentForm(show: Show, practice: string, token: string, problem = ""):
     const name = nameInput.value.trim();
     if (!name) return void (alert.textContent = t("cGuestNameNeeded"));
     if (!consent.checked) return void (alert.textContent = t("cConsentNeeded"));
-    takePart(show, practice, token, name);
+    takePart(show, practice, token, name, local);
   };
   show(
     h(
@@ -50,6 +65,7 @@ function consentForm(show: Show, practice: string, token: string, problem = ""):
       canEncrypt ? null : h("p", { role: "alert", class: "error" }, t("cGuestNoE2ee")),
       terms(practice),
       h("div", { class: "consult-field" }, h("label", { for: "guest-name" }, t("cGuestName")), nameInput),
+      h("div", { class: "consult-field" }, check, deviceStatus, preview),
       h("div", { class: "row consult-consent" }, consent, h("label", { for: "guest-consent" }, t("cGuestConsent"))),
       join,
       alert,
@@ -57,7 +73,7 @@ function consentForm(show: Show, practice: string, token: string, problem = ""):
   );
 }
 
-function takePart(show: Show, practice: string, token: string, name: string): void {
+function takePart(show: Show, practice: string, token: string, name: string, local: MediaStream | undefined): void {
   let group: GroupCall | undefined;
   let over = false;
   const signaling: SignalingClient = new SignalingClient({
@@ -67,6 +83,7 @@ function takePart(show: Show, practice: string, token: string, name: string): vo
   });
   const finish = (title: string) => {
     over = true;
+    for (const track of local?.getTracks() ?? []) track.stop();
     group?.leave();
     group = undefined;
     signaling.stop();
@@ -82,13 +99,14 @@ function takePart(show: Show, practice: string, token: string, name: string): vo
     group = new GroupCall(message.room, message.key, { leave, ended: leave });
     show(group.element);
     group.show();
-    void group.start(name, { audio: true, video: true });
+    void group.start(name, { audio: true, video: true }, local);
   });
   signaling.on("consultEnded", () => finish(t("cEndedTitle")));
   signaling.on("error", (message) => {
     if (message.inReplyTo !== "consultGuest") return;
     over = true;
     signaling.stop();
+    for (const track of local?.getTracks() ?? []) track.stop();
     consentForm(show, practice, token, t("cGuestInvalid", { reason: message.message }));
   });
   signaling.connect();
