@@ -11,9 +11,9 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
-import { newParticipant } from "../helpers/browser.js";
+import { newParticipant, type ParticipantPage } from "../helpers/browser.js";
 import { connectedPairs } from "../helpers/consultation.js";
-import { SCREENSHOTS, useServerAndBrowser } from "../helpers/suite.js";
+import { SCREENSHOTS, useServerAndBrowser, type ServerAndBrowser } from "../helpers/suite.js";
 import { waitUntil } from "../helpers/wait.js";
 import { seriousViolations } from "../helpers/axe.js";
 
@@ -64,6 +64,63 @@ const blankMoments = (page: Page) =>
     return w.__blank;
   });
 
+/** The direct call's remote video plays. */
+const remotePlays = (page: Page) => waitUntil("the direct call's video plays", () => page.locator("video.consult-remote").evaluate((v: HTMLVideoElement) => v.videoWidth > 0 && v.currentTime > 0), Boolean);
+
+/**
+ * A staff member `staffName` (desktop, English) has called in a patient (German phone) who typed `name`; both
+ * see each other over a direct connection. `blockRooms`: every page's second signaling connection
+ * (the room's) is answered by nothing, as if the media server did not answer.
+ */
+async function directCall(suite: ServerAndBrowser, staffName: string, name: string, options: { blockRooms?: boolean } = {}) {
+  const { server, browser } = suite;
+  const { account } = server.consultation.store.add(staffName);
+  const cookie = server.consultation.sessions.issue(account.id);
+  const created = await fetch(`${server.url}/api/consultation/appointments`, {
+    method: "POST",
+    headers: { "content-type": "application/json", cookie: `treff_staff=${cookie}` },
+    body: JSON.stringify({ label: name }),
+  });
+  const { link } = (await created.json()) as { link: string };
+
+  const staff = await newParticipant(browser, { viewport: { width: 1280, height: 720 } });
+  await staff.context.addCookies([{ name: "treff_staff", value: cookie, url: server.url }]);
+  // Test-only instrumentation: how often the page opens a camera or microphone.
+  await staff.context.addInitScript(() => {
+    const w = window as unknown as { __captures: number };
+    w.__captures = 0;
+    const original = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+    navigator.mediaDevices.getUserMedia = (constraints) => (w.__captures++, original(constraints));
+  });
+  const patient = await newParticipant(browser, { locale: "de-DE", viewport: { width: 390, height: 844 } });
+  if (options.blockRooms) for (const p of [staff, patient]) await blockRoomConnections(p);
+  for (const [who, p] of [["staff", staff], ["patient", patient]] as const) p.page.on("console", (m) => m.text().startsWith("BLANK") && console.log(who, m.text()));
+  await staff.page.goto(`${server.url}/staff`);
+  await patient.page.goto(link.replace(/^https?:\/\/[^/]+/, server.url));
+  await patient.page.getByLabel("Ihr Name (freiwillig)").fill(name);
+  await patient.page.getByLabel(/Ich willige in eine Videosprechstunde ein/).check();
+  await patient.page.getByRole("button", { name: "Ins Wartezimmer" }).click();
+  await staff.page.getByRole("button", { name: `Call in ${name}` }).click();
+  await Promise.all([remotePlays(staff.page), remotePlays(patient.page)]);
+  await directOnly(staff.page, patient.page);
+  return { staff, patient };
+}
+
+/** The page's first signaling connection reaches the server; any later one (a room's) gets no answer at all. */
+async function blockRoomConnections(p: ParticipantPage): Promise<void> {
+  let connections = 0;
+  await p.context.routeWebSocket(/\/ws$/, (ws) => {
+    if (++connections === 1) ws.connectToServer();
+  });
+}
+
+/** Staff ask for a link for a third person; the link. */
+async function invitationLink(staff: Page): Promise<string> {
+  await staff.getByRole("button", { name: "Add a person" }).click();
+  const linkBox = staff.getByRole("textbox", { name: "Link for the third person" });
+  return waitUntil("the invitation link", () => linkBox.inputValue(), (value) => /\/sprechstunde\/gast#[A-Za-z0-9_-]{22}$/.test(value));
+}
+
 describe("consultation: a third person", () => {
   const suite = useServerAndBrowser({
     logLevel: "warn",
@@ -72,42 +129,11 @@ describe("consultation: a third person", () => {
 
   test("an interpreter joins by link: the call moves to the media server and back without a gap", async () => {
     const { server, browser } = suite;
-    const { account } = server.consultation.store.add("Dr. Muster");
-    const cookie = server.consultation.sessions.issue(account.id);
-    const created = await fetch(`${server.url}/api/consultation/appointments`, {
-      method: "POST",
-      headers: { "content-type": "application/json", cookie: `treff_staff=${cookie}` },
-      body: JSON.stringify({ label: "Frau M." }),
-    });
-    const { link } = (await created.json()) as { link: string };
-
-    const staff = await newParticipant(browser, { viewport: { width: 1280, height: 720 } });
-    await staff.context.addCookies([{ name: "treff_staff", value: cookie, url: server.url }]);
-    // Test-only instrumentation: how often the page opens a camera or microphone.
-    await staff.context.addInitScript(() => {
-      const w = window as unknown as { __captures: number };
-      w.__captures = 0;
-      const original = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
-      navigator.mediaDevices.getUserMedia = (constraints) => (w.__captures++, original(constraints));
-    });
+    const { staff, patient } = await directCall(suite, "Dr. Muster", "Frau M.");
     const captures = () => staff.page.evaluate(() => (window as unknown as { __captures: number }).__captures);
-    await staff.page.goto(`${server.url}/staff`);
-    staff.page.on("console", (m) => m.text().startsWith("BLANK") && console.log("staff", m.text()));
-    const patient = await newParticipant(browser, { locale: "de-DE", viewport: { width: 390, height: 844 } });
-    patient.page.on("console", (m) => m.text().startsWith("BLANK") && console.log("patient", m.text()));
-    await patient.page.goto(link.replace(/^https?:\/\/[^/]+/, server.url));
-    await patient.page.getByLabel("Ihr Name (freiwillig)").fill("Frau M.");
-    await patient.page.getByLabel(/Ich willige in eine Videosprechstunde ein/).check();
-    await patient.page.getByRole("button", { name: "Ins Wartezimmer" }).click();
-    await staff.page.getByRole("button", { name: "Call in Frau M." }).click();
-    const remotePlays = (page: Page) => waitUntil("the direct call's video plays", () => page.locator("video.consult-remote").evaluate((v: HTMLVideoElement) => v.videoWidth > 0 && v.currentTime > 0), Boolean);
-    await Promise.all([remotePlays(staff.page), remotePlays(patient.page)]);
-    await directOnly(staff.page, patient.page);
 
     // Staff ask for a link: offered once the call encrypts end to end.
-    await staff.page.getByRole("button", { name: "Add a person" }).click();
-    const linkBox = staff.page.getByRole("textbox", { name: "Link for the third person" });
-    const invitation = await waitUntil("the invitation link", () => linkBox.inputValue(), (value) => /\/sprechstunde\/gast#[A-Za-z0-9_-]{22}$/.test(value));
+    const invitation = await invitationLink(staff.page);
     await staff.page.getByText(/Works until \d\d:\d\d, and only during this call\./).waitFor();
     await staff.page.screenshot({ path: `${SCREENSHOTS}/consultation-invite-desktop.png` });
     await Promise.all([watchBlank(staff.page), watchBlank(patient.page)]);
@@ -166,5 +192,36 @@ describe("consultation: a third person", () => {
     await late.page.getByLabel(/I agree to take part in this video consultation/).check();
     await late.page.getByRole("button", { name: "Join the consultation" }).click();
     await late.page.getByText(/This invitation cannot be used: this invitation is not valid/).waitFor();
+  });
+
+  test("when the room does not come up, the direct call simply goes on, and the third person is told", async () => {
+    const { browser, server } = suite;
+    const { staff, patient } = await directCall(suite, "Dr. Beispiel", "Herr K.", { blockRooms: true });
+    const invitation = await invitationLink(staff.page);
+    await Promise.all([watchBlank(staff.page), watchBlank(patient.page)]);
+    for (const page of [staff.page, patient.page]) await page.locator("video.consult-remote").evaluate((v: HTMLVideoElement) => (v.dataset.first = "yes"));
+    const guest = await newParticipant(browser, { viewport: { width: 390, height: 844 } });
+    await blockRoomConnections(guest);
+    await guest.page.goto(invitation.replace(/^https?:\/\/[^/]+/, server.url));
+    await guest.page.getByLabel("Your name (the others see it)").fill("Herr L.");
+    await guest.page.getByLabel(/I agree to take part in this video consultation/).check();
+    await guest.page.getByRole("button", { name: "Join the consultation" }).click();
+
+    await staff.page.getByText("The third person could not be added: the media server did not answer. Your call goes on as before.").waitFor({ timeout: 40_000 });
+    await staff.page.screenshot({ path: `${SCREENSHOTS}/consultation-third-failed-desktop.png` });
+    await patient.page.getByText(/Die dritte Person konnte nicht hinzukommen/).waitFor({ timeout: 40_000 });
+    await guest.page.getByRole("alert").getByText(/The consultation could not be joined: the media server did not answer/).waitFor({ timeout: 40_000 });
+    await guest.page.screenshot({ path: `${SCREENSHOTS}/consultation-third-failed-guest-phone.png` });
+    // The third person gave up: the two get a fresh direct call, built behind the running one, which
+    // goes once the new one plays (its screen first, its connection three seconds later).
+    for (const page of [staff.page, patient.page]) {
+      await waitUntil("the first call's screen gone, a new one alone", () => page.locator("video.consult-remote").evaluateAll((videos) => videos.map((v) => (v as HTMLElement).dataset.first ?? "new")), (ids) => ids.length === 1 && ids[0] === "new", 30_000);
+    }
+    await waitUntil("a fresh direct call, and nothing else", async () => [await connectedPairs(staff.page), await connectedPairs(patient.page)] as const, ([a, b]) => a.length === 1 && b.length === 1 && a[0]!.remote === b[0]!.local, 30_000);
+    await remotePlays(staff.page);
+    assert.equal(await staff.page.locator(".consult-group").count(), 0);
+    assert.equal(await blankMoments(staff.page), 0, "staff always saw the patient");
+    assert.equal(await blankMoments(patient.page), 0, "the patient always saw the staff member");
+    await staff.page.getByRole("button", { name: "End call" }).click();
   });
 });

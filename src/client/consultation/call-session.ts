@@ -20,6 +20,11 @@ import { callView, type CallView } from "./call-view.js";
 import { DirectCall } from "./direct-call.js";
 import { GroupCall, videoPlays } from "./group-call.js";
 
+interface Detached {
+  call: DirectCall;
+  keys: CallEncryption;
+}
+
 /** How long the connection being left keeps sending after this side moved: until the other side has moved too. */
 const OVERLAP_MS = 3_000;
 
@@ -37,6 +42,8 @@ export class CallSession {
   /** What is shown during a call: the direct call's screen or the room's, and for a moment both (one behind). */
   private readonly frame = h("div", { class: "consult-frame" });
   private local: MediaStream | undefined;
+  /** A direct call still showing while its successor is built behind it (see begin). */
+  private previous: Detached | undefined;
 
   constructor(
     private readonly signaling: SignalingClient,
@@ -55,10 +62,13 @@ export class CallSession {
   }
 
   begin(message: ServerMessageOf<"consultConnect">, local: MediaStream): void {
-    this.closeCall();
-    this.local = local;
-    // Back from a room with a third person: the direct call is built behind it, with the room's switches.
+    // What shows now stays in front until the new call plays: the room (back from a third person),
+    // or a direct call that still runs (the room never came up, and the third person gave up).
     const group = this.group;
+    const previous = group ? (this.closeCall(), undefined) : this.detachDirect();
+    const behind = group !== undefined || previous !== undefined;
+    this.local = local;
+    // The room's switches carry over to the direct call.
     if (group) for (const track of local.getTracks()) track.enabled = track.kind === "audio" ? group.devices.audio : group.devices.video;
     const send = this.signaling.send.bind(this.signaling);
     const other = message.other || t(message.offerer ? "cPatient" : "cThem");
@@ -73,7 +83,7 @@ export class CallSession {
       invite: message.offerer ? () => send({ type: "consultInvite" }) : undefined,
     });
     this.view = view;
-    if (group) {
+    if (behind) {
       view.silent(true);
       view.element.classList.add("behind");
       this.frame.append(view.element);
@@ -88,7 +98,7 @@ export class CallSession {
       const call = new DirectCall(send, local, message.iceServers, message.offerer, {
         remote: (camera, screen) => {
           view.showRemote(camera, screen);
-          if (group) void this.backToDirect(group, view);
+          if (behind) void this.bringForward(view, group, previous);
         },
         chat: (frame) => void keys.openChat(frame).then((text) => text !== undefined && view.showChat(text, false)),
         screen: (sharing) => view.screenShared(sharing),
@@ -105,6 +115,7 @@ export class CallSession {
     this.early = [];
     this.earlyKeys = [];
     this.closeCall();
+    this.closePrevious();
     this.group?.leave();
     this.group = undefined;
   }
@@ -118,33 +129,60 @@ export class CallSession {
     this.frame.append(group.element);
     const tracks = this.local?.getTracks() ?? [];
     const on = (kind: string) => tracks.some((track) => track.kind === kind && track.enabled && track.readyState === "live");
-    await group.start(this.name(), { audio: on("audio"), video: on("video") }, this.local);
+    const playing = await group.start(this.name(), { audio: on("audio"), video: on("video") }, this.local);
     if (this.group !== group) return; // ended, or another room meanwhile
+    if (!playing) {
+      // The room did not come up (the media server did not answer): the direct call simply goes on.
+      this.group = undefined;
+      group.leave();
+      this.view?.problem(t("cThirdFailed"));
+      return;
+    }
     // The room shows now; the direct call (off the page: its sound and picture stop) still sends a
     // moment longer, so that the other side keeps seeing us until their room plays too.
-    const [call, keys] = [this.call, this.keys];
-    this.call = this.keys = this.view = undefined;
+    const previous = this.detachDirect();
     this.early = [];
     this.earlyKeys = [];
-    this.stopScreen();
     this.frame.replaceChildren(group.element);
     group.show();
-    window.setTimeout(() => {
-      call?.close();
-      keys?.close();
-    }, OVERLAP_MS);
+    window.setTimeout(() => this.previous === previous && this.closePrevious(), OVERLAP_MS);
   }
 
-  /** The direct call's video plays again: it shows, and the room is left. */
-  private async backToDirect(group: GroupCall, view: CallView): Promise<void> {
-    await videoPlays(view.element, "video.consult-remote", () => this.group === group);
-    if (this.group !== group) return;
-    this.group = undefined;
+  /**
+   * The new direct call's video plays: it shows, and what showed before goes (a moment later: off
+   * the page it is silent, and it still sends until the other side has moved too, see toRoom).
+   */
+  private async bringForward(view: CallView, group: GroupCall | undefined, previous: Detached | undefined): Promise<void> {
+    await videoPlays(view.element, "video.consult-remote", () => this.view === view);
+    if (this.view !== view) return; // ended, or replaced
+    if (this.group === group) this.group = undefined;
     view.silent(false);
     view.element.classList.remove("behind");
     this.frame.replaceChildren(view.element);
-    // Off the page the room is silent; it still sends a moment longer (see toRoom).
-    window.setTimeout(() => group.leave(), OVERLAP_MS);
+    window.setTimeout(() => {
+      group?.leave();
+      if (this.previous === previous) this.closePrevious();
+    }, OVERLAP_MS);
+  }
+
+  /** Takes a direct call that plays off the session without closing it (it shows until its successor plays); else closes it. */
+  private detachDirect(): Detached | undefined {
+    const [call, keys, view] = [this.call, this.keys, this.view];
+    if (!call || !keys || !view || call.connection.connectionState !== "connected") {
+      this.closeCall();
+      return undefined;
+    }
+    this.closePrevious();
+    this.stopScreen();
+    this.call = this.keys = this.view = undefined;
+    this.previous = { call, keys };
+    return this.previous;
+  }
+
+  private closePrevious(): void {
+    this.previous?.call.close();
+    this.previous?.keys.close();
+    this.previous = undefined;
   }
 
   /** Starts sharing a screen (the browser asks which), or stops; resolves to whether one is shared now. */

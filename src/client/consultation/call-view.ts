@@ -36,6 +36,8 @@ export interface CallView {
   showInvitation(link: string, expiresAt: number): void;
   /** Mutes the other side (while this screen waits behind a room with a third person) or not. */
   silent(on: boolean): void;
+  /** Something went wrong that the person should know (shown for a while above the picture). */
+  problem(text: string): void;
 }
 
 export function callView(local: MediaStream, otherName: string, actions: CallActions): CallView {
@@ -46,6 +48,8 @@ export function callView(local: MediaStream, otherName: string, actions: CallAct
   self.srcObject = local;
   const status = h("p", { class: "consult-status", role: "status" }, t("cConnectingPeer"));
   const sharingNote = h("p", { class: "consult-sharing", role: "status", hidden: true }, t("cYouShare"));
+  const problem = h("p", { class: "consult-problem", role: "alert", hidden: true });
+  let problemTimer: number | undefined;
 
   // End-to-end encryption: the meetings' status line and safety-code dialog, for one other person.
   const badge = new EncryptionBadge();
@@ -143,7 +147,7 @@ export function callView(local: MediaStream, otherName: string, actions: CallAct
   const leave = controlButton("leave", actions.hangUp);
   leave.show("leave", t("cLeaveCall"), t("cLeaveCall"));
 
-  const stage = h("div", { class: "consult-stage" }, remoteScreen, remote, self, status, h("div", { class: "consult-security" }, badge.element, verify), badge.alert, sharingNote, chatPanel, invitePanel);
+  const stage = h("div", { class: "consult-stage" }, remoteScreen, remote, self, status, h("div", { class: "consult-security" }, badge.element, verify), badge.alert, sharingNote, problem, chatPanel, invitePanel);
   const element = h(
     "main",
     { class: "consult-call" },
@@ -182,6 +186,12 @@ export function callView(local: MediaStream, otherName: string, actions: CallAct
     encryptionChanged,
     silent(on) {
       remote.muted = on;
+    },
+    problem(text) {
+      problem.textContent = text;
+      problem.hidden = false;
+      window.clearTimeout(problemTimer);
+      problemTimer = window.setTimeout(() => (problem.hidden = true), 20_000);
     },
     showInvitation(link, expiresAt) {
       inviteLink.value = link;

@@ -81,13 +81,13 @@ function takePart(show: Show, practice: string, token: string, name: string, loc
     open: () => over || signaling.send({ type: "consultGuest", code: token }),
     close: () => {},
   });
-  const finish = (title: string) => {
+  const finish = (title: string, problem?: string) => {
     over = true;
     for (const track of local?.getTracks() ?? []) track.stop();
     group?.leave();
     group = undefined;
     signaling.stop();
-    card(show, practice, title);
+    card(show, practice, title, problem ? h("p", { role: "alert", class: "error" }, problem) : null);
   };
   card(show, practice, t("cGuestConnecting"));
   signaling.on("consultRoom", (message) => {
@@ -96,10 +96,16 @@ function takePart(show: Show, practice: string, token: string, name: string, loc
       signaling.send({ type: "consultHangUp" });
       finish(t("cGuestLeft"));
     };
-    group = new GroupCall(message.room, message.key, { leave, ended: leave });
-    show(group.element);
-    group.show();
-    void group.start(name, { audio: true, video: true }, local);
+    const current = new GroupCall(message.room, message.key, { leave, ended: leave });
+    group = current;
+    show(current.element);
+    current.show();
+    void current.start(name, { audio: true, video: true }, local).then((playing) => {
+      // No one could be seen (the media server did not answer): the others stay in their direct call.
+      if (playing || group !== current) return;
+      signaling.send({ type: "consultHangUp" });
+      finish(t("cGuestTitle"), t("cGuestFailed"));
+    });
   });
   signaling.on("consultEnded", () => finish(t("cEndedTitle")));
   signaling.on("error", (message) => {
