@@ -9,7 +9,8 @@ import type { ServerMessage } from "../../src/protocol/messages.js";
 
 export const T0 = Date.UTC(2026, 10, 28, 10, 0);
 
-export function testHub() {
+/** `staff`: the staff ids whose cookies are valid (any cookie names a staff member when not given). */
+export function testHub(staff?: string[]) {
   let now = T0;
   const appointments = new Appointments();
   const hub = new ConsultationHub({
@@ -17,7 +18,7 @@ export function testHub() {
     practiceName: () => "Praxis Muster",
     iceServers: () => [],
     roomKey: (room) => `key.${room}`,
-    staffOf: (cookie) => cookie,
+    staffOf: (cookie) => (staff === undefined || staff.includes(cookie ?? "") ? cookie : undefined),
     codeAttempts: new KeyedBuckets(50, 1),
     log: { debug() {}, info() {}, warn() {}, error() {} },
     now: () => now,
