@@ -46,7 +46,9 @@ function watch(page: Page, selector: string, count: number): Promise<void> {
       delete w.__doneAt;
       w.__blankMs = 0;
       const now = () => performance.timeOrigin + performance.now();
-      const playing = (v: HTMLVideoElement) => v.isConnected && !v.closest(".behind") && !v.closest("[hidden]") && !v.paused && v.readyState >= 2 && v.videoWidth > 0;
+      // On screen, with frames, and fed by a live track (a closed connection's tracks end, leaving a still picture).
+      const live = (v: HTMLVideoElement) => ((v.srcObject as MediaStream | null)?.getVideoTracks() ?? []).some((track) => track.readyState === "live" && !track.muted);
+      const playing = (v: HTMLVideoElement) => v.isConnected && !v.closest(".behind") && !v.closest("[hidden]") && !v.paused && v.readyState >= 2 && v.videoWidth > 0 && live(v);
       let blankSince: number | undefined;
       window.clearInterval(w.__watch);
       w.__watch = window.setInterval(() => {

@@ -38,7 +38,8 @@ async function playingTiles(page: Page): Promise<string[]> {
 
 /**
  * Starts counting, every 50 ms, the moments in which the page shows no playing remote video at all
- * (neither the direct call's nor a tile of the room): a picture gone during a move. Read with `blankMoments`.
+ * (neither the direct call's nor a tile of the room): a picture gone, or frozen on a closed
+ * connection, during a move. Read with `blankMoments`.
  */
 async function watchBlank(page: Page): Promise<void> {
   await page.evaluate(() => {
@@ -50,7 +51,9 @@ async function watchBlank(page: Page): Promise<void> {
         (video) => video.isConnected && !video.closest(".behind") && !video.closest("[hidden]"),
       );
       w.__samples++;
-      if (!visible.some((video) => video.videoWidth > 0 && video.readyState >= 2 && !video.paused)) {
+      // Playing: frames, not paused, and fed by a live track (a closed connection's tracks end, leaving a still picture).
+      const live = (video: HTMLVideoElement) => ((video.srcObject as MediaStream | null)?.getVideoTracks() ?? []).some((track) => track.readyState === "live" && !track.muted);
+      if (!visible.some((video) => video.videoWidth > 0 && video.readyState >= 2 && !video.paused && live(video))) {
         w.__blank++;
         console.log("BLANK", performance.now().toFixed(0), JSON.stringify([...document.querySelectorAll<HTMLVideoElement>("video")].map((v) => [v.className, v.videoWidth, v.readyState, v.paused, v.isConnected, !!v.closest(".behind"), !!v.closest("[hidden]"), !!v.closest(".consult-group")])));
       }
@@ -220,6 +223,33 @@ describe("consultation: a third person", () => {
     await waitUntil("a fresh direct call, and nothing else", async () => [await connectedPairs(staff.page), await connectedPairs(patient.page)] as const, ([a, b]) => a.length === 1 && b.length === 1 && a[0]!.remote === b[0]!.local, 30_000);
     await remotePlays(staff.page);
     assert.equal(await staff.page.locator(".consult-group").count(), 0);
+    assert.equal(await blankMoments(staff.page), 0, "staff always saw the patient");
+    assert.equal(await blankMoments(patient.page), 0, "the patient always saw the staff member");
+    await staff.page.getByRole("button", { name: "End call" }).click();
+  });
+
+  test("a third person who leaves before the room has shown: the direct call goes on, replaced behind itself", async () => {
+    const { browser, server } = suite;
+    const { staff, patient } = await directCall(suite, "Dr. Schmidt", "Frau P.");
+    const invitation = await invitationLink(staff.page);
+    await Promise.all([watchBlank(staff.page), watchBlank(patient.page)]);
+    for (const page of [staff.page, patient.page]) await page.locator("video.consult-remote").evaluate((v: HTMLVideoElement) => (v.dataset.first = "yes"));
+    const guest = await newParticipant(browser, { viewport: { width: 390, height: 844 } });
+    await guest.page.goto(invitation.replace(/^https?:\/\/[^/]+/, server.url));
+    await guest.page.getByLabel("Your name (the others see it)").fill("Herr L.");
+    await guest.page.getByLabel(/I agree to take part in this video consultation/).check();
+    // Join, and leave as soon as the meeting screen is there: staff's and patient's rooms are still coming up.
+    await guest.page.getByRole("button", { name: "Join the consultation" }).click();
+    await guest.page.getByRole("button", { name: "Leave meeting" }).click();
+    await guest.page.getByRole("heading", { name: "You have left the consultation" }).waitFor();
+
+    for (const page of [staff.page, patient.page]) {
+      await waitUntil("the first call's screen gone, a new one alone", () => page.locator("video.consult-remote").evaluateAll((videos) => videos.map((v) => (v as HTMLElement).dataset.first ?? "new")), (ids) => ids.length === 1 && ids[0] === "new", 30_000);
+      // The room that came up meanwhile is left, not brought to the front.
+      await waitUntil("the room left", () => page.locator(".consult-group").count(), (n) => n === 0, 30_000);
+    }
+    await waitUntil("a fresh direct call, and nothing else", async () => [await connectedPairs(staff.page), await connectedPairs(patient.page)] as const, ([a, b]) => a.length === 1 && b.length === 1 && a[0]!.remote === b[0]!.local, 30_000);
+    await remotePlays(staff.page);
     assert.equal(await blankMoments(staff.page), 0, "staff always saw the patient");
     assert.equal(await blankMoments(patient.page), 0, "the patient always saw the staff member");
     await staff.page.getByRole("button", { name: "End call" }).click();

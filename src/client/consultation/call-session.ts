@@ -42,6 +42,8 @@ export class CallSession {
   /** What is shown during a call: the direct call's screen or the room's, and for a moment both (one behind). */
   private readonly frame = h("div", { class: "consult-frame" });
   private local: MediaStream | undefined;
+  /** A room being left: the direct call is built behind it (a third person who left before the room showed must not bring it to the front). */
+  private returningFrom: GroupCall | undefined;
   /** A direct call still showing while its successor is built behind it (see begin). */
   private previous: Detached | undefined;
 
@@ -63,10 +65,12 @@ export class CallSession {
 
   begin(message: ServerMessageOf<"consultConnect">, local: MediaStream): void {
     // What shows now stays in front until the new call plays: the room (back from a third person),
-    // or a direct call that still runs (the room never came up, and the third person gave up).
+    // or a direct call that still runs (the room never came up or has not shown yet, and the third
+    // person left).
     const group = this.group;
-    const previous = group ? (this.closeCall(), undefined) : this.detachDirect();
+    const previous = this.detachDirect();
     const behind = group !== undefined || previous !== undefined;
+    this.returningFrom = group;
     this.local = local;
     // The room's switches carry over to the direct call.
     if (group) for (const track of local.getTracks()) track.enabled = track.kind === "audio" ? group.devices.audio : group.devices.video;
@@ -130,7 +134,7 @@ export class CallSession {
     const tracks = this.local?.getTracks() ?? [];
     const on = (kind: string) => tracks.some((track) => track.kind === kind && track.enabled && track.readyState === "live");
     const playing = await group.start(this.name(), { audio: on("audio"), video: on("video") }, this.local);
-    if (this.group !== group) return; // ended, or another room meanwhile
+    if (this.group !== group || this.returningFrom === group) return; // ended, another room, or the third person already left
     if (!playing) {
       // The room did not come up (the media server did not answer): the direct call simply goes on.
       this.group = undefined;

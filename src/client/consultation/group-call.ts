@@ -22,7 +22,7 @@ export interface GroupCallEvents {
   ended(): void;
 }
 
-/** How long staff and patient wait for the room's media before showing it anyway. */
+/** How long a page waits for someone's video in the room (or the direct call's, coming back) before giving up on it. */
 const PATIENCE_MS = 15_000;
 
 export class GroupCall {
@@ -107,7 +107,6 @@ export class GroupCall {
     this.media.stop();
     this.element.remove();
   }
-
 }
 
 /**

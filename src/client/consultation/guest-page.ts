@@ -61,7 +61,7 @@ function consentForm(show: Show, practice: string, token: string, problem = ""):
       languageSwitch(() => consentForm(show, practice, token, problem)),
       h("h1", {}, t("cGuestTitle")),
       h("p", {}, t("cGuestIntro", { practice: practice || t("cTitle") })),
-      !token ? h("p", { role: "alert", class: "error" }, t("cGuestInvalid", { reason: "the link is incomplete" })) : null,
+      !token ? h("p", { role: "alert", class: "error" }, t("cGuestIncomplete")) : null,
       canEncrypt ? null : h("p", { role: "alert", class: "error" }, t("cGuestNoE2ee")),
       terms(practice),
       h("div", { class: "consult-field" }, h("label", { for: "guest-name" }, t("cGuestName")), nameInput),

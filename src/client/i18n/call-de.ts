@@ -15,6 +15,7 @@ export const callDe: Record<keyof typeof callEn, string> = {
   cTermsThird: "Nimmt die Praxis während des Gesprächs eine dritte Person hinzu (zum Dolmetschen, eine angehörige Person), gehen Bild und Ton, solange sie teilnimmt, über den eigenen Medienserver der Praxis, weiterhin Ende-zu-Ende-verschlüsselt: Der Server leitet sie weiter, ohne sie sehen oder hören zu können.",
   cThirdFailed: "Die dritte Person konnte nicht hinzukommen: Der Medienserver hat nicht geantwortet. Ihr Gespräch läuft wie bisher weiter.",
   cGuestFailed: "Der Sprechstunde konnte nicht beigetreten werden: Der Medienserver hat nicht geantwortet. Bitte versuchen Sie es gleich noch einmal.",
+  cGuestIncomplete: "Dieser Link ist unvollständig. Bitte lassen Sie ihn sich von der Praxis noch einmal schicken.",
   cGuestTitle: "An einer Videosprechstunde teilnehmen",
   cGuestIntro: "{practice} lädt Sie zu einer laufenden Videosprechstunde ein, zum Beispiel zum Dolmetschen oder als angehörige Person.",
   cGuestName: "Ihr Name (die anderen sehen ihn)",

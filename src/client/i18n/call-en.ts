@@ -13,6 +13,7 @@ export const callEn = {
   cTermsThird: "If the practice adds a third person during the call (an interpreter, a relative), picture and sound go through the practice's own media server while they take part, still encrypted end to end: the server passes them on without being able to see or hear them.",
   cThirdFailed: "The third person could not be added: the media server did not answer. Your call goes on as before.",
   cGuestFailed: "The consultation could not be joined: the media server did not answer. Please try again in a moment.",
+  cGuestIncomplete: "This link is incomplete. Please ask the practice to send it again.",
   cGuestTitle: "Join a video consultation",
   cGuestIntro: "{practice} invites you to a video consultation that is under way, for example as an interpreter or a relative.",
   cGuestName: "Your name (the others see it)",
