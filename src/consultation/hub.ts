@@ -124,6 +124,11 @@ export class ConsultationHub {
         return this.invite(peer);
       case "consultGuest":
         return this.admitGuest(peer, message);
+      case "consultRemoveGuest": {
+        const guest = this.staff.has(peer) ? peer.group?.guest : undefined;
+        if (!guest) throw new Refusal("out-of-order", "no third person takes part in your call");
+        return this.guestLeft(guest, true);
+      }
     }
   }
 

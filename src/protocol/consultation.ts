@@ -82,6 +82,8 @@ export const consultationClientMessages = [
    * `join`. No name: they give it to the others in the room's `join`, as in any meeting.
    */
   z.object({ type: z.literal("consultGuest"), code: AppointmentCode }),
+  /** Staff end the third person's part (their page could not join the room): the two go back to a direct call. */
+  z.object({ type: z.literal("consultRemoveGuest") }),
 ] as const;
 
 export const consultationServerMessages = [

@@ -47,6 +47,7 @@ const message: fc.Arbitrary<(known: Known) => ConsultationMessage> = fc.oneof(
   fc.nat().map((i) => (k: Known) => ({ type: "consultTurnAway", patient: pick(k.patients, i, "nobody") })),
   fc.constant(() => ({ type: "consultHold" })),
   { weight: 4, arbitrary: fc.constant(() => ({ type: "consultInvite" })) },
+  fc.constant(() => ({ type: "consultRemoveGuest" })),
   {
     weight: 4,
     arbitrary: fc.record({ i: fc.nat(), forged: fc.boolean() }).map(({ i, forged }) => (k: Known) => ({ type: "consultGuest", code: forged ? "forged-token-123" : pick(k.tokens, i, "no-token-yet") })),

@@ -79,6 +79,22 @@ describe("the hub: a third person", () => {
     assert.equal(patient.received.filter((m) => m.type === "consultConnect").length, connects + 2);
   });
 
+  test("staff may end the third person's part (their room did not come up): the two go back to a direct call", () => {
+    const { join, call } = setUp();
+    const { staff, patient, token } = call();
+    patient.send({ type: "consultRemoveGuest" });
+    assert.equal(refusal(patient)?.code, "out-of-order", "only staff");
+    staff.send({ type: "consultRemoveGuest" });
+    assert.match(refusal(staff)!.message, /no third person/);
+    const guest = join();
+    guest.send({ type: "consultGuest", code: token });
+    const connects = patient.received.filter((m) => m.type === "consultConnect").length;
+    staff.send({ type: "consultRemoveGuest" });
+    assert.deepEqual(guest.last("consultEnded"), { type: "consultEnded" });
+    assert.equal(patient.received.filter((m) => m.type === "consultConnect").length, connects + 1);
+    assert.equal(staff.last("consultEnded"), undefined, "the consultation goes on");
+  });
+
   test("one third person at a time; the link dies with the call and after a quarter of an hour", () => {
     const { join, call, advance } = setUp();
     const { staff, token } = call();

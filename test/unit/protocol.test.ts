@@ -87,6 +87,7 @@ describe("parseClientMessage: valid messages", () => {
     consultHold: { type: "consultHold" },
     consultInvite: { type: "consultInvite" },
     consultGuest: { type: "consultGuest", code: "AbC_123-xyz" },
+    consultRemoveGuest: { type: "consultRemoveGuest" },
   };
 
   test("the samples cover every client message type", () => {

@@ -18,7 +18,7 @@ import { h } from "../ui/dom.js";
 import { CallEncryption } from "./call-encryption.js";
 import { callView, type CallView } from "./call-view.js";
 import { DirectCall } from "./direct-call.js";
-import { GroupCall, videoPlays } from "./group-call.js";
+import { GroupCall, PATIENCE_MS, videoPlays } from "./group-call.js";
 
 interface Detached {
   call: DirectCall;
@@ -44,6 +44,11 @@ export class CallSession {
   private local: MediaStream | undefined;
   /** A room being left: the direct call is built behind it (a third person who left before the room showed must not bring it to the front). */
   private returningFrom: GroupCall | undefined;
+  /** The other side said, over the current direct call, that its room plays; and who waits for that. */
+  private otherInRoom = false;
+  /** This page is the staff member's (the offerer of the direct call). */
+  private staffSide = false;
+  private wakeOnOtherInRoom: () => void = () => {};
   /** A direct call still showing while its successor is built behind it (see begin). */
   private previous: Detached | undefined;
 
@@ -71,6 +76,8 @@ export class CallSession {
     const previous = this.detachDirect();
     const behind = group !== undefined || previous !== undefined;
     this.returningFrom = group;
+    this.otherInRoom = false;
+    this.staffSide = message.offerer;
     this.local = local;
     // The room's switches carry over to the direct call.
     if (group) for (const track of local.getTracks()) track.enabled = track.kind === "audio" ? group.devices.audio : group.devices.video;
@@ -108,6 +115,11 @@ export class CallSession {
         screen: (sharing) => view.screenShared(sharing),
         // A direct connection closed for a room with a third person is not a lost call.
         lost: () => this.call === call && !this.group && send({ type: "consultHangUp" }),
+        inRoom: () => {
+          if (this.call !== call) return;
+          this.otherInRoom = true;
+          this.wakeOnOtherInRoom();
+        },
       }, keys.frames);
       this.call = call;
       for (const signal of this.early.splice(0)) this.call.signal(signal);
@@ -133,13 +145,19 @@ export class CallSession {
     this.frame.append(group.element);
     const tracks = this.local?.getTracks() ?? [];
     const on = (kind: string) => tracks.some((track) => track.kind === kind && track.enabled && track.readyState === "live");
+    const stillWanted = () => this.group === group && this.returningFrom !== group; // not ended, no other room, the third person still there
     const playing = await group.start(this.name(), { audio: on("audio"), video: on("video") }, this.local);
-    if (this.group !== group || this.returningFrom === group) return; // ended, another room, or the third person already left
-    if (!playing) {
+    // Neither side leaves the direct call before both rooms play: else one side could be left with a
+    // direct call whose other end is gone, and a room that never came up.
+    const bothIn = playing && stillWanted() && (await this.bothInRoom());
+    if (!stillWanted()) return;
+    if (!bothIn) {
       // The room did not come up (the media server did not answer): the direct call simply goes on.
       this.group = undefined;
       group.leave();
       this.view?.problem(t("cThirdFailed"));
+      // The third person may sit in the room alone: staff end their part (the two then get a fresh direct call).
+      if (this.staffSide) this.signaling.send({ type: "consultRemoveGuest" });
       return;
     }
     // The room shows now; the direct call (off the page: its sound and picture stop) still sends a
@@ -150,6 +168,19 @@ export class CallSession {
     this.frame.replaceChildren(group.element);
     group.show();
     window.setTimeout(() => this.previous === previous && this.closePrevious(), OVERLAP_MS);
+  }
+
+  /** Tells the other side over the direct call that this side's room plays; resolves once theirs does too (false after PATIENCE_MS). */
+  private bothInRoom(): Promise<boolean> {
+    this.call?.tellInRoom();
+    if (this.otherInRoom) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const timer = window.setTimeout(() => resolve(false), PATIENCE_MS);
+      this.wakeOnOtherInRoom = () => {
+        window.clearTimeout(timer);
+        resolve(true);
+      };
+    });
   }
 
   /**

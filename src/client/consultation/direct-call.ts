@@ -24,6 +24,8 @@ export interface DirectCallEvents {
   screen(sharing: boolean): void;
   /** The connection failed or closed from the other side. */
   lost(): void;
+  /** The other side's room with a third person plays (see CallSession.toRoom). */
+  inRoom(): void;
 }
 
 /** The media sections, in the order of the offer. */
@@ -31,7 +33,7 @@ const SECTIONS: readonly MediaKind[] = ["audio", "video", "video"];
 const SCREEN = 2;
 
 /** What travels on the data channel, as JSON. */
-type ChannelFrame = ChatFrame | { screen: boolean };
+type ChannelFrame = ChatFrame | { screen: boolean } | { inRoom: true };
 
 export class DirectCall {
   readonly connection: RTCPeerConnection;
@@ -91,6 +93,11 @@ export class DirectCall {
     await transceiver.sender.replaceTrack(track);
     this.sharing = track !== null;
     this.post({ screen: this.sharing });
+  }
+
+  /** Tells the other side that this side's room with a third person plays. */
+  tellInRoom(): void {
+    this.post({ inRoom: true });
   }
 
   close(): void {
@@ -174,6 +181,7 @@ export class DirectCall {
       if (!frame || typeof frame !== "object") return;
       const f = frame as Record<string, unknown>;
       if (typeof f.screen === "boolean") return this.events.screen(f.screen);
+      if (f.inRoom === true) return this.events.inRoom();
       if (typeof f.chat === "string") return this.events.chat({ chat: f.chat.slice(0, 2000) });
       const sealed = f.sealedChat as { keyId?: unknown; sealed?: unknown } | undefined;
       if (sealed && typeof sealed.keyId === "number" && typeof sealed.sealed === "string") this.events.chat({ sealedChat: { keyId: sealed.keyId, sealed: sealed.sealed } });

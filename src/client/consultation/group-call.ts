@@ -23,7 +23,7 @@ export interface GroupCallEvents {
 }
 
 /** How long a page waits for someone's video in the room (or the direct call's, coming back) before giving up on it. */
-const PATIENCE_MS = 15_000;
+export const PATIENCE_MS = 15_000;
 
 export class GroupCall {
   /** Laid out from the start (hidden while `behind`), so the meeting screen has its size before it shows. */

@@ -75,6 +75,8 @@ function consentForm(show: Show, practice: string, token: string, problem = ""):
 
 function takePart(show: Show, practice: string, token: string, name: string, local: MediaStream | undefined): void {
   let group: GroupCall | undefined;
+  /** Someone could be seen in the room. */
+  let joined = false;
   let over = false;
   const signaling: SignalingClient = new SignalingClient({
     // After a reconnect the third person takes part again (in a new room) while the call runs.
@@ -101,13 +103,15 @@ function takePart(show: Show, practice: string, token: string, name: string, loc
     show(current.element);
     current.show();
     void current.start(name, { audio: true, video: true }, local).then((playing) => {
+      joined ||= playing && group === current;
       // No one could be seen (the media server did not answer): the others stay in their direct call.
       if (playing || group !== current) return;
       signaling.send({ type: "consultHangUp" });
       finish(t("cGuestTitle"), t("cGuestFailed"));
     });
   });
-  signaling.on("consultEnded", () => finish(t("cEndedTitle")));
+  // Ended before anyone could be seen: staff's or patient's room did not come up (and staff ended this part).
+  signaling.on("consultEnded", () => (joined || !group ? finish(t("cEndedTitle")) : finish(t("cGuestTitle"), t("cGuestFailed"))));
   signaling.on("error", (message) => {
     if (message.inReplyTo !== "consultGuest") return;
     over = true;
