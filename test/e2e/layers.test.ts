@@ -148,11 +148,11 @@ describe("speaker view", () => {
     // The speaker's tile is marked and drawn large; it stays where it is in the page, so its video never stalls.
     const speaker = ada.page.locator("figure.tile.spotlit");
     await speaker.waitFor();
-    const speakerBox = (await speaker.boundingBox())!;
+    // Measured until the layout has settled (the mark comes first, the new sizes with the next layout).
     const strip = ada.page.locator(".grid figure.tile:not([hidden]):not(.spotlit)");
-    for (const box of await strip.evaluateAll((tiles) => tiles.map((t) => t.getBoundingClientRect().width))) {
-      assert.ok(speakerBox.width > 2 * box, `the speaker (${speakerBox.width}px) is much larger than the strip (${box}px)`);
-    }
+    const sizes = async () => ({ speaker: (await speaker.boundingBox())?.width ?? 0, strip: await strip.evaluateAll((tiles) => tiles.map((t) => t.getBoundingClientRect().width)) });
+    const settled = await waitUntil("the speaker drawn much larger than the strip", sizes, (s) => s.strip.length > 0 && s.strip.every((w) => s.speaker > 2 * w), 10_000);
+    assert.ok(settled.strip.length >= 1);
     await ada.page.screenshot({ path: `${SCREENSHOTS}/speaker-view-en.png` });
     await waitUntil(
       "one full-size and one small video",
