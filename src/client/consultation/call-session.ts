@@ -5,10 +5,10 @@
  * closes it.
  *
  * A third person (`consultRoom`) moves the call to a media-server room (group-call.ts), make before
- * break: the room is joined behind the direct call, which closes once the room's media plays. When
- * the third person leaves, a fresh `consultConnect` builds the direct call behind the room, which is
- * left once the direct call's video plays. Both screens sit in one frame, so neither move redraws
- * the page.
+ * break: the room is joined behind the direct call, which closes once both sides' rooms play (each
+ * tells the other over the direct call's data channel). When the third person leaves, a fresh
+ * `consultConnect` builds the direct call behind the room, which is left once the direct call's
+ * video plays. Both screens sit in one frame, so neither move redraws the page.
  */
 import type { ServerMessageOf } from "../../protocol/messages.js";
 import { t } from "../i18n/index.js";
@@ -136,7 +136,7 @@ export class CallSession {
     this.group = undefined;
   }
 
-  /** A third person arrived: join the room behind the direct call; once its media plays, the direct call ends. */
+  /** A third person arrived: join the room behind the direct call; once both sides' rooms play, the direct call ends. */
   private async toRoom(message: ServerMessageOf<"consultRoom">): Promise<void> {
     this.group?.leave();
     const hangUp = () => this.signaling.send({ type: "consultHangUp" });
@@ -161,7 +161,7 @@ export class CallSession {
       return;
     }
     // The room shows now; the direct call (off the page: its sound and picture stop) still sends a
-    // moment longer, so that the other side keeps seeing us until their room plays too.
+    // moment longer, so that the other side keeps seeing us until it has swapped too.
     const previous = this.detachDirect();
     this.early = [];
     this.earlyKeys = [];
