@@ -10,7 +10,7 @@ import { SignalingClient } from "../signaling.js";
 import { e2eeSupported } from "../e2ee/session.js";
 import { h } from "../ui/dom.js";
 import { languageSwitch } from "../ui/language-switch.js";
-import { openLocalMedia } from "./call-session.js";
+import { deviceCheck } from "./device-check.js";
 import { GroupCall } from "./group-call.js";
 import { terms } from "./patient-page.js";
 
@@ -30,19 +30,7 @@ function card(show: Show, practice: string, title: string, ...body: (HTMLElement
 
 function consentForm(show: Show, practice: string, token: string, problem = ""): void {
   // The device check, as on the patient's page: the camera opened here is the one the room gets.
-  let local: MediaStream | undefined;
-  const preview = h("video", { autoplay: true, playsinline: true, class: "preview mirrored", "aria-hidden": "true", hidden: true });
-  preview.muted = true;
-  const deviceStatus = h("p", { role: "status" });
-  const check = h("button", { type: "button" }, t("cCheckDevices"));
-  check.onclick = async () => {
-    for (const track of local?.getTracks() ?? []) track.stop();
-    const opened = await openLocalMedia();
-    local = opened.stream;
-    preview.srcObject = local;
-    preview.hidden = local.getVideoTracks().length === 0;
-    deviceStatus.textContent = t(opened.ok ? "cDevicesOk" : "cDevicesFailed");
-  };
+  const devices = deviceCheck();
   const alert = h("p", { role: "alert", class: "error" }, problem);
   const nameInput = h("input", { id: "guest-name", autocomplete: "name", maxlength: 64, required: true, oninput: () => (alert.textContent = "") });
   const consent = h("input", { id: "guest-consent", type: "checkbox", onchange: () => (alert.textContent = "") });
@@ -52,7 +40,7 @@ function consentForm(show: Show, practice: string, token: string, problem = ""):
     const name = nameInput.value.trim();
     if (!name) return void (alert.textContent = t("cGuestNameNeeded"));
     if (!consent.checked) return void (alert.textContent = t("cConsentNeeded"));
-    takePart(show, practice, token, name, local);
+    takePart(show, practice, token, name, devices.opened?.stream);
   };
   show(
     h(
@@ -65,7 +53,7 @@ function consentForm(show: Show, practice: string, token: string, problem = ""):
       canEncrypt ? null : h("p", { role: "alert", class: "error" }, t("cGuestNoE2ee")),
       terms(practice),
       h("div", { class: "consult-field" }, h("label", { for: "guest-name" }, t("cGuestName")), nameInput),
-      h("div", { class: "consult-field" }, check, deviceStatus, preview),
+      devices.element,
       h("div", { class: "row consult-consent" }, consent, h("label", { for: "guest-consent" }, t("cGuestConsent"))),
       join,
       alert,

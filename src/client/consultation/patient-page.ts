@@ -10,6 +10,7 @@ import { e2eeSupported } from "../e2ee/session.js";
 import { h } from "../ui/dom.js";
 import { languageSwitch } from "../ui/language-switch.js";
 import { CallSession, openLocalMedia } from "./call-session.js";
+import { deviceCheck } from "./device-check.js";
 
 type Show = (screen: HTMLElement) => void;
 
@@ -60,33 +61,18 @@ function codeEntry(show: Show, practice: string, problem = ""): void {
 }
 
 function landing(show: Show, practice: string, code: string): void {
-  let local: MediaStream | undefined;
-  let checked = false;
+  const devices = deviceCheck();
   const nameInput = h("input", { id: "patient-name", autocomplete: "name", maxlength: 64 });
   const alert = h("p", { role: "alert", class: "error" });
   const consent = h("input", { id: "consent", type: "checkbox", onchange: () => (alert.textContent = "") });
-  const preview = h("video", { autoplay: true, playsinline: true, class: "preview mirrored", "aria-hidden": "true", hidden: true });
-  preview.muted = true;
-  const deviceStatus = h("p", { role: "status" });
-  const check = h("button", { type: "button", onclick: async () => {
-    const opened = await openLocalMedia();
-    local = opened.stream;
-    checked = opened.ok;
-    preview.srcObject = local;
-    preview.hidden = local.getVideoTracks().length === 0;
-    deviceStatus.textContent = t(opened.ok ? "cDevicesOk" : "cDevicesFailed");
-  } }, t("cCheckDevices"));
   const enter = h("button", { type: "button", class: "primary", onclick: async () => {
     if (!consent.checked) {
       alert.textContent = t("cConsentNeeded");
       return;
     }
-    if (!local) {
-      const opened = await openLocalMedia();
-      local = opened.stream;
-      checked = opened.ok;
-    }
-    waitInQueue(show, practice, code, nameInput.value.trim(), local, checked);
+    // Not checked yet: camera and microphone open now (the queue shows whether that worked).
+    const { stream, ok } = devices.opened ?? (await openLocalMedia());
+    waitInQueue(show, practice, code, nameInput.value.trim(), stream, ok);
   } }, t("cEnterWaitingRoom"));
   const draw = () =>
     show(
@@ -97,7 +83,7 @@ function landing(show: Show, practice: string, code: string): void {
         h("h1", {}, practice ? t("cWelcome", { practice }) : t("cTitle")),
         terms(practice),
         h("div", { class: "consult-field" }, h("label", { for: "patient-name" }, t("cYourName")), nameInput),
-        h("div", { class: "consult-field" }, check, deviceStatus, preview),
+        devices.element,
         h("div", { class: "row consult-consent" }, consent, h("label", { for: "consent" }, t("cConsent"))),
         enter,
         alert,
