@@ -56,8 +56,10 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       await close();
       // The supervisor restarts a crashed Janus and the clients recover, so a test may still pass:
       // say so loudly, with the file, so a crash never goes unnoticed.
-      const crashes = logLines.filter((l) => l.includes("janus exited; restarting"));
-      if (crashes.length > 0) console.warn(`WARNING: Janus crashed ${crashes.length} time(s) during ${process.argv[1]}: ${crashes[0]}`);
+      const crashes = logLines.flatMap((l, i) => (l.includes("janus exited; restarting") ? [i] : []));
+      if (crashes.length === 0) return;
+      console.warn(`WARNING: Janus crashed ${crashes.length} time(s) during ${process.argv[1]}; what the log said before the first crash:`);
+      console.warn(logLines.slice(Math.max(0, crashes[0]! - 40), crashes[0]! + 1).join("\n"));
     },
   });
 }

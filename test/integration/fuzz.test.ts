@@ -144,8 +144,12 @@ async function runMeeting(server: TestServer, arrivals: Command[], batches: Comm
       await registry.room(room)?.queue.run(async () => {});
       for (const [i, actor] of actors.entries()) {
         const id = views[i]!.id;
-        if (!id || !batch.some((c) => c.actor === i && (c.action.kind === "leave" || c.action.kind === "reconnect"))) continue;
-        const gone = (s: Snapshot) => !s.members.has(id) && !s.waiting.has(id);
+        const own = batch.filter((c) => c.actor === i).map((c) => c.action.kind);
+        // Someone who knocked and left in the same batch has no id yet: their lobby entry goes by name.
+        const knockedAndLeft = own.at(-1) === "leave" && own.includes("join");
+        if (!knockedAndLeft && (!id || !own.some((kind) => kind === "leave" || kind === "reconnect"))) continue;
+        const gone = (s: Snapshot) =>
+          (!id || (!s.members.has(id) && !s.waiting.has(id))) && !(knockedAndLeft && [...s.waiting.values()].includes(actor.name));
         await waitUntil(`${actor.name} to be gone after leaving`, async () => snapshot(registry, room), gone, 5_000, 10).catch((error: Error) => problems.push(error.message));
       }
       await registry.room(room)?.queue.run(async () => {});

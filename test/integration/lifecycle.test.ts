@@ -286,6 +286,32 @@ test("a connection that closes right after sending join leaves nothing behind", 
   await waitUntilIdle(server);
 });
 
+test("publishing and leaving at once, again and again, never brings Janus down", async () => {
+  // Janus 1.1 crashed (SIGSEGV) about once in a hundred rounds of this before the Janus client
+  // waited for Janus to take in an offer before detaching its handle: a way for anyone to cut
+  // every meeting on the server. Six at a time, up to 200 rounds (a few seconds).
+  let downs = 0;
+  const countDown = () => downs++;
+  server.janus.on("down", countDown);
+  try {
+    const publishAndLeave = async () => {
+      const client = await connect();
+      client.sendJoin(newRoom("hasty"), "Hasty");
+      client.send({ type: "publish", sdp: publisherOffer() });
+      await client.close();
+    };
+    for (let round = 0; round < 200 && downs === 0; round++) {
+      await Promise.all(Array.from({ length: 6 }, publishAndLeave));
+      await waitUntilIdle(server, 20_000);
+    }
+  } finally {
+    server.janus.off("down", countDown);
+  }
+  assert.equal(downs, 0, "Janus stayed up");
+  const client = await connect();
+  await client.join(newRoom(), "Ada");
+});
+
 test("a join racing the last leave ends in a working room", async () => {
   for (let i = 0; i < 5; i++) {
     const room = newRoom("race");

@@ -8,11 +8,14 @@ import { randomBytes } from "node:crypto";
 import { after, afterEach, before } from "node:test";
 import { startTreff, type TreffServer } from "../../src/server/app.js";
 import { parseConfig } from "../../src/server/config.js";
-import { createLogger } from "../../src/common/log.js";
+import { createLogger, type LogLevel } from "../../src/common/log.js";
 import { SIGNALING_PATH } from "../../src/protocol/messages.js";
 import { waitUntil } from "../helpers/wait.js";
 import { startTestServer, testMediaInterface, type TestServer } from "../helpers/server.js";
 import { closeAllClients, TestClient } from "./client.js";
+
+/** Silent unless TREFF_TEST_LOG names a level (`TREFF_TEST_LOG=debug node --test …` to see why a test failed). */
+const TEST_LOG_LEVEL = (process.env.TREFF_TEST_LOG ?? "silent") as LogLevel;
 
 /**
  * `overrides` merge over the defaults. The lobby is off unless a test turns it on: most files test
@@ -22,12 +25,12 @@ export function startServer(overrides: Record<string, unknown> = {}): Promise<Tr
   const config = parseConfig({
     host: "127.0.0.1",
     port: 0,
-    logLevel: "silent",
+    logLevel: TEST_LOG_LEVEL,
     janus: { iceInterfaces: testMediaInterface(), allowLoopbackCandidates: true },
     meetings: { lobby: false },
     ...overrides,
   });
-  return startTreff(config, createLogger("silent"));
+  return startTreff(config, createLogger(TEST_LOG_LEVEL));
 }
 
 /** The signaling WebSocket URL of a running server. */

@@ -471,6 +471,54 @@ describe("lifetimes", () => {
     assert.equal(connection.sessions.has(session.id), false);
   });
 
+  /** Holds back Janus' answer to the next plugin message: `ack()` and `answer()` send them when the test says. */
+  function holdNextMessage(): { request: Promise<Request>; ack(): void; answer(): void } {
+    let held: Request | undefined;
+    let arrived!: (r: Request) => void;
+    const request = new Promise<Request>((resolve) => (arrived = resolve));
+    fake.answer = (r) => {
+      if (r.janus !== "message" || held) return fake.defaultAnswer(r);
+      held = r;
+      arrived(r);
+      return [];
+    };
+    return {
+      request,
+      ack: () => fake.push({ janus: "ack", transaction: held!.transaction, session_id: held!.session_id }),
+      answer: () =>
+        fake.push({
+          janus: "event",
+          transaction: held!.transaction,
+          session_id: held!.session_id,
+          sender: held!.handle_id,
+          plugindata: { plugin: VIDEOROOM, data: { videoroom: "event", configured: "ok" } },
+          jsep: { type: "answer", sdp: "v=0 answer" },
+        }),
+    };
+  }
+
+  // Janus 1.1 crashes now and then when a handle goes while an offer sent on it is still being worked on.
+  for (const [what, end] of [
+    ["detach", (h: JanusHandle) => h.detach()],
+    ["destroy", (h: JanusHandle) => h.session.destroy()],
+  ] as const) {
+    test(`${what} waits until Janus has answered the requests sent on the handle`, async () => {
+      const handle = await attachHandle();
+      const held = holdNextMessage();
+      const publish = handle.message({ request: "configure" }, { type: "offer", sdp: "v=0 offer" });
+      await held.request;
+      const ending = end(handle);
+      held.ack();
+      await connection.info(); // a round trip: a request sent at once would have reached the fake by now
+      assert.equal(fake.received.some((r) => r.janus === what), false, `no ${what} before Janus answered the offer`);
+      const ended = fake.nextRequest((r) => r.janus === what);
+      held.answer();
+      assert.equal((await publish).jsep?.sdp, "v=0 answer");
+      await ended;
+      await ending;
+    });
+  }
+
   test("detach and destroy on a closed connection resolve quietly", async () => {
     const handle = await attachHandle();
     connection.close();

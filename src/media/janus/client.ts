@@ -229,8 +229,15 @@ export class JanusSession {
   /** Destroys the session in Janus (which detaches its handles). Idempotent. */
   async destroy(): Promise<void> {
     if (this.gone) return;
+    const answered = this.answered();
     this.markGone();
+    await answered;
     await this.connection.request({ janus: "destroy", session_id: this.id }).catch(() => {});
+  }
+
+  /** Resolves once every request sent on this session's handles so far has been answered (see JanusHandle.answered). */
+  answered(): Promise<void> {
+    return Promise.all([...this.handles.values()].map((handle) => handle.answered())).then(() => {});
   }
 
   /** The session no longer exists in Janus (destroyed, timed out, or the connection closed). */
@@ -257,6 +264,8 @@ export type HandleEvents = {
 
 export class JanusHandle extends EventEmitter<HandleEvents> {
   private gone = false;
+  /** Requests sent on this handle that Janus has not answered yet. */
+  private readonly unanswered = new Set<Promise<unknown>>();
 
   constructor(
     readonly session: JanusSession,
@@ -285,7 +294,9 @@ export class JanusHandle extends EventEmitter<HandleEvents> {
   /** Detaches the handle (which closes its peer connection). Idempotent. */
   async detach(): Promise<void> {
     if (this.gone) return;
+    const answered = this.answered();
     this.markGone();
+    await answered;
     await this.session.connection
       .request({ janus: "detach", session_id: this.session.id, handle_id: this.id })
       .catch(() => {});
@@ -316,11 +327,26 @@ export class JanusHandle extends EventEmitter<HandleEvents> {
     }
   }
 
+  /**
+   * Resolves once every request sent on this handle so far has been answered (or failed, or timed
+   * out). Janus 1.1 crashes now and then (SIGSEGV) when a handle is detached, or its session
+   * destroyed, while an offer sent on it is still being worked on by the VideoRoom's thread: anyone
+   * could bring every meeting down by publishing and leaving at once. So both wait for this first;
+   * Janus answers within milliseconds, and every request ends with its timeout at the latest.
+   */
+  answered(): Promise<void> {
+    return Promise.allSettled(this.unanswered).then(() => {});
+  }
+
   private send(body: Record<string, unknown>, waitForEvent: boolean): Promise<JanusReply> {
     if (this.gone) return Promise.reject(new JanusClosedError());
-    return this.session.connection.request(
+    const reply = this.session.connection.request(
       { ...body, session_id: this.session.id, handle_id: this.id },
       { waitForEvent },
     );
+    this.unanswered.add(reply);
+    const forget = () => void this.unanswered.delete(reply);
+    reply.then(forget, forget);
+    return reply;
   }
 }

@@ -116,6 +116,7 @@ class JanusRoom implements MediaRoom {
   async destroy(): Promise<void> {
     if (this.destroyed) return;
     this.destroyed = true;
+    await this.session.answered(); // no room taken away under an offer Janus is working on
     await this.control.request({ request: "destroy", room: this.roomId, secret: this.secret }).catch(() => {});
     await this.session.destroy();
   }
