@@ -288,8 +288,9 @@ test("a connection that closes right after sending join leaves nothing behind", 
 
 test("publishing and leaving at once, again and again, never brings Janus down", async () => {
   // Janus 1.1 crashed (SIGSEGV) about once in a hundred rounds of this before the Janus client
-  // waited for Janus to take in an offer before detaching its handle: a way for anyone to cut
-  // every meeting on the server. Six at a time, up to 200 rounds (a few seconds).
+  // waited for Janus' answers to a handle's requests before detaching it (waiting only for the
+  // ack was not enough): a way for anyone to cut every meeting on the server. Six at a time, up
+  // to 200 rounds (about 8 s here).
   let downs = 0;
   const countDown = () => downs++;
   server.janus.on("down", countDown);
